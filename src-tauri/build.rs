@@ -1,0 +1,14 @@
+//! Generates the permission set for the app's own commands: only these are granted to the
+//! window (see `capabilities/main.json`); no core plugin commands beyond what it lists.
+
+/// Every `#[tauri::command]` the window may call. Adding a command means adding it here
+/// and to `capabilities/main.json`.
+const COMMANDS: &[&str] = &["overview", "workspace_status"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

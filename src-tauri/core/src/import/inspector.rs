@@ -1,0 +1,207 @@
+//! Amazon Inspector v2 findings as `aws inspector2 list-findings` prints them (camelCase;
+//! timestamps as ISO strings from the CLI or epoch seconds from the wire).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::{arn_region_account, element_error, required_ts, value_text, ImportError, TsValue};
+use crate::model::{Finding, RecordState, Resource, Severity, Source, Status, Vulnerability};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InspectorFinding {
+    finding_arn: String,
+    aws_account_id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    description: String,
+    severity: String,
+    first_observed_at: TsValue,
+    last_observed_at: TsValue,
+    status: String,
+    resources: Vec<InspectorResource>,
+    title: Option<String>,
+    updated_at: Option<TsValue>,
+    remediation: Option<InspectorRemediation>,
+    package_vulnerability_details: Option<PackageVulnerability>,
+    fix_available: Option<String>,
+    exploit_available: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InspectorResource {
+    #[serde(rename = "type")]
+    kind: String,
+    id: String,
+    region: Option<String>,
+    tags: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize)]
+struct InspectorRemediation {
+    recommendation: Option<InspectorRecommendation>,
+}
+
+#[derive(Deserialize)]
+struct InspectorRecommendation {
+    text: Option<String>,
+    // The wire really spells this one with a capital U.
+    #[serde(rename = "Url", alias = "url")]
+    url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PackageVulnerability {
+    vulnerability_id: String,
+    vulnerable_packages: Option<Vec<VulnerablePackage>>,
+    cvss: Option<Vec<InspectorCvss>>,
+    source_url: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VulnerablePackage {
+    name: Option<String>,
+    version: Option<String>,
+    fixed_in_version: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InspectorCvss {
+    base_score: Option<f64>,
+}
+
+/// Normalises one Inspector v2 finding.
+pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
+    let bad = |id: Option<String>, message: String| ImportError::BadFinding { index, id, message };
+    let f: InspectorFinding =
+        serde_json::from_str(raw.get()).map_err(|e| bad(sniff_arn(raw), element_error(&e)))?;
+    let id = f.finding_arn.clone();
+    let ts = |v: &TsValue, field: &str| required_ts(v, field).map_err(|m| bad(Some(id.clone()), m));
+    let first = ts(&f.first_observed_at, "firstObservedAt")?;
+    let last = ts(&f.last_observed_at, "lastObservedAt")?;
+    let updated = match &f.updated_at {
+        Some(v) => ts(v, "updatedAt")?,
+        None => last,
+    };
+    let severity = Severity::parse_label(&f.severity)
+        .ok_or_else(|| bad(Some(id.clone()), format!("field `severity` has an unknown value {:?}", f.severity)))?;
+    let (status, record_state, workflow) = match f.status.as_str() {
+        "ACTIVE" => (Status::Failed, RecordState::Active, "NEW"),
+        "SUPPRESSED" => (Status::Failed, RecordState::Active, "SUPPRESSED"),
+        "CLOSED" => (Status::Passed, RecordState::Archived, "RESOLVED"),
+        other => return Err(bad(Some(id), format!("field `status` has an unknown value {other:?}"))),
+    };
+    let region = f
+        .resources
+        .iter()
+        .find_map(|r| r.region.clone())
+        .or_else(|| arn_region_account(&f.finding_arn).map(|(r, _)| r.to_string()))
+        .unwrap_or_default();
+
+    let vulnerabilities: Vec<Vulnerability> = f
+        .package_vulnerability_details
+        .as_ref()
+        .map(|p| {
+            let pkgs = p.vulnerable_packages.as_deref().unwrap_or_default();
+            let cvss = p
+                .cvss
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c.base_score)
+                .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+            let one = |pkg: Option<&VulnerablePackage>| Vulnerability {
+                id: p.vulnerability_id.clone(),
+                package: pkg.and_then(|p| p.name.clone()),
+                installed_version: pkg.and_then(|p| p.version.clone()),
+                fixed_version: pkg.and_then(|p| p.fixed_in_version.clone()),
+                cvss,
+                fix_available: f.fix_available.as_deref().map(|s| s != "NO"),
+                exploit_available: f.exploit_available.as_deref().map(|s| s == "YES"),
+            };
+            if pkgs.is_empty() {
+                vec![one(None)]
+            } else {
+                pkgs.iter().map(|p| one(Some(p))).collect()
+            }
+        })
+        .unwrap_or_default();
+
+    let title = f.title.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| {
+        match vulnerabilities.first() {
+            Some(v) => match &v.package {
+                Some(p) => format!("{} - {}", v.id, p),
+                None => v.id.clone(),
+            },
+            None => f.kind.clone(),
+        }
+    });
+    let recommendation = f.remediation.and_then(|r| r.recommendation);
+    let remediation_url = recommendation
+        .as_ref()
+        .and_then(|r| r.url.clone())
+        .or_else(|| f.package_vulnerability_details.as_ref().and_then(|p| p.source_url.clone()));
+
+    Ok(Finding {
+        id: f.finding_arn,
+        source: Source::Inspector,
+        product: "Inspector".into(),
+        account: f.aws_account_id,
+        region,
+        control_id: None,
+        standard: None,
+        config_rule: None,
+        generator_id: None,
+        types: vec![f.kind],
+        title,
+        description: f.description,
+        severity,
+        status,
+        record_state,
+        workflow_status: Some(workflow.into()),
+        resources: f
+            .resources
+            .into_iter()
+            .map(|r| Resource {
+                kind: r.kind,
+                id: r.id,
+                region: r.region,
+                tags: r
+                    .tags
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let v = value_text(&v).unwrap_or_else(|| v.to_string());
+                        (k, v)
+                    })
+                    .collect(),
+            })
+            .collect(),
+        remediation_text: recommendation.and_then(|r| r.text),
+        remediation_url,
+        vulnerabilities,
+        first_observed_at: Some(first),
+        last_observed_at: Some(last),
+        created_at: first,
+        updated_at: updated,
+    })
+}
+
+fn sniff_arn(raw: &RawValue) -> Option<String> {
+    #[derive(Deserialize)]
+    struct ArnOnly {
+        #[serde(rename = "findingArn")]
+        arn: Option<Value>,
+    }
+    serde_json::from_str::<ArnOnly>(raw.get())
+        .ok()
+        .and_then(|a| a.arn)
+        .and_then(|v| value_text(&v))
+}

@@ -1,0 +1,453 @@
+//! Importers for AWS export files. One streaming pass over the JSON: the shape is detected
+//! from the top-level keys (`Findings`, `findings`, `EvaluationResults`, an EventBridge
+//! `detail.findings`, or a bare array), and each element is normalised into a [`Finding`]
+//! and handed to a sink as soon as it is read, so memory stays bounded by one finding.
+
+pub mod asff;
+pub mod config;
+pub mod inspector;
+
+use std::fmt;
+use std::io::Read;
+
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::model::Finding;
+
+/// The kinds of export Rampart reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `aws securityhub get-findings`: `{"Findings": [ASFF…]}` (or a bare ASFF array).
+    SecurityHubFindings,
+    /// An EventBridge "Security Hub Findings - Imported" event: `{"detail": {"findings": […]}}`.
+    EventBridgeEvent,
+    /// `aws inspector2 list-findings`: `{"findings": [camelCase…]}`.
+    Inspector2Findings,
+    /// `aws configservice get-compliance-details-by-config-rule`: `{"EvaluationResults": […]}`.
+    ConfigEvaluations,
+}
+
+impl Shape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shape::SecurityHubFindings => "securityhub-findings",
+            Shape::EventBridgeEvent => "eventbridge-event",
+            Shape::Inspector2Findings => "inspector2-findings",
+            Shape::ConfigEvaluations => "config-evaluations",
+        }
+    }
+
+    /// Format tag stored beside the raw JSON of each finding.
+    pub fn raw_format(self) -> RawFormat {
+        match self {
+            Shape::SecurityHubFindings | Shape::EventBridgeEvent => RawFormat::Asff,
+            Shape::Inspector2Findings => RawFormat::Inspector2,
+            Shape::ConfigEvaluations => RawFormat::ConfigEvaluation,
+        }
+    }
+}
+
+/// What the raw JSON kept with a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawFormat {
+    Asff,
+    Inspector2,
+    ConfigEvaluation,
+}
+
+impl RawFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RawFormat::Asff => "asff",
+            RawFormat::Inspector2 => "inspector2",
+            RawFormat::ConfigEvaluation => "config-evaluation",
+        }
+    }
+}
+
+/// Context that an export does not carry itself. Config evaluation results name neither
+/// account nor Region; these fill them in (otherwise they are taken from the resource ARN
+/// when it has them, or left empty).
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub account: Option<String>,
+    pub region: Option<String>,
+}
+
+/// Why an export could not be read. The caller adds the file name.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("not valid JSON ({0})")]
+    Json(String),
+    #[error("the file ends too early: truncated JSON ({0})")]
+    Truncated(String),
+    #[error(
+        "not a recognised AWS export: expected `Findings` (aws securityhub get-findings), \
+         `findings` (aws inspector2 list-findings), `EvaluationResults` (aws configservice \
+         get-compliance-details-by-config-rule), an EventBridge event with `detail.findings`, \
+         or an array of findings; found {0}"
+    )]
+    UnknownShape(String),
+    #[error("finding #{index}{}: {message}", id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default())]
+    BadFinding {
+        /// Zero-based position in the file's array of findings.
+        index: usize,
+        id: Option<String>,
+        message: String,
+    },
+    #[error("{0}")]
+    Sink(String),
+}
+
+/// A finding as read, with the exact JSON it was read from.
+pub struct Item<'a> {
+    pub index: usize,
+    pub finding: Finding,
+    pub raw: &'a RawValue,
+    pub format: RawFormat,
+}
+
+/// Reads one export, calling `sink` for every finding in file order, and returns its shape.
+/// A sink error stops the read and is returned as [`ImportError::Sink`].
+pub fn read_export<R, S, E>(reader: R, opts: &ImportOptions, mut sink: S) -> Result<Shape, ImportError>
+where
+    R: Read,
+    S: FnMut(Item<'_>) -> Result<(), E>,
+    E: fmt::Display,
+{
+    let mut state = State {
+        opts,
+        sink: &mut sink,
+        error: None,
+        shape: None,
+        next_index: 0,
+        keys_seen: Vec::new(),
+    };
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let result = TopLevel { state: &mut state }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    if let Some(e) = state.error.take() {
+        return Err(e);
+    }
+    if let Err(e) = result {
+        return Err(json_error(e));
+    }
+    state.shape.ok_or_else(|| {
+        ImportError::UnknownShape(if state.keys_seen.is_empty() {
+            "an object with no keys".to_string()
+        } else {
+            format!("top-level keys {}", state.keys_seen.join(", "))
+        })
+    })
+}
+
+fn json_error(e: serde_json::Error) -> ImportError {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Io => ImportError::Io(e.into()),
+        Category::Eof => ImportError::Truncated(e.to_string()),
+        Category::Syntax | Category::Data => ImportError::Json(e.to_string()),
+    }
+}
+
+/// Strips serde_json's " at line L column C" suffix: positions inside one finding's own
+/// text mean nothing to the user, who is told the finding's index instead.
+pub(crate) fn element_error(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(pos) if e.line() > 0 => s[..pos].to_string(),
+        _ => s,
+    }
+}
+
+trait ErasedSink {
+    fn take(&mut self, item: Item<'_>) -> Result<(), String>;
+}
+
+impl<S, E> ErasedSink for S
+where
+    S: FnMut(Item<'_>) -> Result<(), E>,
+    E: fmt::Display,
+{
+    fn take(&mut self, item: Item<'_>) -> Result<(), String> {
+        self(item).map_err(|e| e.to_string())
+    }
+}
+
+struct State<'s> {
+    opts: &'s ImportOptions,
+    sink: &'s mut dyn ErasedSink,
+    /// The first error raised inside the stream (a bad finding or a sink failure); serde
+    /// only carries a string, so the real error waits here.
+    error: Option<ImportError>,
+    shape: Option<Shape>,
+    next_index: usize,
+    keys_seen: Vec<String>,
+}
+
+impl State<'_> {
+    fn handle(&mut self, shape: Shape, raw: &RawValue) -> Result<(), ImportError> {
+        let index = self.next_index;
+        self.next_index += 1;
+        let (finding, format) = match shape {
+            Shape::SecurityHubFindings | Shape::EventBridgeEvent => (asff::normalise(raw, index)?, RawFormat::Asff),
+            Shape::Inspector2Findings => (inspector::normalise(raw, index)?, RawFormat::Inspector2),
+            Shape::ConfigEvaluations => (config::normalise(raw, index, self.opts)?, RawFormat::ConfigEvaluation),
+        };
+        self.sink
+            .take(Item { index, finding, raw, format })
+            .map_err(ImportError::Sink)
+    }
+
+    fn fail<E: serde::de::Error>(&mut self, e: ImportError) -> E {
+        self.error = Some(e);
+        E::custom("import stopped")
+    }
+}
+
+/// The whole document.
+struct TopLevel<'a, 's> {
+    state: &'a mut State<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for TopLevel<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopLevel<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object (an AWS CLI export or an EventBridge event) or an array of findings")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let shape = match key.as_str() {
+                "Findings" => Some(Shape::SecurityHubFindings),
+                "findings" => Some(Shape::Inspector2Findings),
+                "EvaluationResults" => Some(Shape::ConfigEvaluations),
+                _ => None,
+            };
+            if self.state.keys_seen.len() < 8 {
+                self.state.keys_seen.push(format!("`{key}`"));
+            }
+            if let Some(shape) = shape {
+                self.state.shape = Some(shape);
+                map.next_value_seed(Elements { state: self.state, shape: Some(shape) })?;
+            } else if key == "detail" {
+                map.next_value_seed(EventDetail { state: self.state })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        Elements { state: self.state, shape: None }.visit_seq(seq)
+    }
+}
+
+/// The `detail` object of an EventBridge event.
+struct EventDetail<'a, 's> {
+    state: &'a mut State<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for EventDetail<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventDetail<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an EventBridge `detail` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "findings" {
+                self.state.shape = Some(Shape::EventBridgeEvent);
+                map.next_value_seed(Elements { state: self.state, shape: Some(Shape::EventBridgeEvent) })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+
+    // A `detail` that is not an object is simply not an event we know.
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+/// An array of findings. With `shape: None` (a bare top-level array) each element's kind
+/// is recognised from its keys: EventBridge events, ASFF, Inspector or Config results.
+struct Elements<'a, 's> {
+    state: &'a mut State<'s>,
+    shape: Option<Shape>,
+}
+
+impl<'de> DeserializeSeed<'de> for Elements<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Sniff {
+    #[serde(rename = "ProductArn")]
+    product_arn: Option<IgnoredAny>,
+    #[serde(rename = "SchemaVersion")]
+    schema_version: Option<IgnoredAny>,
+    #[serde(rename = "findingArn")]
+    finding_arn: Option<IgnoredAny>,
+    #[serde(rename = "EvaluationResultIdentifier")]
+    evaluation: Option<IgnoredAny>,
+    detail: Option<EventSniff>,
+}
+
+#[derive(serde::Deserialize)]
+struct EventSniff {
+    findings: Option<Vec<Box<RawValue>>>,
+}
+
+impl<'de> Visitor<'de> for Elements<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of findings")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            let shape = match self.shape {
+                Some(s) => s,
+                None => match serde_json::from_str::<Sniff>(raw.get()) {
+                    Ok(Sniff { detail: Some(EventSniff { findings: Some(list) }), .. }) => {
+                        // An array of EventBridge events: each carries its own findings.
+                        self.state.shape.get_or_insert(Shape::EventBridgeEvent);
+                        for f in &list {
+                            if let Err(e) = self.state.handle(Shape::EventBridgeEvent, f) {
+                                return Err(self.state.fail(e));
+                            }
+                        }
+                        continue;
+                    }
+                    Ok(s) if s.product_arn.is_some() || s.schema_version.is_some() => Shape::SecurityHubFindings,
+                    Ok(s) if s.finding_arn.is_some() => Shape::Inspector2Findings,
+                    Ok(s) if s.evaluation.is_some() => Shape::ConfigEvaluations,
+                    _ => {
+                        let index = self.state.next_index;
+                        return Err(self.state.fail(ImportError::BadFinding {
+                            index,
+                            id: None,
+                            message: "not a finding: no `ProductArn` (ASFF), `findingArn` (Inspector) \
+                                      or `EvaluationResultIdentifier` (Config)"
+                                .into(),
+                        }));
+                    }
+                },
+            };
+            self.state.shape.get_or_insert(shape);
+            if let Err(e) = self.state.handle(shape, &raw) {
+                return Err(self.state.fail(e));
+            }
+        }
+        if self.shape.is_none() && self.state.shape.is_none() {
+            // An empty bare array: nothing to import, but it is a valid (empty) findings list.
+            self.state.shape = Some(Shape::SecurityHubFindings);
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(A::Error::custom("expected an array of findings, found an object"))
+    }
+}
+
+/// Reads an optional string-ish JSON value leniently (numbers and booleans become text).
+pub(crate) fn value_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Account and Region from an ARN (`arn:partition:service:region:account:…`), if it is one.
+pub(crate) fn arn_region_account(arn: &str) -> Option<(&str, &str)> {
+    let mut parts = arn.splitn(6, ':');
+    if parts.next()? != "arn" {
+        return None;
+    }
+    let _partition = parts.next()?;
+    let _service = parts.next()?;
+    let region = parts.next()?;
+    let account = parts.next()?;
+    parts.next()?;
+    Some((region, account))
+}
+
+/// A timestamp that may be an ISO string (AWS CLI output) or epoch seconds (the wire).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+pub(crate) enum TsValue {
+    Text(String),
+    Number(f64),
+}
+
+impl TsValue {
+    pub(crate) fn ms(&self) -> Option<i64> {
+        match self {
+            TsValue::Text(s) => crate::time::parse_ts(s),
+            TsValue::Number(n) => crate::time::epoch_seconds_to_ms(*n),
+        }
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            TsValue::Text(s) => format!("{s:?}"),
+            TsValue::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// Parses a required timestamp field or says which field is wrong.
+pub(crate) fn required_ts(v: &TsValue, field: &str) -> Result<i64, String> {
+    v.ms()
+        .ok_or_else(|| format!("field `{field}` is not a timestamp: {}", v.describe()))
+}

@@ -1,0 +1,183 @@
+//! Listing findings with filters, streamed row by row so that 100k findings print without
+//! being held in memory.
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::model::{RecordState, Severity, Source, Status};
+use crate::store::StoreError;
+use crate::time::format_ts;
+
+/// Which findings to list. Empty lists mean "any".
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    pub sources: Vec<Source>,
+    pub statuses: Vec<Status>,
+    pub severities: Vec<Severity>,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub record_state: Option<RecordState>,
+}
+
+/// One finding as the CLI's `findings` command prints it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FindingRow {
+    pub id: String,
+    pub source: String,
+    pub product: String,
+    pub account: String,
+    pub region: String,
+    pub control: Option<String>,
+    pub standard: Option<String>,
+    pub config_rule: Option<String>,
+    pub title: String,
+    pub severity: String,
+    pub status: String,
+    pub record_state: String,
+    pub workflow_status: Option<String>,
+    /// Resource ids, in the order the source listed them.
+    pub resources: Vec<String>,
+    pub resource_types: Vec<String>,
+    /// CVE / advisory ids carried by the finding.
+    pub vulnerabilities: Vec<String>,
+    pub remediation_url: Option<String>,
+    pub first_observed_at: Option<String>,
+    pub last_observed_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Column names of [`FindingRow`] in CSV order (documented in the README).
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "source",
+    "product",
+    "account",
+    "region",
+    "control",
+    "standard",
+    "config_rule",
+    "title",
+    "severity",
+    "status",
+    "record_state",
+    "workflow_status",
+    "resources",
+    "resource_types",
+    "vulnerabilities",
+    "remediation_url",
+    "first_observed_at",
+    "last_observed_at",
+    "created_at",
+    "updated_at",
+];
+
+impl FindingRow {
+    /// Values in [`CSV_COLUMNS`] order; lists are joined with `;`.
+    pub fn csv_values(&self) -> Vec<String> {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            self.id.clone(),
+            self.source.clone(),
+            self.product.clone(),
+            self.account.clone(),
+            self.region.clone(),
+            o(&self.control),
+            o(&self.standard),
+            o(&self.config_rule),
+            self.title.clone(),
+            self.severity.clone(),
+            self.status.clone(),
+            self.record_state.clone(),
+            o(&self.workflow_status),
+            self.resources.join(";"),
+            self.resource_types.join(";"),
+            self.vulnerabilities.join(";"),
+            o(&self.remediation_url),
+            o(&self.first_observed_at),
+            o(&self.last_observed_at),
+            self.created_at.clone(),
+            self.updated_at.clone(),
+        ]
+    }
+}
+
+fn in_clause(column: &str, values: Vec<String>, clauses: &mut Vec<String>, params: &mut Vec<SqlValue>) {
+    if values.is_empty() {
+        return;
+    }
+    let marks = vec!["?"; values.len()].join(", ");
+    clauses.push(format!("{column} IN ({marks})"));
+    params.extend(values.into_iter().map(SqlValue::Text));
+}
+
+/// Calls `each` for every finding matching `filter`, most severe and most recent first.
+pub fn for_each_finding(
+    conn: &Connection,
+    filter: &FindingFilter,
+    mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
+    let mut clauses = Vec::new();
+    let mut params = Vec::new();
+    in_clause("f.source", filter.sources.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
+    in_clause("f.status", filter.statuses.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
+    in_clause("f.severity", filter.severities.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
+    in_clause("f.account", filter.accounts.clone(), &mut clauses, &mut params);
+    in_clause("f.region", filter.regions.clone(), &mut clauses, &mut params);
+    in_clause("f.record_state", filter.record_state.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
+    let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    let sql = format!(
+        "SELECT f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
+                f.severity, f.status, f.record_state, f.workflow_status, f.remediation_url,
+                f.first_observed_at, f.last_observed_at, f.created_at, f.updated_at,
+                (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
+                (SELECT json_group_array(type ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
+                (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid)
+         FROM findings f {where_sql}
+         ORDER BY CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2
+                  WHEN 'LOW' THEN 3 ELSE 4 END, f.updated_at DESC, f.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        let row = FindingRow {
+            id: r.get(0)?,
+            source: r.get(1)?,
+            product: r.get(2)?,
+            account: r.get(3)?,
+            region: r.get(4)?,
+            control: r.get(5)?,
+            standard: r.get(6)?,
+            config_rule: r.get(7)?,
+            title: r.get(8)?,
+            severity: r.get(9)?,
+            status: r.get(10)?,
+            record_state: r.get(11)?,
+            workflow_status: r.get(12)?,
+            remediation_url: r.get(13)?,
+            first_observed_at: r.get::<_, Option<i64>>(14)?.map(format_ts),
+            last_observed_at: r.get::<_, Option<i64>>(15)?.map(format_ts),
+            created_at: format_ts(r.get(16)?),
+            updated_at: format_ts(r.get(17)?),
+            resources: list(r.get(18)?),
+            resource_types: list(r.get(19)?),
+            vulnerabilities: list(r.get(20)?),
+        };
+        each(row)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// One finding's status history, oldest first: (time, status, record state, workflow, severity).
+pub fn history(conn: &Connection, id: &str) -> Result<Vec<(String, String, String, Option<String>, String)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT h.at, h.status, h.record_state, h.workflow_status, h.severity
+         FROM finding_history h JOIN findings f ON f.fid = h.fid WHERE f.id = ?1 ORDER BY h.at, h.seq",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok((format_ts(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,5 @@
+//! Read-only questions asked of the store. Each takes a connection and returns plain data
+//! that the CLI prints and the window receives over IPC.
+
+pub mod findings;
+pub mod overview;

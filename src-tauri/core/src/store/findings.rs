@@ -1,0 +1,390 @@
+//! Current findings and their append-only status history.
+//!
+//! Applying a finding version follows one rule: **the later `UpdatedAt` wins**, whatever
+//! order files arrive in. A version older than the stored one does not touch the current
+//! row, but if it shows a different state at its own time it is still written into the
+//! history, so trends computed later see it.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::import::RawFormat;
+use crate::model::Finding;
+use crate::store::imports::ImportCounts;
+
+pub(super) const SCHEMA_V1: &str = "
+CREATE TABLE findings (
+    fid               INTEGER PRIMARY KEY,
+    id                TEXT    NOT NULL UNIQUE,
+    source            TEXT    NOT NULL,
+    product           TEXT    NOT NULL,
+    account           TEXT    NOT NULL,
+    region            TEXT    NOT NULL,
+    control_id        TEXT,
+    standard          TEXT,
+    config_rule       TEXT,
+    generator_id      TEXT,
+    types             TEXT    NOT NULL,  -- JSON array of strings
+    title             TEXT    NOT NULL,
+    description       TEXT    NOT NULL,
+    severity          TEXT    NOT NULL,
+    status            TEXT    NOT NULL,
+    record_state      TEXT    NOT NULL,
+    workflow_status   TEXT,
+    remediation_text  TEXT,
+    remediation_url   TEXT,
+    first_observed_at INTEGER,
+    last_observed_at  INTEGER,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    import_id         INTEGER REFERENCES imports(id)
+) STRICT;
+CREATE INDEX findings_state   ON findings(record_state, status, severity);
+CREATE INDEX findings_account ON findings(account);
+CREATE INDEX findings_source  ON findings(source);
+CREATE INDEX findings_control ON findings(control_id);
+CREATE INDEX findings_rule    ON findings(config_rule);
+
+CREATE TABLE finding_resources (
+    fid         INTEGER NOT NULL REFERENCES findings(fid),
+    ord         INTEGER NOT NULL,
+    type        TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    region      TEXT,
+    tags        TEXT    NOT NULL,  -- JSON array of [key, value] pairs
+    PRIMARY KEY (fid, ord)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX finding_resources_id ON finding_resources(resource_id);
+
+CREATE TABLE finding_vulnerabilities (
+    fid               INTEGER NOT NULL REFERENCES findings(fid),
+    ord               INTEGER NOT NULL,
+    vuln_id           TEXT    NOT NULL,
+    package           TEXT,
+    installed_version TEXT,
+    fixed_version     TEXT,
+    cvss              REAL,
+    fix_available     INTEGER,
+    exploit_available INTEGER,
+    PRIMARY KEY (fid, ord)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX finding_vulnerabilities_id ON finding_vulnerabilities(vuln_id);
+
+-- The source's own JSON for the current version, zstd-compressed: nothing it said is lost.
+CREATE TABLE finding_raw (
+    fid    INTEGER PRIMARY KEY REFERENCES findings(fid),
+    format TEXT NOT NULL,
+    raw    BLOB NOT NULL
+) STRICT;
+
+-- Append-only: one row each time a finding's state (status, record state, workflow
+-- status or severity) is seen to change, at the finding's own UpdatedAt.
+CREATE TABLE finding_history (
+    seq             INTEGER PRIMARY KEY,
+    fid             INTEGER NOT NULL REFERENCES findings(fid),
+    at              INTEGER NOT NULL,
+    status          TEXT    NOT NULL,
+    record_state    TEXT    NOT NULL,
+    workflow_status TEXT,
+    severity        TEXT    NOT NULL,
+    import_id       INTEGER REFERENCES imports(id),
+    recorded_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX finding_history_fid_at ON finding_history(fid, at);
+CREATE INDEX finding_history_at ON finding_history(at);
+CREATE TRIGGER finding_history_no_update BEFORE UPDATE ON finding_history
+BEGIN SELECT RAISE(ABORT, 'finding_history is append-only'); END;
+CREATE TRIGGER finding_history_no_delete BEFORE DELETE ON finding_history
+BEGIN SELECT RAISE(ABORT, 'finding_history is append-only'); END;
+";
+
+/// The part of a finding whose changes the history records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HistState {
+    status: String,
+    record_state: String,
+    workflow_status: Option<String>,
+    severity: String,
+}
+
+impl HistState {
+    fn of(f: &Finding) -> HistState {
+        HistState {
+            status: f.status.as_str().to_string(),
+            record_state: f.record_state.as_str().to_string(),
+            workflow_status: f.workflow_status.clone(),
+            severity: f.severity.as_str().to_string(),
+        }
+    }
+
+    fn from_row(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<HistState> {
+        Ok(HistState {
+            status: r.get(first)?,
+            record_state: r.get(first + 1)?,
+            workflow_status: r.get(first + 2)?,
+            severity: r.get(first + 3)?,
+        })
+    }
+}
+
+/// Per-transaction context for applying findings.
+pub(crate) struct Applier<'a> {
+    pub(crate) import_id: i64,
+    pub(crate) now: i64,
+    pub(crate) compressor: zstd::bulk::Compressor<'a>,
+}
+
+impl Applier<'_> {
+    /// Applies one finding version read from a file or a sync page.
+    pub(crate) fn apply(
+        &mut self,
+        tx: &Transaction<'_>,
+        f: &Finding,
+        raw: &str,
+        format: RawFormat,
+        counts: &mut ImportCounts,
+    ) -> rusqlite::Result<()> {
+        counts.findings += 1;
+        let current = tx
+            .prepare_cached(
+                "SELECT fid, updated_at, status, record_state, workflow_status, severity
+                 FROM findings WHERE id = ?1",
+            )?
+            .query_row([&f.id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, HistState::from_row(r, 2)?)))
+            .optional()?;
+        let new_state = HistState::of(f);
+        match current {
+            None => {
+                let fid = self.insert_row(tx, f)?;
+                self.write_children(tx, fid, f, raw, format, false)?;
+                self.history(tx, fid, f.updated_at, &new_state)?;
+                counts.inserted += 1;
+                counts.history += 1;
+            }
+            Some((fid, stored_at, stored_state)) if f.updated_at > stored_at => {
+                self.update_row(tx, fid, f)?;
+                self.write_children(tx, fid, f, raw, format, true)?;
+                if new_state != stored_state {
+                    self.history(tx, fid, f.updated_at, &new_state)?;
+                    counts.history += 1;
+                }
+                counts.updated += 1;
+            }
+            Some((_, stored_at, _)) if f.updated_at == stored_at => counts.unchanged += 1,
+            Some((fid, stored_at, stored_state)) => {
+                counts.stale += 1;
+                counts.history += self.late_history(tx, fid, f.updated_at, &new_state, stored_at, &stored_state)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An older version arrived after a newer one. Records its state at its own time if
+    /// that differs from what the history says held then; if nothing is recorded after
+    /// it, also records the stored (newer) state again so the history ends where the
+    /// current row is. Returns the number of events written.
+    fn late_history(
+        &mut self,
+        tx: &Transaction<'_>,
+        fid: i64,
+        at: i64,
+        state: &HistState,
+        stored_at: i64,
+        stored_state: &HistState,
+    ) -> rusqlite::Result<u32> {
+        let exact: bool = tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM finding_history WHERE fid = ?1 AND at = ?2)")?
+            .query_row(params![fid, at], |r| r.get(0))?;
+        if exact {
+            return Ok(0);
+        }
+        let before = tx
+            .prepare_cached(
+                "SELECT status, record_state, workflow_status, severity FROM finding_history
+                 WHERE fid = ?1 AND at < ?2 ORDER BY at DESC, seq DESC LIMIT 1",
+            )?
+            .query_row(params![fid, at], |r| HistState::from_row(r, 0))
+            .optional()?;
+        if before.as_ref() == Some(state) {
+            return Ok(0);
+        }
+        self.history(tx, fid, at, state)?;
+        let later: bool = tx
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM finding_history WHERE fid = ?1 AND at > ?2)")?
+            .query_row(params![fid, at], |r| r.get(0))?;
+        if !later && stored_state != state {
+            self.history(tx, fid, stored_at, stored_state)?;
+            return Ok(2);
+        }
+        Ok(1)
+    }
+
+    fn history(&self, tx: &Transaction<'_>, fid: i64, at: i64, s: &HistState) -> rusqlite::Result<()> {
+        tx.prepare_cached(
+            "INSERT INTO finding_history(fid, at, status, record_state, workflow_status, severity, import_id, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            fid,
+            at,
+            s.status,
+            s.record_state,
+            s.workflow_status,
+            s.severity,
+            self.import_id,
+            self.now
+        ])?;
+        Ok(())
+    }
+
+    fn insert_row(&self, tx: &Transaction<'_>, f: &Finding) -> rusqlite::Result<i64> {
+        tx.prepare_cached(
+            "INSERT INTO findings(id, source, product, account, region, control_id, standard, config_rule,
+                generator_id, types, title, description, severity, status, record_state, workflow_status,
+                remediation_text, remediation_url, first_observed_at, last_observed_at, created_at, updated_at,
+                import_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23)",
+        )?
+        .execute(params![
+            f.id,
+            f.source.as_str(),
+            f.product,
+            f.account,
+            f.region,
+            f.control_id,
+            f.standard,
+            f.config_rule,
+            f.generator_id,
+            types_json(&f.types),
+            f.title,
+            f.description,
+            f.severity.as_str(),
+            f.status.as_str(),
+            f.record_state.as_str(),
+            f.workflow_status,
+            f.remediation_text,
+            f.remediation_url,
+            f.first_observed_at,
+            f.last_observed_at,
+            f.created_at,
+            f.updated_at,
+            self.import_id,
+        ])?;
+        Ok(tx.last_insert_rowid())
+    }
+
+    fn update_row(&self, tx: &Transaction<'_>, fid: i64, f: &Finding) -> rusqlite::Result<()> {
+        // First sightings only move earlier and last sightings only later, whatever the
+        // newer version says.
+        tx.prepare_cached(
+            "UPDATE findings SET source = ?2, product = ?3, account = ?4, region = ?5, control_id = ?6,
+                standard = ?7, config_rule = ?8, generator_id = ?9, types = ?10, title = ?11, description = ?12,
+                severity = ?13, status = ?14, record_state = ?15, workflow_status = ?16, remediation_text = ?17,
+                remediation_url = ?18,
+                first_observed_at = CASE WHEN first_observed_at IS NULL OR ?19 < first_observed_at
+                                         THEN coalesce(?19, first_observed_at) ELSE first_observed_at END,
+                last_observed_at = max(coalesce(last_observed_at, ?20), coalesce(?20, last_observed_at)),
+                created_at = min(created_at, ?21), updated_at = ?22, import_id = ?23
+             WHERE fid = ?1",
+        )?
+        .execute(params![
+            fid,
+            f.source.as_str(),
+            f.product,
+            f.account,
+            f.region,
+            f.control_id,
+            f.standard,
+            f.config_rule,
+            f.generator_id,
+            types_json(&f.types),
+            f.title,
+            f.description,
+            f.severity.as_str(),
+            f.status.as_str(),
+            f.record_state.as_str(),
+            f.workflow_status,
+            f.remediation_text,
+            f.remediation_url,
+            f.first_observed_at,
+            f.last_observed_at,
+            f.created_at,
+            f.updated_at,
+            self.import_id,
+        ])?;
+        Ok(())
+    }
+
+    fn write_children(
+        &mut self,
+        tx: &Transaction<'_>,
+        fid: i64,
+        f: &Finding,
+        raw: &str,
+        format: RawFormat,
+        replace: bool,
+    ) -> rusqlite::Result<()> {
+        if replace {
+            tx.prepare_cached("DELETE FROM finding_resources WHERE fid = ?1")?.execute([fid])?;
+            tx.prepare_cached("DELETE FROM finding_vulnerabilities WHERE fid = ?1")?.execute([fid])?;
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO finding_resources(fid, ord, type, resource_id, region, tags) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (ord, r) in f.resources.iter().enumerate() {
+                let tags = serde_json::to_string(&r.tags).unwrap_or_else(|_| "[]".into());
+                stmt.execute(params![fid, ord as i64, r.kind, r.id, r.region, tags])?;
+            }
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO finding_vulnerabilities(fid, ord, vuln_id, package, installed_version, fixed_version,
+                    cvss, fix_available, exploit_available) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?;
+            for (ord, v) in f.vulnerabilities.iter().enumerate() {
+                stmt.execute(params![
+                    fid,
+                    ord as i64,
+                    v.id,
+                    v.package,
+                    v.installed_version,
+                    v.fixed_version,
+                    v.cvss,
+                    v.fix_available,
+                    v.exploit_available
+                ])?;
+            }
+        }
+        let blob = self
+            .compressor
+            .compress(raw.as_bytes())
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        tx.prepare_cached("INSERT OR REPLACE INTO finding_raw(fid, format, raw) VALUES (?1, ?2, ?3)")?
+            .execute(params![fid, format.as_str(), blob])?;
+        Ok(())
+    }
+}
+
+fn types_json(types: &[String]) -> String {
+    serde_json::to_string(types).unwrap_or_else(|_| "[]".into())
+}
+
+/// The raw JSON kept for a finding, decompressed.
+pub fn raw_json(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(String, String)>> {
+    let row: Option<(String, Vec<u8>)> = conn
+        .query_row(
+            "SELECT r.format, r.raw FROM finding_raw r JOIN findings f ON f.fid = r.fid WHERE f.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(match row {
+        Some((format, blob)) => {
+            let bytes = zstd::stream::decode_all(blob.as_slice())
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Blob, Box::new(e)))?;
+            Some((format, String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        None => None,
+    })
+}

@@ -1,0 +1,196 @@
+//! The SQLite store: one file per workspace, schema migrations, connection setup, and the
+//! rule that a database written by a newer Rampart is refused rather than damaged.
+//!
+//! One writer ([`Store`]); readers open their own read-only connections ([`open_reader`]).
+
+pub mod findings;
+pub mod imports;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{Migrations, M};
+
+/// Everything that can go wrong opening or using the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database {path} was written by a newer version of Rampart (schema {found}, this build knows up to {known}); upgrade Rampart to open it")]
+    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    #[error("cannot open the database {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("cannot create the folder for {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error("{path} is not a Rampart database ({reason})")]
+    NotRampart { path: PathBuf, reason: String },
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// A stable code for the IPC boundary and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NewerSchema { .. } => "newer_schema",
+            StoreError::NotRampart { .. } => "not_rampart",
+            _ => "db_error",
+        }
+    }
+}
+
+/// The schema, in order. Each table's DDL lives beside the code that writes it.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(imports::SCHEMA_V1), M::up(findings::SCHEMA_V1)])
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    2
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+fn check_not_newer(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let found = user_version(conn).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => StoreError::NotRampart {
+            path: path.to_path_buf(),
+            reason: "the file is not an SQLite database".into(),
+        },
+        other => StoreError::Open { path: path.to_path_buf(), source: other },
+    })?;
+    if found > schema_version() {
+        return Err(StoreError::NewerSchema { path: path.to_path_buf(), found, known: schema_version() });
+    }
+    Ok(found)
+}
+
+/// The single writer connection to a workspace database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// New files and their folder are made readable by their owner only.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.exists() {
+                create_private_dir(dir).map_err(|source| StoreError::Folder { path: path.to_path_buf(), source })?;
+            }
+        }
+        if !path.exists() {
+            create_private_file(path).map_err(|source| StoreError::Folder { path: path.to_path_buf(), source })?;
+        }
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        configure(&conn)?;
+        let found = check_not_newer(&conn, path)?;
+        if found == 0 {
+            // A fresh file, or some other SQLite database: refuse to write our tables
+            // into a database that already holds tables of its own.
+            let tables: i64 = conn.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(StoreError::NotRampart {
+                    path: path.to_path_buf(),
+                    reason: "it already holds tables that Rampart did not create".into(),
+                });
+            }
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store { conn, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Read access through the writer connection (the CLI uses one connection for both).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Marks the workspace as the bundled demo (or not).
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO workspace_meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )?;
+        Ok(())
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Cheap, and keeps the query planner's statistics fresh for the next start.
+        let _ = self.conn.execute_batch("PRAGMA optimize");
+    }
+}
+
+/// Opens a read-only connection for queries. The database must exist and be current.
+pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+    configure(&conn)?;
+    let found = check_not_newer(&conn, path)?;
+    if found < schema_version() {
+        return Err(StoreError::NotRampart {
+            path: path.to_path_buf(),
+            reason: format!("schema version {found}; open it once with this version of Rampart to upgrade it"),
+        });
+    }
+    Ok(conn)
+}
+
+/// Reads a workspace setting.
+pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM workspace_meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop)
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(drop)
+}

@@ -1,0 +1,51 @@
+//! The Rampart shell: parses the command line, then either runs a CLI command over
+//! `rampart-core` or opens the window. No logic lives here that the core could own.
+
+mod cli;
+mod commands;
+mod ipc;
+mod state;
+
+pub use ipc::{IpcError, WorkspaceStatus};
+
+/// The app's identifier (also in `tauri.conf.json`): names the data folder.
+pub const IDENTIFIER: &str = "dev.rampart.desktop";
+
+/// Runs Rampart and returns the process exit code (0 ok, 1 failure, 2 usage).
+pub fn run() -> i32 {
+    let args = match cli::parse() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    match args.command {
+        Some(command) => cli::execute(args.db, command),
+        None => run_window(args.db),
+    }
+}
+
+fn run_window(db: Option<std::path::PathBuf>) -> i32 {
+    let db_path = match db.or_else(cli::default_db_path) {
+        Some(p) => p,
+        None => {
+            eprintln!("rampart: cannot find a data folder for the database; pass --db PATH");
+            return 1;
+        }
+    };
+    let app_state = state::AppState::new(db_path);
+    let result = tauri::Builder::default()
+        .manage(app_state)
+        .setup(|app| {
+            use tauri::Manager;
+            app.state::<state::AppState>().prepare_in_background();
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::overview, commands::workspace_status])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("rampart: the window could not start: {e}");
+            1
+        }
+    }
+}

@@ -1,0 +1,1 @@
+export type GroupCount = { key: string, total: number, failed: number, };

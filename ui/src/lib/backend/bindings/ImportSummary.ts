@@ -1,0 +1,1 @@
+export type ImportSummary = { id: number, label: string, shape: string, started_at: string, finished_at: string, findings: number, inserted: number, updated: number, unchanged: number, stale: number, };

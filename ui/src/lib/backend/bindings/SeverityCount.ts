@@ -1,0 +1,3 @@
+import type { Severity } from "./Severity";
+
+export type SeverityCount = { severity: Severity, total: number, failed: number, };

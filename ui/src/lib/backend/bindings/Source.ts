@@ -1,0 +1,1 @@
+export type Source = "securityhub" | "inspector" | "config";

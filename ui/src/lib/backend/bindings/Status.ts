@@ -1,0 +1,1 @@
+export type Status = "failed" | "passed" | "warning" | "not_available";

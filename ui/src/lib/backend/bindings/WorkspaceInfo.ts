@@ -1,0 +1,1 @@
+export type WorkspaceInfo = { db_path: string, is_demo: boolean, schema_version: number, };

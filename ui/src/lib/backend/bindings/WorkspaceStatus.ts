@@ -1,0 +1,1 @@
+export type WorkspaceStatus = { state: "ready" | "preparing" | "error", message: string | null, };

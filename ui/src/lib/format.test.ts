@@ -1,0 +1,69 @@
+// Formatting helpers: shares, bar widths, durations, friendly names.
+import { describe, expect, it } from 'vitest';
+import {
+  barPercent,
+  formatCount,
+  formatDuration,
+  formatRelative,
+  formatShare,
+  shapeName,
+  SEVERITIES,
+  sourceName,
+} from './format';
+
+describe('format', () => {
+  it('formats counts with thousands separators', () => {
+    expect(formatCount(1234567)).toBe(new Intl.NumberFormat().format(1234567));
+    expect(formatCount(0)).toBe('0');
+  });
+
+  it.each([
+    [0, 0, '—'],
+    [0, 10, '0%'],
+    [1, 1000, '<1%'],
+    [999, 1000, '>99%'],
+    [10, 10, '100%'],
+    [1, 3, '33%'],
+  ])('formatShare(%i, %i) = %s', (part, whole, expected) => {
+    expect(formatShare(part, whole)).toBe(expected);
+  });
+
+  it('clamps bar widths to 0..100', () => {
+    expect(barPercent(5, 0)).toBe(0);
+    expect(barPercent(-1, 10)).toBe(0);
+    expect(barPercent(5, 10)).toBe(50);
+    expect(barPercent(20, 10)).toBe(100);
+  });
+
+  it.each([
+    ['2026-03-31T09:15:00Z', '2026-03-31T09:15:00.400Z', '0.4 s'],
+    ['2026-03-31T09:15:00Z', '2026-03-31T09:15:42Z', '42 s'],
+    ['2026-03-31T09:15:00Z', '2026-03-31T09:17:00Z', '2 min'],
+    ['2026-03-31T09:15:00Z', '2026-03-31T09:17:05Z', '2 min 5 s'],
+    ['garbage', '2026-03-31T09:17:05Z', '—'],
+  ])('formatDuration(%s, %s) = %s', (start, end, expected) => {
+    expect(formatDuration(start, end)).toBe(expected);
+  });
+
+  it('describes times relative to now', () => {
+    const now = Date.parse('2026-03-31T12:00:00Z');
+    expect(formatRelative('2026-03-31T09:00:00Z', now)).toBe(
+      new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }).format(-3, 'hour'),
+    );
+    expect(formatRelative('2026-03-31T11:59:50Z', now)).toBe('just now');
+    expect(formatRelative('not a date', now)).toBe('');
+  });
+
+  it('names sources and shapes, passing unknown ids through', () => {
+    expect(sourceName('securityhub')).toBe('Security Hub');
+    expect(sourceName('inspector')).toBe('Inspector');
+    expect(sourceName('config')).toBe('AWS Config');
+    expect(sourceName('guardduty')).toBe('guardduty');
+    expect(shapeName('eventbridge-event')).toBe('EventBridge Security Hub event');
+    expect(shapeName('something-new')).toBe('something-new');
+  });
+
+  it('orders severities from most to least severe', () => {
+    expect(SEVERITIES).toEqual(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL']);
+  });
+});

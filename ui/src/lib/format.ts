@@ -1,0 +1,107 @@
+/**
+ * Display formatting and friendly names shared by the views: numbers, percentages, times,
+ * severities, sources and import shapes. Pure functions; the user's locale decides separators.
+ */
+import type { Severity } from './backend';
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** A count with the locale's thousands separators ("12,345"). */
+export function formatCount(value: number): string {
+  return integer.format(value);
+}
+
+/** `part` as a share of `whole` ("42%", "<1%"), or an em dash when there is no whole. */
+export function formatShare(part: number, whole: number): string {
+  if (whole <= 0) return '—';
+  const pct = (part / whole) * 100;
+  if (part > 0 && pct < 1) return '<1%';
+  if (part < whole && pct > 99) return '>99%';
+  return `${Math.round(pct)}%`;
+}
+
+/** `part / whole` as a CSS percentage between 0 and 100, for bar widths. */
+export function barPercent(part: number, whole: number): number {
+  if (whole <= 0 || part <= 0) return 0;
+  return Math.min(100, (part / whole) * 100);
+}
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An RFC 3339 timestamp in the user's local time zone and format; the raw text if it cannot be parsed. */
+export function formatDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : dateTime.format(ms);
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "3 hours ago", "yesterday", "just now"; empty when the timestamp cannot be parsed. */
+export function formatRelative(iso: string, now: number = Date.now()): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return '';
+  const seconds = Math.round((ms - now) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return 'just now';
+}
+
+/** How long an import took, from its start and finish timestamps ("0.4 s", "2 min 5 s"). */
+export function formatDuration(startIso: string, endIso: string): string {
+  const ms = Date.parse(endIso) - Date.parse(startIso);
+  if (Number.isNaN(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}
+
+/** Most severe first: the order every severity list in the UI uses. */
+export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL'];
+
+const SEVERITY_LABELS: Record<Severity, string> = {
+  CRITICAL: 'Critical',
+  HIGH: 'High',
+  MEDIUM: 'Medium',
+  LOW: 'Low',
+  INFORMATIONAL: 'Informational',
+};
+
+export function severityLabel(severity: Severity): string {
+  return SEVERITY_LABELS[severity];
+}
+
+const SOURCE_NAMES: Record<string, string> = {
+  securityhub: 'Security Hub',
+  inspector: 'Inspector',
+  config: 'AWS Config',
+};
+
+/** The product name for a source id; an unknown id is shown as it is. */
+export function sourceName(key: string): string {
+  return SOURCE_NAMES[key] ?? key;
+}
+
+const SHAPE_NAMES: Record<string, string> = {
+  'securityhub-findings': 'Security Hub findings export',
+  'eventbridge-event': 'EventBridge Security Hub event',
+  'inspector2-findings': 'Inspector findings export',
+  'config-evaluations': 'AWS Config compliance export',
+  demo: 'Bundled demo data',
+};
+
+/** What kind of file an import read; an unknown shape is shown as it is. */
+export function shapeName(shape: string): string {
+  return SHAPE_NAMES[shape] ?? shape;
+}

@@ -1,0 +1,221 @@
+// The Overview screen rendered against the real backend module, with the Tauri IPC mocked.
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { emptyOverview, mockBackend, sampleOverview } from '../../test/fixtures';
+import Overview from './Overview.svelte';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+afterEach(() => {
+  clearMocks();
+});
+
+function value(testid: string): string | null {
+  return screen.getByTestId(testid).getAttribute('data-value');
+}
+
+describe('Overview', () => {
+  it('renders the counts from the overview', async () => {
+    mockBackend({ overview: sampleOverview() });
+    render(Overview);
+
+    const active = await screen.findByTestId('kpi-active');
+    expect(active.getAttribute('data-value')).toBe('12345');
+    expect(active.textContent).toBe(new Intl.NumberFormat().format(12345));
+    expect(value('kpi-failed')).toBe('4321');
+    expect(value('kpi-passed')).toBe('7654');
+    expect(value('kpi-archived')).toBe('675');
+
+    expect(screen.getByTestId('overview-subtitle').textContent).toMatch(/Demo workspace/);
+    expect(screen.getByTestId('overview-subtitle').textContent).toMatch(/Last import/);
+
+    // Severities are listed most severe first, with their label as text and the failed count.
+    const severityRows = screen.getAllByTestId(/^sev-/);
+    expect(severityRows.map((row) => row.dataset.testid)).toEqual([
+      'sev-CRITICAL',
+      'sev-HIGH',
+      'sev-MEDIUM',
+      'sev-LOW',
+      'sev-INFORMATIONAL',
+    ]);
+    expect(value('sev-CRITICAL')).toBe('209');
+    expect(value('sev-INFORMATIONAL')).toBe('12');
+    expect(screen.getByTestId('sev-CRITICAL').textContent).toMatch(/Critical/);
+
+    const hub = screen.getByTestId('source-securityhub');
+    expect(hub.dataset.total).toBe('9000');
+    expect(hub.dataset.failed).toBe('3000');
+    expect(hub.textContent).toMatch(/Security Hub/);
+    expect(screen.getByTestId('source-inspector').textContent).toMatch(/Inspector/);
+    expect(screen.getByTestId('source-config').textContent).toMatch(/AWS Config/);
+
+    const account = screen.getByTestId('account-444455556666');
+    expect(account.dataset.total).toBe('4345');
+    expect(account.dataset.failed).toBe('1321');
+    expect(within(account).getByText('444455556666')).toBeTruthy();
+
+    const lastImport = screen.getByTestId('last-import');
+    expect(lastImport.textContent).toMatch(/securityhub-2026-03-31\.json/);
+    expect(lastImport.textContent).toMatch(/Security Hub findings export/);
+    expect(lastImport.textContent).toMatch(/7 imports in total/);
+    expect(value('import-inserted')).toBe('1200');
+    expect(value('import-updated')).toBe('300');
+    expect(value('import-unchanged')).toBe('11500');
+    expect(value('import-stale')).toBe('20');
+
+    expect(screen.queryByTestId('empty-state')).toBeNull();
+  });
+
+  it('lists every severity, with zero for those the backend omits', async () => {
+    mockBackend({ overview: sampleOverview({ by_severity: [{ severity: 'HIGH', total: 5, failed: 2 }] }) });
+    render(Overview);
+
+    await screen.findByTestId('kpi-active');
+    expect(value('sev-HIGH')).toBe('2');
+    expect(value('sev-CRITICAL')).toBe('0');
+    expect(value('sev-LOW')).toBe('0');
+  });
+
+  it('shows the empty state with how to add data when there are no findings', async () => {
+    mockBackend({ overview: emptyOverview() });
+    render(Overview);
+
+    const empty = await screen.findByTestId('empty-state');
+    expect(empty.textContent).toMatch(/No findings yet/);
+    expect(empty.textContent).toMatch(/rampart import FILE/);
+    expect(empty.textContent).toMatch(/rampart demo/);
+    expect(screen.queryByTestId('kpi-active')).toBeNull();
+    expect(screen.getByTestId('overview-subtitle').textContent).toMatch(/^\s*Workspace/);
+  });
+
+  it('shows the preparing state while the core answers not_ready, then the data after a retry', async () => {
+    let attempts = 0;
+    const calls = mockBackend({
+      overview: () => {
+        attempts += 1;
+        return attempts < 3
+          ? { code: 'not_ready', message: 'workspace is being prepared' }
+          : sampleOverview();
+      },
+      workspace_status: { state: 'preparing', message: 'Importing demo findings (2 of 5)' },
+    });
+    render(Overview);
+
+    const preparing = await screen.findByTestId('preparing');
+    expect(preparing.textContent).toMatch(/Importing demo findings \(2 of 5\)/);
+    expect(screen.queryByTestId('kpi-active')).toBeNull();
+
+    const active = await screen.findByTestId('kpi-active', {}, { timeout: 3000 });
+    expect(active.getAttribute('data-value')).toBe('12345');
+    expect(screen.queryByTestId('preparing')).toBeNull();
+    expect(calls.filter((c) => c === 'overview')).toHaveLength(3);
+    expect(calls).toContain('workspace_status');
+  });
+
+  it('waits about 500 ms between retries', async () => {
+    vi.useFakeTimers();
+    try {
+      const calls = mockBackend({
+        overview: { code: 'not_ready', message: 'preparing' },
+        workspace_status: { state: 'preparing', message: null },
+      });
+      render(Overview);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(calls.filter((c) => c === 'overview')).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(499);
+      expect(calls.filter((c) => c === 'overview')).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(calls.filter((c) => c === 'overview')).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(calls.filter((c) => c === 'overview')).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('shows an error when preparing the workspace failed', async () => {
+    mockBackend({
+      overview: { code: 'not_ready', message: 'preparing' },
+      workspace_status: { state: 'error', message: 'demo seed is corrupt' },
+    });
+    render(Overview);
+
+    const error = await screen.findByTestId('error');
+    expect(error.textContent).toMatch(/demo seed is corrupt/);
+  });
+
+  it('tells the user to upgrade when the database is newer than this Rampart', async () => {
+    mockBackend({ overview: { code: 'newer_schema', message: 'schema version 9 is newer than 3' } });
+    render(Overview);
+
+    const error = await screen.findByTestId('error');
+    expect(error.dataset.code).toBe('newer_schema');
+    expect(error.textContent).toMatch(/schema version 9 is newer than 3/);
+    expect(error.textContent).toMatch(/Install the latest Rampart/);
+    expect(within(error).queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+
+  it('shows a db_error with its message and recovers on Try again', async () => {
+    let fail = true;
+    mockBackend({
+      overview: () => (fail ? { code: 'db_error', message: 'unable to open database file' } : sampleOverview()),
+    });
+    render(Overview);
+
+    const error = await screen.findByTestId('error');
+    expect(error.dataset.code).toBe('db_error');
+    expect(error.textContent).toMatch(/unable to open database file/);
+
+    fail = false;
+    await fireEvent.click(within(error).getByRole('button', { name: 'Try again' }));
+    expect((await screen.findByTestId('kpi-active')).getAttribute('data-value')).toBe('12345');
+  });
+
+  it('reloads the data on Refresh', async () => {
+    let active = 10;
+    mockBackend({
+      overview: () => sampleOverview({ totals: { ...sampleOverview().totals, active } }),
+    });
+    render(Overview);
+
+    expect((await screen.findByTestId('kpi-active')).getAttribute('data-value')).toBe('10');
+    active = 11;
+    await fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await vi.waitFor(() => expect(value('kpi-active')).toBe('11'));
+  });
+
+  it('renders backend strings as text, never as HTML', async () => {
+    const overview = sampleOverview({
+      by_account: [{ key: HOSTILE, total: 3, failed: 1 }],
+      by_source: [{ key: HOSTILE, total: 3, failed: 1 }],
+    });
+    overview.last_import = { ...overview.last_import!, label: HOSTILE, shape: HOSTILE };
+    mockBackend({ overview });
+    const { container } = render(Overview);
+
+    const row = await screen.findByTestId(`account-${HOSTILE}`);
+    expect(within(row).getByText(HOSTILE)).toBeTruthy();
+    expect(within(screen.getByTestId('last-import')).getAllByText(HOSTILE).length).toBeGreaterThan(0);
+    expect(within(screen.getByTestId(`source-${HOSTILE}`)).getByText(HOSTILE)).toBeTruthy();
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('renders a hostile error message as text', async () => {
+    mockBackend({ overview: { code: 'db_error', message: HOSTILE } });
+    const { container } = render(Overview);
+
+    const error = await screen.findByTestId('error');
+    expect(within(error).getByText(HOSTILE)).toBeTruthy();
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('reports the workspace to its parent once loaded', async () => {
+    mockBackend({ overview: sampleOverview() });
+    const onworkspace = vi.fn();
+    render(Overview, { onworkspace });
+
+    await screen.findByTestId('kpi-active');
+    expect(onworkspace).toHaveBeenCalledWith(sampleOverview().workspace);
+  });
+});

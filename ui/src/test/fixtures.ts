@@ -1,0 +1,89 @@
+/**
+ * Test data and an IPC mock for component tests: a realistic overview, and a helper that
+ * answers the core's commands through `mockIPC` like the Rust side would.
+ */
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { IpcError, Overview, WorkspaceStatus } from '../lib/backend';
+
+export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
+  return {
+    workspace: { db_path: '/home/ana/.local/share/rampart/rampart.db', is_demo: true, schema_version: 1 },
+    totals: {
+      findings: 13_020,
+      active: 12_345,
+      archived: 675,
+      failed: 4_321,
+      passed: 7_654,
+      warning: 250,
+      not_available: 120,
+    },
+    by_severity: [
+      { severity: 'INFORMATIONAL', total: 900, failed: 12 },
+      { severity: 'LOW', total: 3_000, failed: 800 },
+      { severity: 'MEDIUM', total: 5_000, failed: 2_100 },
+      { severity: 'HIGH', total: 3_000, failed: 1_200 },
+      { severity: 'CRITICAL', total: 445, failed: 209 },
+    ],
+    by_source: [
+      { key: 'securityhub', total: 9_000, failed: 3_000 },
+      { key: 'inspector', total: 2_345, failed: 1_021 },
+      { key: 'config', total: 1_000, failed: 300 },
+    ],
+    by_account: [
+      { key: '111122223333', total: 8_000, failed: 3_000 },
+      { key: '444455556666', total: 4_345, failed: 1_321 },
+    ],
+    last_import: {
+      id: 7,
+      label: 'securityhub-2026-03-31.json',
+      shape: 'securityhub-findings',
+      started_at: '2026-03-31T09:15:00Z',
+      finished_at: '2026-03-31T09:15:04Z',
+      findings: 13_020,
+      inserted: 1_200,
+      updated: 300,
+      unchanged: 11_500,
+      stale: 20,
+    },
+    imports: 7,
+    ...overrides,
+  };
+}
+
+export function emptyOverview(): Overview {
+  return sampleOverview({
+    workspace: { db_path: '/tmp/empty.db', is_demo: false, schema_version: 1 },
+    totals: { findings: 0, active: 0, archived: 0, failed: 0, passed: 0, warning: 0, not_available: 0 },
+    by_severity: [],
+    by_source: [],
+    by_account: [],
+    last_import: null,
+    imports: 0,
+  });
+}
+
+type Answer<T> = T | IpcError | (() => T | IpcError);
+
+/** What each mocked command answers; an `IpcError` value is thrown, as the core rejects with it. */
+export type Backend = {
+  overview?: Answer<Overview>;
+  workspace_status?: Answer<WorkspaceStatus>;
+};
+
+function isIpcError(value: unknown): value is IpcError {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+}
+
+/** Installs `mockIPC` answering the given commands; returns the list of commands invoked so far. */
+export function mockBackend(backend: Backend): string[] {
+  const calls: string[] = [];
+  mockIPC((cmd) => {
+    calls.push(cmd);
+    const answer = backend[cmd as keyof Backend];
+    if (answer === undefined) throw { code: 'internal', message: `unknown command ${cmd}` };
+    const value = typeof answer === 'function' ? answer() : answer;
+    if (isIpcError(value)) throw value;
+    return value;
+  });
+  return calls;
+}
