@@ -84,6 +84,8 @@ pub enum ImportError {
     Json(String),
     #[error("the file ends too early: truncated JSON ({0})")]
     Truncated(String),
+    #[error("the JSON is not shaped like an AWS export: {0}")]
+    Structure(String),
     #[error(
         "not a recognised AWS export: expected `Findings` (aws securityhub get-findings), \
          `findings` (aws inspector2 list-findings), `EvaluationResults` (aws configservice \
@@ -150,7 +152,8 @@ fn json_error(e: serde_json::Error) -> ImportError {
     match e.classify() {
         Category::Io => ImportError::Io(e.into()),
         Category::Eof => ImportError::Truncated(e.to_string()),
-        Category::Syntax | Category::Data => ImportError::Json(e.to_string()),
+        Category::Syntax => ImportError::Json(e.to_string()),
+        Category::Data => ImportError::Structure(e.to_string()),
     }
 }
 

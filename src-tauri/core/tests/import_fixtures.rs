@@ -1,0 +1,147 @@
+//! Fixture-driven importer tests: every `tests/fixtures/import/*.json` export is read and
+//! its normalised findings compared with `<name>.expected.json`; every
+//! `tests/fixtures/import-bad/*.json` must be rejected with the message in `<name>.expected`
+//! and leave the database untouched. Run with `BLESS=1` to rewrite the snapshots after a
+//! deliberate change (then review the diff).
+
+use std::path::{Path, PathBuf};
+
+use rampart_core::import::{read_export, ImportOptions};
+use rampart_core::model::Finding;
+use rampart_core::query::findings::{for_each_finding, FindingFilter};
+use rampart_core::{ImportInput, Store};
+use serde_json::Value;
+
+fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".expected.json"))
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", root.display());
+    files
+}
+
+/// A finding as the snapshot shows it: timestamps readable.
+fn snapshot_of(f: &Finding) -> Value {
+    let mut v = serde_json::to_value(f).expect("finding serialises");
+    if let Value::Object(map) = &mut v {
+        for (k, val) in map.iter_mut() {
+            if k.ends_with("_at") {
+                if let Some(ms) = val.as_i64() {
+                    *val = Value::String(rampart_core::time::format_ts(ms));
+                }
+            }
+        }
+    }
+    v
+}
+
+fn compare_or_bless(expected_path: &Path, actual: &Value) {
+    let actual_text = serde_json::to_string_pretty(actual).expect("serialise") + "\n";
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(expected_path, &actual_text).expect("write snapshot");
+        return;
+    }
+    let expected = std::fs::read_to_string(expected_path)
+        .unwrap_or_else(|_| panic!("missing snapshot {} (run with BLESS=1 to create it)", expected_path.display()));
+    if expected != actual_text {
+        let line = expected
+            .lines()
+            .zip(actual_text.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| expected.lines().count().min(actual_text.lines().count()));
+        panic!(
+            "{} differs from the importer's output at line {}:\n  expected: {}\n  actual:   {}\n(run with BLESS=1 to accept)",
+            expected_path.display(),
+            line + 1,
+            expected.lines().nth(line).unwrap_or("<end>"),
+            actual_text.lines().nth(line).unwrap_or("<end>")
+        );
+    }
+}
+
+#[test]
+fn every_export_shape_normalises_as_snapshotted() {
+    for path in fixtures("import") {
+        let mut findings = Vec::new();
+        let file = std::fs::File::open(&path).expect("open fixture");
+        let shape = read_export(file, &ImportOptions::default(), |item| {
+            findings.push(snapshot_of(&item.finding));
+            Ok::<_, String>(())
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let actual = serde_json::json!({ "shape": shape.as_str(), "findings": findings });
+        compare_or_bless(&path.with_extension("expected.json"), &actual);
+    }
+}
+
+#[test]
+fn every_export_shape_imports_every_finding_into_the_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    let mut expected_ids = std::collections::BTreeSet::new();
+    for path in fixtures("import") {
+        read_export(std::fs::File::open(&path).expect("open"), &ImportOptions::default(), |item| {
+            expected_ids.insert(item.finding.id.clone());
+            Ok::<_, String>(())
+        })
+        .expect("fixture reads");
+        let reports = store
+            .import(vec![ImportInput::new(path.display().to_string(), std::fs::File::open(&path).expect("open"))], &|| 1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reports.len(), 1);
+    }
+    let mut stored = std::collections::BTreeSet::new();
+    for_each_finding(store.conn(), &FindingFilter::default(), |row| {
+        stored.insert(row.id);
+        Ok(())
+    })
+    .expect("list");
+    assert_eq!(stored, expected_ids);
+}
+
+#[test]
+fn bad_files_are_rejected_with_a_message_and_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let mut store = Store::open(&db).expect("open");
+    // Something already stored, which must survive every failed import.
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/securityhub-consolidated.json");
+    store.import(vec![ImportInput::new("good", std::fs::File::open(&good).expect("open"))], &|| 1).expect("good import");
+    let dump = |store: &Store| -> (i64, i64, i64, i64) {
+        store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM findings), (SELECT count(*) FROM finding_history),
+                        (SELECT count(*) FROM imports), (SELECT count(*) FROM finding_resources)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .expect("counts")
+    };
+    let before = dump(&store);
+    for path in fixtures("import-bad") {
+        let expected = std::fs::read_to_string(path.with_extension("expected")).expect("expected message");
+        let label = path.file_name().expect("name").to_string_lossy().into_owned();
+        // The bad file comes after a good one in the same command: both must be rolled back.
+        let err = store
+            .import(
+                vec![
+                    ImportInput::new("good-again", std::fs::File::open(&good).expect("open")),
+                    ImportInput::new(label.clone(), std::fs::File::open(&path).expect("open")),
+                ],
+                &|| 2,
+            )
+            .expect_err(&format!("{label} must be rejected"));
+        let message = err.to_string();
+        assert!(message.starts_with(&format!("{label}: ")), "{label}: message does not name the file: {message}");
+        assert!(message.contains(expected.trim()), "{label}: expected {:?} in {message:?}", expected.trim());
+        assert_eq!(dump(&store), before, "{label}: the database changed");
+    }
+}

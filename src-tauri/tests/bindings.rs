@@ -1,0 +1,75 @@
+//! The TypeScript types in `ui/src/lib/backend/bindings/` are generated from the Rust
+//! types that cross IPC. This test fails when a committed file is stale, missing or no
+//! longer generated; `BLESS=1 cargo test -p rampart --test bindings` rewrites them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rampart_app::{IpcError, WorkspaceStatus};
+use rampart_core::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
+use rampart_core::query::overview::{GroupCount, Overview, SeverityCount, Totals, WorkspaceInfo};
+use rampart_core::store::imports::ImportSummary;
+use ts_rs::{Config, TS};
+
+fn generated() -> BTreeMap<String, String> {
+    fn one<T: TS + 'static>(cfg: &Config, out: &mut BTreeMap<String, String>) {
+        let name = T::ident(cfg);
+        let text = T::export_to_string(cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
+        out.insert(format!("{name}.ts"), text);
+    }
+    let cfg = Config::new();
+    let mut out = BTreeMap::new();
+    one::<Severity>(&cfg, &mut out);
+    one::<Status>(&cfg, &mut out);
+    one::<Source>(&cfg, &mut out);
+    one::<RecordState>(&cfg, &mut out);
+    one::<Resource>(&cfg, &mut out);
+    one::<Vulnerability>(&cfg, &mut out);
+    one::<WorkspaceInfo>(&cfg, &mut out);
+    one::<Totals>(&cfg, &mut out);
+    one::<SeverityCount>(&cfg, &mut out);
+    one::<GroupCount>(&cfg, &mut out);
+    one::<ImportSummary>(&cfg, &mut out);
+    one::<Overview>(&cfg, &mut out);
+    one::<WorkspaceStatus>(&cfg, &mut out);
+    one::<IpcError>(&cfg, &mut out);
+    out
+}
+
+#[test]
+fn typescript_bindings_match_the_rust_types() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/backend/bindings");
+    let want = generated();
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(&dir).expect("create bindings folder");
+        for entry in std::fs::read_dir(&dir).expect("read bindings") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "ts") {
+                std::fs::remove_file(path).expect("remove stale binding");
+            }
+        }
+        for (name, text) in &want {
+            std::fs::write(dir.join(name), text).expect("write binding");
+        }
+        return;
+    }
+    let mut problems = Vec::new();
+    for (name, text) in &want {
+        match std::fs::read_to_string(dir.join(name)) {
+            Ok(found) if &found == text => {}
+            Ok(_) => problems.push(format!("{name} is stale")),
+            Err(_) => problems.push(format!("{name} is missing")),
+        }
+    }
+    for entry in std::fs::read_dir(&dir).expect("read bindings") {
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
+        if name.ends_with(".ts") && !want.contains_key(&name) {
+            problems.push(format!("{name} is no longer generated"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\nrun `BLESS=1 cargo test -p rampart --test bindings` and commit the result",
+        problems.join("\n")
+    );
+}
