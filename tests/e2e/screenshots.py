@@ -1,0 +1,61 @@
+"""Takes screenshots of Rampart's main views on the demo workspace, for the README.
+
+Usage: python tests/e2e/screenshots.py OUT_DIR   (run by `make screenshots`)
+Starts its own Xvfb and tauri-driver and stops both by PID.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import BINARY, DEMO_END_DAY, TAURI_DRIVER, free_port, rampart, stop, wait_for_port  # noqa: E402
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.options import ArgOptions  # noqa: E402
+from selenium.webdriver.remote.client_config import ClientConfig  # noqa: E402
+from selenium.webdriver.remote.remote_connection import RemoteConnection  # noqa: E402
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="rampart-shots-"))
+    db = work / "demo.db"
+    rampart("--db", str(db), "demo", "--end-day", DEMO_END_DAY)
+    display = ":97"
+    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+    driver_proc = None
+    try:
+        time.sleep(1)
+        env = dict(os.environ, DISPLAY=display, XDG_DATA_HOME=str(work / "data"))
+        port, native = free_port(), free_port()
+        driver_proc = subprocess.Popen([str(TAURI_DRIVER), "--port", str(port), "--native-port", str(native)], env=env)
+        wait_for_port(port, driver_proc, "tauri-driver")
+        opts = ArgOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": str(BINARY), "args": ["--db", str(db)]})
+        conn = RemoteConnection(client_config=ClientConfig(remote_server_addr=f"http://127.0.0.1:{port}"))
+        d = webdriver.Remote(command_executor=conn, options=opts)
+        try:
+            d.set_window_size(1280, 800)
+            deadline = time.monotonic() + 60
+            while not d.find_elements(By.CSS_SELECTOR, '[data-testid="kpi-active"]'):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the Overview did not render")
+                time.sleep(0.2)
+            time.sleep(2.5)  # let bars finish their transition and the compositor catch up
+            d.save_screenshot(str(out / "overview.png"))
+            print(f"wrote {out / 'overview.png'}")
+        finally:
+            d.quit()
+    finally:
+        if driver_proc:
+            stop(driver_proc)
+        stop(xvfb)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))

@@ -1,0 +1,93 @@
+"""The real window, driven over WebDriver: it opens on the demo workspace, shows the same
+counts the CLI computes from the store, and renders hostile strings from AWS as text."""
+
+import json
+import time
+
+from conftest import rampart
+from selenium.webdriver.common.by import By
+
+
+def wait_for(driver, css: str, timeout: float = 60):
+    """Waits until an element matching `css` exists, and returns it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{css} did not appear within {timeout}s; page text: {page_text(driver)[:500]}")
+        time.sleep(0.2)
+
+
+def page_text(driver) -> str:
+    return driver.execute_script("return document.body ? document.body.innerText : ''")
+
+
+def value(driver, testid: str, attr: str = "data-value") -> int:
+    return int(wait_for(driver, f'[data-testid="{testid}"]').get_attribute(attr))
+
+
+def test_overview_shows_the_counts_in_the_store(open_app, demo_db):
+    db, expected = demo_db
+    d = open_app("--db", str(db))
+    wait_for(d, '[data-testid="kpi-active"]')
+    totals = expected["totals"]
+    assert value(d, "kpi-active") == totals["active"]
+    assert value(d, "kpi-failed") == totals["failed"]
+    assert value(d, "kpi-passed") == totals["passed"]
+    assert value(d, "kpi-archived") == totals["archived"]
+    for sev in expected["by_severity"]:
+        assert value(d, f"sev-{sev['severity']}") == sev["failed"], sev
+    for src in expected["by_source"]:
+        assert value(d, f"source-{src['key']}", "data-total") == src["total"], src
+        assert value(d, f"source-{src['key']}", "data-failed") == src["failed"], src
+    assert len(expected["by_account"]) >= 4
+    for acct in expected["by_account"]:
+        assert value(d, f"account-{acct['key']}", "data-failed") == acct["failed"], acct
+    last = wait_for(d, '[data-testid="last-import"]').text
+    assert expected["last_import"]["label"] in last
+    assert "Demo workspace" in page_text(d)
+
+
+def test_first_start_builds_and_opens_the_demo_workspace(open_app, tmp_path):
+    db = tmp_path / "fresh" / "rampart.db"
+    d = open_app("--db", str(db))
+    # The demo is generated in the background on first start; the window shows it when ready.
+    active = value(d, "kpi-active")
+    assert active > 1000
+    assert db.exists()
+    cli = json.loads(rampart("--db", str(db), "overview", "--format", "json"))
+    assert cli["workspace"]["is_demo"] is True
+    assert cli["totals"]["active"] == active
+
+
+def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
+    payload = "<img src=x onerror=\"window.__pwned=1\">"
+    script = "<script>window.__pwned=2</script>"
+    finding = {
+        "SchemaVersion": "2018-10-08",
+        "Id": "xss-1",
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
+        "GeneratorId": "security-control/S3.8",
+        "AwsAccountId": payload,
+        "CreatedAt": "2026-03-01T00:00:00Z",
+        "UpdatedAt": "2026-03-01T00:00:00Z",
+        "Severity": {"Label": "CRITICAL"},
+        "Title": script,
+        "Description": payload,
+        "Resources": [{"Type": "AwsS3Bucket", "Id": script, "Tags": {"Name": payload}}],
+        "Compliance": {"Status": "FAILED", "SecurityControlId": "S3.8"},
+    }
+    # The file name itself is hostile too: it is shown as the latest import's label.
+    export = tmp_path / "<img src=x onerror=window.__pwned=3>.json"
+    export.write_text(json.dumps({"Findings": [finding]}))
+    db = tmp_path / "xss.db"
+    rampart("--db", str(db), "import", str(export))
+    d = open_app("--db", str(db))
+    wait_for(d, '[data-testid="kpi-active"]')
+    text = page_text(d)
+    assert payload in text, text[:800]
+    assert export.name in text
+    assert d.execute_script("return window.__pwned === undefined")
+    assert d.execute_script("return document.querySelectorAll('main img, main script').length") == 0
