@@ -18,7 +18,11 @@ use rampart_core::ImportInput;
 use crate::ipc::IpcError;
 
 #[derive(Parser, Debug)]
-#[command(name = "rampart", version, about = "AWS compliance posture: the twelve API-security practices, GDPR and HIPAA.")]
+#[command(
+    name = "rampart",
+    version,
+    about = "AWS compliance posture: the twelve API-security practices, GDPR and HIPAA."
+)]
 pub struct Args {
     /// Workspace database (default: the platform data folder, or $RAMPART_DB).
     #[arg(long, global = true, value_name = "PATH", env = "RAMPART_DB")]
@@ -138,7 +142,8 @@ pub(crate) fn open_or_create_demo(path: &Path) -> Result<(), IpcError> {
     let mut store = Store::open(path)?;
     if fresh {
         let today = chrono::Utc::now().date_naive();
-        demo::build(&mut store, &DemoSpec::new(today)).map_err(|e| IpcError::new("internal", e.to_string()))?;
+        demo::build(&mut store, &DemoSpec::new(today))
+            .map_err(|e| IpcError::new("internal", e.to_string()))?;
     }
     Ok(())
 }
@@ -151,7 +156,12 @@ pub fn execute(db: Option<PathBuf>, command: Command) -> i32 {
     };
     match run_command(&db, command) {
         Ok(()) => 0,
-        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) => 0,
+        Err(e)
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("rampart: {}", one_line(&format!("{e:#}")));
             1
@@ -165,15 +175,23 @@ fn one_line(s: &str) -> String {
 
 fn run_command(db: &Path, command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Import { files, account, region } => import(db, files, ImportOptions { account, region }),
+        Command::Import {
+            files,
+            account,
+            region,
+        } => import(db, files, ImportOptions { account, region }),
         Command::Demo { end_day, seed } => {
             let mut store = Store::open(db)?;
-            let mut spec = DemoSpec::new(end_day.unwrap_or_else(|| chrono::Utc::now().date_naive()));
+            let mut spec =
+                DemoSpec::new(end_day.unwrap_or_else(|| chrono::Utc::now().date_naive()));
             if let Some(seed) = seed {
                 spec.seed = seed;
             }
             let reports = demo::build(&mut store, &spec)?;
-            let findings: i64 = store.conn().query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
+            let findings: i64 =
+                store
+                    .conn()
+                    .query_row("SELECT count(*) FROM findings", [], |r| r.get(0))?;
             println!(
                 "demo workspace ready: {} files over {} days, {} findings in {}",
                 reports.len(),
@@ -183,7 +201,15 @@ fn run_command(db: &Path, command: Command) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Findings { format, source, status, severity, account, region, record_state } => {
+        Command::Findings {
+            format,
+            source,
+            status,
+            severity,
+            account,
+            region,
+            record_state,
+        } => {
             let store = Store::open(db)?;
             let filter = FindingFilter {
                 sources: source.into_iter().map(source_of).collect(),
@@ -226,9 +252,14 @@ fn import(db: &Path, files: Vec<PathBuf>, options: ImportOptions) -> anyhow::Res
             }
             stdin_used = true;
             let reader: Box<dyn Read> = Box::new(io::stdin().lock());
-            inputs.push(ImportInput { label: "(stdin)".into(), reader, options: options.clone() });
+            inputs.push(ImportInput {
+                label: "(stdin)".into(),
+                reader,
+                options: options.clone(),
+            });
         } else {
-            let file = std::fs::File::open(f).map_err(|e| anyhow::anyhow!("{label}: cannot open: {e}"))?;
+            let file =
+                std::fs::File::open(f).map_err(|e| anyhow::anyhow!("{label}: cannot open: {e}"))?;
             if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
                 anyhow::bail!("{label}: is a folder, not a file");
             }
@@ -280,15 +311,24 @@ fn severity_of(s: SeverityArg) -> Severity {
     }
 }
 
-fn print_findings(conn: &rampart_core::rusqlite::Connection, filter: &FindingFilter, format: Format) -> anyhow::Result<()> {
+fn print_findings(
+    conn: &rampart_core::rusqlite::Connection,
+    filter: &FindingFilter,
+    format: Format,
+) -> anyhow::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
-    let io_err = |e: io::Error| rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(Box::new(e)));
+    let io_err = |e: io::Error| {
+        rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(
+            Box::new(e),
+        ))
+    };
     match format {
         Format::Json => {
             out.write_all(b"[")?;
             let mut first = true;
             let r = for_each_finding(conn, filter, |row| {
-                out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(io_err)?;
+                out.write_all(if first { b"\n  " } else { b",\n  " })
+                    .map_err(io_err)?;
                 first = false;
                 serde_json::to_writer(&mut out, &row).map_err(|e| io_err(e.into()))
             });
@@ -298,20 +338,41 @@ fn print_findings(conn: &rampart_core::rusqlite::Connection, filter: &FindingFil
         Format::Csv => {
             writeln!(out, "{}", CSV_COLUMNS.join(","))?;
             let r = for_each_finding(conn, filter, |row| {
-                let line = row.csv_values().iter().map(|v| csv_field(v)).collect::<Vec<_>>().join(",");
+                let line = row
+                    .csv_values()
+                    .iter()
+                    .map(|v| csv_field(v))
+                    .collect::<Vec<_>>()
+                    .join(",");
                 writeln!(out, "{line}").map_err(io_err)
             });
             unwrap_io(r)?;
         }
         Format::Table => {
-            writeln!(out, "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE", "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL")?;
+            writeln!(
+                out,
+                "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE",
+                "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
+            )?;
             let r = for_each_finding(conn, filter, |row| {
-                let control = row.control.clone().or(row.config_rule.clone()).unwrap_or_else(|| "-".into());
+                let control = row
+                    .control
+                    .clone()
+                    .or(row.config_rule.clone())
+                    .unwrap_or_else(|| "-".into());
                 writeln!(
                     out,
                     "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} {}",
                     row.severity,
-                    format!("{}{}", row.status, if row.record_state == "archived" { "*" } else { "" }),
+                    format!(
+                        "{}{}",
+                        row.status,
+                        if row.record_state == "archived" {
+                            "*"
+                        } else {
+                            ""
+                        }
+                    ),
                     row.source,
                     clip(&row.account, 12),
                     clip(&row.region, 14),
@@ -333,12 +394,12 @@ fn print_findings(conn: &rampart_core::rusqlite::Connection, filter: &FindingFil
 fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64> {
     match r {
         Ok(n) => Ok(n),
-        Err(rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(e))) => {
-            match e.downcast::<io::Error>() {
-                Ok(io) => Err((*io).into()),
-                Err(other) => Err(anyhow::anyhow!("{other}")),
-            }
-        }
+        Err(rampart_core::StoreError::Sql(
+            rampart_core::rusqlite::Error::ToSqlConversionFailure(e),
+        )) => match e.downcast::<io::Error>() {
+            Ok(io) => Err((*io).into()),
+            Err(other) => Err(anyhow::anyhow!("{other}")),
+        },
         Err(e) => Err(e.into()),
     }
 }
@@ -346,7 +407,10 @@ fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64> {
 /// Strings from AWS are untrusted: no control characters (terminal escapes) reach the
 /// terminal, and long values are cut to the column.
 fn clip(s: &str, width: usize) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if clean.chars().count() <= width {
         clean
     } else {
@@ -358,7 +422,11 @@ fn clip(s: &str, width: usize) -> String {
 
 /// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula.
 fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{v}") } else { v.to_string() };
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
     if v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
@@ -368,7 +436,12 @@ fn csv_field(v: &str) -> String {
 
 fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io::Result<()> {
     let t = &o.totals;
-    writeln!(out, "Workspace  {}{}", o.workspace.db_path, if o.workspace.is_demo { " (demo)" } else { "" })?;
+    writeln!(
+        out,
+        "Workspace  {}{}",
+        o.workspace.db_path,
+        if o.workspace.is_demo { " (demo)" } else { "" }
+    )?;
     writeln!(
         out,
         "Findings   {} ({} active, {} archived)\nActive     {} failed, {} passed, {} warning, {} not available",
@@ -376,7 +449,13 @@ fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io::Result<()
     )?;
     writeln!(out, "\nSEVERITY       ACTIVE  FAILED")?;
     for s in &o.by_severity {
-        writeln!(out, "{:<14} {:>6}  {:>6}", s.severity.as_str(), s.total, s.failed)?;
+        writeln!(
+            out,
+            "{:<14} {:>6}  {:>6}",
+            s.severity.as_str(),
+            s.total,
+            s.failed
+        )?;
     }
     writeln!(out, "\nSOURCE         ACTIVE  FAILED")?;
     for s in &o.by_source {
@@ -384,7 +463,20 @@ fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io::Result<()
     }
     writeln!(out, "\nACCOUNT        ACTIVE  FAILED")?;
     for s in &o.by_account {
-        writeln!(out, "{:<14} {:>6}  {:>6}", clip(if s.key.is_empty() { "(unknown)" } else { &s.key }, 14), s.total, s.failed)?;
+        writeln!(
+            out,
+            "{:<14} {:>6}  {:>6}",
+            clip(
+                if s.key.is_empty() {
+                    "(unknown)"
+                } else {
+                    &s.key
+                },
+                14
+            ),
+            s.total,
+            s.failed
+        )?;
     }
     match &o.last_import {
         Some(i) => writeln!(
@@ -398,7 +490,10 @@ fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io::Result<()
             i.updated,
             o.imports
         )?,
-        None => writeln!(out, "\nNo imports yet: run `rampart import FILE` or `rampart demo`.")?,
+        None => writeln!(
+            out,
+            "\nNo imports yet: run `rampart import FILE` or `rampart demo`."
+        )?,
     }
     Ok(())
 }

@@ -28,5 +28,10 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(f)
         .await
-        .unwrap_or_else(|e| Err(IpcError::new("internal", format!("the query thread failed: {e}"))))
+        .unwrap_or_else(|e| {
+            Err(IpcError::new(
+                "internal",
+                format!("the query thread failed: {e}"),
+            ))
+        })
 }

@@ -39,7 +39,10 @@ fn run_window(db: Option<std::path::PathBuf>) -> i32 {
             app.state::<state::AppState>().prepare_in_background();
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::overview, commands::workspace_status])
+        .invoke_handler(tauri::generate_handler![
+            commands::overview,
+            commands::workspace_status
+        ])
         .run(tauri::generate_context!());
     match result {
         Ok(()) => 0,

@@ -26,7 +26,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db_path: PathBuf) -> AppState {
-        AppState { db_path, readiness: Arc::new(Mutex::new(Readiness::Preparing)), reader: Arc::new(Mutex::new(None)) }
+        AppState {
+            db_path,
+            readiness: Arc::new(Mutex::new(Readiness::Preparing)),
+            reader: Arc::new(Mutex::new(None)),
+        }
     }
 
     /// Opens (migrating) the workspace, or builds the demo when none exists yet, on a
@@ -50,16 +54,30 @@ impl AppState {
                 state: "preparing",
                 message: Some("Building the demo workspace…".into()),
             },
-            Readiness::Ready => WorkspaceStatus { state: "ready", message: None },
-            Readiness::Failed(e) => WorkspaceStatus { state: "error", message: Some(e.message.clone()) },
+            Readiness::Ready => WorkspaceStatus {
+                state: "ready",
+                message: None,
+            },
+            Readiness::Failed(e) => WorkspaceStatus {
+                state: "error",
+                message: Some(e.message.clone()),
+            },
         }
     }
 
     /// Runs `f` with the read-only connection, once the workspace is ready.
-    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, IpcError>) -> Result<T, IpcError> {
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
         match &*self.readiness.lock().unwrap_or_else(|p| p.into_inner()) {
             Readiness::Ready => {}
-            Readiness::Preparing => return Err(IpcError::new("not_ready", "The workspace is still being prepared.")),
+            Readiness::Preparing => {
+                return Err(IpcError::new(
+                    "not_ready",
+                    "The workspace is still being prepared.",
+                ))
+            }
             Readiness::Failed(e) => return Err(e.clone()),
         }
         let mut guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());

@@ -29,7 +29,11 @@ pub struct DemoSpec {
 
 impl DemoSpec {
     pub fn new(end_day: NaiveDate) -> DemoSpec {
-        DemoSpec { seed: 0x5eed_2026, end_day, days: 180 }
+        DemoSpec {
+            seed: 0x5eed_2026,
+            end_day,
+            days: 180,
+        }
     }
 }
 
@@ -73,7 +77,9 @@ pub fn build(store: &mut Store, spec: &DemoSpec) -> Result<Vec<ImportReport>, De
         let inputs = day
             .files
             .into_iter()
-            .map(|f| ImportInput::new(f.label, std::io::Cursor::new(f.json)).with_options(f.options))
+            .map(|f| {
+                ImportInput::new(f.label, std::io::Cursor::new(f.json)).with_options(f.options)
+            })
             .collect();
         reports.extend(store.import(inputs, &|| at)?);
     }
@@ -107,10 +113,19 @@ impl Rng {
         &items[self.below(items.len())]
     }
     fn hex(&mut self, len: usize) -> String {
-        (0..len).map(|_| char::from_digit(self.below(16) as u32, 16).unwrap_or('0')).collect()
+        (0..len)
+            .map(|_| char::from_digit(self.below(16) as u32, 16).unwrap_or('0'))
+            .collect()
     }
     fn uuid(&mut self) -> String {
-        format!("{}-{}-{}-{}-{}", self.hex(8), self.hex(4), self.hex(4), self.hex(4), self.hex(12))
+        format!(
+            "{}-{}-{}-{}-{}",
+            self.hex(8),
+            self.hex(4),
+            self.hex(4),
+            self.hex(4),
+            self.hex(12)
+        )
     }
 }
 
@@ -158,9 +173,32 @@ const ACCOUNTS: &[Account] = &[
 
 /// Services most estates use; controls for other services apply less often.
 const COMMON_SERVICES: &[&str] = &[
-    "Account", "ACM", "APIGateway", "CloudFront", "CloudTrail", "CloudWatch", "CodeBuild", "Config", "DynamoDB",
-    "EC2", "ECR", "ECS", "EKS", "ELB", "GuardDuty", "IAM", "Inspector", "KMS", "Lambda", "RDS", "S3",
-    "SecretsManager", "SNS", "SQS", "SSM", "WAF",
+    "Account",
+    "ACM",
+    "APIGateway",
+    "CloudFront",
+    "CloudTrail",
+    "CloudWatch",
+    "CodeBuild",
+    "Config",
+    "DynamoDB",
+    "EC2",
+    "ECR",
+    "ECS",
+    "EKS",
+    "ELB",
+    "GuardDuty",
+    "IAM",
+    "Inspector",
+    "KMS",
+    "Lambda",
+    "RDS",
+    "S3",
+    "SecretsManager",
+    "SNS",
+    "SQS",
+    "SSM",
+    "WAF",
 ];
 
 struct Control {
@@ -198,56 +236,202 @@ fn controls() -> Vec<Control> {
 /// CIS AWS Foundations Benchmark 1.2 rules reported in the legacy (non-consolidated)
 /// layout by the staging account: rule id, severity, resource type, title.
 const CIS12: &[(&str, &str, &str, &str)] = &[
-    ("1.10", "LOW", "AWS::::Account", "1.10 Ensure IAM password policy prevents password reuse"),
-    ("1.14", "CRITICAL", "AWS::::Account", "1.14 Ensure hardware MFA is enabled for the \"root\" account"),
-    ("2.1", "HIGH", "AWS::CloudTrail::Trail", "2.1 Ensure CloudTrail is enabled in all regions"),
-    ("2.7", "MEDIUM", "AWS::CloudTrail::Trail", "2.7 Ensure CloudTrail logs are encrypted at rest using KMS CMKs"),
-    ("3.3", "LOW", "AWS::::Account", "3.3 Ensure a log metric filter and alarm exist for usage of \"root\" account"),
-    ("4.1", "HIGH", "AWS::EC2::SecurityGroup", "4.1 Ensure no security groups allow ingress from 0.0.0.0/0 to port 22"),
+    (
+        "1.10",
+        "LOW",
+        "AWS::::Account",
+        "1.10 Ensure IAM password policy prevents password reuse",
+    ),
+    (
+        "1.14",
+        "CRITICAL",
+        "AWS::::Account",
+        "1.14 Ensure hardware MFA is enabled for the \"root\" account",
+    ),
+    (
+        "2.1",
+        "HIGH",
+        "AWS::CloudTrail::Trail",
+        "2.1 Ensure CloudTrail is enabled in all regions",
+    ),
+    (
+        "2.7",
+        "MEDIUM",
+        "AWS::CloudTrail::Trail",
+        "2.7 Ensure CloudTrail logs are encrypted at rest using KMS CMKs",
+    ),
+    (
+        "3.3",
+        "LOW",
+        "AWS::::Account",
+        "3.3 Ensure a log metric filter and alarm exist for usage of \"root\" account",
+    ),
+    (
+        "4.1",
+        "HIGH",
+        "AWS::EC2::SecurityGroup",
+        "4.1 Ensure no security groups allow ingress from 0.0.0.0/0 to port 22",
+    ),
 ];
 
 /// Managed Config rules evaluated outside Security Hub: rule, resource type, annotation.
 const CONFIG_RULES: &[(&str, &str, &str)] = &[
-    ("required-tags", "AWS::EC2::Instance", "The resource is missing the required tag DataClassification."),
-    ("s3-bucket-versioning-enabled", "AWS::S3::Bucket", "Versioning is not enabled on the bucket."),
-    ("api-gw-endpoint-type-check", "AWS::ApiGateway::RestApi", "The REST API uses an endpoint type that is not allowed."),
-    ("dynamodb-pitr-enabled", "AWS::DynamoDB::Table", "Point-in-time recovery is not enabled."),
-    ("ec2-instance-no-public-ip", "AWS::EC2::Instance", "The instance has a public IP address."),
-    ("cloudwatch-alarm-action-check", "AWS::CloudWatch::Alarm", "The alarm has no action for the ALARM state."),
-    ("backup-plan-min-frequency-and-min-retention-check", "AWS::Backup::BackupPlan", "The backup plan keeps recovery points for fewer than 35 days."),
-    ("db-instance-backup-enabled", "AWS::RDS::DBInstance", "Automated backups are disabled."),
+    (
+        "required-tags",
+        "AWS::EC2::Instance",
+        "The resource is missing the required tag DataClassification.",
+    ),
+    (
+        "s3-bucket-versioning-enabled",
+        "AWS::S3::Bucket",
+        "Versioning is not enabled on the bucket.",
+    ),
+    (
+        "api-gw-endpoint-type-check",
+        "AWS::ApiGateway::RestApi",
+        "The REST API uses an endpoint type that is not allowed.",
+    ),
+    (
+        "dynamodb-pitr-enabled",
+        "AWS::DynamoDB::Table",
+        "Point-in-time recovery is not enabled.",
+    ),
+    (
+        "ec2-instance-no-public-ip",
+        "AWS::EC2::Instance",
+        "The instance has a public IP address.",
+    ),
+    (
+        "cloudwatch-alarm-action-check",
+        "AWS::CloudWatch::Alarm",
+        "The alarm has no action for the ALARM state.",
+    ),
+    (
+        "backup-plan-min-frequency-and-min-retention-check",
+        "AWS::Backup::BackupPlan",
+        "The backup plan keeps recovery points for fewer than 35 days.",
+    ),
+    (
+        "db-instance-backup-enabled",
+        "AWS::RDS::DBInstance",
+        "Automated backups are disabled.",
+    ),
 ];
 
 /// Known package vulnerabilities: CVE, package, installed version, fixed version, CVSS, exploit known.
 const CVES: &[(&str, &str, &str, &str, f64, bool)] = &[
     ("CVE-2024-3094", "xz-libs", "5.6.0-1", "5.6.1-2", 10.0, true),
-    ("CVE-2024-6387", "openssh-server", "8.7p1-38", "8.7p1-43", 8.1, true),
-    ("CVE-2023-44487", "nghttp2", "1.51.0-1", "1.57.0-1", 7.5, true),
+    (
+        "CVE-2024-6387",
+        "openssh-server",
+        "8.7p1-38",
+        "8.7p1-43",
+        8.1,
+        true,
+    ),
+    (
+        "CVE-2023-44487",
+        "nghttp2",
+        "1.51.0-1",
+        "1.57.0-1",
+        7.5,
+        true,
+    ),
     ("CVE-2023-4863", "libwebp", "1.2.4-1", "1.2.4-3", 8.8, true),
-    ("CVE-2021-44228", "log4j-core", "2.14.1", "2.17.1", 10.0, true),
-    ("CVE-2022-22965", "spring-beans", "5.3.17", "5.3.18", 9.8, true),
+    (
+        "CVE-2021-44228",
+        "log4j-core",
+        "2.14.1",
+        "2.17.1",
+        10.0,
+        true,
+    ),
+    (
+        "CVE-2022-22965",
+        "spring-beans",
+        "5.3.17",
+        "5.3.18",
+        9.8,
+        true,
+    ),
     ("CVE-2023-38545", "curl", "7.88.1-10", "8.4.0-1", 9.8, false),
     ("CVE-2024-21626", "runc", "1.1.9-1", "1.1.12-1", 8.6, true),
     ("CVE-2023-4911", "glibc", "2.34-60", "2.34-83", 7.8, true),
     ("CVE-2024-2961", "glibc", "2.34-83", "2.34-100", 8.8, false),
-    ("CVE-2023-5363", "openssl-libs", "3.0.7-20", "3.0.7-25", 7.5, false),
-    ("CVE-2024-0727", "openssl-libs", "3.0.7-25", "3.0.8-1", 5.5, false),
+    (
+        "CVE-2023-5363",
+        "openssl-libs",
+        "3.0.7-20",
+        "3.0.7-25",
+        7.5,
+        false,
+    ),
+    (
+        "CVE-2024-0727",
+        "openssl-libs",
+        "3.0.7-25",
+        "3.0.8-1",
+        5.5,
+        false,
+    ),
     ("CVE-2023-32681", "requests", "2.28.1", "2.31.0", 6.1, false),
     ("CVE-2024-35195", "requests", "2.31.0", "2.32.0", 5.6, false),
-    ("CVE-2023-43804", "urllib3", "1.26.15", "1.26.17", 8.1, false),
-    ("CVE-2024-37891", "urllib3", "1.26.17", "1.26.19", 4.4, false),
+    (
+        "CVE-2023-43804",
+        "urllib3",
+        "1.26.15",
+        "1.26.17",
+        8.1,
+        false,
+    ),
+    (
+        "CVE-2024-37891",
+        "urllib3",
+        "1.26.17",
+        "1.26.19",
+        4.4,
+        false,
+    ),
     ("CVE-2022-25883", "semver", "7.3.7", "7.5.2", 7.5, false),
     ("CVE-2024-4068", "braces", "3.0.2", "3.0.3", 7.5, false),
-    ("CVE-2023-26136", "tough-cookie", "4.0.0", "4.1.3", 6.5, false),
+    (
+        "CVE-2023-26136",
+        "tough-cookie",
+        "4.0.0",
+        "4.1.3",
+        6.5,
+        false,
+    ),
     ("CVE-2024-29041", "express", "4.18.2", "4.19.2", 6.1, false),
     ("CVE-2022-24999", "qs", "6.10.3", "6.10.5", 7.5, false),
-    ("CVE-2024-28849", "follow-redirects", "1.15.5", "1.15.6", 6.5, false),
+    (
+        "CVE-2024-28849",
+        "follow-redirects",
+        "1.15.5",
+        "1.15.6",
+        6.5,
+        false,
+    ),
     ("CVE-2023-45857", "axios", "1.5.1", "1.6.0", 6.5, false),
-    ("CVE-2024-45337", "golang.org/x/crypto", "0.29.0", "0.31.0", 9.1, false),
+    (
+        "CVE-2024-45337",
+        "golang.org/x/crypto",
+        "0.29.0",
+        "0.31.0",
+        9.1,
+        false,
+    ),
     ("CVE-2024-24790", "stdlib", "1.21.10", "1.21.11", 9.8, false),
     ("CVE-2022-42889", "commons-text", "1.9", "1.10.0", 9.8, true),
     ("CVE-2023-45853", "zlib", "1.2.13-1", "1.2.13-5", 9.8, false),
-    ("CVE-2022-0778", "openssl", "1.1.1k-5", "1.1.1k-6", 7.5, true),
+    (
+        "CVE-2022-0778",
+        "openssl",
+        "1.1.1k-5",
+        "1.1.1k-6",
+        7.5,
+        true,
+    ),
 ];
 
 /// GuardDuty finding types that show up now and then, with severity and title.
@@ -257,10 +441,26 @@ const THREATS: &[(&str, &str, &str)] = &[
         "HIGH",
         "Credentials for an EC2 instance role were used from an external IP address.",
     ),
-    ("Recon:EC2/PortProbeUnprotectedPort", "LOW", "An unprotected port on an EC2 instance is being probed."),
-    ("CryptoCurrency:EC2/BitcoinTool.B!DNS", "HIGH", "An EC2 instance is querying a domain associated with cryptocurrency mining."),
-    ("Policy:IAMUser/RootCredentialUsage", "LOW", "The root user's credentials were used to call an API."),
-    ("UnauthorizedAccess:EC2/SSHBruteForce", "LOW", "An EC2 instance is the target of SSH brute-force attempts."),
+    (
+        "Recon:EC2/PortProbeUnprotectedPort",
+        "LOW",
+        "An unprotected port on an EC2 instance is being probed.",
+    ),
+    (
+        "CryptoCurrency:EC2/BitcoinTool.B!DNS",
+        "HIGH",
+        "An EC2 instance is querying a domain associated with cryptocurrency mining.",
+    ),
+    (
+        "Policy:IAMUser/RootCredentialUsage",
+        "LOW",
+        "The root user's credentials were used to call an API.",
+    ),
+    (
+        "UnauthorizedAccess:EC2/SSHBruteForce",
+        "LOW",
+        "An EC2 instance is the target of SSH brute-force attempts.",
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -310,7 +510,11 @@ struct Check {
 fn asff_type(config_type: &str) -> String {
     // AWS::EC2::SecurityGroup → AwsEc2SecurityGroup; AWS::::Account → AwsAccount.
     let mut out = String::from("Aws");
-    for seg in config_type.trim_start_matches("AWS::").split("::").filter(|s| !s.is_empty()) {
+    for seg in config_type
+        .trim_start_matches("AWS::")
+        .split("::")
+        .filter(|s| !s.is_empty())
+    {
         let all_caps = seg.chars().all(|c| !c.is_ascii_lowercase());
         if all_caps {
             let mut cs = seg.chars();
@@ -326,8 +530,21 @@ fn asff_type(config_type: &str) -> String {
 }
 
 const NAMES: &[&str] = &[
-    "payments", "ledger", "checkout", "orders", "auth", "customer-data", "reporting", "audit-logs", "partner-api",
-    "notifications", "billing", "search", "profiles", "settlement", "fraud-scoring",
+    "payments",
+    "ledger",
+    "checkout",
+    "orders",
+    "auth",
+    "customer-data",
+    "reporting",
+    "audit-logs",
+    "partner-api",
+    "notifications",
+    "billing",
+    "search",
+    "profiles",
+    "settlement",
+    "fraud-scoring",
 ];
 
 fn resource_for(rtype: &str, acct: &str, region: &str, rng: &mut Rng) -> String {
@@ -337,31 +554,58 @@ fn resource_for(rtype: &str, acct: &str, region: &str, rng: &mut Rng) -> String 
         "AWS::S3::Bucket" => format!("arn:aws:s3:::{name}-{acct}"),
         "AWS::S3::Account" => format!("AWS::::Account:{acct}"),
         "AWS::IAM::User" => {
-            let people = ["a.chen", "m.okafor", "j.silva", "r.novak", "deploy-bot", "ci-runner", "legacy-etl"];
+            let people = [
+                "a.chen",
+                "m.okafor",
+                "j.silva",
+                "r.novak",
+                "deploy-bot",
+                "ci-runner",
+                "legacy-etl",
+            ];
             format!("arn:aws:iam::{acct}:user/{}", rng.pick(&people))
         }
         "AWS::IAM::Policy" => format!("arn:aws:iam::{acct}:policy/{name}-access"),
         "AWS::IAM::Role" => format!("arn:aws:iam::{acct}:role/{name}-role"),
         "AWS::EC2::Instance" => format!("arn:aws:ec2:{region}:{acct}:instance/i-0{}", rng.hex(16)),
-        "AWS::EC2::SecurityGroup" => format!("arn:aws:ec2:{region}:{acct}:security-group/sg-0{}", rng.hex(16)),
+        "AWS::EC2::SecurityGroup" => format!(
+            "arn:aws:ec2:{region}:{acct}:security-group/sg-0{}",
+            rng.hex(16)
+        ),
         "AWS::EC2::VPC" => format!("arn:aws:ec2:{region}:{acct}:vpc/vpc-0{}", rng.hex(16)),
         "AWS::EC2::Volume" => format!("arn:aws:ec2:{region}:{acct}:volume/vol-0{}", rng.hex(16)),
         "AWS::EC2::Subnet" => format!("arn:aws:ec2:{region}:{acct}:subnet/subnet-0{}", rng.hex(16)),
         "AWS::Lambda::Function" => format!("arn:aws:lambda:{region}:{acct}:function:{name}"),
         "AWS::ApiGateway::Stage" => {
-            format!("arn:aws:apigateway:{region}::/restapis/{}/stages/{}", rng.hex(10), rng.pick(&["prod", "v1", "v2"]))
+            format!(
+                "arn:aws:apigateway:{region}::/restapis/{}/stages/{}",
+                rng.hex(10),
+                rng.pick(&["prod", "v1", "v2"])
+            )
         }
-        "AWS::ApiGatewayV2::Stage" => format!("arn:aws:apigateway:{region}::/apis/{}/stages/$default", rng.hex(10)),
+        "AWS::ApiGatewayV2::Stage" => format!(
+            "arn:aws:apigateway:{region}::/apis/{}/stages/$default",
+            rng.hex(10)
+        ),
         "AWS::ApiGateway::RestApi" => rng.hex(10),
         "AWS::KMS::Key" => format!("arn:aws:kms:{region}:{acct}:key/{}", rng.uuid()),
-        "AWS::SecretsManager::Secret" => format!("arn:aws:secretsmanager:{region}:{acct}:secret:{name}/db-{}", rng.hex(6)),
+        "AWS::SecretsManager::Secret" => format!(
+            "arn:aws:secretsmanager:{region}:{acct}:secret:{name}/db-{}",
+            rng.hex(6)
+        ),
         "AWS::RDS::DBInstance" => format!("arn:aws:rds:{region}:{acct}:db:{name}-db"),
         "AWS::RDS::DBCluster" => format!("arn:aws:rds:{region}:{acct}:cluster:{name}-cluster"),
         "AWS::CloudTrail::Trail" => format!("arn:aws:cloudtrail:{region}:{acct}:trail/org-trail"),
         "AWS::DynamoDB::Table" => format!("arn:aws:dynamodb:{region}:{acct}:table/{name}"),
-        "AWS::CloudFront::Distribution" => format!("arn:aws:cloudfront::{acct}:distribution/E{}", rng.hex(12).to_uppercase()),
+        "AWS::CloudFront::Distribution" => format!(
+            "arn:aws:cloudfront::{acct}:distribution/E{}",
+            rng.hex(12).to_uppercase()
+        ),
         "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
-            format!("arn:aws:elasticloadbalancing:{region}:{acct}:loadbalancer/app/{name}/{}", rng.hex(16))
+            format!(
+                "arn:aws:elasticloadbalancing:{region}:{acct}:loadbalancer/app/{name}/{}",
+                rng.hex(16)
+            )
         }
         "AWS::ECR::Repository" => format!("arn:aws:ecr:{region}:{acct}:repository/{name}"),
         _ => {
@@ -379,7 +623,10 @@ fn tags_for(account: &Account, rng: &mut Rng) -> Vec<(String, String)> {
     }
     let mut t = vec![
         ("Environment".to_string(), account.env.to_string()),
-        ("Owner".to_string(), format!("team-{}", rng.pick(account.teams))),
+        (
+            "Owner".to_string(),
+            format!("team-{}", rng.pick(account.teams)),
+        ),
     ];
     if rng.chance(0.6) {
         let class = *rng.pick(&["confidential", "internal", "phi", "pci"]);
@@ -389,7 +636,10 @@ fn tags_for(account: &Account, rng: &mut Rng) -> Vec<(String, String)> {
 }
 
 fn is_global(rtype: &str) -> bool {
-    rtype.starts_with("AWS::IAM::") || rtype == "AWS::::Account" || rtype.starts_with("AWS::CloudFront::") || rtype == "AWS::S3::Account"
+    rtype.starts_with("AWS::IAM::")
+        || rtype == "AWS::::Account"
+        || rtype.starts_with("AWS::CloudFront::")
+        || rtype == "AWS::S3::Account"
 }
 
 struct World {
@@ -400,14 +650,30 @@ struct World {
 
 impl World {
     fn new(seed: u64) -> World {
-        World { controls: controls(), checks: Vec::new(), rng: Rng(seed) }
+        World {
+            controls: controls(),
+            checks: Vec::new(),
+            rng: Rng(seed),
+        }
     }
 
-    fn add(&mut self, kind: Kind, account: usize, region: &'static str, rtype: &str, born: u32, failing_p: f64) {
+    fn add(
+        &mut self,
+        kind: Kind,
+        account: usize,
+        region: &'static str,
+        rtype: &str,
+        born: u32,
+        failing_p: f64,
+    ) {
         let acct = &ACCOUNTS[account];
         let rng = &mut self.rng;
         let resource_id = resource_for(rtype, acct.id, region, rng);
-        let tags = if rtype == "AWS::::Account" { Vec::new() } else { tags_for(acct, rng) };
+        let tags = if rtype == "AWS::::Account" {
+            Vec::new()
+        } else {
+            tags_for(acct, rng)
+        };
         let finding_id = match kind {
             Kind::Control(c) => format!(
                 "arn:aws:securityhub:{region}:{}:security-control/{}/finding/{}",
@@ -470,11 +736,17 @@ impl World {
                     if is_global(&ctl.resource_type) && ri > 0 {
                         continue;
                     }
-                    let p_applies = if COMMON_SERVICES.contains(&service) { 0.85 } else { 0.2 };
+                    let p_applies = if COMMON_SERVICES.contains(&service) {
+                        0.85
+                    } else {
+                        0.2
+                    };
                     if !self.rng.chance(p_applies) {
                         continue;
                     }
-                    let n = if ctl.resource_type == "AWS::::Account" || ctl.resource_type == "AWS::CloudTrail::Trail" {
+                    let n = if ctl.resource_type == "AWS::::Account"
+                        || ctl.resource_type == "AWS::CloudTrail::Trail"
+                    {
                         1
                     } else {
                         1 + self.rng.below(if acct.env == "prod" { 3 } else { 2 })
@@ -502,12 +774,23 @@ impl World {
                 if acct.env != "tooling" {
                     for _ in 0..(6 + self.rng.below(6)) {
                         let v = self.rng.below(CVES.len());
-                        let rtype = *self.rng.pick(&["AWS_EC2_INSTANCE", "AWS_ECR_CONTAINER_IMAGE", "AWS_LAMBDA_FUNCTION"]);
+                        let rtype = *self.rng.pick(&[
+                            "AWS_EC2_INSTANCE",
+                            "AWS_ECR_CONTAINER_IMAGE",
+                            "AWS_LAMBDA_FUNCTION",
+                        ]);
                         self.add(Kind::Vuln(v), a, region, rtype, 0, 1.0);
                     }
                 }
             }
-            self.add(Kind::External, a, acct.regions[0], "AWS::S3::Bucket", 0, 1.0);
+            self.add(
+                Kind::External,
+                a,
+                acct.regions[0],
+                "AWS::S3::Bucket",
+                0,
+                1.0,
+            );
         }
     }
 
@@ -533,8 +816,15 @@ impl World {
             };
             let next = match ch.state {
                 // A remediation programme that gathers pace; stubborn failures lag.
-                State::Failed if r < (0.002 + 0.022 * progress) * severity_boost * (1.2 - ch.stubborn) => State::Passed,
-                State::Passed if matches!(ch.kind, Kind::Control(_) | Kind::Rule(_) | Kind::Legacy(_)) && r > 0.9982 => {
+                State::Failed
+                    if r < (0.002 + 0.022 * progress) * severity_boost * (1.2 - ch.stubborn) =>
+                {
+                    State::Passed
+                }
+                State::Passed
+                    if matches!(ch.kind, Kind::Control(_) | Kind::Rule(_) | Kind::Legacy(_))
+                        && r > 0.9982 =>
+                {
                     State::Failed // regression
                 }
                 State::Passed if matches!(ch.kind, Kind::Vuln(_) | Kind::Threat(_)) => State::Gone,
@@ -562,7 +852,11 @@ impl World {
             }
             if acct.env != "tooling" && self.rng.chance(0.45) {
                 let v = self.rng.below(CVES.len());
-                let rtype = *self.rng.pick(&["AWS_EC2_INSTANCE", "AWS_ECR_CONTAINER_IMAGE", "AWS_LAMBDA_FUNCTION"]);
+                let rtype = *self.rng.pick(&[
+                    "AWS_EC2_INSTANCE",
+                    "AWS_ECR_CONTAINER_IMAGE",
+                    "AWS_LAMBDA_FUNCTION",
+                ]);
                 self.add(Kind::Vuln(v), a, region, rtype, day, 1.0);
             }
             if self.rng.chance(0.03) {
@@ -589,7 +883,11 @@ fn iso_cli(ms: i64) -> String {
 }
 
 fn tags_json(tags: &[(String, String)]) -> Value {
-    Value::Object(tags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect())
+    Value::Object(
+        tags.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 fn normalized(sev: &str) -> u32 {
@@ -627,7 +925,11 @@ impl World {
         let acct = &ACCOUNTS[ch.account];
         let region = ch.region;
         let gone = ch.state == State::Gone;
-        let workflow = if matches!(ch.state, State::Passed | State::Gone) { "RESOLVED" } else { "NEW" };
+        let workflow = if matches!(ch.state, State::Passed | State::Gone) {
+            "RESOLVED"
+        } else {
+            "NEW"
+        };
         let record = if gone { "ARCHIVED" } else { "ACTIVE" };
         let resource = json!([{
             "Type": asff_type(&ch.resource_type),
@@ -658,28 +960,57 @@ impl World {
         match ch.kind {
             Kind::Control(c) => {
                 let ctl = &self.controls[c];
-                put("ProductArn", json!(format!("arn:aws:securityhub:{region}::product/aws/securityhub")));
+                put(
+                    "ProductArn",
+                    json!(format!(
+                        "arn:aws:securityhub:{region}::product/aws/securityhub"
+                    )),
+                );
                 put("ProductName", json!("Security Hub"));
                 put("CompanyName", json!("AWS"));
                 put("GeneratorId", json!(format!("security-control/{}", ctl.id)));
-                put("Types", json!(["Software and Configuration Checks/Industry and Regulatory Standards"]));
+                put(
+                    "Types",
+                    json!(["Software and Configuration Checks/Industry and Regulatory Standards"]),
+                );
                 put("Title", json!(ctl.title));
-                put("Description", json!(format!("This control checks: {}.", ctl.title.to_lowercase())));
-                put("Severity", json!({ "Label": ctl.severity, "Normalized": normalized(ctl.severity), "Original": ctl.severity }));
-                put("Compliance", json!({
-                    "Status": compliance_status(ch.state),
-                    "SecurityControlId": ctl.id,
-                    "AssociatedStandards": [{ "StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0" }],
-                }));
-                put("Remediation", json!({ "Recommendation": {
-                    "Text": "For information on how to correct this issue, consult the AWS Security Hub controls documentation.",
-                    "Url": format!("https://docs.aws.amazon.com/console/securityhub/{}/remediation", ctl.id),
-                }}));
+                put(
+                    "Description",
+                    json!(format!(
+                        "This control checks: {}.",
+                        ctl.title.to_lowercase()
+                    )),
+                );
+                put(
+                    "Severity",
+                    json!({ "Label": ctl.severity, "Normalized": normalized(ctl.severity), "Original": ctl.severity }),
+                );
+                put(
+                    "Compliance",
+                    json!({
+                        "Status": compliance_status(ch.state),
+                        "SecurityControlId": ctl.id,
+                        "AssociatedStandards": [{ "StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0" }],
+                    }),
+                );
+                put(
+                    "Remediation",
+                    json!({ "Recommendation": {
+                        "Text": "For information on how to correct this issue, consult the AWS Security Hub controls documentation.",
+                        "Url": format!("https://docs.aws.amazon.com/console/securityhub/{}/remediation", ctl.id),
+                    }}),
+                );
                 let mut pf = serde_json::Map::new();
                 if !ctl.rule.is_empty() {
                     let suffix: String = ch.finding_id.chars().rev().take(6).collect();
-                    pf.insert("RelatedAWSResources:0/name".into(), json!(format!("securityhub-{}-{suffix}", ctl.rule)));
-                    pf.insert("RelatedAWSResources:0/type".into(), json!("AWS::Config::ConfigRule"));
+                    pf.insert(
+                        "RelatedAWSResources:0/name".into(),
+                        json!(format!("securityhub-{}-{suffix}", ctl.rule)),
+                    );
+                    pf.insert(
+                        "RelatedAWSResources:0/type".into(),
+                        json!("AWS::Config::ConfigRule"),
+                    );
                 }
                 pf.insert("aws/securityhub/ProductName".into(), json!("Security Hub"));
                 pf.insert("aws/securityhub/CompanyName".into(), json!("AWS"));
@@ -689,42 +1020,93 @@ impl World {
             Kind::Legacy(i) => {
                 let (rule, sev, _, title) = CIS12[i];
                 let guide = "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0";
-                put("ProductArn", json!(format!("arn:aws:securityhub:{region}::product/aws/securityhub")));
+                put(
+                    "ProductArn",
+                    json!(format!(
+                        "arn:aws:securityhub:{region}::product/aws/securityhub"
+                    )),
+                );
                 put("ProductName", json!("Security Hub"));
                 put("CompanyName", json!("AWS"));
                 put("GeneratorId", json!(format!("{guide}/rule/{rule}")));
                 put("Types", json!(["Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark"]));
                 put("Title", json!(title));
-                put("Description", json!(format!("CIS AWS Foundations Benchmark v1.2.0 recommendation {rule}.")));
-                put("Severity", json!({ "Label": sev, "Normalized": normalized(sev), "Original": sev }));
-                put("Compliance", json!({ "Status": compliance_status(ch.state) }));
-                put("ProductFields", json!({
-                    "StandardsGuideArn": guide,
-                    "StandardsGuideSubscriptionArn": format!("arn:aws:securityhub:{region}:{}:subscription/cis-aws-foundations-benchmark/v/1.2.0", acct.id),
-                    "RuleId": rule,
-                    "RecommendationUrl": "https://docs.aws.amazon.com/console/securityhub/standards-cis-1.2.0/remediation",
-                    "aws/securityhub/ProductName": "Security Hub",
-                }));
+                put(
+                    "Description",
+                    json!(format!(
+                        "CIS AWS Foundations Benchmark v1.2.0 recommendation {rule}."
+                    )),
+                );
+                put(
+                    "Severity",
+                    json!({ "Label": sev, "Normalized": normalized(sev), "Original": sev }),
+                );
+                put(
+                    "Compliance",
+                    json!({ "Status": compliance_status(ch.state) }),
+                );
+                put(
+                    "ProductFields",
+                    json!({
+                        "StandardsGuideArn": guide,
+                        "StandardsGuideSubscriptionArn": format!("arn:aws:securityhub:{region}:{}:subscription/cis-aws-foundations-benchmark/v/1.2.0", acct.id),
+                        "RuleId": rule,
+                        "RecommendationUrl": "https://docs.aws.amazon.com/console/securityhub/standards-cis-1.2.0/remediation",
+                        "aws/securityhub/ProductName": "Security Hub",
+                    }),
+                );
             }
             Kind::Threat(t) => {
                 let (ty, sev, title) = THREATS[t];
-                put("ProductArn", json!(format!("arn:aws:securityhub:{region}::product/aws/guardduty")));
+                put(
+                    "ProductArn",
+                    json!(format!(
+                        "arn:aws:securityhub:{region}::product/aws/guardduty"
+                    )),
+                );
                 put("ProductName", json!("GuardDuty"));
                 put("CompanyName", json!("Amazon"));
-                put("GeneratorId", json!(format!("arn:aws:guardduty:{region}:{}:detector/{}", acct.id, &ch.finding_id[ch.finding_id.len() - 32..])));
+                put(
+                    "GeneratorId",
+                    json!(format!(
+                        "arn:aws:guardduty:{region}:{}:detector/{}",
+                        acct.id,
+                        &ch.finding_id[ch.finding_id.len() - 32..]
+                    )),
+                );
                 put("Types", json!([format!("TTPs/{}", ty.replace('/', "-"))]));
                 put("Title", json!(title));
                 put("Description", json!(format!("GuardDuty reported {ty}.")));
-                put("Severity", json!({ "Label": sev, "Normalized": normalized(sev), "Product": if sev == "HIGH" { 8 } else { 2 } }));
-                put("ProductFields", json!({ "aws/guardduty/service/action/actionType": "AWS_API_CALL", "aws/securityhub/ProductName": "GuardDuty" }));
+                put(
+                    "Severity",
+                    json!({ "Label": sev, "Normalized": normalized(sev), "Product": if sev == "HIGH" { 8 } else { 2 } }),
+                );
+                put(
+                    "ProductFields",
+                    json!({ "aws/guardduty/service/action/actionType": "AWS_API_CALL", "aws/securityhub/ProductName": "GuardDuty" }),
+                );
             }
             Kind::External => {
-                put("ProductArn", json!(format!("arn:aws:securityhub:{region}::product/aws/access-analyzer")));
+                put(
+                    "ProductArn",
+                    json!(format!(
+                        "arn:aws:securityhub:{region}::product/aws/access-analyzer"
+                    )),
+                );
                 put("ProductName", json!("IAM Access Analyzer"));
                 put("CompanyName", json!("AWS"));
-                put("GeneratorId", json!(format!("aws/access-analyzer/{}", acct.id)));
+                put(
+                    "GeneratorId",
+                    json!(format!("aws/access-analyzer/{}", acct.id)),
+                );
                 put("Types", json!(["Software and Configuration Checks/AWS Security Best Practices/External Access Granted"]));
-                put("Title", json!(format!("AwsS3Bucket/{} allows cross-account access", ch.resource_id)));
+                put(
+                    "Title",
+                    json!(format!(
+                        "AwsS3Bucket/{} allows cross-account access",
+                        ch.resource_id
+                    )),
+                );
                 put("Description", json!("The bucket policy grants s3:GetObject to principal arn:aws:iam::999988887777:root outside the organization."));
                 put("Severity", json!({ "Label": "LOW", "Normalized": 1 }));
             }
@@ -737,18 +1119,41 @@ impl World {
     fn inspector(&self, ch: &Check, i: usize, born_ms: i64, now_ms: i64) -> Value {
         let (cve, pkg, ver, fixed, cvss, exploit) = CVES[i];
         let acct = &ACCOUNTS[ch.account];
-        let status = if ch.state == State::Failed { "ACTIVE" } else { "CLOSED" };
+        let status = if ch.state == State::Failed {
+            "ACTIVE"
+        } else {
+            "CLOSED"
+        };
         let (rid, details) = match ch.resource_type.as_str() {
             "AWS_EC2_INSTANCE" => {
-                let id = ch.resource_id.rsplit('/').next().unwrap_or(&ch.resource_id).to_string();
-                (id, json!({ "awsEc2Instance": { "platform": "AMAZON_LINUX_2023", "type": "m6i.large" } }))
+                let id = ch
+                    .resource_id
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&ch.resource_id)
+                    .to_string();
+                (
+                    id,
+                    json!({ "awsEc2Instance": { "platform": "AMAZON_LINUX_2023", "type": "m6i.large" } }),
+                )
             }
             "AWS_ECR_CONTAINER_IMAGE" => (
-                format!("arn:aws:ecr:{}:{}:repository/{}/sha256:{}", ch.region, acct.id, pkg.replace('/', "-"), &ch.finding_id[ch.finding_id.len() - 32..]),
+                format!(
+                    "arn:aws:ecr:{}:{}:repository/{}/sha256:{}",
+                    ch.region,
+                    acct.id,
+                    pkg.replace('/', "-"),
+                    &ch.finding_id[ch.finding_id.len() - 32..]
+                ),
                 json!({ "awsEcrContainerImage": { "repositoryName": pkg, "imageTags": ["latest"], "platform": "linux/amd64" } }),
             ),
             _ => (
-                format!("arn:aws:lambda:{}:{}:function:{}-handler", ch.region, acct.id, pkg.replace(['/', '.'], "-")),
+                format!(
+                    "arn:aws:lambda:{}:{}:function:{}-handler",
+                    ch.region,
+                    acct.id,
+                    pkg.replace(['/', '.'], "-")
+                ),
                 json!({ "awsLambdaFunction": { "runtime": "PYTHON_3_11" } }),
             ),
         };
@@ -846,16 +1251,24 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
         let mut events: Vec<Value> = Vec::new();
         let mut insp: Vec<Vec<Value>> = vec![Vec::new(); ACCOUNTS.len()];
         let mut cfg: Vec<(usize, &'static str, Vec<Value>)> = Vec::new();
-        let refresh: Vec<bool> = (0..world.checks.len()).map(|_| world.rng.chance(0.03)).collect();
+        let refresh: Vec<bool> = (0..world.checks.len())
+            .map(|_| world.rng.chance(0.03))
+            .collect();
         for (i, ch) in world.checks.iter().enumerate() {
             let emit = d == 0 || ch.changed_today || (refresh[i] && ch.state != State::Gone);
             if !emit {
                 continue;
             }
-            let born = day_ms(first + Duration::days(i64::from(ch.born)), 5, (i % 50) as u32);
+            let born = day_ms(
+                first + Duration::days(i64::from(ch.born)),
+                5,
+                (i % 50) as u32,
+            );
             let now = day_ms(day, 6, (i % 57) as u32) + (i % 997) as i64;
             match ch.kind {
-                Kind::Control(_) | Kind::Legacy(_) | Kind::External => sh[ch.account].push(world.asff(ch, born, now)),
+                Kind::Control(_) | Kind::Legacy(_) | Kind::External => {
+                    sh[ch.account].push(world.asff(ch, born, now))
+                }
                 Kind::Threat(_) => {
                     let acct = ACCOUNTS[ch.account].id;
                     events.push(json!({
@@ -872,7 +1285,10 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
                 }
                 Kind::Vuln(v) => insp[ch.account].push(world.inspector(ch, v, born, now)),
                 Kind::Rule(rule) => {
-                    let slot = match cfg.iter().position(|(a, r, _)| *a == ch.account && *r == ch.region) {
+                    let slot = match cfg
+                        .iter()
+                        .position(|(a, r, _)| *a == ch.account && *r == ch.region)
+                    {
                         Some(p) => p,
                         None => {
                             cfg.push((ch.account, ch.region, Vec::new()));
@@ -914,10 +1330,17 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
             files.push(DemoFile {
                 label: label(&format!("config-{}-{region}.json", ACCOUNTS[a].id)),
                 json: serde_json::to_vec(&json!({ "EvaluationResults": list })).unwrap_or_default(),
-                options: ImportOptions { account: Some(ACCOUNTS[a].id.to_string()), region: Some(region.to_string()) },
+                options: ImportOptions {
+                    account: Some(ACCOUNTS[a].id.to_string()),
+                    region: Some(region.to_string()),
+                },
             });
         }
-        out.push(DemoDay { day, imported_at, files });
+        out.push(DemoDay {
+            day,
+            imported_at,
+            files,
+        });
     }
     out
 }
@@ -938,6 +1361,8 @@ mod tests {
     fn controls_table_parses() {
         let c = controls();
         assert!(c.len() > 200, "{}", c.len());
-        assert!(c.iter().any(|c| c.id == "APIGateway.1" && c.rule == "api-gw-execution-logging-enabled"));
+        assert!(c
+            .iter()
+            .any(|c| c.id == "APIGateway.1" && c.rule == "api-gw-execution-logging-enabled"));
     }
 }

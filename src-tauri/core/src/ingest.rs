@@ -18,7 +18,11 @@ pub struct ImportInput<'a> {
 
 impl<'a> ImportInput<'a> {
     pub fn new(label: impl Into<String>, reader: impl Read + 'a) -> Self {
-        ImportInput { label: label.into(), reader: Box::new(reader), options: ImportOptions::default() }
+        ImportInput {
+            label: label.into(),
+            reader: Box::new(reader),
+            options: ImportOptions::default(),
+        }
     }
 
     pub fn with_options(mut self, options: ImportOptions) -> Self {
@@ -57,7 +61,10 @@ impl Store {
             label: label.to_string(),
             error: ImportError::Sink(format!("database error: {e}")),
         };
-        let tx = self.conn_mut().transaction().map_err(|e| db_failure("(database)", e))?;
+        let tx = self
+            .conn_mut()
+            .transaction()
+            .map_err(|e| db_failure("(database)", e))?;
         let mut reports = Vec::with_capacity(inputs.len());
         for input in inputs {
             let label = input.label;
@@ -69,15 +76,25 @@ impl Store {
             )
             .map_err(|e| db_failure(&label, e))?;
             let import_id = tx.last_insert_rowid();
-            let compressor = zstd::bulk::Compressor::new(1)
-                .map_err(|e| ImportFailure { label: label.clone(), error: ImportError::Sink(format!("compressor: {e}")) })?;
-            let mut applier = Applier { import_id, now: started, compressor };
+            let compressor = zstd::bulk::Compressor::new(1).map_err(|e| ImportFailure {
+                label: label.clone(),
+                error: ImportError::Sink(format!("compressor: {e}")),
+            })?;
+            let mut applier = Applier {
+                import_id,
+                now: started,
+                compressor,
+            };
             let mut counts = ImportCounts::default();
             let shape = read_export(input.reader, &input.options, |item| {
-                applier.apply(&tx, &item.finding, item.raw.get(), item.format, &mut counts)
+                applier
+                    .apply(&tx, &item.finding, item.raw.get(), item.format, &mut counts)
                     .map_err(|e| format!("database error at finding #{}: {e}", item.index))
             })
-            .map_err(|error| ImportFailure { label: label.clone(), error })?;
+            .map_err(|error| ImportFailure {
+                label: label.clone(),
+                error,
+            })?;
             tx.execute(
                 "UPDATE imports SET shape = ?2, finished_at = ?3, findings = ?4, inserted = ?5, updated = ?6,
                     unchanged = ?7, stale = ?8, history = ?9 WHERE id = ?1",
@@ -94,10 +111,14 @@ impl Store {
                 ],
             )
             .map_err(|e| db_failure(&label, e))?;
-            reports.push(ImportReport { label, shape, import_id, counts });
+            reports.push(ImportReport {
+                label,
+                shape,
+                import_id,
+                counts,
+            });
         }
         tx.commit().map_err(|e| db_failure("(commit)", e))?;
         Ok(reports)
     }
 }
-

@@ -26,7 +26,10 @@ fn fingerprint(store: &Store) -> String {
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
-    let history: i64 = store.conn().query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0)).expect("h");
+    let history: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0))
+        .expect("h");
     format!("{}\n{history}", rows.join("\n"))
 }
 
@@ -55,27 +58,56 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
     let reports = demo::build(&mut a, &DemoSpec::new(end)).expect("demo builds");
 
     // Every export shape went through the importer.
-    let shapes: std::collections::BTreeSet<&str> = reports.iter().map(|r| r.shape.as_str()).collect();
+    let shapes: std::collections::BTreeSet<&str> =
+        reports.iter().map(|r| r.shape.as_str()).collect();
     assert_eq!(
         shapes.into_iter().collect::<Vec<_>>(),
-        ["config-evaluations", "eventbridge-event", "inspector2-findings", "securityhub-findings"]
+        [
+            "config-evaluations",
+            "eventbridge-event",
+            "inspector2-findings",
+            "securityhub-findings"
+        ]
     );
     let o = overview(a.conn(), "a.db").expect("overview");
     assert!(o.workspace.is_demo);
-    assert!(o.by_source.iter().all(|s| s.total > 0 && s.failed > 0), "{:?}", o.by_source);
+    assert!(
+        o.by_source.iter().all(|s| s.total > 0 && s.failed > 0),
+        "{:?}",
+        o.by_source
+    );
     assert!(o.by_account.len() >= 4, "{:?}", o.by_account);
     assert!(o.totals.active > 1_000, "{:?}", o.totals);
     assert_eq!(o.imports as usize, reports.len());
 
     // The named services are all there.
-    for prefix in ["APIGateway.", "IAM.", "KMS.", "S3.", "RDS.", "CloudTrail.", "SecretsManager.", "Lambda.", "SSM."] {
+    for prefix in [
+        "APIGateway.",
+        "IAM.",
+        "KMS.",
+        "S3.",
+        "RDS.",
+        "CloudTrail.",
+        "SecretsManager.",
+        "Lambda.",
+        "SSM.",
+    ] {
         let n: i64 = a
             .conn()
-            .query_row("SELECT count(*) FROM findings WHERE control_id LIKE ?1 || '%'", [prefix], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM findings WHERE control_id LIKE ?1 || '%'",
+                [prefix],
+                |r| r.get(0),
+            )
             .expect("count");
         assert!(n > 0, "no {prefix} findings");
     }
-    let regions: i64 = a.conn().query_row("SELECT count(DISTINCT region) FROM findings", [], |r| r.get(0)).expect("r");
+    let regions: i64 = a
+        .conn()
+        .query_row("SELECT count(DISTINCT region) FROM findings", [], |r| {
+            r.get(0)
+        })
+        .expect("r");
     assert!(regions >= 3);
     let cves: i64 = a
         .conn()
@@ -87,14 +119,23 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
     // some findings regressed (passed, then failed again).
     let (first, last): (i64, i64) = a
         .conn()
-        .query_row("SELECT min(at), max(at) FROM finding_history", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row("SELECT min(at), max(at) FROM finding_history", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .expect("span");
-    assert!((last - first) / 86_400_000 >= 178, "history spans {} days", (last - first) / 86_400_000);
+    assert!(
+        (last - first) / 86_400_000 >= 178,
+        "history spans {} days",
+        (last - first) / 86_400_000
+    );
     let day = 86_400_000;
     let (f_early, p_early) = posture_at(&a, first + 20 * day);
     let (f_late, p_late) = posture_at(&a, last);
     let rate = |f: i64, p: i64| p as f64 / (f + p) as f64;
-    assert!(rate(f_late, p_late) > rate(f_early, p_early) + 0.1, "early {f_early}/{p_early}, late {f_late}/{p_late}");
+    assert!(
+        rate(f_late, p_late) > rate(f_early, p_early) + 0.1,
+        "early {f_early}/{p_early}, late {f_late}/{p_late}"
+    );
     let regressions: i64 = a
         .conn()
         .query_row(
@@ -111,5 +152,8 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
     demo::build(&mut b, &DemoSpec::new(end)).expect("demo builds");
     assert_eq!(fingerprint(&a), fingerprint(&b));
     // And it refuses to pile onto a workspace that has data.
-    assert!(matches!(demo::build(&mut b, &DemoSpec::new(end)), Err(demo::DemoError::NotEmpty)));
+    assert!(matches!(
+        demo::build(&mut b, &DemoSpec::new(end)),
+        Err(demo::DemoError::NotEmpty)
+    ));
 }

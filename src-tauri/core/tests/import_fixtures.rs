@@ -13,13 +13,17 @@ use rampart_core::{ImportInput, Store};
 use serde_json::Value;
 
 fn fixtures(dir: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures").join(dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .map(|e| e.expect("dir entry").path())
         .filter(|p| {
             p.extension().is_some_and(|e| e == "json")
-                && !p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(".expected.json"))
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().ends_with(".expected.json"))
         })
         .collect();
     files.sort();
@@ -48,8 +52,12 @@ fn compare_or_bless(expected_path: &Path, actual: &Value) {
         std::fs::write(expected_path, &actual_text).expect("write snapshot");
         return;
     }
-    let expected = std::fs::read_to_string(expected_path)
-        .unwrap_or_else(|_| panic!("missing snapshot {} (run with BLESS=1 to create it)", expected_path.display()));
+    let expected = std::fs::read_to_string(expected_path).unwrap_or_else(|_| {
+        panic!(
+            "missing snapshot {} (run with BLESS=1 to create it)",
+            expected_path.display()
+        )
+    });
     if expected != actual_text {
         let line = expected
             .lines()
@@ -87,13 +95,23 @@ fn every_export_shape_imports_every_finding_into_the_store() {
     let mut store = Store::open(&dir.path().join("w.db")).expect("open");
     let mut expected_ids = std::collections::BTreeSet::new();
     for path in fixtures("import") {
-        read_export(std::fs::File::open(&path).expect("open"), &ImportOptions::default(), |item| {
-            expected_ids.insert(item.finding.id.clone());
-            Ok::<_, String>(())
-        })
+        read_export(
+            std::fs::File::open(&path).expect("open"),
+            &ImportOptions::default(),
+            |item| {
+                expected_ids.insert(item.finding.id.clone());
+                Ok::<_, String>(())
+            },
+        )
         .expect("fixture reads");
         let reports = store
-            .import(vec![ImportInput::new(path.display().to_string(), std::fs::File::open(&path).expect("open"))], &|| 1)
+            .import(
+                vec![ImportInput::new(
+                    path.display().to_string(),
+                    std::fs::File::open(&path).expect("open"),
+                )],
+                &|| 1,
+            )
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reports.len(), 1);
     }
@@ -112,8 +130,17 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
     let db = dir.path().join("w.db");
     let mut store = Store::open(&db).expect("open");
     // Something already stored, which must survive every failed import.
-    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/securityhub-consolidated.json");
-    store.import(vec![ImportInput::new("good", std::fs::File::open(&good).expect("open"))], &|| 1).expect("good import");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/import/securityhub-consolidated.json");
+    store
+        .import(
+            vec![ImportInput::new(
+                "good",
+                std::fs::File::open(&good).expect("open"),
+            )],
+            &|| 1,
+        )
+        .expect("good import");
     let dump = |store: &Store| -> (i64, i64, i64, i64) {
         store
             .conn()
@@ -127,8 +154,13 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
     };
     let before = dump(&store);
     for path in fixtures("import-bad") {
-        let expected = std::fs::read_to_string(path.with_extension("expected")).expect("expected message");
-        let label = path.file_name().expect("name").to_string_lossy().into_owned();
+        let expected =
+            std::fs::read_to_string(path.with_extension("expected")).expect("expected message");
+        let label = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         // The bad file comes after a good one in the same command: both must be rolled back.
         let err = store
             .import(
@@ -140,8 +172,15 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
             )
             .expect_err(&format!("{label} must be rejected"));
         let message = err.to_string();
-        assert!(message.starts_with(&format!("{label}: ")), "{label}: message does not name the file: {message}");
-        assert!(message.contains(expected.trim()), "{label}: expected {:?} in {message:?}", expected.trim());
+        assert!(
+            message.starts_with(&format!("{label}: ")),
+            "{label}: message does not name the file: {message}"
+        );
+        assert!(
+            message.contains(expected.trim()),
+            "{label}: expected {:?} in {message:?}",
+            expected.trim()
+        );
         assert_eq!(dump(&store), before, "{label}: the database changed");
     }
 }

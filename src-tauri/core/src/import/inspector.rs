@@ -90,13 +90,22 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         Some(v) => ts(v, "updatedAt")?,
         None => last,
     };
-    let severity = Severity::parse_label(&f.severity)
-        .ok_or_else(|| bad(Some(id.clone()), format!("field `severity` has an unknown value {:?}", f.severity)))?;
+    let severity = Severity::parse_label(&f.severity).ok_or_else(|| {
+        bad(
+            Some(id.clone()),
+            format!("field `severity` has an unknown value {:?}", f.severity),
+        )
+    })?;
     let (status, record_state, workflow) = match f.status.as_str() {
         "ACTIVE" => (Status::Failed, RecordState::Active, "NEW"),
         "SUPPRESSED" => (Status::Failed, RecordState::Active, "SUPPRESSED"),
         "CLOSED" => (Status::Passed, RecordState::Archived, "RESOLVED"),
-        other => return Err(bad(Some(id), format!("field `status` has an unknown value {other:?}"))),
+        other => {
+            return Err(bad(
+                Some(id),
+                format!("field `status` has an unknown value {other:?}"),
+            ))
+        }
     };
     let region = f
         .resources
@@ -134,20 +143,26 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         })
         .unwrap_or_default();
 
-    let title = f.title.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| {
-        match vulnerabilities.first() {
+    let title = f
+        .title
+        .clone()
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| match vulnerabilities.first() {
             Some(v) => match &v.package {
                 Some(p) => format!("{} - {}", v.id, p),
                 None => v.id.clone(),
             },
             None => f.kind.clone(),
-        }
-    });
+        });
     let recommendation = f.remediation.and_then(|r| r.recommendation);
     let remediation_url = recommendation
         .as_ref()
         .and_then(|r| r.url.clone())
-        .or_else(|| f.package_vulnerability_details.as_ref().and_then(|p| p.source_url.clone()));
+        .or_else(|| {
+            f.package_vulnerability_details
+                .as_ref()
+                .and_then(|p| p.source_url.clone())
+        });
 
     Ok(Finding {
         id: f.finding_arn,

@@ -103,7 +103,12 @@ impl FindingRow {
     }
 }
 
-fn in_clause(column: &str, values: Vec<String>, clauses: &mut Vec<String>, params: &mut Vec<SqlValue>) {
+fn in_clause(
+    column: &str,
+    values: Vec<String>,
+    clauses: &mut Vec<String>,
+    params: &mut Vec<SqlValue>,
+) {
     if values.is_empty() {
         return;
     }
@@ -120,13 +125,63 @@ pub fn for_each_finding(
 ) -> Result<u64, StoreError> {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
-    in_clause("f.source", filter.sources.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
-    in_clause("f.status", filter.statuses.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
-    in_clause("f.severity", filter.severities.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
-    in_clause("f.account", filter.accounts.clone(), &mut clauses, &mut params);
-    in_clause("f.region", filter.regions.clone(), &mut clauses, &mut params);
-    in_clause("f.record_state", filter.record_state.iter().map(|s| s.as_str().to_string()).collect(), &mut clauses, &mut params);
-    let where_sql = if clauses.is_empty() { String::new() } else { format!("WHERE {}", clauses.join(" AND ")) };
+    in_clause(
+        "f.source",
+        filter
+            .sources
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        &mut clauses,
+        &mut params,
+    );
+    in_clause(
+        "f.status",
+        filter
+            .statuses
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        &mut clauses,
+        &mut params,
+    );
+    in_clause(
+        "f.severity",
+        filter
+            .severities
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        &mut clauses,
+        &mut params,
+    );
+    in_clause(
+        "f.account",
+        filter.accounts.clone(),
+        &mut clauses,
+        &mut params,
+    );
+    in_clause(
+        "f.region",
+        filter.regions.clone(),
+        &mut clauses,
+        &mut params,
+    );
+    in_clause(
+        "f.record_state",
+        filter
+            .record_state
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        &mut clauses,
+        &mut params,
+    );
+    let where_sql = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
     let sql = format!(
         "SELECT f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
                 f.severity, f.status, f.record_state, f.workflow_status, f.remediation_url,
@@ -172,12 +227,31 @@ pub fn for_each_finding(
     Ok(n)
 }
 
-/// One finding's status history, oldest first: (time, status, record state, workflow, severity).
-pub fn history(conn: &Connection, id: &str) -> Result<Vec<(String, String, String, Option<String>, String)>, StoreError> {
+/// One recorded change of a finding's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryEvent {
+    /// When the source says it happened (the version's `UpdatedAt`), RFC 3339.
+    pub at: String,
+    pub status: String,
+    pub record_state: String,
+    pub workflow_status: Option<String>,
+    pub severity: String,
+}
+
+/// One finding's status history, oldest first.
+pub fn history(conn: &Connection, id: &str) -> Result<Vec<HistoryEvent>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT h.at, h.status, h.record_state, h.workflow_status, h.severity
          FROM finding_history h JOIN findings f ON f.fid = h.fid WHERE f.id = ?1 ORDER BY h.at, h.seq",
     )?;
-    let rows = stmt.query_map([id], |r| Ok((format_ts(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(HistoryEvent {
+            at: format_ts(r.get(0)?),
+            status: r.get(1)?,
+            record_state: r.get(2)?,
+            workflow_status: r.get(3)?,
+            severity: r.get(4)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

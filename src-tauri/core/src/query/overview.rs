@@ -91,7 +91,13 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
              WHERE record_state = 'active' GROUP BY {column} ORDER BY 3 DESC, 2 DESC, 1"
         );
         let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| Ok(GroupCount { key: r.get(0)?, total: r.get(1)?, failed: r.get(2)? }))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(GroupCount {
+                key: r.get(0)?,
+                total: r.get(1)?,
+                failed: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     };
 
@@ -100,7 +106,11 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
         .iter()
         .map(|s| {
             let row = sev_rows.iter().find(|g| g.key == s.as_str());
-            SeverityCount { severity: *s, total: row.map_or(0, |g| g.total), failed: row.map_or(0, |g| g.failed) }
+            SeverityCount {
+                severity: *s,
+                total: row.map_or(0, |g| g.total),
+                failed: row.map_or(0, |g| g.failed),
+            }
         })
         .collect();
     let src_rows = grouped("source")?;
@@ -111,7 +121,11 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
                 .iter()
                 .find(|g| g.key == s.as_str())
                 .cloned()
-                .unwrap_or(GroupCount { key: s.as_str().to_string(), total: 0, failed: 0 })
+                .unwrap_or(GroupCount {
+                    key: s.as_str().to_string(),
+                    total: 0,
+                    failed: 0,
+                })
         })
         .collect();
 

@@ -55,7 +55,6 @@ pub struct ImportCounts {
     pub history: u32,
 }
 
-
 /// The most recent import, if any.
 pub fn latest(conn: &Connection) -> Result<Option<ImportSummary>, StoreError> {
     Ok(conn

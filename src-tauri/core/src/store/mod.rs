@@ -15,11 +15,21 @@ use rusqlite_migration::{Migrations, M};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the database {path} was written by a newer version of Rampart (schema {found}, this build knows up to {known}); upgrade Rampart to open it")]
-    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("cannot open the database {path}: {source}")]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("cannot create the folder for {path}: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path} is not a Rampart database ({reason})")]
     NotRampart { path: PathBuf, reason: String },
     #[error("database migration failed: {0}")]
@@ -62,14 +72,23 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 fn check_not_newer(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
     let found = user_version(conn).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => StoreError::NotRampart {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            StoreError::NotRampart {
+                path: path.to_path_buf(),
+                reason: "the file is not an SQLite database".into(),
+            }
+        }
+        other => StoreError::Open {
             path: path.to_path_buf(),
-            reason: "the file is not an SQLite database".into(),
+            source: other,
         },
-        other => StoreError::Open { path: path.to_path_buf(), source: other },
     })?;
     if found > schema_version() {
-        return Err(StoreError::NewerSchema { path: path.to_path_buf(), found, known: schema_version() });
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            known: schema_version(),
+        });
     }
     Ok(found)
 }
@@ -86,13 +105,22 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
-                create_private_dir(dir).map_err(|source| StoreError::Folder { path: path.to_path_buf(), source })?;
+                create_private_dir(dir).map_err(|source| StoreError::Folder {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
             }
         }
         if !path.exists() {
-            create_private_file(path).map_err(|source| StoreError::Folder { path: path.to_path_buf(), source })?;
+            create_private_file(path).map_err(|source| StoreError::Folder {
+                path: path.to_path_buf(),
+                source,
+            })?;
         }
-        let mut conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         configure(&conn)?;
         let found = check_not_newer(&conn, path)?;
         if found == 0 {
@@ -113,7 +141,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store { conn, path: path.to_path_buf() })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -151,15 +182,22 @@ impl Drop for Store {
 pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )
-    .map_err(|source| StoreError::Open { path: path.to_path_buf(), source })?;
+    .map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     configure(&conn)?;
     let found = check_not_newer(&conn, path)?;
     if found < schema_version() {
         return Err(StoreError::NotRampart {
             path: path.to_path_buf(),
-            reason: format!("schema version {found}; open it once with this version of Rampart to upgrade it"),
+            reason: format!(
+                "schema version {found}; open it once with this version of Rampart to upgrade it"
+            ),
         });
     }
     Ok(conn)
@@ -169,14 +207,21 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .query_row("SELECT value FROM workspace_meta WHERE key = ?1", [key], |r| r.get(0))
+        .query_row(
+            "SELECT value FROM workspace_meta WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
         .optional()?)
 }
 
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
 }
 
 #[cfg(not(unix))]
@@ -187,10 +232,19 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(unix)]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map(drop)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
 }
 
 #[cfg(not(unix))]
 fn create_private_file(path: &Path) -> std::io::Result<()> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path).map(drop)
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
 }
