@@ -210,7 +210,7 @@ fn run_command(db: &Path, command: Command) -> anyhow::Result<()> {
             region,
             record_state,
         } => {
-            let store = Store::open(db)?;
+            let store = open_existing(db)?;
             let filter = FindingFilter {
                 sources: source.into_iter().map(source_of).collect(),
                 statuses: status.into_iter().map(status_of).collect(),
@@ -225,7 +225,7 @@ fn run_command(db: &Path, command: Command) -> anyhow::Result<()> {
             print_findings(store.conn(), &filter, format)
         }
         Command::Overview { format } => {
-            let store = Store::open(db)?;
+            let store = open_existing(db)?;
             let o = overview::overview(store.conn(), &db.display().to_string())?;
             let mut out = BufWriter::new(io::stdout().lock());
             match format {
@@ -239,6 +239,17 @@ fn run_command(db: &Path, command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Opens a workspace that must already exist (reading commands never create one).
+fn open_existing(db: &Path) -> anyhow::Result<Store> {
+    if !db.exists() {
+        anyhow::bail!(
+            "no workspace at {}: import AWS exports with `rampart import FILE` or build the demo with `rampart demo`",
+            db.display()
+        );
+    }
+    Ok(Store::open(db)?)
 }
 
 fn import(db: &Path, files: Vec<PathBuf>, options: ImportOptions) -> anyhow::Result<()> {

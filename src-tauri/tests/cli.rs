@@ -1,0 +1,268 @@
+//! The command line as a user runs it: the real `rampart` binary against real files and
+//! a real SQLite workspace. Covers the foundation's acceptance checks: every export shape
+//! imports, `findings --format json` has the documented fields, re-imports change nothing,
+//! older versions do not overwrite newer ones, bad files are rejected cleanly, usage
+//! errors exit 2.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn fixtures(dir: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(dir)
+}
+
+fn good_exports() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures("import"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.to_string_lossy().ends_with(".json")
+                && !p.to_string_lossy().ends_with(".expected.json")
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn rampart(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RAMPART_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run rampart")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 stdout")
+}
+
+fn findings_json(db: &Path) -> Vec<Value> {
+    serde_json::from_str::<Vec<Value>>(&ok(rampart(db, &["findings", "--format", "json"])))
+        .expect("json array")
+}
+
+#[test]
+fn every_shape_imports_and_lists_with_the_documented_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    let files = good_exports();
+    let mut args = vec!["import"];
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let out = ok(rampart(&db, &args));
+    for shape in [
+        "securityhub-findings",
+        "eventbridge-event",
+        "inspector2-findings",
+        "config-evaluations",
+    ] {
+        assert!(out.contains(shape), "{shape} missing from:\n{out}");
+    }
+    let rows = findings_json(&db);
+    let expected: usize = files
+        .iter()
+        .map(|p| {
+            let snap: Value = serde_json::from_str(
+                &std::fs::read_to_string(p.with_extension("expected.json")).expect("snapshot"),
+            )
+            .expect("snapshot json");
+            snap["findings"].as_array().expect("findings").len()
+        })
+        .sum();
+    assert_eq!(rows.len(), expected);
+    for row in &rows {
+        for field in [
+            "id",
+            "source",
+            "account",
+            "region",
+            "control",
+            "config_rule",
+            "title",
+            "severity",
+            "status",
+            "record_state",
+            "resources",
+            "updated_at",
+        ] {
+            assert!(row.get(field).is_some(), "{field} missing in {row}");
+        }
+        assert!(row["resources"].is_array());
+    }
+    let sources: std::collections::BTreeSet<&str> =
+        rows.iter().filter_map(|r| r["source"].as_str()).collect();
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        ["config", "inspector", "securityhub"]
+    );
+
+    // The same files again: nothing changes.
+    let again = ok(rampart(&db, &args));
+    assert!(
+        !again.contains(" updated,") || again.contains("0 updated"),
+        "{again}"
+    );
+    assert!(
+        again.lines().all(|l| l.contains(": 0 new, 0 updated")),
+        "{again}"
+    );
+    assert_eq!(findings_json(&db), rows);
+
+    // CSV: a header plus one parseable row per finding (fields may hold quoted commas).
+    let csv = ok(rampart(&db, &["findings", "--format", "csv"]));
+    let mut records = split_csv(&csv);
+    let header = records.remove(0);
+    assert_eq!(header[0], "id");
+    assert_eq!(records.len(), rows.len());
+    assert!(records.iter().all(|r| r.len() == header.len()));
+    // Table output never lets terminal escapes through.
+    let table = ok(rampart(&db, &["findings"]));
+    assert!(!table.contains('\u{1b}'));
+}
+
+/// A small RFC 4180 reader, enough to check the output's structure.
+fn split_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field, mut quoted, mut chars) =
+        (Vec::new(), String::new(), false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => record.push(std::mem::take(&mut field)),
+            ('\n', false) => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    records
+}
+
+#[test]
+fn an_older_version_does_not_overwrite_a_newer_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    let finding = |updated: &str, status: &str| {
+        serde_json::json!({"Findings": [{
+            "SchemaVersion": "2018-10-08", "Id": "f-1",
+            "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub",
+            "GeneratorId": "security-control/KMS.4", "AwsAccountId": "111122223333",
+            "CreatedAt": "2026-03-01T00:00:00Z", "UpdatedAt": updated, "Title": status, "Description": "d",
+            "Resources": [{"Type": "AwsKmsKey", "Id": "k"}], "Compliance": {"Status": status}
+        }]})
+    };
+    let new = dir.path().join("new.json");
+    let old = dir.path().join("old.json");
+    std::fs::write(&new, finding("2026-03-09T00:00:00Z", "PASSED").to_string()).expect("write");
+    std::fs::write(&old, finding("2026-03-02T00:00:00Z", "FAILED").to_string()).expect("write");
+    ok(rampart(&db, &["import", new.to_str().expect("path")]));
+    let out = ok(rampart(&db, &["import", old.to_str().expect("path")]));
+    assert!(out.contains("1 older than stored"), "{out}");
+    let rows = findings_json(&db);
+    assert_eq!(
+        (rows[0]["status"].as_str(), rows[0]["title"].as_str()),
+        (Some("passed"), Some("PASSED"))
+    );
+}
+
+#[test]
+fn bad_files_exit_1_name_the_file_and_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    let good = fixtures("import/securityhub-consolidated.json");
+    ok(rampart(&db, &["import", good.to_str().expect("path")]));
+    let before = findings_json(&db);
+    let mut bad: Vec<PathBuf> = std::fs::read_dir(fixtures("import-bad"))
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    bad.sort();
+    assert!(bad.len() >= 8);
+    for file in bad {
+        let out = rampart(
+            &db,
+            &[
+                "import",
+                good.to_str().expect("path"),
+                file.to_str().expect("path"),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", file.display());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "not one line: {stderr}");
+        assert!(
+            stderr.contains(&file.display().to_string()),
+            "does not name the file: {stderr}"
+        );
+        let expected = std::fs::read_to_string(file.with_extension("expected")).expect("expected");
+        assert!(stderr.contains(expected.trim()), "{stderr}");
+        assert_eq!(
+            findings_json(&db),
+            before,
+            "{} changed the database",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn stdin_usage_errors_and_missing_workspaces() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    // '-' reads stdin.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["--db", db.to_str().expect("path"), "import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let body = std::fs::read(fixtures("import/eventbridge-event.json")).expect("fixture");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(&body)
+            .expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(ok(out).contains("(stdin): eventbridge-event (1 findings"));
+    // Usage errors exit 2.
+    assert_eq!(rampart(&db, &["import"]).status.code(), Some(2));
+    assert_eq!(
+        rampart(&db, &["findings", "--format", "xml"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(rampart(&db, &["no-such-command"]).status.code(), Some(2));
+    // Reading commands do not create a workspace that does not exist.
+    let missing = dir.path().join("missing.db");
+    let out = rampart(&missing, &["findings"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no workspace at"));
+    assert!(!missing.exists());
+    // A file that is not there is named.
+    let out = rampart(&db, &["import", "/nonexistent/export.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/export.json: cannot open"));
+}
