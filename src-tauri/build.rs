@@ -3,12 +3,17 @@
 
 /// Every `#[tauri::command]` the window may call. Adding a command means adding it here
 /// and to `capabilities/main.json`.
-const COMMANDS: &[&str] = &["overview", "workspace_status"];
+const COMMANDS: &[&str] = &[
+    "overview",
+    "workspace_status",
+    "posture",
+    "requirement_detail",
+    "attest",
+];
 
 fn main() {
     tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run tauri-build");
 }

@@ -1,7 +1,12 @@
 //! The window's commands. Each parses its arguments, calls one core function on a
 //! blocking thread, and maps the error to [`IpcError`]. Listed in `build.rs`.
 
+use chrono::NaiveDate;
 use rampart_core::query::overview::{self, Overview};
+use rampart_core::query::posture::{self, Posture};
+use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
+use rampart_core::store::attestations::NewAttestation;
+use rampart_core::time::now_ms;
 use tauri::State;
 
 use crate::ipc::{IpcError, WorkspaceStatus};
@@ -22,16 +27,120 @@ pub async fn overview(state: State<'_, AppState>) -> Result<Overview, IpcError> 
     .await
 }
 
+fn parse_day(s: &str, what: &str) -> Result<NaiveDate, IpcError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| IpcError::new("bad_request", format!("{what} must be a date as YYYY-MM-DD, not {s:?}")))
+}
+
+/// Posture of every framework (or one), now or at the end of `at` (YYYY-MM-DD, UTC).
+#[tauri::command]
+pub async fn posture(
+    state: State<'_, AppState>,
+    framework: Option<String>,
+    at: Option<String>,
+) -> Result<Posture, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let catalog = state.catalog()?;
+        if let Some(fw) = &framework {
+            if catalog.framework(fw).is_none() {
+                return Err(IpcError::new("not_found", format!("unknown framework {fw:?}")));
+            }
+        }
+        let at = match at.as_deref() {
+            Some(d) => Some(
+                parse_day(d, "at")?
+                    .and_hms_milli_opt(23, 59, 59, 999)
+                    .map(|t| t.and_utc().timestamp_millis())
+                    .unwrap_or(i64::MAX),
+            ),
+            None => None,
+        };
+        state.read(|conn| Ok(posture::posture(conn, &catalog, framework.as_deref(), at, now_ms())?))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn requirement_detail(
+    state: State<'_, AppState>,
+    framework: String,
+    requirement: String,
+) -> Result<RequirementDetail, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let catalog = state.catalog()?;
+        state.read(|conn| {
+            requirement::requirement_detail(conn, &catalog, &framework, &requirement, now_ms()).map_err(|e| match e {
+                DetailError::Store(s) => s.into(),
+                other => IpcError::new("not_found", other.to_string()),
+            })
+        })
+    })
+    .await
+}
+
+/// Records an attestation; returns its id.
+#[tauri::command]
+pub async fn attest(
+    state: State<'_, AppState>,
+    framework: String,
+    requirement: String,
+    by: String,
+    statement: String,
+    expires: Option<String>,
+) -> Result<i64, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let catalog = state.catalog()?;
+        let req = catalog
+            .framework(&framework)
+            .and_then(|f| f.requirements.iter().find(|r| r.id == requirement))
+            .ok_or_else(|| IpcError::new("not_found", format!("unknown requirement {framework}:{requirement}")))?;
+        if req.attestation.is_none() {
+            return Err(IpcError::new(
+                "bad_request",
+                format!("{framework}:{requirement} takes no attestation"),
+            ));
+        }
+        if by.trim().is_empty() || statement.trim().is_empty() {
+            return Err(IpcError::new(
+                "bad_request",
+                "Who attests and the statement are both required.",
+            ));
+        }
+        let now = now_ms();
+        let expires_at = match expires.as_deref().filter(|s| !s.is_empty()) {
+            Some(d) => {
+                let ms = parse_day(d, "expires")?
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc().timestamp_millis())
+                    .unwrap_or(0);
+                if ms <= now {
+                    return Err(IpcError::new("bad_request", "The expiry date must be in the future."));
+                }
+                Some(ms)
+            }
+            None => None,
+        };
+        state.write(|store| {
+            Ok(store.attest(&NewAttestation {
+                framework: framework.clone(),
+                requirement: requirement.clone(),
+                by: by.trim().to_string(),
+                statement: statement.trim().to_string(),
+                at: now,
+                expires_at,
+                evidence: None,
+            })?)
+        })
+    })
+    .await
+}
+
 /// Runs database work off the async runtime's threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, IpcError> + Send + 'static,
-) -> Result<T, IpcError> {
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, IpcError> + Send + 'static) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(f)
         .await
-        .unwrap_or_else(|e| {
-            Err(IpcError::new(
-                "internal",
-                format!("the query thread failed: {e}"),
-            ))
-        })
+        .unwrap_or_else(|e| Err(IpcError::new("internal", format!("the query thread failed: {e}"))))
 }

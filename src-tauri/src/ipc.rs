@@ -21,6 +21,19 @@ impl IpcError {
     }
 }
 
+impl IpcError {
+    /// Maps an error from the workspace glue, keeping the store's stable codes.
+    pub fn from_anyhow(e: &anyhow::Error) -> IpcError {
+        match e.downcast_ref::<rampart_core::StoreError>() {
+            Some(s) => IpcError::new(s.code(), s.to_string()),
+            None if e.to_string().contains("the catalog has errors") => {
+                IpcError::new("catalog_error", format!("{e:#}"))
+            }
+            None => IpcError::new("internal", format!("{e:#}")),
+        }
+    }
+}
+
 impl From<rampart_core::StoreError> for IpcError {
     fn from(e: rampart_core::StoreError) -> IpcError {
         IpcError::new(e.code(), e.to_string())

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod ipc;
 mod state;
+mod workspace;
 
 pub use ipc::{IpcError, WorkspaceStatus};
 
@@ -18,20 +19,20 @@ pub fn run() -> i32 {
         Err(code) => return code,
     };
     match args.command {
-        Some(command) => cli::execute(args.db, command),
-        None => run_window(args.db),
+        Some(command) => cli::execute(args.db, args.catalogs, command),
+        None => run_window(args.db, args.catalogs),
     }
 }
 
-fn run_window(db: Option<std::path::PathBuf>) -> i32 {
-    let db_path = match db.or_else(cli::default_db_path) {
+fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>) -> i32 {
+    let db_path = match db.or_else(workspace::default_db_path) {
         Some(p) => p,
         None => {
             eprintln!("rampart: cannot find a data folder for the database; pass --db PATH");
             return 1;
         }
     };
-    let app_state = state::AppState::new(db_path);
+    let app_state = state::AppState::new(db_path, catalogs);
     let result = tauri::Builder::default()
         .manage(app_state)
         .setup(|app| {
@@ -41,7 +42,10 @@ fn run_window(db: Option<std::path::PathBuf>) -> i32 {
         })
         .invoke_handler(tauri::generate_handler![
             commands::overview,
-            commands::workspace_status
+            commands::workspace_status,
+            commands::posture,
+            commands::requirement_detail,
+            commands::attest
         ])
         .run(tauri::generate_context!());
     match result {

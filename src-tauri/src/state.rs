@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use rampart_core::catalog::Catalog;
 use rampart_core::rusqlite::Connection;
 use rampart_core::store;
 
@@ -20,29 +21,52 @@ enum Readiness {
 #[derive(Clone)]
 pub struct AppState {
     pub db_path: PathBuf,
+    catalog_files: Vec<PathBuf>,
+    catalog: Arc<Mutex<Option<Arc<Catalog>>>>,
     readiness: Arc<Mutex<Readiness>>,
     reader: Arc<Mutex<Option<Connection>>>,
+    writer: Arc<Mutex<()>>,
 }
 
 impl AppState {
-    pub fn new(db_path: PathBuf) -> AppState {
+    pub fn new(db_path: PathBuf, catalog_files: Vec<PathBuf>) -> AppState {
         AppState {
             db_path,
+            catalog_files,
+            catalog: Arc::new(Mutex::new(None)),
             readiness: Arc::new(Mutex::new(Readiness::Preparing)),
             reader: Arc::new(Mutex::new(None)),
+            writer: Arc::new(Mutex::new(())),
         }
+    }
+
+    /// The catalog the workspace was mapped with (set once the workspace is ready).
+    pub fn catalog(&self) -> Result<Arc<Catalog>, IpcError> {
+        self.catalog
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| IpcError::new("not_ready", "The workspace is still being prepared."))
     }
 
     /// Opens (migrating) the workspace, or builds the demo when none exists yet, on a
     /// background thread so the window paints at once.
     pub fn prepare_in_background(&self) {
         let path = self.db_path.clone();
+        let files = self.catalog_files.clone();
         let readiness = Arc::clone(&self.readiness);
+        let catalog_slot = Arc::clone(&self.catalog);
         std::thread::spawn(move || {
-            let outcome = crate::cli::open_or_create_demo(&path);
+            let outcome = crate::workspace::load_catalog(&path, &files).and_then(|catalog| {
+                crate::workspace::open_or_create_demo(&path, &catalog)?;
+                Ok(catalog)
+            });
             let next = match outcome {
-                Ok(()) => Readiness::Ready,
-                Err(e) => Readiness::Failed(e),
+                Ok(catalog) => {
+                    *catalog_slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(catalog));
+                    Readiness::Ready
+                }
+                Err(e) => Readiness::Failed(IpcError::from_anyhow(&e)),
             };
             *readiness.lock().unwrap_or_else(|p| p.into_inner()) = next;
         });
@@ -65,19 +89,19 @@ impl AppState {
         }
     }
 
+    /// Runs `f` with a writer for the workspace (short-lived: the window writes rarely).
+    pub fn write<T>(&self, f: impl FnOnce(&mut rampart_core::Store) -> Result<T, IpcError>) -> Result<T, IpcError> {
+        self.read(|_| Ok(()))?;
+        let _one_writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = rampart_core::Store::open(&self.db_path)?;
+        f(&mut store)
+    }
+
     /// Runs `f` with the read-only connection, once the workspace is ready.
-    pub fn read<T>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, IpcError>,
-    ) -> Result<T, IpcError> {
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, IpcError>) -> Result<T, IpcError> {
         match &*self.readiness.lock().unwrap_or_else(|p| p.into_inner()) {
             Readiness::Ready => {}
-            Readiness::Preparing => {
-                return Err(IpcError::new(
-                    "not_ready",
-                    "The workspace is still being prepared.",
-                ))
-            }
+            Readiness::Preparing => return Err(IpcError::new("not_ready", "The workspace is still being prepared.")),
             Readiness::Failed(e) => return Err(e.clone()),
         }
         let mut guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());

@@ -62,11 +62,7 @@ fn typescript_bindings_match_the_rust_types() {
         }
     }
     for entry in std::fs::read_dir(&dir).expect("read bindings") {
-        let name = entry
-            .expect("entry")
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
+        let name = entry.expect("entry").file_name().to_string_lossy().into_owned();
         if name.ends_with(".ts") && !want.contains_key(&name) {
             problems.push(format!("{name} is no longer generated"));
         }

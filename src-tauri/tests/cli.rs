@@ -19,10 +19,7 @@ fn good_exports() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures("import"))
         .expect("fixtures")
         .map(|e| e.expect("entry").path())
-        .filter(|p| {
-            p.to_string_lossy().ends_with(".json")
-                && !p.to_string_lossy().ends_with(".expected.json")
-        })
+        .filter(|p| p.to_string_lossy().ends_with(".json") && !p.to_string_lossy().ends_with(".expected.json"))
         .collect();
     v.sort();
     v
@@ -50,8 +47,7 @@ fn ok(out: Output) -> String {
 }
 
 fn findings_json(db: &Path) -> Vec<Value> {
-    serde_json::from_str::<Vec<Value>>(&ok(rampart(db, &["findings", "--format", "json"])))
-        .expect("json array")
+    serde_json::from_str::<Vec<Value>>(&ok(rampart(db, &["findings", "--format", "json"]))).expect("json array")
 }
 
 #[test]
@@ -75,10 +71,9 @@ fn every_shape_imports_and_lists_with_the_documented_fields() {
     let expected: usize = files
         .iter()
         .map(|p| {
-            let snap: Value = serde_json::from_str(
-                &std::fs::read_to_string(p.with_extension("expected.json")).expect("snapshot"),
-            )
-            .expect("snapshot json");
+            let snap: Value =
+                serde_json::from_str(&std::fs::read_to_string(p.with_extension("expected.json")).expect("snapshot"))
+                    .expect("snapshot json");
             snap["findings"].as_array().expect("findings").len()
         })
         .sum();
@@ -102,8 +97,7 @@ fn every_shape_imports_and_lists_with_the_documented_fields() {
         }
         assert!(row["resources"].is_array());
     }
-    let sources: std::collections::BTreeSet<&str> =
-        rows.iter().filter_map(|r| r["source"].as_str()).collect();
+    let sources: std::collections::BTreeSet<&str> = rows.iter().filter_map(|r| r["source"].as_str()).collect();
     assert_eq!(
         sources.into_iter().collect::<Vec<_>>(),
         ["config", "inspector", "securityhub"]
@@ -111,14 +105,8 @@ fn every_shape_imports_and_lists_with_the_documented_fields() {
 
     // The same files again: nothing changes.
     let again = ok(rampart(&db, &args));
-    assert!(
-        !again.contains(" updated,") || again.contains("0 updated"),
-        "{again}"
-    );
-    assert!(
-        again.lines().all(|l| l.contains(": 0 new, 0 updated")),
-        "{again}"
-    );
+    assert!(!again.contains(" updated,") || again.contains("0 updated"), "{again}");
+    assert!(again.lines().all(|l| l.contains(": 0 new, 0 updated")), "{again}");
     assert_eq!(findings_json(&db), rows);
 
     // CSV: a header plus one parseable row per finding (fields may hold quoted commas).
@@ -136,8 +124,7 @@ fn every_shape_imports_and_lists_with_the_documented_fields() {
 /// A small RFC 4180 reader, enough to check the output's structure.
 fn split_csv(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
-    let (mut record, mut field, mut quoted, mut chars) =
-        (Vec::new(), String::new(), false, text.chars().peekable());
+    let (mut record, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, text.chars().peekable());
     while let Some(c) = chars.next() {
         match (c, quoted) {
             ('"', true) if chars.peek() == Some(&'"') => {
@@ -200,11 +187,7 @@ fn bad_files_exit_1_name_the_file_and_change_nothing() {
     for file in bad {
         let out = rampart(
             &db,
-            &[
-                "import",
-                good.to_str().expect("path"),
-                file.to_str().expect("path"),
-            ],
+            &["import", good.to_str().expect("path"), file.to_str().expect("path")],
         );
         assert_eq!(out.status.code(), Some(1), "{}", file.display());
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -215,12 +198,7 @@ fn bad_files_exit_1_name_the_file_and_change_nothing() {
         );
         let expected = std::fs::read_to_string(file.with_extension("expected")).expect("expected");
         assert!(stderr.contains(expected.trim()), "{stderr}");
-        assert_eq!(
-            findings_json(&db),
-            before,
-            "{} changed the database",
-            file.display()
-        );
+        assert_eq!(findings_json(&db), before, "{} changed the database", file.display());
     }
 }
 
@@ -250,10 +228,7 @@ fn stdin_usage_errors_and_missing_workspaces() {
     assert!(ok(out).contains("(stdin): eventbridge-event (1 findings"));
     // Usage errors exit 2.
     assert_eq!(rampart(&db, &["import"]).status.code(), Some(2));
-    assert_eq!(
-        rampart(&db, &["findings", "--format", "xml"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(rampart(&db, &["findings", "--format", "xml"]).status.code(), Some(2));
     assert_eq!(rampart(&db, &["no-such-command"]).status.code(), Some(2));
     // Reading commands do not create a workspace that does not exist.
     let missing = dir.path().join("missing.db");

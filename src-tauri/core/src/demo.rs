@@ -77,9 +77,7 @@ pub fn build(store: &mut Store, spec: &DemoSpec) -> Result<Vec<ImportReport>, De
         let inputs = day
             .files
             .into_iter()
-            .map(|f| {
-                ImportInput::new(f.label, std::io::Cursor::new(f.json)).with_options(f.options)
-            })
+            .map(|f| ImportInput::new(f.label, std::io::Cursor::new(f.json)).with_options(f.options))
             .collect();
         reports.extend(store.import(inputs, &|| at)?);
     }
@@ -321,117 +319,33 @@ const CONFIG_RULES: &[(&str, &str, &str)] = &[
 /// Known package vulnerabilities: CVE, package, installed version, fixed version, CVSS, exploit known.
 const CVES: &[(&str, &str, &str, &str, f64, bool)] = &[
     ("CVE-2024-3094", "xz-libs", "5.6.0-1", "5.6.1-2", 10.0, true),
-    (
-        "CVE-2024-6387",
-        "openssh-server",
-        "8.7p1-38",
-        "8.7p1-43",
-        8.1,
-        true,
-    ),
-    (
-        "CVE-2023-44487",
-        "nghttp2",
-        "1.51.0-1",
-        "1.57.0-1",
-        7.5,
-        true,
-    ),
+    ("CVE-2024-6387", "openssh-server", "8.7p1-38", "8.7p1-43", 8.1, true),
+    ("CVE-2023-44487", "nghttp2", "1.51.0-1", "1.57.0-1", 7.5, true),
     ("CVE-2023-4863", "libwebp", "1.2.4-1", "1.2.4-3", 8.8, true),
-    (
-        "CVE-2021-44228",
-        "log4j-core",
-        "2.14.1",
-        "2.17.1",
-        10.0,
-        true,
-    ),
-    (
-        "CVE-2022-22965",
-        "spring-beans",
-        "5.3.17",
-        "5.3.18",
-        9.8,
-        true,
-    ),
+    ("CVE-2021-44228", "log4j-core", "2.14.1", "2.17.1", 10.0, true),
+    ("CVE-2022-22965", "spring-beans", "5.3.17", "5.3.18", 9.8, true),
     ("CVE-2023-38545", "curl", "7.88.1-10", "8.4.0-1", 9.8, false),
     ("CVE-2024-21626", "runc", "1.1.9-1", "1.1.12-1", 8.6, true),
     ("CVE-2023-4911", "glibc", "2.34-60", "2.34-83", 7.8, true),
     ("CVE-2024-2961", "glibc", "2.34-83", "2.34-100", 8.8, false),
-    (
-        "CVE-2023-5363",
-        "openssl-libs",
-        "3.0.7-20",
-        "3.0.7-25",
-        7.5,
-        false,
-    ),
-    (
-        "CVE-2024-0727",
-        "openssl-libs",
-        "3.0.7-25",
-        "3.0.8-1",
-        5.5,
-        false,
-    ),
+    ("CVE-2023-5363", "openssl-libs", "3.0.7-20", "3.0.7-25", 7.5, false),
+    ("CVE-2024-0727", "openssl-libs", "3.0.7-25", "3.0.8-1", 5.5, false),
     ("CVE-2023-32681", "requests", "2.28.1", "2.31.0", 6.1, false),
     ("CVE-2024-35195", "requests", "2.31.0", "2.32.0", 5.6, false),
-    (
-        "CVE-2023-43804",
-        "urllib3",
-        "1.26.15",
-        "1.26.17",
-        8.1,
-        false,
-    ),
-    (
-        "CVE-2024-37891",
-        "urllib3",
-        "1.26.17",
-        "1.26.19",
-        4.4,
-        false,
-    ),
+    ("CVE-2023-43804", "urllib3", "1.26.15", "1.26.17", 8.1, false),
+    ("CVE-2024-37891", "urllib3", "1.26.17", "1.26.19", 4.4, false),
     ("CVE-2022-25883", "semver", "7.3.7", "7.5.2", 7.5, false),
     ("CVE-2024-4068", "braces", "3.0.2", "3.0.3", 7.5, false),
-    (
-        "CVE-2023-26136",
-        "tough-cookie",
-        "4.0.0",
-        "4.1.3",
-        6.5,
-        false,
-    ),
+    ("CVE-2023-26136", "tough-cookie", "4.0.0", "4.1.3", 6.5, false),
     ("CVE-2024-29041", "express", "4.18.2", "4.19.2", 6.1, false),
     ("CVE-2022-24999", "qs", "6.10.3", "6.10.5", 7.5, false),
-    (
-        "CVE-2024-28849",
-        "follow-redirects",
-        "1.15.5",
-        "1.15.6",
-        6.5,
-        false,
-    ),
+    ("CVE-2024-28849", "follow-redirects", "1.15.5", "1.15.6", 6.5, false),
     ("CVE-2023-45857", "axios", "1.5.1", "1.6.0", 6.5, false),
-    (
-        "CVE-2024-45337",
-        "golang.org/x/crypto",
-        "0.29.0",
-        "0.31.0",
-        9.1,
-        false,
-    ),
+    ("CVE-2024-45337", "golang.org/x/crypto", "0.29.0", "0.31.0", 9.1, false),
     ("CVE-2024-24790", "stdlib", "1.21.10", "1.21.11", 9.8, false),
     ("CVE-2022-42889", "commons-text", "1.9", "1.10.0", 9.8, true),
     ("CVE-2023-45853", "zlib", "1.2.13-1", "1.2.13-5", 9.8, false),
-    (
-        "CVE-2022-0778",
-        "openssl",
-        "1.1.1k-5",
-        "1.1.1k-6",
-        7.5,
-        true,
-    ),
+    ("CVE-2022-0778", "openssl", "1.1.1k-5", "1.1.1k-6", 7.5, true),
 ];
 
 /// GuardDuty finding types that show up now and then, with severity and title.
@@ -568,10 +482,7 @@ fn resource_for(rtype: &str, acct: &str, region: &str, rng: &mut Rng) -> String 
         "AWS::IAM::Policy" => format!("arn:aws:iam::{acct}:policy/{name}-access"),
         "AWS::IAM::Role" => format!("arn:aws:iam::{acct}:role/{name}-role"),
         "AWS::EC2::Instance" => format!("arn:aws:ec2:{region}:{acct}:instance/i-0{}", rng.hex(16)),
-        "AWS::EC2::SecurityGroup" => format!(
-            "arn:aws:ec2:{region}:{acct}:security-group/sg-0{}",
-            rng.hex(16)
-        ),
+        "AWS::EC2::SecurityGroup" => format!("arn:aws:ec2:{region}:{acct}:security-group/sg-0{}", rng.hex(16)),
         "AWS::EC2::VPC" => format!("arn:aws:ec2:{region}:{acct}:vpc/vpc-0{}", rng.hex(16)),
         "AWS::EC2::Volume" => format!("arn:aws:ec2:{region}:{acct}:volume/vol-0{}", rng.hex(16)),
         "AWS::EC2::Subnet" => format!("arn:aws:ec2:{region}:{acct}:subnet/subnet-0{}", rng.hex(16)),
@@ -583,16 +494,12 @@ fn resource_for(rtype: &str, acct: &str, region: &str, rng: &mut Rng) -> String 
                 rng.pick(&["prod", "v1", "v2"])
             )
         }
-        "AWS::ApiGatewayV2::Stage" => format!(
-            "arn:aws:apigateway:{region}::/apis/{}/stages/$default",
-            rng.hex(10)
-        ),
+        "AWS::ApiGatewayV2::Stage" => format!("arn:aws:apigateway:{region}::/apis/{}/stages/$default", rng.hex(10)),
         "AWS::ApiGateway::RestApi" => rng.hex(10),
         "AWS::KMS::Key" => format!("arn:aws:kms:{region}:{acct}:key/{}", rng.uuid()),
-        "AWS::SecretsManager::Secret" => format!(
-            "arn:aws:secretsmanager:{region}:{acct}:secret:{name}/db-{}",
-            rng.hex(6)
-        ),
+        "AWS::SecretsManager::Secret" => {
+            format!("arn:aws:secretsmanager:{region}:{acct}:secret:{name}/db-{}", rng.hex(6))
+        }
         "AWS::RDS::DBInstance" => format!("arn:aws:rds:{region}:{acct}:db:{name}-db"),
         "AWS::RDS::DBCluster" => format!("arn:aws:rds:{region}:{acct}:cluster:{name}-cluster"),
         "AWS::CloudTrail::Trail" => format!("arn:aws:cloudtrail:{region}:{acct}:trail/org-trail"),
@@ -623,10 +530,7 @@ fn tags_for(account: &Account, rng: &mut Rng) -> Vec<(String, String)> {
     }
     let mut t = vec![
         ("Environment".to_string(), account.env.to_string()),
-        (
-            "Owner".to_string(),
-            format!("team-{}", rng.pick(account.teams)),
-        ),
+        ("Owner".to_string(), format!("team-{}", rng.pick(account.teams))),
     ];
     if rng.chance(0.6) {
         let class = *rng.pick(&["confidential", "internal", "phi", "pci"]);
@@ -657,15 +561,7 @@ impl World {
         }
     }
 
-    fn add(
-        &mut self,
-        kind: Kind,
-        account: usize,
-        region: &'static str,
-        rtype: &str,
-        born: u32,
-        failing_p: f64,
-    ) {
+    fn add(&mut self, kind: Kind, account: usize, region: &'static str, rtype: &str, born: u32, failing_p: f64) {
         let acct = &ACCOUNTS[account];
         let rng = &mut self.rng;
         let resource_id = resource_for(rtype, acct.id, region, rng);
@@ -736,17 +632,11 @@ impl World {
                     if is_global(&ctl.resource_type) && ri > 0 {
                         continue;
                     }
-                    let p_applies = if COMMON_SERVICES.contains(&service) {
-                        0.85
-                    } else {
-                        0.2
-                    };
+                    let p_applies = if COMMON_SERVICES.contains(&service) { 0.85 } else { 0.2 };
                     if !self.rng.chance(p_applies) {
                         continue;
                     }
-                    let n = if ctl.resource_type == "AWS::::Account"
-                        || ctl.resource_type == "AWS::CloudTrail::Trail"
-                    {
+                    let n = if ctl.resource_type == "AWS::::Account" || ctl.resource_type == "AWS::CloudTrail::Trail" {
                         1
                     } else {
                         1 + self.rng.below(if acct.env == "prod" { 3 } else { 2 })
@@ -774,23 +664,15 @@ impl World {
                 if acct.env != "tooling" {
                     for _ in 0..(6 + self.rng.below(6)) {
                         let v = self.rng.below(CVES.len());
-                        let rtype = *self.rng.pick(&[
-                            "AWS_EC2_INSTANCE",
-                            "AWS_ECR_CONTAINER_IMAGE",
-                            "AWS_LAMBDA_FUNCTION",
-                        ]);
+                        let rtype =
+                            *self
+                                .rng
+                                .pick(&["AWS_EC2_INSTANCE", "AWS_ECR_CONTAINER_IMAGE", "AWS_LAMBDA_FUNCTION"]);
                         self.add(Kind::Vuln(v), a, region, rtype, 0, 1.0);
                     }
                 }
             }
-            self.add(
-                Kind::External,
-                a,
-                acct.regions[0],
-                "AWS::S3::Bucket",
-                0,
-                1.0,
-            );
+            self.add(Kind::External, a, acct.regions[0], "AWS::S3::Bucket", 0, 1.0);
         }
     }
 
@@ -816,14 +698,9 @@ impl World {
             };
             let next = match ch.state {
                 // A remediation programme that gathers pace; stubborn failures lag.
-                State::Failed
-                    if r < (0.002 + 0.022 * progress) * severity_boost * (1.2 - ch.stubborn) =>
-                {
-                    State::Passed
-                }
+                State::Failed if r < (0.002 + 0.022 * progress) * severity_boost * (1.2 - ch.stubborn) => State::Passed,
                 State::Passed
-                    if matches!(ch.kind, Kind::Control(_) | Kind::Rule(_) | Kind::Legacy(_))
-                        && r > 0.9982 =>
+                    if matches!(ch.kind, Kind::Control(_) | Kind::Rule(_) | Kind::Legacy(_)) && r > 0.9982 =>
                 {
                     State::Failed // regression
                 }
@@ -852,11 +729,9 @@ impl World {
             }
             if acct.env != "tooling" && self.rng.chance(0.45) {
                 let v = self.rng.below(CVES.len());
-                let rtype = *self.rng.pick(&[
-                    "AWS_EC2_INSTANCE",
-                    "AWS_ECR_CONTAINER_IMAGE",
-                    "AWS_LAMBDA_FUNCTION",
-                ]);
+                let rtype = *self
+                    .rng
+                    .pick(&["AWS_EC2_INSTANCE", "AWS_ECR_CONTAINER_IMAGE", "AWS_LAMBDA_FUNCTION"]);
                 self.add(Kind::Vuln(v), a, region, rtype, day, 1.0);
             }
             if self.rng.chance(0.03) {
@@ -962,9 +837,7 @@ impl World {
                 let ctl = &self.controls[c];
                 put(
                     "ProductArn",
-                    json!(format!(
-                        "arn:aws:securityhub:{region}::product/aws/securityhub"
-                    )),
+                    json!(format!("arn:aws:securityhub:{region}::product/aws/securityhub")),
                 );
                 put("ProductName", json!("Security Hub"));
                 put("CompanyName", json!("AWS"));
@@ -976,10 +849,7 @@ impl World {
                 put("Title", json!(ctl.title));
                 put(
                     "Description",
-                    json!(format!(
-                        "This control checks: {}.",
-                        ctl.title.to_lowercase()
-                    )),
+                    json!(format!("This control checks: {}.", ctl.title.to_lowercase())),
                 );
                 put(
                     "Severity",
@@ -1007,10 +877,7 @@ impl World {
                         "RelatedAWSResources:0/name".into(),
                         json!(format!("securityhub-{}-{suffix}", ctl.rule)),
                     );
-                    pf.insert(
-                        "RelatedAWSResources:0/type".into(),
-                        json!("AWS::Config::ConfigRule"),
-                    );
+                    pf.insert("RelatedAWSResources:0/type".into(), json!("AWS::Config::ConfigRule"));
                 }
                 pf.insert("aws/securityhub/ProductName".into(), json!("Security Hub"));
                 pf.insert("aws/securityhub/CompanyName".into(), json!("AWS"));
@@ -1022,9 +889,7 @@ impl World {
                 let guide = "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0";
                 put(
                     "ProductArn",
-                    json!(format!(
-                        "arn:aws:securityhub:{region}::product/aws/securityhub"
-                    )),
+                    json!(format!("arn:aws:securityhub:{region}::product/aws/securityhub")),
                 );
                 put("ProductName", json!("Security Hub"));
                 put("CompanyName", json!("AWS"));
@@ -1033,18 +898,13 @@ impl World {
                 put("Title", json!(title));
                 put(
                     "Description",
-                    json!(format!(
-                        "CIS AWS Foundations Benchmark v1.2.0 recommendation {rule}."
-                    )),
+                    json!(format!("CIS AWS Foundations Benchmark v1.2.0 recommendation {rule}.")),
                 );
                 put(
                     "Severity",
                     json!({ "Label": sev, "Normalized": normalized(sev), "Original": sev }),
                 );
-                put(
-                    "Compliance",
-                    json!({ "Status": compliance_status(ch.state) }),
-                );
+                put("Compliance", json!({ "Status": compliance_status(ch.state) }));
                 put(
                     "ProductFields",
                     json!({
@@ -1060,9 +920,7 @@ impl World {
                 let (ty, sev, title) = THREATS[t];
                 put(
                     "ProductArn",
-                    json!(format!(
-                        "arn:aws:securityhub:{region}::product/aws/guardduty"
-                    )),
+                    json!(format!("arn:aws:securityhub:{region}::product/aws/guardduty")),
                 );
                 put("ProductName", json!("GuardDuty"));
                 put("CompanyName", json!("Amazon"));
@@ -1089,23 +947,18 @@ impl World {
             Kind::External => {
                 put(
                     "ProductArn",
-                    json!(format!(
-                        "arn:aws:securityhub:{region}::product/aws/access-analyzer"
-                    )),
+                    json!(format!("arn:aws:securityhub:{region}::product/aws/access-analyzer")),
                 );
                 put("ProductName", json!("IAM Access Analyzer"));
                 put("CompanyName", json!("AWS"));
+                put("GeneratorId", json!(format!("aws/access-analyzer/{}", acct.id)));
                 put(
-                    "GeneratorId",
-                    json!(format!("aws/access-analyzer/{}", acct.id)),
+                    "Types",
+                    json!(["Software and Configuration Checks/AWS Security Best Practices/External Access Granted"]),
                 );
-                put("Types", json!(["Software and Configuration Checks/AWS Security Best Practices/External Access Granted"]));
                 put(
                     "Title",
-                    json!(format!(
-                        "AwsS3Bucket/{} allows cross-account access",
-                        ch.resource_id
-                    )),
+                    json!(format!("AwsS3Bucket/{} allows cross-account access", ch.resource_id)),
                 );
                 put("Description", json!("The bucket policy grants s3:GetObject to principal arn:aws:iam::999988887777:root outside the organization."));
                 put("Severity", json!({ "Label": "LOW", "Normalized": 1 }));
@@ -1119,19 +972,10 @@ impl World {
     fn inspector(&self, ch: &Check, i: usize, born_ms: i64, now_ms: i64) -> Value {
         let (cve, pkg, ver, fixed, cvss, exploit) = CVES[i];
         let acct = &ACCOUNTS[ch.account];
-        let status = if ch.state == State::Failed {
-            "ACTIVE"
-        } else {
-            "CLOSED"
-        };
+        let status = if ch.state == State::Failed { "ACTIVE" } else { "CLOSED" };
         let (rid, details) = match ch.resource_type.as_str() {
             "AWS_EC2_INSTANCE" => {
-                let id = ch
-                    .resource_id
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&ch.resource_id)
-                    .to_string();
+                let id = ch.resource_id.rsplit('/').next().unwrap_or(&ch.resource_id).to_string();
                 (
                     id,
                     json!({ "awsEc2Instance": { "platform": "AMAZON_LINUX_2023", "type": "m6i.large" } }),
@@ -1251,24 +1095,16 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
         let mut events: Vec<Value> = Vec::new();
         let mut insp: Vec<Vec<Value>> = vec![Vec::new(); ACCOUNTS.len()];
         let mut cfg: Vec<(usize, &'static str, Vec<Value>)> = Vec::new();
-        let refresh: Vec<bool> = (0..world.checks.len())
-            .map(|_| world.rng.chance(0.03))
-            .collect();
+        let refresh: Vec<bool> = (0..world.checks.len()).map(|_| world.rng.chance(0.03)).collect();
         for (i, ch) in world.checks.iter().enumerate() {
             let emit = d == 0 || ch.changed_today || (refresh[i] && ch.state != State::Gone);
             if !emit {
                 continue;
             }
-            let born = day_ms(
-                first + Duration::days(i64::from(ch.born)),
-                5,
-                (i % 50) as u32,
-            );
+            let born = day_ms(first + Duration::days(i64::from(ch.born)), 5, (i % 50) as u32);
             let now = day_ms(day, 6, (i % 57) as u32) + (i % 997) as i64;
             match ch.kind {
-                Kind::Control(_) | Kind::Legacy(_) | Kind::External => {
-                    sh[ch.account].push(world.asff(ch, born, now))
-                }
+                Kind::Control(_) | Kind::Legacy(_) | Kind::External => sh[ch.account].push(world.asff(ch, born, now)),
                 Kind::Threat(_) => {
                     let acct = ACCOUNTS[ch.account].id;
                     events.push(json!({
@@ -1285,10 +1121,7 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
                 }
                 Kind::Vuln(v) => insp[ch.account].push(world.inspector(ch, v, born, now)),
                 Kind::Rule(rule) => {
-                    let slot = match cfg
-                        .iter()
-                        .position(|(a, r, _)| *a == ch.account && *r == ch.region)
-                    {
+                    let slot = match cfg.iter().position(|(a, r, _)| *a == ch.account && *r == ch.region) {
                         Some(p) => p,
                         None => {
                             cfg.push((ch.account, ch.region, Vec::new()));

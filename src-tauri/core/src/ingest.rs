@@ -61,10 +61,7 @@ impl Store {
             label: label.to_string(),
             error: ImportError::Sink(format!("database error: {e}")),
         };
-        let tx = self
-            .conn_mut()
-            .transaction()
-            .map_err(|e| db_failure("(database)", e))?;
+        let tx = self.conn_mut().transaction().map_err(|e| db_failure("(database)", e))?;
         let mut reports = Vec::with_capacity(inputs.len());
         for input in inputs {
             let label = input.label;

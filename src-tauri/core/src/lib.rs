@@ -7,6 +7,7 @@
 //! - [`query`]: read-only questions (overview, finding lists).
 //! - [`demo`]: the bundled demo workspace, generated and fed through [`ingest`].
 
+pub mod catalog;
 pub mod demo;
 pub mod import;
 pub mod ingest;

@@ -101,12 +101,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Failed,
-        Status::Warning,
-        Status::Passed,
-        Status::NotAvailable,
-    ];
+    pub const ALL: [Status; 4] = [Status::Failed, Status::Warning, Status::Passed, Status::NotAvailable];
 
     pub fn as_str(self) -> &'static str {
         match self {

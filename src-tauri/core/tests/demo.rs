@@ -58,8 +58,7 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
     let reports = demo::build(&mut a, &DemoSpec::new(end)).expect("demo builds");
 
     // Every export shape went through the importer.
-    let shapes: std::collections::BTreeSet<&str> =
-        reports.iter().map(|r| r.shape.as_str()).collect();
+    let shapes: std::collections::BTreeSet<&str> = reports.iter().map(|r| r.shape.as_str()).collect();
     assert_eq!(
         shapes.into_iter().collect::<Vec<_>>(),
         [
@@ -104,14 +103,16 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
     }
     let regions: i64 = a
         .conn()
-        .query_row("SELECT count(DISTINCT region) FROM findings", [], |r| {
-            r.get(0)
-        })
+        .query_row("SELECT count(DISTINCT region) FROM findings", [], |r| r.get(0))
         .expect("r");
     assert!(regions >= 3);
     let cves: i64 = a
         .conn()
-        .query_row("SELECT count(DISTINCT vuln_id) FROM finding_vulnerabilities WHERE vuln_id LIKE 'CVE-%'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(DISTINCT vuln_id) FROM finding_vulnerabilities WHERE vuln_id LIKE 'CVE-%'",
+            [],
+            |r| r.get(0),
+        )
         .expect("cves");
     assert!(cves >= 10, "{cves}");
 

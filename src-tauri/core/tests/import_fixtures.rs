@@ -130,14 +130,10 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
     let db = dir.path().join("w.db");
     let mut store = Store::open(&db).expect("open");
     // Something already stored, which must survive every failed import.
-    let good = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/import/securityhub-consolidated.json");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/securityhub-consolidated.json");
     store
         .import(
-            vec![ImportInput::new(
-                "good",
-                std::fs::File::open(&good).expect("open"),
-            )],
+            vec![ImportInput::new("good", std::fs::File::open(&good).expect("open"))],
             &|| 1,
         )
         .expect("good import");
@@ -154,13 +150,8 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
     };
     let before = dump(&store);
     for path in fixtures("import-bad") {
-        let expected =
-            std::fs::read_to_string(path.with_extension("expected")).expect("expected message");
-        let label = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let expected = std::fs::read_to_string(path.with_extension("expected")).expect("expected message");
+        let label = path.file_name().expect("name").to_string_lossy().into_owned();
         // The bad file comes after a good one in the same command: both must be rolled back.
         let err = store
             .import(

@@ -31,10 +31,7 @@ fn export(findings: &[serde_json::Value]) -> Vec<u8> {
 
 fn import(store: &mut Store, label: &str, bytes: Vec<u8>) -> rampart_core::ImportReport {
     store
-        .import(
-            vec![ImportInput::new(label, std::io::Cursor::new(bytes))],
-            &|| 1_000,
-        )
+        .import(vec![ImportInput::new(label, std::io::Cursor::new(bytes))], &|| 1_000)
         .unwrap_or_else(|e| panic!("{e}"))
         .remove(0)
 }
@@ -114,22 +111,10 @@ fn the_later_updated_at_wins_in_either_file_order() {
 #[test]
 fn a_late_file_inside_the_known_period_is_written_into_history() {
     let (_d, mut store) = temp_store();
-    import(
-        &mut store,
-        "d1",
-        export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]),
-    );
-    import(
-        &mut store,
-        "d3",
-        export(&[asff("a", "2026-03-03T00:00:00Z", "FAILED")]),
-    );
+    import(&mut store, "d1", export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]));
+    import(&mut store, "d3", export(&[asff("a", "2026-03-03T00:00:00Z", "FAILED")]));
     // Day 2 arrives last and says the finding briefly passed.
-    import(
-        &mut store,
-        "d2",
-        export(&[asff("a", "2026-03-02T00:00:00Z", "PASSED")]),
-    );
+    import(&mut store, "d2", export(&[asff("a", "2026-03-02T00:00:00Z", "PASSED")]));
     assert_eq!(
         statuses(&store, "a"),
         vec![
@@ -140,22 +125,14 @@ fn a_late_file_inside_the_known_period_is_written_into_history() {
     );
     assert_eq!(rows(&store)[0].status, "failed");
     // The same late file again adds nothing.
-    let again = import(
-        &mut store,
-        "d2",
-        export(&[asff("a", "2026-03-02T00:00:00Z", "PASSED")]),
-    );
+    let again = import(&mut store, "d2", export(&[asff("a", "2026-03-02T00:00:00Z", "PASSED")]));
     assert_eq!(again.counts.history, 0);
 }
 
 #[test]
 fn history_is_append_only() {
     let (_d, mut store) = temp_store();
-    import(
-        &mut store,
-        "f",
-        export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]),
-    );
+    import(&mut store, "f", export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]));
     for sql in [
         "UPDATE finding_history SET status = 'passed'",
         "DELETE FROM finding_history",
@@ -180,10 +157,7 @@ fn a_database_from_a_newer_rampart_is_refused_untouched() {
         Err(other) => panic!("wrong error: {other}"),
         Ok(_) => panic!("a newer database was opened"),
     }
-    assert!(matches!(
-        store::open_reader(&path),
-        Err(StoreError::NewerSchema { .. })
-    ));
+    assert!(matches!(store::open_reader(&path), Err(StoreError::NewerSchema { .. })));
     assert_eq!(std::fs::read(&path).expect("read"), bytes_before);
 }
 
@@ -195,10 +169,7 @@ fn a_foreign_sqlite_file_is_not_taken_over() {
         let conn = rampart_core::rusqlite::Connection::open(&path).expect("raw open");
         conn.execute_batch("CREATE TABLE notes(x)").expect("create");
     }
-    assert!(matches!(
-        Store::open(&path),
-        Err(StoreError::NotRampart { .. })
-    ));
+    assert!(matches!(Store::open(&path), Err(StoreError::NotRampart { .. })));
 }
 
 #[cfg(unix)]
@@ -208,13 +179,8 @@ fn the_database_and_its_folder_are_private() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("nested/folder/w.db");
     let mut store = Store::open(&path).expect("open");
-    import(
-        &mut store,
-        "f",
-        export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]),
-    );
-    let mode =
-        |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    import(&mut store, "f", export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode(&path), 0o600);
     assert_eq!(mode(path.parent().expect("parent")), 0o700);
     assert_eq!(mode(&path.with_extension("db-wal")), 0o600);
@@ -244,20 +210,13 @@ fn untrusted_text_round_trips_exactly() {
     import(&mut store, "adversarial.json", export(&findings));
     let stored = rows(&store);
     for (i, t) in titles.iter().enumerate() {
-        let row = stored
-            .iter()
-            .find(|r| r.id == format!("adv-{i}"))
-            .expect("stored");
+        let row = stored.iter().find(|r| r.id == format!("adv-{i}")).expect("stored");
         assert_eq!(row.title, *t);
         assert_eq!(row.resources, vec![format!("arn:aws:s3:::{t}")]);
     }
     let description: String = store
         .conn()
-        .query_row(
-            "SELECT description FROM findings WHERE id = 'adv-0'",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT description FROM findings WHERE id = 'adv-0'", [], |r| r.get(0))
         .expect("description");
     assert_eq!(description, long);
     let tags: String = store
@@ -272,9 +231,7 @@ fn untrusted_text_round_trips_exactly() {
     assert!(tags.contains(&("Name".into(), "x' OR '1'='1".into())));
     assert!(tags.contains(&("<b>".into(), "\"; DELETE FROM imports; --".into())));
     // The raw JSON kept is the finding exactly as the file had it.
-    let (format, raw) = raw_json(store.conn(), "adv-4")
-        .expect("raw")
-        .expect("present");
+    let (format, raw) = raw_json(store.conn(), "adv-4").expect("raw").expect("present");
     assert_eq!(format, "asff");
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&raw).expect("raw parses"),

@@ -109,13 +109,10 @@ struct AsffCvss {
 /// Normalises one ASFF finding.
 pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let bad = |id: Option<String>, message: String| ImportError::BadFinding { index, id, message };
-    let f: Asff =
-        serde_json::from_str(raw.get()).map_err(|e| bad(sniff_id(raw), element_error(&e)))?;
+    let f: Asff = serde_json::from_str(raw.get()).map_err(|e| bad(sniff_id(raw), element_error(&e)))?;
     let id = f.id.clone();
-    let created_at =
-        required_ts(&f.created_at, "CreatedAt").map_err(|m| bad(Some(id.clone()), m))?;
-    let updated_at =
-        required_ts(&f.updated_at, "UpdatedAt").map_err(|m| bad(Some(id.clone()), m))?;
+    let created_at = required_ts(&f.created_at, "CreatedAt").map_err(|m| bad(Some(id.clone()), m))?;
+    let updated_at = required_ts(&f.updated_at, "UpdatedAt").map_err(|m| bad(Some(id.clone()), m))?;
     let optional_ts = |v: &Option<TsValue>, field: &str| -> Result<Option<i64>, ImportError> {
         v.as_ref()
             .map(|v| required_ts(v, field).map_err(|m| bad(Some(id.clone()), m)))
@@ -164,9 +161,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         },
         // Not a control check: a vulnerability or threat is failing until it is closed
         // (Inspector) or resolved (workflow).
-        None if pf_str("aws/inspector/FindingStatus").as_deref() == Some("CLOSED") => {
-            Status::Passed
-        }
+        None if pf_str("aws/inspector/FindingStatus").as_deref() == Some("CLOSED") => Status::Passed,
         None if workflow_status.as_deref() == Some("RESOLVED") => Status::Passed,
         None => Status::Failed,
     };
@@ -187,11 +182,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         .as_ref()
         .and_then(|c| c.security_control_id.clone())
         .filter(|s| !s.is_empty())
-        .or_else(|| {
-            f.generator_id
-                .strip_prefix("security-control/")
-                .map(str::to_string)
-        });
+        .or_else(|| f.generator_id.strip_prefix("security-control/").map(str::to_string));
     let (control_id, standard) = match consolidated {
         Some(c) => (Some(c), None),
         None => match pf_str("ControlId").or_else(|| pf_str("RuleId")) {
@@ -218,11 +209,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         .or_else(|| f.resources.iter().find_map(|r| r.region.clone()))
         .unwrap_or_default();
 
-    let product = product_name(
-        f.product_name.as_deref(),
-        f.company_name.as_deref(),
-        &f.product_arn,
-    );
+    let product = product_name(f.product_name.as_deref(), f.company_name.as_deref(), &f.product_arn);
     let remediation = f.remediation.and_then(|r| r.recommendation);
     let remediation_url = remediation
         .as_ref()
@@ -318,23 +305,17 @@ fn standard_path(arn: &str) -> String {
 /// `RelatedAWSResources:N/name` where the matching `…/type` is a Config rule.
 fn related_config_rule(pf: &BTreeMap<String, Value>) -> Option<String> {
     pf.iter().find_map(|(k, v)| {
-        let n = k
-            .strip_prefix("RelatedAWSResources:")?
-            .strip_suffix("/type")?;
+        let n = k.strip_prefix("RelatedAWSResources:")?.strip_suffix("/type")?;
         if value_text(v)?.as_str() != "AWS::Config::ConfigRule" {
             return None;
         }
-        pf.get(&format!("RelatedAWSResources:{n}/name"))
-            .and_then(value_text)
+        pf.get(&format!("RelatedAWSResources:{n}/name")).and_then(value_text)
     })
 }
 
 /// The product's display name; for AWS's own integrations the ProductArn is reliable.
 fn product_name(name: Option<&str>, company: Option<&str>, product_arn: &str) -> String {
-    let tail = product_arn
-        .rsplit_once(":product/")
-        .map(|(_, t)| t)
-        .unwrap_or("");
+    let tail = product_arn.rsplit_once(":product/").map(|(_, t)| t).unwrap_or("");
     let known = match tail {
         "aws/securityhub" => Some("Security Hub"),
         "aws/inspector" => Some("Inspector"),
@@ -351,10 +332,7 @@ fn product_name(name: Option<&str>, company: Option<&str>, product_arn: &str) ->
     if let Some(k) = known {
         return k.to_string();
     }
-    match (
-        name.filter(|s| !s.is_empty()),
-        company.filter(|s| !s.is_empty()),
-    ) {
+    match (name.filter(|s| !s.is_empty()), company.filter(|s| !s.is_empty())) {
         (Some(n), _) => n.to_string(),
         (None, Some(c)) => c.to_string(),
         (None, None) => tail

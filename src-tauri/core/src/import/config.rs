@@ -34,18 +34,13 @@ struct Qualifier {
 }
 
 /// Normalises one Config evaluation result.
-pub fn normalise(
-    raw: &RawValue,
-    index: usize,
-    opts: &ImportOptions,
-) -> Result<Finding, ImportError> {
+pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<Finding, ImportError> {
     let bad = |message: String| ImportError::BadFinding {
         index,
         id: None,
         message,
     };
-    let e: EvaluationResult =
-        serde_json::from_str(raw.get()).map_err(|e| bad(element_error(&e)))?;
+    let e: EvaluationResult = serde_json::from_str(raw.get()).map_err(|e| bad(element_error(&e)))?;
     let q = &e.evaluation_result_identifier.evaluation_result_qualifier;
     let recorded = match (
         &e.result_recorded_time,
@@ -62,41 +57,25 @@ pub fn normalise(
         "COMPLIANT" => Status::Passed,
         "NON_COMPLIANT" => Status::Failed,
         "NOT_APPLICABLE" | "INSUFFICIENT_DATA" => Status::NotAvailable,
-        other => {
-            return Err(bad(format!(
-                "field `ComplianceType` has an unknown value {other:?}"
-            )))
-        }
+        other => return Err(bad(format!("field `ComplianceType` has an unknown value {other:?}"))),
     };
     let from_arn = arn_region_account(&q.resource_id);
     let account = opts
         .account
         .clone()
-        .or_else(|| {
-            from_arn
-                .map(|(_, a)| a.to_string())
-                .filter(|a| !a.is_empty())
-        })
+        .or_else(|| from_arn.map(|(_, a)| a.to_string()).filter(|a| !a.is_empty()))
         .unwrap_or_default();
     let region = opts
         .region
         .clone()
-        .or_else(|| {
-            from_arn
-                .map(|(r, _)| r.to_string())
-                .filter(|r| !r.is_empty())
-        })
+        .or_else(|| from_arn.map(|(r, _)| r.to_string()).filter(|r| !r.is_empty()))
         .unwrap_or_default();
-    let description = e
-        .annotation
-        .clone()
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| {
-            format!(
-                "AWS Config rule {} evaluated {} {} as {}.",
-                q.config_rule_name, q.resource_type, q.resource_id, e.compliance_type
-            )
-        });
+    let description = e.annotation.clone().filter(|a| !a.is_empty()).unwrap_or_else(|| {
+        format!(
+            "AWS Config rule {} evaluated {} {} as {}.",
+            q.config_rule_name, q.resource_type, q.resource_id, e.compliance_type
+        )
+    });
     Ok(Finding {
         id: format!(
             "config:{account}:{region}:{}:{}:{}",

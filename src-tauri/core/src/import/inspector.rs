@@ -80,8 +80,7 @@ struct InspectorCvss {
 /// Normalises one Inspector v2 finding.
 pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let bad = |id: Option<String>, message: String| ImportError::BadFinding { index, id, message };
-    let f: InspectorFinding =
-        serde_json::from_str(raw.get()).map_err(|e| bad(sniff_arn(raw), element_error(&e)))?;
+    let f: InspectorFinding = serde_json::from_str(raw.get()).map_err(|e| bad(sniff_arn(raw), element_error(&e)))?;
     let id = f.finding_arn.clone();
     let ts = |v: &TsValue, field: &str| required_ts(v, field).map_err(|m| bad(Some(id.clone()), m));
     let first = ts(&f.first_observed_at, "firstObservedAt")?;
@@ -100,12 +99,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         "ACTIVE" => (Status::Failed, RecordState::Active, "NEW"),
         "SUPPRESSED" => (Status::Failed, RecordState::Active, "SUPPRESSED"),
         "CLOSED" => (Status::Passed, RecordState::Archived, "RESOLVED"),
-        other => {
-            return Err(bad(
-                Some(id),
-                format!("field `status` has an unknown value {other:?}"),
-            ))
-        }
+        other => return Err(bad(Some(id), format!("field `status` has an unknown value {other:?}"))),
     };
     let region = f
         .resources
@@ -155,14 +149,11 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             None => f.kind.clone(),
         });
     let recommendation = f.remediation.and_then(|r| r.recommendation);
-    let remediation_url = recommendation
-        .as_ref()
-        .and_then(|r| r.url.clone())
-        .or_else(|| {
-            f.package_vulnerability_details
-                .as_ref()
-                .and_then(|p| p.source_url.clone())
-        });
+    let remediation_url = recommendation.as_ref().and_then(|r| r.url.clone()).or_else(|| {
+        f.package_vulnerability_details
+            .as_ref()
+            .and_then(|p| p.source_url.clone())
+    });
 
     Ok(Finding {
         id: f.finding_arn,

@@ -114,11 +114,7 @@ pub struct Item<'a> {
 
 /// Reads one export, calling `sink` for every finding in file order, and returns its shape.
 /// A sink error stops the read and is returned as [`ImportError::Sink`].
-pub fn read_export<R, S, E>(
-    reader: R,
-    opts: &ImportOptions,
-    mut sink: S,
-) -> Result<Shape, ImportError>
+pub fn read_export<R, S, E>(reader: R, opts: &ImportOptions, mut sink: S) -> Result<Shape, ImportError>
 where
     R: Read,
     S: FnMut(Item<'_>) -> Result<(), E>,
@@ -132,8 +128,7 @@ where
         next_index: 0,
         keys_seen: Vec::new(),
     };
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
     let result = TopLevel { state: &mut state }
         .deserialize(&mut de)
         .and_then(|()| de.end());
@@ -202,14 +197,9 @@ impl State<'_> {
         let index = self.next_index;
         self.next_index += 1;
         let (finding, format) = match shape {
-            Shape::SecurityHubFindings | Shape::EventBridgeEvent => {
-                (asff::normalise(raw, index)?, RawFormat::Asff)
-            }
+            Shape::SecurityHubFindings | Shape::EventBridgeEvent => (asff::normalise(raw, index)?, RawFormat::Asff),
             Shape::Inspector2Findings => (inspector::normalise(raw, index)?, RawFormat::Inspector2),
-            Shape::ConfigEvaluations => (
-                config::normalise(raw, index, self.opts)?,
-                RawFormat::ConfigEvaluation,
-            ),
+            Shape::ConfigEvaluations => (config::normalise(raw, index, self.opts)?, RawFormat::ConfigEvaluation),
         };
         self.sink
             .take(Item {
@@ -243,9 +233,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(
-            "a JSON object (an AWS CLI export or an EventBridge event) or an array of findings",
-        )
+        f.write_str("a JSON object (an AWS CLI export or an EventBridge event) or an array of findings")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -387,10 +375,7 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
                 Some(s) => s,
                 None => match serde_json::from_str::<Sniff>(raw.get()) {
                     Ok(Sniff {
-                        detail:
-                            Some(EventSniff {
-                                findings: Some(list),
-                            }),
+                        detail: Some(EventSniff { findings: Some(list) }),
                         ..
                     }) => {
                         // An array of EventBridge events: each carries its own findings.
@@ -402,9 +387,7 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
                         }
                         continue;
                     }
-                    Ok(s) if s.product_arn.is_some() || s.schema_version.is_some() => {
-                        Shape::SecurityHubFindings
-                    }
+                    Ok(s) if s.product_arn.is_some() || s.schema_version.is_some() => Shape::SecurityHubFindings,
                     Ok(s) if s.finding_arn.is_some() => Shape::Inspector2Findings,
                     Ok(s) if s.evaluation.is_some() => Shape::ConfigEvaluations,
                     _ => {
@@ -412,10 +395,9 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
                         return Err(self.state.fail(ImportError::BadFinding {
                             index,
                             id: None,
-                            message:
-                                "not a finding: no `ProductArn` (ASFF), `findingArn` (Inspector) \
+                            message: "not a finding: no `ProductArn` (ASFF), `findingArn` (Inspector) \
                                       or `EvaluationResultIdentifier` (Config)"
-                                    .into(),
+                                .into(),
                         }));
                     }
                 },
@@ -433,9 +415,7 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(A::Error::custom(
-            "expected an array of findings, found an object",
-        ))
+        Err(A::Error::custom("expected an array of findings, found an object"))
     }
 }
 

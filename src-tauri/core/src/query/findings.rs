@@ -18,6 +18,11 @@ pub struct FindingFilter {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub record_state: Option<RecordState>,
+    /// Only findings mapped to this framework (and requirement, when given).
+    pub framework: Option<String>,
+    pub requirement: Option<String>,
+    /// Only findings no catalog rule maps.
+    pub unmapped: bool,
 }
 
 /// One finding as the CLI's `findings` command prints it.
@@ -41,6 +46,8 @@ pub struct FindingRow {
     pub resource_types: Vec<String>,
     /// CVE / advisory ids carried by the finding.
     pub vulnerabilities: Vec<String>,
+    /// Requirements it bears on, as `framework:requirement`.
+    pub requirements: Vec<String>,
     pub remediation_url: Option<String>,
     pub first_observed_at: Option<String>,
     pub last_observed_at: Option<String>,
@@ -66,6 +73,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "resources",
     "resource_types",
     "vulnerabilities",
+    "requirements",
     "remediation_url",
     "first_observed_at",
     "last_observed_at",
@@ -94,6 +102,7 @@ impl FindingRow {
             self.resources.join(";"),
             self.resource_types.join(";"),
             self.vulnerabilities.join(";"),
+            self.requirements.join(";"),
             o(&self.remediation_url),
             o(&self.first_observed_at),
             o(&self.last_observed_at),
@@ -103,12 +112,7 @@ impl FindingRow {
     }
 }
 
-fn in_clause(
-    column: &str,
-    values: Vec<String>,
-    clauses: &mut Vec<String>,
-    params: &mut Vec<SqlValue>,
-) {
+fn in_clause(column: &str, values: Vec<String>, clauses: &mut Vec<String>, params: &mut Vec<SqlValue>) {
     if values.is_empty() {
         return;
     }
@@ -127,56 +131,50 @@ pub fn for_each_finding(
     let mut params = Vec::new();
     in_clause(
         "f.source",
-        filter
-            .sources
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect(),
+        filter.sources.iter().map(|s| s.as_str().to_string()).collect(),
         &mut clauses,
         &mut params,
     );
     in_clause(
         "f.status",
-        filter
-            .statuses
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect(),
+        filter.statuses.iter().map(|s| s.as_str().to_string()).collect(),
         &mut clauses,
         &mut params,
     );
     in_clause(
         "f.severity",
-        filter
-            .severities
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect(),
+        filter.severities.iter().map(|s| s.as_str().to_string()).collect(),
         &mut clauses,
         &mut params,
     );
-    in_clause(
-        "f.account",
-        filter.accounts.clone(),
-        &mut clauses,
-        &mut params,
-    );
-    in_clause(
-        "f.region",
-        filter.regions.clone(),
-        &mut clauses,
-        &mut params,
-    );
+    in_clause("f.account", filter.accounts.clone(), &mut clauses, &mut params);
+    in_clause("f.region", filter.regions.clone(), &mut clauses, &mut params);
     in_clause(
         "f.record_state",
-        filter
-            .record_state
-            .iter()
-            .map(|s| s.as_str().to_string())
-            .collect(),
+        filter.record_state.iter().map(|s| s.as_str().to_string()).collect(),
         &mut clauses,
         &mut params,
     );
+    match (&filter.framework, &filter.requirement) {
+        (Some(fw), Some(req)) => {
+            clauses.push(
+                "EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid AND fr.framework = ? AND fr.requirement = ?)"
+                    .into(),
+            );
+            params.push(SqlValue::Text(fw.clone()));
+            params.push(SqlValue::Text(req.clone()));
+        }
+        (Some(fw), None) => {
+            clauses.push(
+                "EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid AND fr.framework = ?)".into(),
+            );
+            params.push(SqlValue::Text(fw.clone()));
+        }
+        (None, _) => {}
+    }
+    if filter.unmapped {
+        clauses.push("NOT EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid)".into());
+    }
     let where_sql = if clauses.is_empty() {
         String::new()
     } else {
@@ -188,7 +186,9 @@ pub fn for_each_finding(
                 f.first_observed_at, f.last_observed_at, f.created_at, f.updated_at,
                 (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
                 (SELECT json_group_array(type ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
-                (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid)
+                (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid),
+                (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
+                   FROM finding_requirements fr WHERE fr.fid = f.fid)
          FROM findings f {where_sql}
          ORDER BY CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2
                   WHEN 'LOW' THEN 3 ELSE 4 END, f.updated_at DESC, f.id"
@@ -220,6 +220,7 @@ pub fn for_each_finding(
             resources: list(r.get(18)?),
             resource_types: list(r.get(19)?),
             vulnerabilities: list(r.get(20)?),
+            requirements: list(r.get(21)?),
         };
         each(row)?;
         n += 1;

@@ -3,3 +3,5 @@
 
 pub mod findings;
 pub mod overview;
+pub mod posture;
+pub mod requirement;

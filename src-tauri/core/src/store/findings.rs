@@ -150,11 +150,7 @@ impl Applier<'_> {
                  FROM findings WHERE id = ?1",
             )?
             .query_row([&f.id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    HistState::from_row(r, 2)?,
-                ))
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, HistState::from_row(r, 2)?))
             })
             .optional()?;
         let new_state = HistState::of(f);
@@ -178,8 +174,7 @@ impl Applier<'_> {
             Some((_, stored_at, _)) if f.updated_at == stored_at => counts.unchanged += 1,
             Some((fid, stored_at, stored_state)) => {
                 counts.stale += 1;
-                counts.history +=
-                    self.late_history(tx, fid, f.updated_at, &new_state, stored_at, &stored_state)?;
+                counts.history += self.late_history(tx, fid, f.updated_at, &new_state, stored_at, &stored_state)?;
             }
         }
         Ok(())
@@ -199,9 +194,7 @@ impl Applier<'_> {
         stored_state: &HistState,
     ) -> rusqlite::Result<u32> {
         let exact: bool = tx
-            .prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM finding_history WHERE fid = ?1 AND at = ?2)",
-            )?
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM finding_history WHERE fid = ?1 AND at = ?2)")?
             .query_row(params![fid, at], |r| r.get(0))?;
         if exact {
             return Ok(0);
@@ -218,9 +211,7 @@ impl Applier<'_> {
         }
         self.history(tx, fid, at, state)?;
         let later: bool = tx
-            .prepare_cached(
-                "SELECT EXISTS(SELECT 1 FROM finding_history WHERE fid = ?1 AND at > ?2)",
-            )?
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM finding_history WHERE fid = ?1 AND at > ?2)")?
             .query_row(params![fid, at], |r| r.get(0))?;
         if !later && stored_state != state {
             self.history(tx, fid, stored_at, stored_state)?;
@@ -229,13 +220,7 @@ impl Applier<'_> {
         Ok(1)
     }
 
-    fn history(
-        &self,
-        tx: &Transaction<'_>,
-        fid: i64,
-        at: i64,
-        s: &HistState,
-    ) -> rusqlite::Result<()> {
+    fn history(&self, tx: &Transaction<'_>, fid: i64, at: i64, s: &HistState) -> rusqlite::Result<()> {
         tx.prepare_cached(
             "INSERT INTO finding_history(fid, at, status, record_state, workflow_status, severity, import_id, recorded_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -301,7 +286,7 @@ impl Applier<'_> {
                 first_observed_at = CASE WHEN first_observed_at IS NULL OR ?19 < first_observed_at
                                          THEN coalesce(?19, first_observed_at) ELSE first_observed_at END,
                 last_observed_at = max(coalesce(last_observed_at, ?20), coalesce(?20, last_observed_at)),
-                created_at = min(created_at, ?21), updated_at = ?22, import_id = ?23
+                created_at = min(created_at, ?21), updated_at = ?22, import_id = ?23, mapped = 0
              WHERE fid = ?1",
         )?
         .execute(params![
@@ -379,10 +364,8 @@ impl Applier<'_> {
             .compressor
             .compress(raw.as_bytes())
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        tx.prepare_cached(
-            "INSERT OR REPLACE INTO finding_raw(fid, format, raw) VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![fid, format.as_str(), blob])?;
+        tx.prepare_cached("INSERT OR REPLACE INTO finding_raw(fid, format, raw) VALUES (?1, ?2, ?3)")?
+            .execute(params![fid, format.as_str(), blob])?;
         Ok(())
     }
 }
@@ -392,10 +375,7 @@ fn types_json(types: &[String]) -> String {
 }
 
 /// The raw JSON kept for a finding, decompressed.
-pub fn raw_json(
-    conn: &rusqlite::Connection,
-    id: &str,
-) -> rusqlite::Result<Option<(String, String)>> {
+pub fn raw_json(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(String, String)>> {
     let row: Option<(String, Vec<u8>)> = conn
         .query_row(
             "SELECT r.format, r.raw FROM finding_raw r JOIN findings f ON f.fid = r.fid WHERE f.id = ?1",
@@ -405,13 +385,8 @@ pub fn raw_json(
         .optional()?;
     Ok(match row {
         Some((format, blob)) => {
-            let bytes = zstd::stream::decode_all(blob.as_slice()).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    2,
-                    rusqlite::types::Type::Blob,
-                    Box::new(e),
-                )
-            })?;
+            let bytes = zstd::stream::decode_all(blob.as_slice())
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Blob, Box::new(e)))?;
             Some((format, String::from_utf8_lossy(&bytes).into_owned()))
         }
         None => None,

@@ -3,8 +3,10 @@
 //!
 //! One writer ([`Store`]); readers open their own read-only connections ([`open_reader`]).
 
+pub mod attestations;
 pub mod findings;
 pub mod imports;
+pub mod mapping;
 
 use std::path::{Path, PathBuf};
 
@@ -15,21 +17,11 @@ use rusqlite_migration::{Migrations, M};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the database {path} was written by a newer version of Rampart (schema {found}, this build knows up to {known}); upgrade Rampart to open it")]
-    NewerSchema {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
+    NewerSchema { path: PathBuf, found: i64, known: i64 },
     #[error("cannot open the database {path}: {source}")]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Open { path: PathBuf, source: rusqlite::Error },
     #[error("cannot create the folder for {path}: {source}")]
-    Folder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Folder { path: PathBuf, source: std::io::Error },
     #[error("{path} is not a Rampart database ({reason})")]
     NotRampart { path: PathBuf, reason: String },
     #[error("database migration failed: {0}")]
@@ -51,12 +43,17 @@ impl StoreError {
 
 /// The schema, in order. Each table's DDL lives beside the code that writes it.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(imports::SCHEMA_V1), M::up(findings::SCHEMA_V1)])
+    Migrations::new(vec![
+        M::up(imports::SCHEMA_V1),
+        M::up(findings::SCHEMA_V1),
+        M::up(mapping::SCHEMA_V3),
+        M::up(attestations::SCHEMA_V3),
+    ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    2
+    4
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -72,12 +69,10 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 
 fn check_not_newer(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
     let found = user_version(conn).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            StoreError::NotRampart {
-                path: path.to_path_buf(),
-                reason: "the file is not an SQLite database".into(),
-            }
-        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => StoreError::NotRampart {
+            path: path.to_path_buf(),
+            reason: "the file is not an SQLite database".into(),
+        },
         other => StoreError::Open {
             path: path.to_path_buf(),
             source: other,
@@ -182,9 +177,7 @@ impl Drop for Store {
 pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
     )
     .map_err(|source| StoreError::Open {
         path: path.to_path_buf(),
@@ -195,9 +188,7 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     if found < schema_version() {
         return Err(StoreError::NotRampart {
             path: path.to_path_buf(),
-            reason: format!(
-                "schema version {found}; open it once with this version of Rampart to upgrade it"
-            ),
+            reason: format!("schema version {found}; open it once with this version of Rampart to upgrade it"),
         });
     }
     Ok(conn)
@@ -207,21 +198,14 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     use rusqlite::OptionalExtension;
     Ok(conn
-        .query_row(
-            "SELECT value FROM workspace_meta WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
+        .query_row("SELECT value FROM workspace_meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
 }
 
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }
 
 #[cfg(not(unix))]

@@ -1,0 +1,208 @@
+//! The mapping engine: which requirements a finding bears on, and why. Deterministic (the
+//! catalog's order decides ties) and explained (each match names the rule that matched).
+//! A match on a point of a requirement (e.g. `Art.32(1)(a)`) also counts for its parents.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::{Catalog, Rule};
+use crate::model::Source;
+
+/// The fields of a finding that mapping looks at.
+#[derive(Debug, Clone, Copy)]
+pub struct FindingKey<'a> {
+    pub source: Source,
+    pub product: &'a str,
+    pub control_id: Option<&'a str>,
+    pub standard: Option<&'a str>,
+    pub config_rule: Option<&'a str>,
+    pub types: &'a [String],
+}
+
+/// One requirement a finding bears on, and the rule that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Match {
+    pub framework: String,
+    pub requirement: String,
+    pub rule: Rule,
+    pub why: String,
+    /// Set when the match was inherited from a point of this requirement.
+    pub via: Option<String>,
+}
+
+/// Where an evidence rule sits: (framework index, requirement index, evidence index).
+type Slot = (usize, usize, usize);
+
+/// Indexes over a catalog for fast mapping.
+pub struct Mapper<'c> {
+    catalog: &'c Catalog,
+    by_rule: HashMap<Rule, Vec<Slot>>,
+    prefixes: Vec<(String, Slot)>,
+    /// Managed rule identifier → controls that use it.
+    controls_by_config_rule: HashMap<String, Vec<String>>,
+    /// (framework index, requirement index) → ancestor requirement indexes, nearest first.
+    ancestors: HashMap<(usize, usize), Vec<usize>>,
+}
+
+impl<'c> Mapper<'c> {
+    pub fn new(catalog: &'c Catalog) -> Mapper<'c> {
+        let mut by_rule: HashMap<Rule, Vec<Slot>> = HashMap::new();
+        let mut prefixes = Vec::new();
+        let mut ancestors = HashMap::new();
+        for (fi, fw) in catalog.frameworks.iter().enumerate() {
+            let index: HashMap<&str, usize> = fw
+                .requirements
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), i))
+                .collect();
+            for (ri, req) in fw.requirements.iter().enumerate() {
+                for (ei, ev) in req.evidence.iter().enumerate() {
+                    match &ev.rule {
+                        Rule::TypePrefix(p) => prefixes.push((p.clone(), (fi, ri, ei))),
+                        other => by_rule.entry(other.clone()).or_default().push((fi, ri, ei)),
+                    }
+                }
+                let mut chain = Vec::new();
+                let mut parent = req.parent.as_deref();
+                while let Some(p) = parent {
+                    match index.get(p) {
+                        Some(&pi) if !chain.contains(&pi) && pi != ri => {
+                            chain.push(pi);
+                            parent = fw.requirements[pi].parent.as_deref();
+                        }
+                        _ => break,
+                    }
+                }
+                ancestors.insert((fi, ri), chain);
+            }
+        }
+        let mut controls_by_config_rule: HashMap<String, Vec<String>> = HashMap::new();
+        for c in catalog.controls.values() {
+            if let Some(r) = &c.config_rule {
+                controls_by_config_rule.entry(r.clone()).or_default().push(c.id.clone());
+            }
+        }
+        Mapper {
+            catalog,
+            by_rule,
+            prefixes,
+            controls_by_config_rule,
+            ancestors,
+        }
+    }
+
+    /// The Security Hub control a finding is about: its own consolidated control id, or a
+    /// legacy standard-specific id translated through the catalog's legacy table.
+    pub fn resolve_control(&self, key: &FindingKey<'_>) -> Option<String> {
+        let id = key.control_id?;
+        match key.standard {
+            None => Some(id.to_string()),
+            Some(standard) => {
+                let legacy = self
+                    .catalog
+                    .legacy
+                    .iter()
+                    .find(|((std_prefix, legacy_id), _)| legacy_id == id && standard.starts_with(std_prefix.as_str()))
+                    .map(|(_, control)| control.clone());
+                // Legacy FSBP findings already use the Security Hub control ids.
+                legacy.or_else(|| self.catalog.controls.contains_key(id).then(|| id.to_string()))
+            }
+        }
+    }
+
+    /// The managed rule identifier of a Config rule name: service-linked names
+    /// (`securityhub-<identifier>-<suffix>`) are resolved to the identifier.
+    pub fn resolve_config_rule(&self, name: &str) -> String {
+        let known = |s: &str| {
+            self.controls_by_config_rule.contains_key(s) || self.by_rule.contains_key(&Rule::ConfigRule(s.to_string()))
+        };
+        // Some managed rules are themselves called securityhub-… (securityhub-enabled).
+        if known(name) {
+            return name.to_string();
+        }
+        if let Some(rest) = name.strip_prefix("securityhub-") {
+            if let Some((head, _suffix)) = rest.rsplit_once('-') {
+                if known(head) {
+                    return head.to_string();
+                }
+            }
+            if known(rest) {
+                return rest.to_string();
+            }
+            if let Some((head, _)) = rest.rsplit_once('-') {
+                return head.to_string();
+            }
+        }
+        name.to_string()
+    }
+
+    /// Every requirement the finding bears on, in catalog order, with the first rule
+    /// that matched (rules are tried in the order: control, Config rule, Inspector type,
+    /// type prefix, product). Parents inherit their points' matches.
+    pub fn map(&self, key: &FindingKey<'_>) -> Vec<Match> {
+        let mut hits: BTreeMap<(usize, usize), (Slot, Option<usize>)> = BTreeMap::new();
+        let mut add = |slots: &[Slot]| {
+            for &(fi, ri, ei) in slots {
+                hits.entry((fi, ri)).or_insert(((fi, ri, ei), None));
+            }
+        };
+        let control = self.resolve_control(key);
+        if let Some(c) = &control {
+            if let Some(s) = self.by_rule.get(&Rule::Control(c.clone())) {
+                add(s);
+            }
+        }
+        if let Some(name) = key.config_rule {
+            let rule = self.resolve_config_rule(name);
+            if let Some(s) = self.by_rule.get(&Rule::ConfigRule(rule.clone())) {
+                add(s);
+            }
+            // A Config evaluation of the managed rule behind a control is evidence of that
+            // control — but a control finding is not evidence of its rule's other controls.
+            if control.is_none() {
+                for c in self.controls_by_config_rule.get(&rule).into_iter().flatten() {
+                    if let Some(s) = self.by_rule.get(&Rule::Control(c.clone())) {
+                        add(s);
+                    }
+                }
+            }
+        }
+        if key.source == Source::Inspector {
+            for t in key.types {
+                if let Some(s) = self.by_rule.get(&Rule::InspectorType(t.clone())) {
+                    add(s);
+                }
+            }
+        }
+        for (prefix, slot) in &self.prefixes {
+            if key.types.iter().any(|t| t.starts_with(prefix.as_str())) {
+                add(&[*slot]);
+            }
+        }
+        if let Some(s) = self.by_rule.get(&Rule::Product(key.product.to_string())) {
+            add(s);
+        }
+        // Parents inherit their points' matches.
+        let direct: Vec<((usize, usize), Slot)> = hits.iter().map(|(k, (slot, _))| (*k, *slot)).collect();
+        for ((fi, ri), slot) in direct {
+            for &pi in self.ancestors.get(&(fi, ri)).into_iter().flatten() {
+                hits.entry((fi, pi)).or_insert((slot, Some(ri)));
+            }
+        }
+        hits.into_iter()
+            .map(|((fi, ri), ((sf, sr, se), via))| {
+                let fw = &self.catalog.frameworks[fi];
+                let ev = &self.catalog.frameworks[sf].requirements[sr].evidence[se];
+                Match {
+                    framework: fw.id.clone(),
+                    requirement: fw.requirements[ri].id.clone(),
+                    rule: ev.rule.clone(),
+                    why: ev.why.clone(),
+                    via: via.map(|v| fw.requirements[v].id.clone()),
+                }
+            })
+            .collect()
+    }
+}

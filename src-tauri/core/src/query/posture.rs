@@ -1,0 +1,323 @@
+//! Posture: the status of every requirement of every framework, the framework score and
+//! the per-control score, now or as of any past moment (computed from the history).
+//!
+//! - A requirement is **failing** when an active finding mapped to it fails, **passing**
+//!   when it has evidence and nothing fails, **no data** when nothing evidences it.
+//!   Manual requirements are **attested**, **expired** or **not attested**.
+//! - Score = passing ÷ (passing + failing) requirements. Requirements with no data and
+//!   manual requirements are outside the score (their counts are shown beside it).
+//! - Control score = passed controls ÷ controls with data, as Security Hub computes it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::catalog::{Catalog, Rule};
+use crate::store::attestations::{self, Attestation};
+use crate::store::StoreError;
+use crate::time::format_ts;
+
+/// The formula, stated wherever a score is shown.
+pub const SCORE_FORMULA: &str = "score = passing ÷ (passing + failing) requirements; requirements with no data and manual requirements are not counted. Control score = passed controls ÷ controls with data.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RequirementStatus {
+    Failing,
+    Passing,
+    NoData,
+    Attested,
+    Expired,
+    NotAttested,
+}
+
+impl RequirementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequirementStatus::Failing => "failing",
+            RequirementStatus::Passing => "passing",
+            RequirementStatus::NoData => "no_data",
+            RequirementStatus::Attested => "attested",
+            RequirementStatus::Expired => "expired",
+            RequirementStatus::NotAttested => "not_attested",
+        }
+    }
+}
+
+/// A control's state within a requirement.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ControlPosture {
+    pub id: String,
+    pub title: String,
+    /// `failed`, `passed` or `no_data`.
+    pub status: String,
+    pub failed: u32,
+    pub passed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RequirementPosture {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub manual: bool,
+    pub status: RequirementStatus,
+    /// Active findings mapped here that fail / pass.
+    pub failed: u32,
+    pub passed: u32,
+    /// Active findings mapped here with a warning or no verdict.
+    pub other: u32,
+    /// Every control mapped to the requirement, failing first.
+    pub controls: Vec<ControlPosture>,
+    /// The attestation in force (for manual or partly manual requirements).
+    pub attestation: Option<Attestation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FrameworkPosture {
+    pub id: String,
+    pub name: String,
+    /// Passing ÷ (passing + failing), 0–1; null when no requirement has a verdict.
+    pub score: Option<f64>,
+    /// Passed controls ÷ controls with data, 0–1.
+    pub control_score: Option<f64>,
+    pub passing: u32,
+    pub failing: u32,
+    pub no_data: u32,
+    pub attested: u32,
+    pub expired: u32,
+    pub not_attested: u32,
+    pub controls_passed: u32,
+    pub controls_failed: u32,
+    pub formula: String,
+    pub requirements: Vec<RequirementPosture>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Posture {
+    /// RFC 3339, UTC: the moment the posture describes.
+    pub as_of: String,
+    pub frameworks: Vec<FrameworkPosture>,
+    /// Active findings no rule maps to any requirement.
+    pub unmapped: u32,
+    /// Active findings in all.
+    pub active: u32,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    failed: u32,
+    passed: u32,
+    other: u32,
+}
+
+impl Counts {
+    fn add(&mut self, status: &str, n: u32) {
+        match status {
+            "failed" => self.failed += n,
+            "passed" => self.passed += n,
+            _ => self.other += n,
+        }
+    }
+}
+
+/// The state each finding was in at `at` (ms), or now when `at` is None, as a CTE named
+/// `state(fid, status)` over active findings.
+fn state_cte(at: Option<i64>) -> &'static str {
+    match at {
+        None => "state AS (SELECT fid, status FROM findings WHERE record_state = 'active')",
+        Some(_) => {
+            "state AS (SELECT fid, status FROM (
+                 SELECT fid, status, record_state,
+                        row_number() OVER (PARTITION BY fid ORDER BY at DESC, seq DESC) AS n
+                 FROM finding_history WHERE at <= ?1)
+             WHERE n = 1 AND record_state = 'active')"
+        }
+    }
+}
+
+/// Computes posture for every framework (or one), now (`at = None`) or as of `at` (ms).
+/// `now` decides which attestations have expired when `at` is None.
+pub fn posture(
+    conn: &Connection,
+    catalog: &Catalog,
+    framework: Option<&str>,
+    at: Option<i64>,
+    now: i64,
+) -> Result<Posture, StoreError> {
+    let when = at.unwrap_or(now);
+    let params: Vec<i64> = at.into_iter().collect();
+    let cte = state_cte(at);
+
+    // Findings per (framework, requirement, control, status).
+    let mut req_counts: HashMap<(String, String), Counts> = HashMap::new();
+    let mut ctl_counts: HashMap<(String, String, String), Counts> = HashMap::new();
+    {
+        let sql = format!(
+            "WITH {cte}
+             SELECT fr.framework, fr.requirement, coalesce(f.mapped_control, ''), s.status, count(*)
+             FROM state s JOIN finding_requirements fr ON fr.fid = s.fid JOIN findings f ON f.fid = s.fid
+             GROUP BY 1, 2, 3, 4"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+        while let Some(r) = rows.next()? {
+            let (fw, req, ctl, status, n): (String, String, String, String, u32) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            req_counts.entry((fw.clone(), req.clone())).or_default().add(&status, n);
+            if !ctl.is_empty() {
+                ctl_counts.entry((fw, req, ctl)).or_default().add(&status, n);
+            }
+        }
+    }
+    let (active, unmapped): (u32, u32) = conn.query_row(
+        &format!(
+            "WITH {cte} SELECT count(*),
+                    coalesce(sum(NOT EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = s.fid)), 0)
+             FROM state s"
+        ),
+        rusqlite::params_from_iter(params.iter()),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+
+    let mut frameworks = Vec::new();
+    for fw in catalog
+        .frameworks
+        .iter()
+        .filter(|f| framework.is_none_or(|id| f.id == id))
+    {
+        let mut out = FrameworkPosture {
+            id: fw.id.clone(),
+            name: fw.name.clone(),
+            score: None,
+            control_score: None,
+            passing: 0,
+            failing: 0,
+            no_data: 0,
+            attested: 0,
+            expired: 0,
+            not_attested: 0,
+            controls_passed: 0,
+            controls_failed: 0,
+            formula: SCORE_FORMULA.to_string(),
+            requirements: Vec::new(),
+        };
+        // Control verdicts across the whole framework, for the control score.
+        let mut fw_controls: BTreeMap<String, Counts> = BTreeMap::new();
+        for req in &fw.requirements {
+            let counts = req_counts
+                .get(&(fw.id.clone(), req.id.clone()))
+                .copied()
+                .unwrap_or_default();
+            let mut controls: Vec<ControlPosture> = Vec::new();
+            let mut listed = std::collections::BTreeSet::new();
+            for ev in &req.evidence {
+                if let Rule::Control(c) = &ev.rule {
+                    if listed.insert(c.clone()) {
+                        let k = ctl_counts
+                            .get(&(fw.id.clone(), req.id.clone(), c.clone()))
+                            .copied()
+                            .unwrap_or_default();
+                        controls.push(control_posture(catalog, c, k));
+                    }
+                }
+            }
+            // Controls whose findings reached this requirement another way (a point of it,
+            // a Config rule) are listed too.
+            for ((f, r, c), k) in &ctl_counts {
+                if f == &fw.id && r == &req.id && listed.insert(c.clone()) {
+                    controls.push(control_posture(catalog, c, *k));
+                }
+            }
+            for c in &controls {
+                let e = fw_controls.entry(c.id.clone()).or_default();
+                e.failed += c.failed;
+                e.passed += c.passed;
+            }
+            controls.sort_by(|a, b| {
+                let rank = |s: &str| match s {
+                    "failed" => 0,
+                    "passed" => 1,
+                    _ => 2,
+                };
+                rank(&a.status)
+                    .cmp(&rank(&b.status))
+                    .then_with(|| b.failed.cmp(&a.failed))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            let attestation = attestations::latest(conn, &fw.id, &req.id, when)?;
+            let status = if req.manual {
+                match &attestation {
+                    None => RequirementStatus::NotAttested,
+                    Some((_, Some(expiry))) if *expiry <= when => RequirementStatus::Expired,
+                    Some(_) => RequirementStatus::Attested,
+                }
+            } else if counts.failed > 0 {
+                RequirementStatus::Failing
+            } else if counts.passed > 0 {
+                RequirementStatus::Passing
+            } else {
+                RequirementStatus::NoData
+            };
+            match status {
+                RequirementStatus::Failing => out.failing += 1,
+                RequirementStatus::Passing => out.passing += 1,
+                RequirementStatus::NoData => out.no_data += 1,
+                RequirementStatus::Attested => out.attested += 1,
+                RequirementStatus::Expired => out.expired += 1,
+                RequirementStatus::NotAttested => out.not_attested += 1,
+            }
+            out.requirements.push(RequirementPosture {
+                id: req.id.clone(),
+                title: req.title.clone(),
+                parent: req.parent.clone(),
+                manual: req.manual,
+                status,
+                failed: counts.failed,
+                passed: counts.passed,
+                other: counts.other,
+                controls,
+                attestation: attestation.map(|(a, _)| a),
+            });
+        }
+        for k in fw_controls.values() {
+            if k.failed > 0 {
+                out.controls_failed += 1;
+            } else if k.passed > 0 {
+                out.controls_passed += 1;
+            }
+        }
+        out.score = ratio(out.passing, out.failing);
+        out.control_score = ratio(out.controls_passed, out.controls_failed);
+        frameworks.push(out);
+    }
+    Ok(Posture {
+        as_of: format_ts(when),
+        frameworks,
+        unmapped,
+        active,
+    })
+}
+
+fn ratio(good: u32, bad: u32) -> Option<f64> {
+    (good + bad > 0).then(|| f64::from(good) / f64::from(good + bad))
+}
+
+fn control_posture(catalog: &Catalog, id: &str, k: Counts) -> ControlPosture {
+    ControlPosture {
+        id: id.to_string(),
+        title: catalog.controls.get(id).map(|c| c.title.clone()).unwrap_or_default(),
+        status: if k.failed > 0 {
+            "failed"
+        } else if k.passed > 0 {
+            "passed"
+        } else {
+            "no_data"
+        }
+        .to_string(),
+        failed: k.failed,
+        passed: k.passed,
+    }
+}

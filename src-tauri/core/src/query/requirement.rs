@@ -1,0 +1,252 @@
+//! One requirement in depth: what it asks, the rules that evidence it and why, each
+//! mapped control with its remediation and its failing findings, and the attestations.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::posture::{self, RequirementPosture};
+use crate::catalog::{Catalog, Rule};
+use crate::store::attestations::Attestation;
+use crate::store::StoreError;
+use crate::time::format_ts;
+
+/// How many failing findings are listed per control (the rest are counted).
+pub const FINDINGS_PER_CONTROL: u32 = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct EvidenceView {
+    /// control | config_rule | inspector_type | type_prefix | product
+    pub kind: String,
+    pub value: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RemediationView {
+    pub problem: String,
+    pub why: String,
+    pub steps: Vec<String>,
+    pub console: Option<String>,
+    pub cli: Option<String>,
+    pub url: Option<String>,
+}
+
+/// A failing finding as listed under a control.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FailingFinding {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub account: String,
+    pub region: String,
+    pub resources: Vec<String>,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ControlDetail {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub config_rule: Option<String>,
+    /// failed | passed | no_data
+    pub status: String,
+    pub failed: u32,
+    pub passed: u32,
+    /// Why this control bears on the requirement (the mapping's rationale).
+    pub rationale: Option<String>,
+    pub remediation: Option<RemediationView>,
+    pub failing: Vec<FailingFinding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RequirementDetail {
+    pub framework_id: String,
+    pub framework_name: String,
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+    pub manual: bool,
+    /// What an attestation states, when the requirement takes one.
+    pub attestation_prompt: Option<String>,
+    pub posture: RequirementPosture,
+    pub evidence: Vec<EvidenceView>,
+    pub controls: Vec<ControlDetail>,
+    /// Failing findings matched by rules other than a control (Inspector, GuardDuty, …).
+    pub other_failing: Vec<FailingFinding>,
+    /// Every attestation made for it, newest first.
+    pub attestations: Vec<Attestation>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DetailError {
+    #[error("unknown framework {0:?}")]
+    UnknownFramework(String),
+    #[error("framework {0} has no requirement {1:?}")]
+    UnknownRequirement(String, String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for DetailError {
+    fn from(e: rusqlite::Error) -> Self {
+        DetailError::Store(e.into())
+    }
+}
+
+fn failing(
+    conn: &Connection,
+    framework: &str,
+    requirement: &str,
+    control: Option<&str>,
+) -> Result<Vec<FailingFinding>, DetailError> {
+    let sql = format!(
+        "SELECT f.id, f.title, f.severity, f.account, f.region, f.updated_at,
+                (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid)
+         FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid
+         WHERE fr.framework = ?1 AND fr.requirement = ?2 AND f.record_state = 'active' AND f.status = 'failed'
+           AND {}
+         ORDER BY CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END,
+                  f.updated_at DESC, f.id
+         LIMIT {FINDINGS_PER_CONTROL}",
+        if control.is_some() { "f.mapped_control = ?3" } else { "(f.mapped_control IS NULL OR fr.rule_kind <> 'control')" }
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok(FailingFinding {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            severity: r.get(2)?,
+            account: r.get(3)?,
+            region: r.get(4)?,
+            updated_at: format_ts(r.get(5)?),
+            resources: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+        })
+    };
+    let rows = match control {
+        Some(c) => stmt
+            .query_map(params![framework, requirement, c], map)?
+            .collect::<Result<Vec<_>, _>>()?,
+        None => stmt
+            .query_map(params![framework, requirement], map)?
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(rows)
+}
+
+/// Everything the Requirement view shows, as of now.
+pub fn requirement_detail(
+    conn: &Connection,
+    catalog: &Catalog,
+    framework: &str,
+    requirement: &str,
+    now: i64,
+) -> Result<RequirementDetail, DetailError> {
+    let fw = catalog
+        .framework(framework)
+        .ok_or_else(|| DetailError::UnknownFramework(framework.to_string()))?;
+    let req = fw
+        .requirements
+        .iter()
+        .find(|r| r.id == requirement)
+        .ok_or_else(|| DetailError::UnknownRequirement(framework.to_string(), requirement.to_string()))?;
+    let p = posture::posture(conn, catalog, Some(framework), None, now)?;
+    let rp = p
+        .frameworks
+        .into_iter()
+        .next()
+        .and_then(|f| f.requirements.into_iter().find(|r| r.id == requirement))
+        .ok_or_else(|| DetailError::UnknownRequirement(framework.to_string(), requirement.to_string()))?;
+
+    let evidence = req
+        .evidence
+        .iter()
+        .map(|e| {
+            let (kind, value) = match &e.rule {
+                Rule::Control(v) => ("control", v),
+                Rule::ConfigRule(v) => ("config_rule", v),
+                Rule::InspectorType(v) => ("inspector_type", v),
+                Rule::TypePrefix(v) => ("type_prefix", v),
+                Rule::Product(v) => ("product", v),
+            };
+            EvidenceView {
+                kind: kind.into(),
+                value: value.clone(),
+                why: e.why.clone(),
+            }
+        })
+        .collect();
+    let mut controls = Vec::new();
+    for c in &rp.controls {
+        let meta = catalog.controls.get(&c.id);
+        let rationale = req
+            .evidence
+            .iter()
+            .find(|e| e.rule == Rule::Control(c.id.clone()))
+            .map(|e| e.why.clone());
+        controls.push(ControlDetail {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            severity: meta.map(|m| m.severity.as_str().to_string()).unwrap_or_default(),
+            config_rule: meta.and_then(|m| m.config_rule.clone()),
+            status: c.status.clone(),
+            failed: c.failed,
+            passed: c.passed,
+            rationale,
+            remediation: meta.map(|m| RemediationView {
+                problem: m.remediation.problem.clone(),
+                why: m.remediation.why.clone(),
+                steps: m.remediation.steps.clone(),
+                console: m.remediation.console.clone(),
+                cli: m.remediation.cli.clone(),
+                url: m.remediation.url.clone(),
+            }),
+            failing: if c.failed > 0 {
+                failing(conn, framework, requirement, Some(&c.id))?
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, attested_by, statement, attested_at, expires_at, evidence_name, evidence_sha256
+         FROM attestations WHERE framework = ?1 AND requirement = ?2 ORDER BY attested_at DESC, id DESC",
+    )?;
+    let attestations = stmt
+        .query_map(params![framework, requirement], |r| {
+            Ok(Attestation {
+                id: r.get(0)?,
+                by: r.get(1)?,
+                statement: r.get(2)?,
+                attested_at: format_ts(r.get(3)?),
+                expires_at: r.get::<_, Option<i64>>(4)?.map(format_ts),
+                evidence_name: r.get(5)?,
+                evidence_sha256: r.get(6)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(RequirementDetail {
+        framework_id: fw.id.clone(),
+        framework_name: fw.name.clone(),
+        id: req.id.clone(),
+        title: req.title.clone(),
+        summary: req.summary.clone(),
+        parent: req.parent.clone(),
+        children: fw
+            .requirements
+            .iter()
+            .filter(|r| r.parent.as_deref() == Some(&req.id))
+            .map(|r| r.id.clone())
+            .collect(),
+        manual: req.manual,
+        attestation_prompt: req.attestation.clone(),
+        other_failing: failing(conn, framework, requirement, None)?,
+        posture: rp,
+        evidence,
+        controls,
+        attestations,
+    })
+}

@@ -1,0 +1,110 @@
+//! Attestations: an officer's signed statement that a requirement no API can judge is
+//! met. Append-only: a newer attestation supersedes an older one, nothing is edited.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::{Store, StoreError};
+use crate::time::format_ts;
+
+pub(super) const SCHEMA_V3: &str = "
+CREATE TABLE attestations (
+    id              INTEGER PRIMARY KEY,
+    framework       TEXT    NOT NULL,
+    requirement     TEXT    NOT NULL,
+    attested_by     TEXT    NOT NULL,
+    statement       TEXT    NOT NULL,
+    attested_at     INTEGER NOT NULL,   -- ms since epoch
+    expires_at      INTEGER,            -- ms since epoch; NULL = does not expire
+    evidence_name   TEXT,               -- file name of the supporting evidence, if any
+    evidence_sha256 TEXT                -- its SHA-256 (hex); the file itself is not stored
+) STRICT;
+CREATE INDEX attestations_requirement ON attestations(framework, requirement, attested_at);
+CREATE TRIGGER attestations_no_update BEFORE UPDATE ON attestations
+BEGIN SELECT RAISE(ABORT, 'attestations are append-only'); END;
+CREATE TRIGGER attestations_no_delete BEFORE DELETE ON attestations
+BEGIN SELECT RAISE(ABORT, 'attestations are append-only'); END;
+";
+
+/// A new attestation.
+#[derive(Debug, Clone)]
+pub struct NewAttestation {
+    pub framework: String,
+    pub requirement: String,
+    pub by: String,
+    pub statement: String,
+    pub at: i64,
+    pub expires_at: Option<i64>,
+    pub evidence: Option<(String, String)>,
+}
+
+/// An attestation as shown with a requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Attestation {
+    pub id: i32,
+    pub by: String,
+    pub statement: String,
+    /// RFC 3339, UTC.
+    pub attested_at: String,
+    pub expires_at: Option<String>,
+    pub evidence_name: Option<String>,
+    pub evidence_sha256: Option<String>,
+}
+
+impl Store {
+    pub fn attest(&mut self, a: &NewAttestation) -> Result<i64, StoreError> {
+        let (name, sha) = match &a.evidence {
+            Some((n, s)) => (Some(n.as_str()), Some(s.as_str())),
+            None => (None, None),
+        };
+        self.conn().execute(
+            "INSERT INTO attestations(framework, requirement, attested_by, statement, attested_at, expires_at,
+                evidence_name, evidence_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                a.framework,
+                a.requirement,
+                a.by,
+                a.statement,
+                a.at,
+                a.expires_at,
+                name,
+                sha
+            ],
+        )?;
+        Ok(self.conn().last_insert_rowid())
+    }
+}
+
+/// The attestation in force for a requirement at `at` (the latest made on or before it),
+/// whether or not it has expired by then.
+pub fn latest(
+    conn: &Connection,
+    framework: &str,
+    requirement: &str,
+    at: i64,
+) -> Result<Option<(Attestation, Option<i64>)>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, attested_by, statement, attested_at, expires_at, evidence_name, evidence_sha256
+             FROM attestations WHERE framework = ?1 AND requirement = ?2 AND attested_at <= ?3
+             ORDER BY attested_at DESC, id DESC LIMIT 1",
+            params![framework, requirement, at],
+            |r| {
+                let expires: Option<i64> = r.get(4)?;
+                Ok((
+                    Attestation {
+                        id: r.get(0)?,
+                        by: r.get(1)?,
+                        statement: r.get(2)?,
+                        attested_at: format_ts(r.get(3)?),
+                        expires_at: expires.map(format_ts),
+                        evidence_name: r.get(5)?,
+                        evidence_sha256: r.get(6)?,
+                    },
+                    expires,
+                ))
+            },
+        )
+        .optional()?)
+}

@@ -1,0 +1,338 @@
+//! The shipped catalog meets its coverage bar and is internally sound; user files extend
+//! and re-map it; bad files are rejected with file, line and reason; and findings map to
+//! the requirements a compliance officer would expect (table-driven).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rampart_core::catalog::mapping::{FindingKey, Mapper};
+use rampart_core::catalog::{Catalog, Rule, Source};
+use rampart_core::import::{read_export, ImportOptions};
+use rampart_core::model::{Finding, Source as FindingSource};
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(path)
+}
+
+fn key(f: &Finding) -> FindingKey<'_> {
+    FindingKey {
+        source: f.source,
+        product: &f.product,
+        control_id: f.control_id.as_deref(),
+        standard: f.standard.as_deref(),
+        config_rule: f.config_rule.as_deref(),
+        types: &f.types,
+    }
+}
+
+fn findings_of(file: &str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    read_export(
+        std::fs::File::open(fixture(file)).expect("fixture"),
+        &ImportOptions::default(),
+        |item| {
+            out.push(item.finding);
+            Ok::<_, String>(())
+        },
+    )
+    .expect("fixture reads");
+    out
+}
+
+#[test]
+fn the_shipped_catalog_meets_the_coverage_bar() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let s = c.stats();
+    assert!(s.mapped["api12"] >= 200, "{s:?}");
+    assert!(s.mapped["hipaa"] >= 110, "{s:?}");
+    assert!(s.mapped["gdpr"] >= 50, "{s:?}");
+    assert_eq!(s.requirements["api12"], 12);
+    assert_eq!(s.requirements["gdpr"], 12);
+    assert_eq!(s.requirements["hipaa"], 38);
+    // Practices 6 and 11 cannot be judged from findings; 8 and 9 need attestations too.
+    let api12 = c.framework("api12").expect("api12");
+    for id in ["API-6", "API-11"] {
+        assert!(
+            api12.requirements.iter().any(|r| r.id == id && r.manual),
+            "{id} must be manual"
+        );
+    }
+    for id in ["API-8", "API-9"] {
+        assert!(
+            api12.requirements.iter().any(|r| r.id == id && r.attestation.is_some()),
+            "{id} needs an attestation"
+        );
+    }
+    // HIPAA's administrative documentation duties are attested, never scored from findings.
+    let hipaa = c.framework("hipaa").expect("hipaa");
+    for r in hipaa.requirements.iter().filter(|r| r.id.starts_with("164.316")) {
+        assert!(r.manual, "{} must be manual", r.id);
+    }
+    // Every mapped control has remediation guidance with steps and a rationale per mapping.
+    for fw in &c.frameworks {
+        for r in &fw.requirements {
+            for e in &r.evidence {
+                assert!(!e.why.trim().is_empty());
+                if let Rule::Control(id) = &e.rule {
+                    let ctl = &c.controls[id];
+                    assert!(
+                        !ctl.remediation.steps.is_empty() && !ctl.remediation.problem.is_empty(),
+                        "{id}"
+                    );
+                    assert!(
+                        ctl.remediation
+                            .url
+                            .as_deref()
+                            .is_some_and(|u| u.starts_with("https://")),
+                        "{id}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(s.differences > 0, "the crosswalk differences must be recorded");
+}
+
+#[test]
+fn every_config_rule_behind_a_control_resolves_to_it() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let m = Mapper::new(&c);
+    let mut checked = 0;
+    for ctl in c.controls.values() {
+        let Some(rule) = &ctl.config_rule else { continue };
+        for name in [rule.clone(), format!("securityhub-{rule}-a1b2c3")] {
+            assert_eq!(&m.resolve_config_rule(&name), rule, "{name}");
+            // A Config evaluation of that rule maps where the control maps.
+            let types = vec!["Software and Configuration Checks".to_string()];
+            let k = FindingKey {
+                source: FindingSource::Config,
+                product: "Config",
+                control_id: None,
+                standard: None,
+                config_rule: Some(&name),
+                types: &types,
+            };
+            let by_rule: BTreeSet<(String, String)> =
+                m.map(&k).into_iter().map(|x| (x.framework, x.requirement)).collect();
+            let kc = FindingKey {
+                control_id: Some(&ctl.id),
+                config_rule: None,
+                source: FindingSource::Securityhub,
+                ..k
+            };
+            let by_control: BTreeSet<(String, String)> =
+                m.map(&kc).into_iter().map(|x| (x.framework, x.requirement)).collect();
+            assert!(by_control.is_subset(&by_rule), "{name}: {by_control:?} ⊄ {by_rule:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 300, "{checked}");
+}
+
+/// (fixture, finding id, expected control, requirements that must be among the matches;
+/// an empty list means the finding must map to nothing).
+const CASES: &[(&str, &str, Option<&str>, &[&str])] = &[
+    // Consolidated control finding.
+    (
+        "import/securityhub-consolidated.json",
+        "arn:aws:securityhub:eu-west-1:111122223333:security-control/S3.8/finding/5a1b2c3d-0000-4000-8000-000000000001",
+        Some("S3.8"),
+        &["api12:API-1", "hipaa:164.312(a)(1)", "gdpr:Art.25"],
+    ),
+    // Legacy FSBP finding (ProductFields.ControlId) in GovCloud.
+    (
+        "import/securityhub-legacy.json",
+        "arn:aws-us-gov:securityhub:us-gov-west-1:123456789012:subscription/aws-foundational-security-best-practices/v/1.0.0/KMS.4/finding/11111111-2222-3333-4444-555555555555",
+        Some("KMS.4"),
+        &["api12:API-3"],
+    ),
+    // Legacy CIS 1.2 finding (RuleId 1.10 = IAM.16, password reuse).
+    (
+        "import/securityhub-legacy.json",
+        "arn:aws:securityhub:eu-central-1:123456789012:subscription/cis-aws-foundations-benchmark/v/1.2.0/1.10/finding/aaaaaaaa-0000-0000-0000-000000000010",
+        Some("IAM.16"),
+        &["api12:API-1", "hipaa:164.308(a)(5)(ii)(D)"],
+    ),
+    // Inspector CVE through Security Hub, and straight from Inspector.
+    (
+        "import/securityhub-consolidated.json",
+        "arn:aws:inspector2:us-east-1:444455556666:finding/0123456789abcdef0123456789abcdef",
+        None,
+        &["api12:API-10", "api12:API-7"],
+    ),
+    (
+        "import/inspector2-list-findings.json",
+        "arn:aws:inspector2:eu-central-1:444455556666:finding/aaaabbbbccccddddeeeeffff00001111",
+        None,
+        &["api12:API-10", "hipaa:164.308(a)(5)(ii)(B)"],
+    ),
+    // IAM Access Analyzer external access: third-party risk.
+    (
+        "import/securityhub-consolidated.json",
+        "arn:aws:access-analyzer:us-east-1:111122223333:analyzer/org/arn:aws:access-analyzer:us-east-1:111122223333:finding/aa-1",
+        None,
+        &["api12:API-9"],
+    ),
+    // GuardDuty threat: incident response and breach notification.
+    (
+        "import/securityhub-consolidated.json",
+        "arn:aws:guardduty:us-east-1:444455556666:detector/d0/finding/f0",
+        None,
+        &["hipaa:164.308(a)(6)(ii)", "gdpr:Art.33"],
+    ),
+    // Config through Security Hub, managed rule without a control.
+    (
+        "import/securityhub-consolidated.json",
+        "arn:aws:config:eu-west-1:111122223333:config-rule/config-rule-abc123/finding/9f8e7d",
+        None,
+        &["gdpr:Art.30"],
+    ),
+    // Config evaluations: a service-linked rule name, and a managed rule behind a control.
+    (
+        "import/config-service-linked.json",
+        "config:::securityhub-iam-root-access-key-check-9f8e7d:AWS::::Account:111122223333",
+        None,
+        &["api12:API-1", "api12:API-4"],
+    ),
+    (
+        "import/config-service-linked.json",
+        "config:::s3-bucket-level-public-access-prohibited:AWS::S3::Bucket:payments-exports",
+        None,
+        &["api12:API-1", "gdpr:Art.25", "hipaa:164.312(a)(1)"],
+    ),
+    // Things no rule knows are unmapped, never dropped.
+    ("import/config-service-linked.json", "config:::acme-custom-tagging-rule:AWS::EC2::Instance:i-0custom", None, &[]),
+    (
+        "import/securityhub-unknown-control.json",
+        "arn:aws:securityhub:us-east-1:111122223333:security-control/Foo.99/finding/unknown-1",
+        Some("Foo.99"),
+        &[],
+    ),
+    // A partner scanner's vulnerability finding counts as security-testing evidence by its type.
+    ("import/securityhub-consolidated.json", "partner-finding-42", None, &["api12:API-7"]),
+];
+
+#[test]
+fn findings_map_to_the_expected_requirements() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let m = Mapper::new(&c);
+    for (file, id, control, expected) in CASES {
+        let findings = findings_of(file);
+        let f = findings
+            .iter()
+            .find(|f| &f.id == id)
+            .unwrap_or_else(|| panic!("{id} not in {file}"));
+        let k = key(f);
+        assert_eq!(m.resolve_control(&k).as_deref(), *control, "{id}");
+        let got: BTreeSet<String> = m
+            .map(&k)
+            .into_iter()
+            .map(|x| format!("{}:{}", x.framework, x.requirement))
+            .collect();
+        if expected.is_empty() {
+            assert!(got.is_empty(), "{id} should be unmapped, got {got:?}");
+        }
+        for want in *expected {
+            assert!(got.contains(*want), "{id}: expected {want} among {got:?}");
+        }
+    }
+}
+
+#[test]
+fn matches_explain_the_rule_and_points_roll_up_to_parents() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let m = Mapper::new(&c);
+    let types: Vec<String> = vec![];
+    let k = FindingKey {
+        source: FindingSource::Securityhub,
+        product: "Security Hub",
+        control_id: Some("RDS.3"),
+        standard: None,
+        config_rule: None,
+        types: &types,
+    };
+    let matches = m.map(&k);
+    let direct = matches
+        .iter()
+        .find(|x| x.framework == "hipaa" && x.requirement == "164.312(a)(2)(iv)")
+        .expect("RDS.3 → encryption");
+    assert_eq!(direct.rule, Rule::Control("RDS.3".into()));
+    assert!(!direct.why.is_empty() && direct.via.is_none());
+    let parent = matches
+        .iter()
+        .find(|x| x.framework == "hipaa" && x.requirement == "164.312(a)(1)")
+        .expect("rolled up");
+    assert!(parent.via.is_some(), "{parent:?}");
+    // Deterministic.
+    assert_eq!(matches, m.map(&k));
+}
+
+#[test]
+fn user_files_add_frameworks_and_remap_controls() {
+    let read = |p: &str| Source::new(p, std::fs::read_to_string(fixture(p)).expect("fixture"));
+    let c = Catalog::with_user_files(&[read("catalog/custom-framework.toml"), read("catalog/remap.toml")])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let acme = c.framework("acme").expect("custom framework loaded");
+    assert_eq!(acme.requirements.len(), 3);
+    let m = Mapper::new(&c);
+    let types: Vec<String> = vec![];
+    let s38 = FindingKey {
+        source: FindingSource::Securityhub,
+        product: "Security Hub",
+        control_id: Some("S3.8"),
+        standard: None,
+        config_rule: None,
+        types: &types,
+    };
+    let got: BTreeSet<String> = m
+        .map(&s38)
+        .into_iter()
+        .map(|x| format!("{}:{}", x.framework, x.requirement))
+        .collect();
+    assert!(got.contains("acme:ACME-1"));
+    assert!(
+        !c.framework("hipaa")
+            .expect("hipaa")
+            .requirements
+            .iter()
+            .any(|r| r.id == "164.312(a)(1)" && r.evidence.iter().any(|e| e.rule == Rule::Control("S3.8".into()))),
+        "S3.8 was unmapped from 164.312(a)(1)"
+    );
+    let own_rule = FindingKey {
+        control_id: None,
+        config_rule: Some("acme-approved-waf-rules"),
+        ..s38
+    };
+    assert!(m
+        .map(&own_rule)
+        .iter()
+        .any(|x| x.framework == "api12" && x.requirement == "API-2"));
+    assert_ne!(c.fingerprint, Catalog::builtin().expect("builtin").fingerprint);
+}
+
+#[test]
+fn bad_catalog_files_are_rejected_with_file_line_and_reason() {
+    let dir = fixture("catalog-bad");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 8);
+    for path in files {
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let expected = std::fs::read_to_string(path.with_extension("expected")).expect("expected");
+        let err = Catalog::with_user_files(&[Source::new(name.clone(), text)])
+            .expect_err(&name)
+            .to_string();
+        assert!(
+            err.contains(expected.trim()),
+            "{name}: expected {:?} in:\n{err}",
+            expected.trim()
+        );
+    }
+}

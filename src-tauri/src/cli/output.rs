@@ -1,0 +1,267 @@
+//! Printing: tables for people, JSON and CSV for tools. Strings from AWS are untrusted:
+//! control characters never reach the terminal, CSV cells are defused.
+
+use std::io::{self, BufWriter, Write};
+
+use rampart_core::catalog::Stats;
+use rampart_core::query::findings::{for_each_finding, FindingFilter, CSV_COLUMNS};
+use rampart_core::query::overview;
+use rampart_core::query::posture::Posture;
+
+use super::Format;
+
+pub(super) fn print_findings(
+    conn: &rampart_core::rusqlite::Connection,
+    filter: &FindingFilter,
+    format: Format,
+) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let io_err = |e: io::Error| {
+        rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    };
+    match format {
+        Format::Json => {
+            out.write_all(b"[")?;
+            let mut first = true;
+            let r = for_each_finding(conn, filter, |row| {
+                out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(io_err)?;
+                first = false;
+                serde_json::to_writer(&mut out, &row).map_err(|e| io_err(e.into()))
+            });
+            unwrap_io(r)?;
+            out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+        }
+        Format::Csv => {
+            writeln!(out, "{}", CSV_COLUMNS.join(","))?;
+            let r = for_each_finding(conn, filter, |row| {
+                let line = row
+                    .csv_values()
+                    .iter()
+                    .map(|v| csv_field(v))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                writeln!(out, "{line}").map_err(io_err)
+            });
+            unwrap_io(r)?;
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE",
+                "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
+            )?;
+            let r = for_each_finding(conn, filter, |row| {
+                let control = row
+                    .control
+                    .clone()
+                    .or(row.config_rule.clone())
+                    .unwrap_or_else(|| "-".into());
+                writeln!(
+                    out,
+                    "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} {}",
+                    row.severity,
+                    format!(
+                        "{}{}",
+                        row.status,
+                        if row.record_state == "archived" { "*" } else { "" }
+                    ),
+                    row.source,
+                    clip(&row.account, 12),
+                    clip(&row.region, 14),
+                    clip(&control, 16),
+                    clip(&row.title, 90)
+                )
+                .map_err(io_err)
+            });
+            let n = unwrap_io(r)?;
+            writeln!(out, "{n} findings (* archived)")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Turns an I/O error smuggled through the store's error back into an `io::Error`, so a
+/// closed pipe ends the command quietly.
+fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64> {
+    match r {
+        Ok(n) => Ok(n),
+        Err(rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(e))) => {
+            match e.downcast::<io::Error>() {
+                Ok(io) => Err((*io).into()),
+                Err(other) => Err(anyhow::anyhow!("{other}")),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Strings from AWS are untrusted: no control characters (terminal escapes) reach the
+/// terminal, and long values are cut to the column.
+fn clip(s: &str, width: usize) -> String {
+    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if clean.chars().count() <= width {
+        clean
+    } else {
+        let mut t: String = clean.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula.
+fn csv_field(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
+    } else {
+        v.to_string()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+pub(super) fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io::Result<()> {
+    let t = &o.totals;
+    writeln!(
+        out,
+        "Workspace  {}{}",
+        o.workspace.db_path,
+        if o.workspace.is_demo { " (demo)" } else { "" }
+    )?;
+    writeln!(
+        out,
+        "Findings   {} ({} active, {} archived)\nActive     {} failed, {} passed, {} warning, {} not available",
+        t.findings, t.active, t.archived, t.failed, t.passed, t.warning, t.not_available
+    )?;
+    writeln!(out, "\nSEVERITY       ACTIVE  FAILED")?;
+    for s in &o.by_severity {
+        writeln!(out, "{:<14} {:>6}  {:>6}", s.severity.as_str(), s.total, s.failed)?;
+    }
+    writeln!(out, "\nSOURCE         ACTIVE  FAILED")?;
+    for s in &o.by_source {
+        writeln!(out, "{:<14} {:>6}  {:>6}", s.key, s.total, s.failed)?;
+    }
+    writeln!(out, "\nACCOUNT        ACTIVE  FAILED")?;
+    for s in &o.by_account {
+        writeln!(
+            out,
+            "{:<14} {:>6}  {:>6}",
+            clip(if s.key.is_empty() { "(unknown)" } else { &s.key }, 14),
+            s.total,
+            s.failed
+        )?;
+    }
+    match &o.last_import {
+        Some(i) => writeln!(
+            out,
+            "\nLast import {} at {} ({}; {} findings: {} new, {} updated) — {} imports in all",
+            clip(&i.label, 80),
+            i.finished_at,
+            i.shape,
+            i.findings,
+            i.inserted,
+            i.updated,
+            o.imports
+        )?,
+        None => writeln!(out, "\nNo imports yet: run `rampart import FILE` or `rampart demo`.")?,
+    }
+    Ok(())
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| format!("{:.0}%", v * 100.0))
+}
+
+pub(super) fn print_posture(out: &mut impl Write, p: &Posture) -> io::Result<()> {
+    writeln!(
+        out,
+        "Posture as of {}  ({} active findings, {} unmapped)",
+        p.as_of, p.active, p.unmapped
+    )?;
+    for f in &p.frameworks {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} ({})  score {}  [{} passing, {} failing, {} no data]  control score {}  [{} passed, {} failed]",
+            f.name,
+            f.id,
+            pct(f.score),
+            f.passing,
+            f.failing,
+            f.no_data,
+            pct(f.control_score),
+            f.controls_passed,
+            f.controls_failed
+        )?;
+        if f.attested + f.expired + f.not_attested > 0 {
+            writeln!(
+                out,
+                "  manual: {} attested, {} expired, {} not attested",
+                f.attested, f.expired, f.not_attested
+            )?;
+        }
+        writeln!(
+            out,
+            "  {:<24} {:<13} {:>6} {:>6}  TITLE",
+            "REQUIREMENT", "STATUS", "FAILED", "PASSED"
+        )?;
+        for r in &f.requirements {
+            writeln!(
+                out,
+                "  {:<24} {:<13} {:>6} {:>6}  {}",
+                clip(&r.id, 24),
+                r.status.as_str(),
+                r.failed,
+                r.passed,
+                clip(&r.title, 70)
+            )?;
+        }
+        writeln!(out, "  ({})", f.formula)?;
+    }
+    Ok(())
+}
+
+pub(super) fn print_stats(out: &mut impl Write, s: &Stats) -> io::Result<()> {
+    writeln!(out, "Controls in the catalog        {}", s.controls)?;
+    writeln!(out, "Controls with a Config rule    {}", s.config_rules)?;
+    writeln!(out, "Controls mapped (any)          {}", s.mapped_any)?;
+    for (fw, n) in &s.mapped {
+        writeln!(
+            out,
+            "  {:<10} {:>4} controls mapped, {:>3} requirements ({} manual)",
+            fw,
+            n,
+            s.requirements.get(fw).copied().unwrap_or(0),
+            s.manual_requirements.get(fw).copied().unwrap_or(0)
+        )?;
+    }
+    writeln!(
+        out,
+        "Recorded differences from the open-source crosswalks: {}",
+        s.differences
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+    }
+
+    #[test]
+    fn clip_strips_terminal_escapes() {
+        assert_eq!(clip("a\u{1b}[31mred", 20), "a [31mred");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}
