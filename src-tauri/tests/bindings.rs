@@ -8,6 +8,11 @@ use std::path::Path;
 use rampart_app::{IpcError, WorkspaceStatus};
 use rampart_core::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
 use rampart_core::query::overview::{GroupCount, Overview, SeverityCount, Totals, WorkspaceInfo};
+use rampart_core::query::posture::{ControlPosture, FrameworkPosture, Posture, RequirementPosture, RequirementStatus};
+use rampart_core::query::requirement::{
+    ControlDetail, EvidenceView, FailingFinding, RemediationView, RequirementDetail,
+};
+use rampart_core::store::attestations::Attestation;
 use rampart_core::store::imports::ImportSummary;
 use ts_rs::{Config, TS};
 
@@ -33,6 +38,17 @@ fn generated() -> BTreeMap<String, String> {
     one::<Overview>(&cfg, &mut out);
     one::<WorkspaceStatus>(&cfg, &mut out);
     one::<IpcError>(&cfg, &mut out);
+    one::<RequirementStatus>(&cfg, &mut out);
+    one::<ControlPosture>(&cfg, &mut out);
+    one::<RequirementPosture>(&cfg, &mut out);
+    one::<FrameworkPosture>(&cfg, &mut out);
+    one::<Posture>(&cfg, &mut out);
+    one::<Attestation>(&cfg, &mut out);
+    one::<EvidenceView>(&cfg, &mut out);
+    one::<RemediationView>(&cfg, &mut out);
+    one::<FailingFinding>(&cfg, &mut out);
+    one::<ControlDetail>(&cfg, &mut out);
+    one::<RequirementDetail>(&cfg, &mut out);
     out
 }
 

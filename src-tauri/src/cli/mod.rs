@@ -15,7 +15,7 @@ use rampart_core::demo::{self, DemoSpec};
 use rampart_core::import::ImportOptions;
 use rampart_core::model::{RecordState, Severity, Source, Status};
 use rampart_core::query::findings::FindingFilter;
-use rampart_core::query::{overview, posture};
+use rampart_core::query::{overview, posture, requirement};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::Store;
 use rampart_core::time::now_ms;
@@ -103,6 +103,15 @@ pub enum Command {
         /// Posture at the end of this day (UTC), from the history: YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         at: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+        format: TextFormat,
+    },
+    /// One requirement in depth: summary, evidence rules, controls with remediation and
+    /// their failing findings, attestations.
+    Requirement {
+        /// FRAMEWORK:REQUIREMENT, e.g. hipaa:164.312(b).
+        #[arg(value_name = "FRAMEWORK:REQUIREMENT")]
+        target: String,
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },
@@ -355,6 +364,24 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                     writeln!(out)?;
                 }
                 TextFormat::Table => output::print_posture(&mut out, &p)?,
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Requirement { target, format } => {
+            let catalog = load_catalog(db, extra_catalogs)?;
+            let Some((fw, req)) = target.split_once(':') else {
+                bail!("{target:?}: expected FRAMEWORK:REQUIREMENT, e.g. hipaa:164.312(b)");
+            };
+            let store = open_mapped(db, &catalog)?;
+            let d = requirement::requirement_detail(store.conn(), &catalog, fw, req, now_ms())?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                TextFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &d)?;
+                    writeln!(out)?;
+                }
+                TextFormat::Table => output::print_requirement(&mut out, &d)?,
             }
             out.flush()?;
             Ok(())

@@ -7,6 +7,7 @@ use rampart_core::catalog::Stats;
 use rampart_core::query::findings::{for_each_finding, FindingFilter, CSV_COLUMNS};
 use rampart_core::query::overview;
 use rampart_core::query::posture::Posture;
+use rampart_core::query::requirement::RequirementDetail;
 
 use super::Format;
 
@@ -243,6 +244,100 @@ pub(super) fn print_stats(out: &mut impl Write, s: &Stats) -> io::Result<()> {
         "Recorded differences from the open-source crosswalks: {}",
         s.differences
     )?;
+    Ok(())
+}
+
+pub(super) fn print_requirement(out: &mut impl Write, d: &RequirementDetail) -> io::Result<()> {
+    writeln!(out, "{} {} — {}", d.framework_name, d.id, d.title)?;
+    writeln!(
+        out,
+        "Status: {}  ({} failed, {} passed findings)",
+        d.posture.status.as_str(),
+        d.posture.failed,
+        d.posture.passed
+    )?;
+    writeln!(out, "\n{}", d.summary)?;
+    if let Some(p) = &d.attestation_prompt {
+        writeln!(out, "\nAttestation: {p}")?;
+        match d.attestations.first() {
+            Some(a) => writeln!(
+                out,
+                "  latest: {} by {} (expires {}): {}",
+                a.attested_at,
+                clip(&a.by, 40),
+                a.expires_at.as_deref().unwrap_or("never"),
+                clip(&a.statement, 200)
+            )?,
+            None => writeln!(
+                out,
+                "  none yet: `rampart attest {}:{} --by NAME --statement TEXT`",
+                d.framework_id, d.id
+            )?,
+        }
+    }
+    for c in d.controls.iter().filter(|c| c.status == "failed") {
+        writeln!(
+            out,
+            "\n✗ {} {} ({} failing, {} passing) — {}",
+            c.id,
+            c.severity,
+            c.failed,
+            c.passed,
+            clip(&c.title, 90)
+        )?;
+        if let Some(r) = &c.rationale {
+            writeln!(out, "  Why it matters here: {}", clip(r, 200))?;
+        }
+        if let Some(rem) = &c.remediation {
+            writeln!(out, "  Problem: {}", clip(&rem.problem, 300))?;
+            for (i, step) in rem.steps.iter().enumerate() {
+                writeln!(out, "  {}. {}", i + 1, clip(step, 300))?;
+            }
+            if let Some(u) = &rem.url {
+                writeln!(out, "  More: {u}")?;
+            }
+        }
+        for f in &c.failing {
+            writeln!(
+                out,
+                "    - {} {} {} {}",
+                f.severity,
+                clip(&f.account, 12),
+                clip(&f.region, 14),
+                clip(&f.resources.join(", "), 100)
+            )?;
+        }
+    }
+    let passing: Vec<&str> = d
+        .controls
+        .iter()
+        .filter(|c| c.status == "passed")
+        .map(|c| c.id.as_str())
+        .collect();
+    if !passing.is_empty() {
+        writeln!(out, "\n✓ passing: {}", passing.join(", "))?;
+    }
+    let silent: Vec<&str> = d
+        .controls
+        .iter()
+        .filter(|c| c.status == "no_data")
+        .map(|c| c.id.as_str())
+        .collect();
+    if !silent.is_empty() {
+        writeln!(out, "· no data: {}", silent.join(", "))?;
+    }
+    if !d.other_failing.is_empty() {
+        writeln!(out, "\nOther failing findings:")?;
+        for f in &d.other_failing {
+            writeln!(
+                out,
+                "    - {} {} {}",
+                f.severity,
+                clip(&f.account, 12),
+                clip(&f.title, 100)
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,176 @@
+//! Posture from the store: requirement statuses follow the findings mapped to them, any
+//! past moment is answered from the history (not from today's rows), manual requirements
+//! follow their attestations (which expire and are never edited), and unmapped findings
+//! are counted.
+
+use rampart_core::catalog::Catalog;
+use rampart_core::query::posture::{posture, Posture, RequirementStatus};
+use rampart_core::store::attestations::NewAttestation;
+use rampart_core::time::parse_ts;
+use rampart_core::{ImportInput, Store};
+use serde_json::json;
+
+fn ms(s: &str) -> i64 {
+    parse_ts(s).expect("timestamp")
+}
+
+fn control_finding(id: &str, control: &str, updated: &str, status: &str) -> serde_json::Value {
+    json!({
+        "SchemaVersion": "2018-10-08", "Id": id,
+        "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub",
+        "GeneratorId": format!("security-control/{control}"), "AwsAccountId": "111122223333",
+        "CreatedAt": "2026-03-01T00:00:00Z", "UpdatedAt": updated, "Title": control, "Description": "d",
+        "Severity": {"Label": "HIGH"}, "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::{id}")}],
+        "Compliance": {"Status": status, "SecurityControlId": control}
+    })
+}
+
+fn import(store: &mut Store, catalog: &Catalog, findings: Vec<serde_json::Value>) {
+    let body = serde_json::to_vec(&json!({ "Findings": findings })).expect("json");
+    store
+        .import(vec![ImportInput::new("f.json", std::io::Cursor::new(body))], &|| 0)
+        .expect("import");
+    store.ensure_mapped(catalog).expect("map");
+}
+
+fn status(p: &Posture, fw: &str, req: &str) -> RequirementStatus {
+    p.frameworks
+        .iter()
+        .find(|f| f.id == fw)
+        .and_then(|f| f.requirements.iter().find(|r| r.id == req))
+        .map(|r| r.status)
+        .unwrap_or_else(|| panic!("{fw}:{req} missing"))
+}
+
+#[test]
+fn requirement_status_follows_findings_now_and_at_any_past_moment() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    // RDS.3 (storage encryption) bears on HIPAA 164.312(a)(2)(iv).
+    import(
+        &mut store,
+        &catalog,
+        vec![control_finding("db-1", "RDS.3", "2026-03-01T00:00:00Z", "FAILED")],
+    );
+    import(
+        &mut store,
+        &catalog,
+        vec![control_finding("db-1", "RDS.3", "2026-03-10T00:00:00Z", "PASSED")],
+    );
+    let now = ms("2026-03-20T00:00:00Z");
+    let today = posture(store.conn(), &catalog, None, None, now).expect("posture");
+    assert_eq!(status(&today, "hipaa", "164.312(a)(2)(iv)"), RequirementStatus::Passing);
+    let before = posture(store.conn(), &catalog, None, Some(ms("2026-03-05T23:59:59Z")), now).expect("posture");
+    assert_eq!(
+        status(&before, "hipaa", "164.312(a)(2)(iv)"),
+        RequirementStatus::Failing
+    );
+    assert_eq!(before.as_of, "2026-03-05T23:59:59.000Z");
+    let earlier = posture(store.conn(), &catalog, None, Some(ms("2026-02-01T00:00:00Z")), now).expect("posture");
+    assert_eq!(
+        status(&earlier, "hipaa", "164.312(a)(2)(iv)"),
+        RequirementStatus::NoData
+    );
+    // The point's parent rolls up.
+    assert_eq!(status(&before, "hipaa", "164.312(a)(1)"), RequirementStatus::Failing);
+    // Every framework and every requirement is listed, with the formula.
+    for fw in &catalog.frameworks {
+        let f = today
+            .frameworks
+            .iter()
+            .find(|f| f.id == fw.id)
+            .expect("framework listed");
+        assert_eq!(f.requirements.len(), fw.requirements.len());
+        assert!(f.formula.contains("passing"));
+    }
+    // Score: passing ÷ (passing + failing).
+    let h = today.frameworks.iter().find(|f| f.id == "hipaa").expect("hipaa");
+    assert_eq!(h.score, Some(f64::from(h.passing) / f64::from(h.passing + h.failing)));
+    assert_eq!((h.controls_passed, h.controls_failed), (1, 0));
+    assert_eq!(h.control_score, Some(1.0));
+}
+
+#[test]
+fn a_failing_finding_fails_the_requirement_and_unknown_controls_count_as_unmapped() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    import(
+        &mut store,
+        &catalog,
+        vec![
+            control_finding("db-1", "RDS.3", "2026-03-01T00:00:00Z", "PASSED"),
+            control_finding("db-2", "RDS.3", "2026-03-01T00:00:00Z", "FAILED"),
+            control_finding("x-1", "Foo.99", "2026-03-01T00:00:00Z", "FAILED"),
+        ],
+    );
+    let p = posture(store.conn(), &catalog, Some("hipaa"), None, ms("2026-03-02T00:00:00Z")).expect("posture");
+    assert_eq!(p.frameworks.len(), 1);
+    let r = p.frameworks[0]
+        .requirements
+        .iter()
+        .find(|r| r.id == "164.312(a)(2)(iv)")
+        .expect("req");
+    assert_eq!((r.status, r.failed, r.passed), (RequirementStatus::Failing, 1, 1));
+    let rds3 = r.controls.iter().find(|c| c.id == "RDS.3").expect("control listed");
+    assert_eq!((rds3.status.as_str(), rds3.failed, rds3.passed), ("failed", 1, 1));
+    assert_eq!(r.controls[0].id, "RDS.3", "failing controls come first");
+    assert_eq!((p.unmapped, p.active), (1, 3));
+}
+
+#[test]
+fn manual_requirements_follow_attestations_which_expire_and_are_never_edited() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    let req = "164.316(b)(1)";
+    let first = posture(store.conn(), &catalog, Some("hipaa"), None, ms("2026-03-01T00:00:00Z")).expect("posture");
+    assert_eq!(status(&first, "hipaa", req), RequirementStatus::NotAttested);
+    store
+        .attest(&NewAttestation {
+            framework: "hipaa".into(),
+            requirement: req.into(),
+            by: "Dana".into(),
+            statement: "Documentation is kept.".into(),
+            at: ms("2026-03-01T00:00:00Z"),
+            expires_at: Some(ms("2026-06-01T00:00:00Z")),
+            evidence: Some(("policy.pdf".into(), "ab".repeat(32))),
+        })
+        .expect("attest");
+    let at = |d: &str| posture(store.conn(), &catalog, Some("hipaa"), Some(ms(d)), ms(d)).expect("posture");
+    assert_eq!(
+        status(&at("2026-02-28T00:00:00Z"), "hipaa", req),
+        RequirementStatus::NotAttested
+    );
+    assert_eq!(
+        status(&at("2026-05-31T23:59:59Z"), "hipaa", req),
+        RequirementStatus::Attested
+    );
+    assert_eq!(
+        status(&at("2026-06-01T00:00:00Z"), "hipaa", req),
+        RequirementStatus::Expired
+    );
+    let p = at("2026-04-01T00:00:00Z");
+    let r = p.frameworks[0].requirements.iter().find(|r| r.id == req).expect("req");
+    let a = r.attestation.as_ref().expect("attestation shown");
+    assert_eq!(
+        (a.by.as_str(), a.evidence_name.as_deref()),
+        ("Dana", Some("policy.pdf"))
+    );
+    // Manual requirements are counted apart from the score's passing and failing.
+    let f = &p.frameworks[0];
+    assert_eq!(f.attested, 1);
+    let manual = f.requirements.iter().filter(|r| r.manual).count() as u32;
+    assert_eq!(f.attested + f.expired + f.not_attested, manual);
+    assert_eq!(f.passing + f.failing + f.no_data + manual, f.requirements.len() as u32);
+    assert_eq!(
+        f.score, None,
+        "no automated requirement has a verdict in this workspace"
+    );
+    // Attestations are append-only.
+    for sql in ["UPDATE attestations SET statement = 'x'", "DELETE FROM attestations"] {
+        let err = store.conn().execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+}

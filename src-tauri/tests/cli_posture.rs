@@ -1,0 +1,286 @@
+//! The catalog, posture and attestation commands as a user runs them: the real binary on
+//! the demo workspace and on hand-made files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+fn fixtures(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(p)
+}
+
+fn rampart(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("RAMPART_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run rampart")
+}
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(rampart(db, args))).expect("json")
+}
+
+/// One demo workspace shared by the tests of this file (built once, kept in a temp dir).
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir").keep();
+        let db = dir.join("demo.db");
+        ok(rampart(&db, &["demo", "--end-day", "2026-11-28"]));
+        db
+    })
+}
+
+#[test]
+fn posture_json_lists_every_framework_and_requirement() {
+    let p = json(demo(), &["posture", "--format", "json"]);
+    let stats = json(demo(), &["catalog", "stats", "--format", "json"]);
+    assert!(p["as_of"].is_string());
+    assert!(p["unmapped"].is_u64());
+    let frameworks = p["frameworks"].as_array().expect("frameworks");
+    let ids: Vec<&str> = frameworks.iter().filter_map(|f| f["id"].as_str()).collect();
+    assert_eq!(ids, ["api12", "gdpr", "hipaa"]);
+    for f in frameworks {
+        let id = f["id"].as_str().expect("id");
+        let reqs = f["requirements"].as_array().expect("requirements");
+        assert_eq!(
+            reqs.len() as u64,
+            stats["requirements"][id].as_u64().expect("count"),
+            "{id}"
+        );
+        assert!(f.get("score").is_some() && f.get("control_score").is_some());
+        for r in reqs {
+            for k in ["id", "title", "status", "failed", "passed", "controls"] {
+                assert!(r.get(k).is_some(), "{id}: {k} missing in {r}");
+            }
+        }
+    }
+    // The demo's attestations: API-6 current, GDPR Art.24 lapsed.
+    let status = |fw: &str, req: &str| {
+        frameworks.iter().find(|f| f["id"] == fw).expect("fw")["requirements"]
+            .as_array()
+            .expect("reqs")
+            .iter()
+            .find(|r| r["id"] == req)
+            .expect("req")["status"]
+            .as_str()
+            .expect("status")
+            .to_string()
+    };
+    assert_eq!(status("api12", "API-6"), "attested");
+    assert_eq!(status("gdpr", "Art.24"), "expired");
+    assert_eq!(status("gdpr", "Art.35"), "not_attested");
+}
+
+#[test]
+fn posture_at_a_past_date_is_that_days_posture() {
+    let now = json(demo(), &["posture", "--framework", "api12", "--format", "json"]);
+    let then = json(
+        demo(),
+        &[
+            "posture",
+            "--framework",
+            "api12",
+            "--at",
+            "2026-09-29",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(then["as_of"], "2026-09-29T23:59:59.999Z");
+    let control_score = |p: &Value| p["frameworks"][0]["control_score"].as_f64().expect("score");
+    // The demo's posture improves: 60 days ago fewer controls passed than today.
+    assert!(
+        control_score(&then) < control_score(&now),
+        "{} vs {}",
+        control_score(&then),
+        control_score(&now)
+    );
+    // A day before any data there is nothing to judge.
+    let before = json(
+        demo(),
+        &[
+            "posture",
+            "--framework",
+            "hipaa",
+            "--at",
+            "2025-01-01",
+            "--format",
+            "json",
+        ],
+    );
+    let reqs = before["frameworks"][0]["requirements"].as_array().expect("reqs");
+    assert!(reqs
+        .iter()
+        .all(|r| ["no_data", "not_attested"].contains(&r["status"].as_str().expect("status"))));
+}
+
+#[test]
+fn findings_filter_by_framework_and_requirement_and_carry_their_requirements() {
+    let rows = json(
+        demo(),
+        &[
+            "findings",
+            "--framework",
+            "hipaa",
+            "--requirement",
+            "164.312(b)",
+            "--status",
+            "failed",
+            "--format",
+            "json",
+        ],
+    );
+    let rows = rows.as_array().expect("rows");
+    assert!(!rows.is_empty());
+    for r in rows {
+        assert_eq!(r["status"], "failed");
+        let reqs: Vec<&str> = r["requirements"]
+            .as_array()
+            .expect("requirements")
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert!(reqs.contains(&"hipaa:164.312(b)"), "{reqs:?}");
+    }
+    // The requirement view agrees with the posture's count.
+    let posture = json(demo(), &["posture", "--framework", "hipaa", "--format", "json"]);
+    let failed = posture["frameworks"][0]["requirements"]
+        .as_array()
+        .expect("reqs")
+        .iter()
+        .find(|r| r["id"] == "164.312(b)")
+        .expect("req")["failed"]
+        .as_u64()
+        .expect("failed");
+    let active_failed = rows.iter().filter(|r| r["record_state"] == "active").count() as u64;
+    assert_eq!(active_failed, failed);
+    // Unknown ids are usage mistakes, named.
+    let out = rampart(demo(), &["findings", "--framework", "sox"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown framework \"sox\""));
+    let out = rampart(demo(), &["findings", "--requirement", "164.312(b)"]);
+    assert_eq!(out.status.code(), Some(2), "--requirement needs --framework");
+}
+
+#[test]
+fn requirement_detail_shows_remediation_for_failing_controls() {
+    let d = json(demo(), &["requirement", "hipaa:164.312(b)", "--format", "json"]);
+    assert_eq!(d["status"], Value::Null, "status lives in posture");
+    assert_eq!(d["posture"]["status"], "failing");
+    let controls = d["controls"].as_array().expect("controls");
+    let failing = controls
+        .iter()
+        .find(|c| c["status"] == "failed")
+        .expect("a failing control");
+    assert!(!failing["rationale"].as_str().expect("rationale").is_empty());
+    assert!(!failing["remediation"]["steps"].as_array().expect("steps").is_empty());
+    assert!(!failing["failing"].as_array().expect("findings").is_empty());
+    let text = ok(rampart(demo(), &["requirement", "hipaa:164.312(b)"]));
+    assert!(text.contains("Audit controls") && text.contains("1. "));
+}
+
+#[test]
+fn attest_records_who_what_and_the_evidence_hash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("a.db");
+    ok(rampart(
+        &db,
+        &[
+            "import",
+            fixtures("import/securityhub-consolidated.json").to_str().expect("path"),
+        ],
+    ));
+    let evidence = dir.path().join("sdlc-policy.pdf");
+    std::fs::write(&evidence, b"%PDF-1.7 the API lifecycle standard").expect("write");
+    let sha = format!("{:x}", Sha256::digest(std::fs::read(&evidence).expect("read")));
+    let out = ok(rampart(
+        &db,
+        &[
+            "attest",
+            "api12:API-6",
+            "--by",
+            "Dana Whitfield",
+            "--statement",
+            "All public APIs are versioned.",
+            "--evidence",
+            evidence.to_str().expect("path"),
+            "--expires",
+            "2099-01-01",
+        ],
+    ));
+    assert!(out.contains(&sha), "{out}");
+    let d = json(&db, &["requirement", "api12:API-6", "--format", "json"]);
+    assert_eq!(d["posture"]["status"], "attested");
+    assert_eq!(d["attestations"][0]["evidence_sha256"], sha.as_str());
+    assert_eq!(d["attestations"][0]["expires_at"], "2099-01-01T00:00:00.000Z");
+    // Requirements judged only by findings take no attestation; past expiries are refused.
+    let out = rampart(&db, &["attest", "hipaa:164.312(e)(1)", "--by", "x", "--statement", "y"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = rampart(
+        &db,
+        &[
+            "attest",
+            "api12:API-6",
+            "--by",
+            "x",
+            "--statement",
+            "y",
+            "--expires",
+            "2001-01-01",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let out = rampart(&db, &["attest", "api12:API-99", "--by", "x", "--statement", "y"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no requirement \"API-99\""));
+}
+
+#[test]
+fn custom_catalog_files_are_checked_and_loaded_from_the_workspace_folder() {
+    let good = fixtures("catalog/custom-framework.toml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let out = ok(rampart(&db, &["catalog", "check", good.to_str().expect("path")]));
+    assert!(out.starts_with("ok:"), "{out}");
+    let bad = fixtures("catalog-bad/dangling-control.toml");
+    let out = rampart(&db, &["catalog", "check", bad.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dangling-control.toml:14:") && err.contains("unknown control \"Nope.42\""),
+        "{err}"
+    );
+    // A file in <db folder>/catalog/ is part of the workspace's catalog.
+    ok(rampart(
+        &db,
+        &[
+            "import",
+            fixtures("import/securityhub-consolidated.json").to_str().expect("path"),
+        ],
+    ));
+    std::fs::create_dir_all(dir.path().join("catalog")).expect("mkdir");
+    std::fs::copy(&good, dir.path().join("catalog/acme.toml")).expect("copy");
+    let p = json(&db, &["posture", "--framework", "acme", "--format", "json"]);
+    let reqs = p["frameworks"][0]["requirements"].as_array().expect("reqs");
+    assert_eq!(reqs[0]["id"], "ACME-1");
+    assert_eq!(reqs[0]["status"], "failing", "the S3.8 fixture finding fails");
+    let stats = ok(rampart(&db, &["catalog", "stats"]));
+    assert!(stats.contains("acme"), "{stats}");
+}
