@@ -87,13 +87,25 @@ pub fn build(store: &mut Store, spec: &DemoSpec) -> Result<Vec<ImportReport>, De
     Ok(reports)
 }
 
+/// (framework, requirement, by, statement, made on day, expires on day, evidence name and
+/// SHA-256), with days relative to the demo's last day.
+type DemoAttestation = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    Option<i64>,
+    Option<(&'static str, &'static str)>,
+);
+
 /// Attestations an officer of the demo company has made: some current, one lapsed, and
 /// several requirements still waiting for one.
 fn attest_demo(store: &mut Store, spec: &DemoSpec) -> Result<(), StoreError> {
     let day = |offset: i64| day_ms(spec.end_day + Duration::days(offset), 10, 0);
     let officer = "Dana Whitfield (Compliance Officer)";
     let ciso = "Priya Natarajan (CISO)";
-    let list: &[(&str, &str, &str, &str, i64, Option<i64>, Option<(&str, &str)>)] = &[
+    let list: &[DemoAttestation] = &[
         (
             "api12",
             "API-6",
