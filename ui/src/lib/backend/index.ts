@@ -8,12 +8,26 @@
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type { IpcError } from './bindings/IpcError';
 import type { Overview } from './bindings/Overview';
+import type { Posture } from './bindings/Posture';
+import type { RequirementDetail } from './bindings/RequirementDetail';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
+
+export type { Attestation } from './bindings/Attestation';
+export type { ControlDetail } from './bindings/ControlDetail';
+export type { ControlPosture } from './bindings/ControlPosture';
+export type { EvidenceView } from './bindings/EvidenceView';
+export type { FailingFinding } from './bindings/FailingFinding';
+export type { FrameworkPosture } from './bindings/FrameworkPosture';
 
 export type { GroupCount } from './bindings/GroupCount';
 export type { ImportSummary } from './bindings/ImportSummary';
 export type { IpcError } from './bindings/IpcError';
 export type { Overview } from './bindings/Overview';
+export type { Posture } from './bindings/Posture';
+export type { RemediationView } from './bindings/RemediationView';
+export type { RequirementDetail } from './bindings/RequirementDetail';
+export type { RequirementPosture } from './bindings/RequirementPosture';
+export type { RequirementStatus } from './bindings/RequirementStatus';
 export type { Severity } from './bindings/Severity';
 export type { SeverityCount } from './bindings/SeverityCount';
 export type { Source } from './bindings/Source';
@@ -30,6 +44,12 @@ export const ErrorCode = {
   NewerSchema: 'newer_schema',
   /** The database could not be opened or queried. */
   DbError: 'db_error',
+  /** The framework or requirement asked for does not exist in the catalog. */
+  NotFound: 'not_found',
+  /** The request was refused as invalid (a malformed date, a missing field, an expiry in the past). */
+  BadRequest: 'bad_request',
+  /** The compliance catalog (bundled or the user's own override) failed to load or validate. */
+  CatalogError: 'catalog_error',
   /** Anything else, including a backend that cannot be reached at all. */
   Internal: 'internal',
 } as const;
@@ -101,4 +121,41 @@ export function getOverview(): Promise<Overview> {
 /** Whether the workspace is ready, still being prepared (with a progress message), or failed. */
 export function getWorkspaceStatus(): Promise<WorkspaceStatus> {
   return call<WorkspaceStatus>('workspace_status');
+}
+
+/** A day as `YYYY-MM-DD`, the only date format the core's commands accept. */
+export type Day = string;
+
+/**
+ * Posture of every framework (or only `framework`), now or as of the end of the day `at` (UTC).
+ * Rejects with `not_found` for an unknown framework and `bad_request` for a malformed date.
+ */
+export function getPosture(options: { framework?: string; at?: Day } = {}): Promise<Posture> {
+  const args: Record<string, unknown> = {};
+  if (options.framework !== undefined) args.framework = options.framework;
+  if (options.at !== undefined) args.at = options.at;
+  return call<Posture>('posture', args);
+}
+
+/** One requirement with its evidence rules, controls (with remediation and failing findings) and attestations. */
+export function getRequirementDetail(framework: string, requirement: string): Promise<RequirementDetail> {
+  return call<RequirementDetail>('requirement_detail', { framework, requirement });
+}
+
+/** What an officer states for a requirement that takes an attestation. */
+export type NewAttestation = {
+  framework: string;
+  requirement: string;
+  by: string;
+  statement: string;
+  /** Optional expiry day; the core refuses one that is not in the future (`bad_request`). */
+  expires?: Day;
+};
+
+/** Records an attestation and resolves with its id. Only for requirements that have an attestation prompt. */
+export function attest(attestation: NewAttestation): Promise<number> {
+  const { framework, requirement, by, statement, expires } = attestation;
+  const args: Record<string, unknown> = { framework, requirement, by, statement };
+  if (expires !== undefined && expires !== '') args.expires = expires;
+  return call<number>('attest', args);
 }
