@@ -15,10 +15,6 @@ use crate::ingest::{ImportFailure, ImportInput, ImportReport};
 use crate::store::attestations::NewAttestation;
 use crate::store::{Store, StoreError};
 
-/// Control list the demo draws from: id, severity, resource type, Config rule, title
-/// (Security Hub control facts, see `assets/demo/README.md`).
-const CONTROLS_TSV: &str = include_str!("../../../assets/demo/controls.tsv");
-
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct DemoSpec {
@@ -297,26 +293,28 @@ struct Control {
     title: String,
 }
 
+/// The controls the demo's findings are about: every control of the built-in catalog, so
+/// the demo's ids, titles, severities and Config rules are the catalog's.
 fn controls() -> Vec<Control> {
-    CONTROLS_TSV
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|l| {
-            let mut p = l.split('\t');
-            let id = p.next()?.to_string();
-            let severity = match p.next()? {
-                "CRITICAL" => "CRITICAL",
-                "HIGH" => "HIGH",
-                "LOW" => "LOW",
-                _ => "MEDIUM",
-            };
-            Some(Control {
-                id,
-                severity,
-                resource_type: p.next()?.to_string(),
-                rule: p.next()?.to_string(),
-                title: p.next()?.to_string(),
-            })
+    let catalog = match crate::catalog::Catalog::builtin() {
+        Ok(c) => c,
+        // The catalog is validated by its own tests; an invalid one yields a demo without
+        // control findings rather than a panic.
+        Err(_) => return Vec::new(),
+    };
+    catalog
+        .controls
+        .values()
+        .map(|c| Control {
+            id: c.id.clone(),
+            severity: c.severity.as_str(),
+            resource_type: c
+                .resource_types
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "AWS::::Account".to_string()),
+            rule: c.config_rule.clone().unwrap_or_default(),
+            title: c.title.clone(),
         })
         .collect()
 }

@@ -105,3 +105,68 @@ const SHAPE_NAMES: Record<string, string> = {
 export function shapeName(shape: string): string {
   return SHAPE_NAMES[shape] ?? shape;
 }
+
+/** A score (0–1) as a whole percentage ("41%", "<1%", ">99%"), or an em dash when there is none. */
+export function formatScore(score: number | null): string {
+  if (score === null || Number.isNaN(score)) return '—';
+  const pct = score * 100;
+  if (pct > 0 && pct < 1) return '<1%';
+  if (pct < 100 && pct > 99) return '>99%';
+  return `${Math.round(pct)}%`;
+}
+
+const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** The date part of an RFC 3339 timestamp, in the user's format; the raw text if it cannot be parsed. */
+export function formatDate(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : dateOnly.format(ms);
+}
+
+/** Today in the user's time zone as `YYYY-MM-DD` (the value of a date input). */
+export function today(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** How a status looks: its words, the tone (colour family) and the icon drawn beside them. */
+export type StatusLook = {
+  label: string;
+  tone: 'danger' | 'success' | 'warning' | 'neutral';
+  icon: 'cross' | 'check' | 'dash' | 'seal' | 'clock' | 'pen';
+};
+
+const STATUS_LOOKS: Record<string, StatusLook> = {
+  failing: { label: 'Failing', tone: 'danger', icon: 'cross' },
+  failed: { label: 'Failed', tone: 'danger', icon: 'cross' },
+  passing: { label: 'Passing', tone: 'success', icon: 'check' },
+  passed: { label: 'Passed', tone: 'success', icon: 'check' },
+  no_data: { label: 'No data', tone: 'neutral', icon: 'dash' },
+  attested: { label: 'Attested', tone: 'success', icon: 'seal' },
+  expired: { label: 'Expired', tone: 'warning', icon: 'clock' },
+  not_attested: { label: 'Not attested', tone: 'warning', icon: 'pen' },
+};
+
+/** The look of a requirement status (failing, attested…) or a control status (failed, passed, no_data). */
+export function statusLook(status: string): StatusLook {
+  return STATUS_LOOKS[status] ?? { label: status, tone: 'neutral', icon: 'dash' };
+}
+
+/** A severity label as text ("High"); an unknown one is shown as it is. */
+export function severityName(severity: string): string {
+  return (SEVERITIES as readonly string[]).includes(severity) ? severityLabel(severity as Severity) : severity;
+}
+
+/**
+ * `url` if it is an http(s) address that is safe to put in a link's href, else null. Catalog
+ * files can be the user's own, so a `javascript:` or `data:` URL must never become a link.
+ */
+export function externalUrl(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
