@@ -284,3 +284,70 @@ fn custom_catalog_files_are_checked_and_loaded_from_the_workspace_folder() {
     let stats = ok(rampart(&db, &["catalog", "stats"]));
     assert!(stats.contains("acme"), "{stats}");
 }
+
+#[test]
+fn trend_shows_the_demos_improvement_and_changes_list_the_last_week() {
+    let t = json(
+        demo(),
+        &["trend", "--days", "180", "--until", "2026-11-28", "--format", "json"],
+    );
+    assert_eq!(t["to"], "2026-11-28");
+    for f in t["frameworks"].as_array().expect("frameworks") {
+        let points = f["points"].as_array().expect("points");
+        assert_eq!(points.len(), 180, "{}", f["id"]);
+        let first = &points[10];
+        let last = &points[179];
+        let cs = |p: &Value| p["control_score"].as_f64().expect("control score");
+        let ff = |p: &Value| p["failed_findings"].as_u64().expect("failed findings");
+        assert!(
+            cs(last) > cs(first) + 0.15,
+            "{}: control score {} → {}",
+            f["id"],
+            cs(first),
+            cs(last)
+        );
+        assert!(
+            ff(last) * 2 < ff(first),
+            "{}: failing findings {} → {}",
+            f["id"],
+            ff(first),
+            ff(last)
+        );
+        assert!(
+            points.iter().all(|p| p["carried"] == false),
+            "the demo imports every day"
+        );
+    }
+    let c = json(
+        demo(),
+        &[
+            "changes",
+            "--since",
+            "2026-11-21",
+            "--until",
+            "2026-11-28",
+            "--format",
+            "json",
+        ],
+    );
+    let totals = &c["totals"];
+    assert!(totals["fixed"].as_u64().expect("fixed") > 0, "{totals}");
+    assert!(totals["new"].as_u64().expect("new") > 0, "{totals}");
+    let findings = c["findings"].as_array().expect("findings");
+    assert_eq!(
+        findings.len() as u64,
+        ["new", "fixed", "regressed"]
+            .iter()
+            .map(|k| totals[k].as_u64().expect("count"))
+            .sum::<u64>()
+    );
+    for f in findings {
+        let at = f["at"].as_str().expect("at");
+        assert!(("2026-11-22".."2026-11-29").contains(&at), "{at}");
+    }
+    let text = ok(rampart(
+        demo(),
+        &["changes", "--since", "2026-11-21", "--until", "2026-11-28"],
+    ));
+    assert!(text.contains("new") && text.contains("fixed"));
+}

@@ -15,7 +15,7 @@ use rampart_core::demo::{self, DemoSpec};
 use rampart_core::import::ImportOptions;
 use rampart_core::model::{RecordState, Severity, Source, Status};
 use rampart_core::query::findings::FindingFilter;
-use rampart_core::query::{overview, posture, requirement};
+use rampart_core::query::{changes, overview, posture, requirement, trend};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::Store;
 use rampart_core::time::now_ms;
@@ -103,6 +103,34 @@ pub enum Command {
         /// Posture at the end of this day (UTC), from the history: YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         at: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+        format: TextFormat,
+    },
+    /// Each framework's score and failing requirements per day over a period (from the
+    /// daily snapshots, carried forward over days without imports).
+    Trend {
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
+        /// How many days, ending with --until (inclusive).
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Last day of the period, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_name = "DATE")]
+        until: Option<NaiveDate>,
+        /// One point per week (the week's last day) instead of per day.
+        #[arg(long)]
+        weekly: bool,
+        #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+        format: TextFormat,
+    },
+    /// Findings that are new, fixed or regressed between two days.
+    Changes {
+        /// Start of the window: changes after the end of this day (UTC), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        since: NaiveDate,
+        /// End of the window, inclusive (default: now).
+        #[arg(long, value_name = "DATE")]
+        until: Option<NaiveDate>,
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },
@@ -364,6 +392,59 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                     writeln!(out)?;
                 }
                 TextFormat::Table => output::print_posture(&mut out, &p)?,
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Trend {
+            framework,
+            days,
+            until,
+            weekly,
+            format,
+        } => {
+            let catalog = load_catalog(db, extra_catalogs)?;
+            if let Some(fw) = &framework {
+                if catalog.framework(fw).is_none() {
+                    bail!("unknown framework {fw:?}; known: {}", framework_ids(&catalog));
+                }
+            }
+            if days == 0 {
+                bail!("--days must be at least 1");
+            }
+            let mut store = open_mapped(db, &catalog)?;
+            let today = chrono::Utc::now().date_naive();
+            store.refresh_snapshots(&catalog, today)?;
+            let to = until.unwrap_or(today).min(today);
+            let from = to - chrono::Duration::days(i64::from(days) - 1);
+            let t = trend::trend(store.conn(), &catalog, framework.as_deref(), from, to, weekly)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                TextFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &t)?;
+                    writeln!(out)?;
+                }
+                TextFormat::Table => output::print_trend(&mut out, &t)?,
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Changes { since, until, format } => {
+            let catalog = load_catalog(db, extra_catalogs)?;
+            let store = open_mapped(db, &catalog)?;
+            let until_ms = until.map(end_of_day_ms).unwrap_or_else(now_ms);
+            let since_ms = end_of_day_ms(since);
+            if since_ms >= until_ms {
+                bail!("--since must be before --until");
+            }
+            let c = changes::changes(store.conn(), since_ms, until_ms)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                TextFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &c)?;
+                    writeln!(out)?;
+                }
+                TextFormat::Table => output::print_changes(&mut out, &c)?,
             }
             out.flush()?;
             Ok(())

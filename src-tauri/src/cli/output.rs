@@ -4,10 +4,12 @@
 use std::io::{self, BufWriter, Write};
 
 use rampart_core::catalog::Stats;
+use rampart_core::query::changes::Changes;
 use rampart_core::query::findings::{for_each_finding, FindingFilter, CSV_COLUMNS};
 use rampart_core::query::overview;
 use rampart_core::query::posture::Posture;
 use rampart_core::query::requirement::RequirementDetail;
+use rampart_core::query::trend::Trend;
 
 use super::Format;
 
@@ -337,6 +339,75 @@ pub(super) fn print_requirement(out: &mut impl Write, d: &RequirementDetail) -> 
                 clip(&f.title, 100)
             )?;
         }
+    }
+    Ok(())
+}
+
+pub(super) fn print_trend(out: &mut impl Write, t: &Trend) -> io::Result<()> {
+    writeln!(out, "Trend {} → {} ({})", t.from, t.to, t.granularity)?;
+    for f in &t.frameworks {
+        writeln!(out, "\n{} ({})", f.name, f.id)?;
+        writeln!(
+            out,
+            "  {:<10} {:>6} {:>8} {:>8} {:>9} {:>8}",
+            "DAY", "SCORE", "CONTROLS", "FAILING", "FINDINGS", ""
+        )?;
+        for p in &f.points {
+            writeln!(
+                out,
+                "  {:<10} {:>6} {:>8} {:>8} {:>9} {:>8}",
+                p.day,
+                pct(p.score),
+                pct(p.control_score),
+                p.failing,
+                p.failed_findings,
+                if p.carried { "carried" } else { "" }
+            )?;
+        }
+    }
+    writeln!(out, "\n(SCORE = passing ÷ (passing + failing) requirements; CONTROLS = passed ÷ controls with data; FAILING = failing requirements; FINDINGS = active failing findings)")?;
+    Ok(())
+}
+
+pub(super) fn print_changes(out: &mut impl Write, c: &Changes) -> io::Result<()> {
+    writeln!(
+        out,
+        "Changes after {} up to {}: {} new, {} fixed, {} regressed",
+        c.since, c.until, c.totals.new, c.totals.fixed, c.totals.regressed
+    )?;
+    if !c.by_framework.is_empty() {
+        writeln!(
+            out,
+            "\n  {:<12} {:>5} {:>6} {:>10}",
+            "FRAMEWORK", "NEW", "FIXED", "REGRESSED"
+        )?;
+        for g in &c.by_framework {
+            writeln!(
+                out,
+                "  {:<12} {:>5} {:>6} {:>10}",
+                clip(&g.key, 12),
+                g.counts.new,
+                g.counts.fixed,
+                g.counts.regressed
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "\n  {:<10} {:<9} {:<24} {:<12} {:<16} TITLE",
+        "CHANGE", "SEVERITY", "WHEN", "ACCOUNT", "CONTROL"
+    )?;
+    for f in &c.findings {
+        writeln!(
+            out,
+            "  {:<10} {:<9} {:<24} {:<12} {:<16} {}",
+            f.kind,
+            f.severity,
+            f.at,
+            clip(&f.account, 12),
+            clip(f.control.as_deref().unwrap_or("-"), 16),
+            clip(&f.title, 80)
+        )?;
     }
     Ok(())
 }

@@ -170,3 +170,26 @@ export function externalUrl(url: string | null): string | null {
     return null;
   }
 }
+
+/**
+ * Splits catalog text on `backticks` into plain and code runs, so a command inside a sentence
+ * can be shown as code while every run is still rendered as text. An unpaired backtick stays text.
+ */
+export function codeRuns(text: string): Array<{ code: boolean; text: string }> {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return [{ code: false, text }];
+  return parts.map((part, i) => ({ code: i % 2 === 1, text: part })).filter((run) => run.text !== '');
+}
+
+const EVIDENCE_KINDS: Record<string, string> = {
+  control: 'Security Hub control',
+  config_rule: 'AWS Config rule',
+  inspector_type: 'Inspector finding type',
+  type_prefix: 'Finding type prefix',
+  product: 'Product',
+};
+
+/** What an evidence rule matches on, in words; an unknown kind is shown as it is. */
+export function evidenceKindName(kind: string): string {
+  return EVIDENCE_KINDS[kind] ?? kind;
+}

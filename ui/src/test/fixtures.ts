@@ -1,9 +1,14 @@
 /**
- * Test data and an IPC mock for component tests: a realistic overview, and a helper that
- * answers the core's commands through `mockIPC` like the Rust side would.
+ * Test data and an IPC mock for component tests: a realistic overview, posture and requirement
+ * details (trimmed from the demo workspace, in `data/`), and a helper that answers the core's
+ * commands through `mockIPC` like the Rust side would.
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { IpcError, Overview, WorkspaceStatus } from '../lib/backend';
+import type { IpcError, Overview, Posture, RequirementDetail, WorkspaceStatus } from '../lib/backend';
+import posture from './data/posture.json';
+import audit from './data/requirement-164.312b.json';
+import apiVersioning from './data/requirement-api6.json';
+import art24 from './data/requirement-art24.json';
 
 export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
   return {
@@ -62,26 +67,52 @@ export function emptyOverview(): Overview {
   });
 }
 
-type Answer<T> = T | IpcError | (() => T | IpcError);
+/** Posture of the demo workspace: api12, gdpr and hipaa (controls trimmed to two per requirement). */
+export function samplePosture(): Posture {
+  return structuredClone(posture) as Posture;
+}
+
+/**
+ * Requirement details from the demo workspace: HIPAA 164.312(b) (automated, failing; five of
+ * its controls, two failing findings each), API-6 (manual, attested), GDPR Art.24 (manual, expired).
+ */
+export function sampleRequirement(which: '164.312(b)' | 'API-6' | 'Art.24'): RequirementDetail {
+  const data = { '164.312(b)': audit, 'API-6': apiVersioning, 'Art.24': art24 }[which];
+  return structuredClone(data) as RequirementDetail;
+}
+
+type Args = Record<string, unknown>;
+type Answer<T> = T | IpcError | ((args: Args) => T | IpcError | Promise<T | IpcError>);
 
 /** What each mocked command answers; an `IpcError` value is thrown, as the core rejects with it. */
 export type Backend = {
   overview?: Answer<Overview>;
   workspace_status?: Answer<WorkspaceStatus>;
+  posture?: Answer<Posture>;
+  requirement_detail?: Answer<RequirementDetail>;
+  attest?: Answer<number>;
 };
+
+/** One mocked command call: its name and arguments. */
+export type Invocation = { cmd: string; args: Args };
 
 function isIpcError(value: unknown): value is IpcError {
   return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
 }
 
-/** Installs `mockIPC` answering the given commands; returns the list of commands invoked so far. */
-export function mockBackend(backend: Backend): string[] {
+/**
+ * Installs `mockIPC` answering the given commands; returns the list of commands invoked so far.
+ * Pass `invocations` to also collect each call's arguments.
+ */
+export function mockBackend(backend: Backend, invocations?: Invocation[]): string[] {
   const calls: string[] = [];
-  mockIPC((cmd) => {
+  mockIPC(async (cmd, payload) => {
+    const args = (payload ?? {}) as Args;
     calls.push(cmd);
+    invocations?.push({ cmd, args });
     const answer = backend[cmd as keyof Backend];
     if (answer === undefined) throw { code: 'internal', message: `unknown command ${cmd}` };
-    const value = typeof answer === 'function' ? answer() : answer;
+    const value = typeof answer === 'function' ? await answer(args) : answer;
     if (isIpcError(value)) throw value;
     return value;
   });

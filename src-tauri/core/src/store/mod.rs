@@ -7,6 +7,7 @@ pub mod attestations;
 pub mod findings;
 pub mod imports;
 pub mod mapping;
+pub mod snapshots;
 
 use std::path::{Path, PathBuf};
 
@@ -48,12 +49,13 @@ fn migrations() -> Migrations<'static> {
         M::up(findings::SCHEMA_V1),
         M::up(mapping::SCHEMA_V3),
         M::up(attestations::SCHEMA_V3),
+        M::up(snapshots::SCHEMA_V5),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    4
+    5
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

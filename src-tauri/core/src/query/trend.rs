@@ -1,0 +1,121 @@
+//! Trends: each framework's score, control score and failing requirements per day (or per
+//! week) over a period, read from the daily snapshots (see `store::snapshots`).
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::catalog::Catalog;
+use crate::store::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct TrendPoint {
+    /// YYYY-MM-DD: the state at the end of this day (for weekly points, the week's last day).
+    pub day: String,
+    pub score: Option<f64>,
+    pub control_score: Option<f64>,
+    pub passing: u32,
+    pub failing: u32,
+    pub no_data: u32,
+    pub attested: u32,
+    pub expired: u32,
+    pub not_attested: u32,
+    pub controls_passed: u32,
+    pub controls_failed: u32,
+    /// Active failing findings mapped to the framework.
+    pub failed_findings: u32,
+    /// Nothing was imported that day: the last known state carried forward.
+    pub carried: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FrameworkTrend {
+    pub id: String,
+    pub name: String,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct Trend {
+    pub from: String,
+    pub to: String,
+    /// `daily` or `weekly`.
+    pub granularity: String,
+    pub frameworks: Vec<FrameworkTrend>,
+}
+
+fn ratio(good: u32, bad: u32) -> Option<f64> {
+    (good + bad > 0).then(|| f64::from(good) / f64::from(good + bad))
+}
+
+/// The trend of every framework (or one) from `from` to `to` inclusive. Weekly points are
+/// the last snapshot of each ISO week.
+pub fn trend(
+    conn: &Connection,
+    catalog: &Catalog,
+    framework: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+    weekly: bool,
+) -> Result<Trend, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT day, passing, failing, no_data, attested, expired, not_attested, controls_passed, controls_failed,
+                failed_findings, carried
+         FROM snapshot_frameworks WHERE framework = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
+    )?;
+    let (from_s, to_s) = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
+    let mut frameworks = Vec::new();
+    for fw in catalog
+        .frameworks
+        .iter()
+        .filter(|f| framework.is_none_or(|id| f.id == id))
+    {
+        let rows = stmt.query_map(params![fw.id, from_s, to_s], |r| {
+            let (passing, failing, controls_passed, controls_failed): (u32, u32, u32, u32) =
+                (r.get(1)?, r.get(2)?, r.get(7)?, r.get(8)?);
+            Ok(TrendPoint {
+                day: r.get(0)?,
+                score: ratio(passing, failing),
+                control_score: ratio(controls_passed, controls_failed),
+                passing,
+                failing,
+                no_data: r.get(3)?,
+                attested: r.get(4)?,
+                expired: r.get(5)?,
+                not_attested: r.get(6)?,
+                controls_passed,
+                controls_failed,
+                failed_findings: r.get(9)?,
+                carried: r.get::<_, i64>(10)? != 0,
+            })
+        })?;
+        let mut points: Vec<TrendPoint> = rows.collect::<Result<_, _>>()?;
+        if weekly {
+            let week = |d: &str| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map(|d| (d.iso_week().year(), d.iso_week().week()))
+                    .ok()
+            };
+            let mut kept: Vec<TrendPoint> = Vec::new();
+            for p in points {
+                match kept.last_mut() {
+                    Some(last) if week(&last.day) == week(&p.day) => *last = p,
+                    _ => kept.push(p),
+                }
+            }
+            points = kept;
+        }
+        frameworks.push(FrameworkTrend {
+            id: fw.id.clone(),
+            name: fw.name.clone(),
+            points,
+        });
+    }
+    Ok(Trend {
+        from: from_s,
+        to: to_s,
+        granularity: if weekly { "weekly" } else { "daily" }.to_string(),
+        frameworks,
+    })
+}

@@ -1,0 +1,353 @@
+//! Daily posture snapshots: for every day from the first recorded event to today, the
+//! status of every requirement and each framework's scores, as of the end of that day
+//! (UTC). Days on which nothing was imported carry the last known state forward and are
+//! marked `carried`.
+//!
+//! Derived data, refreshed by [`Store::refresh_snapshots`]: from scratch when the catalog
+//! changes, otherwise from the earliest day touched by history written since the last
+//! refresh — so an older export imported late recomputes the days it falls in.
+//!
+//! One sweep over the history in time order keeps per-requirement counters up to date as
+//! findings change state; each day's snapshot is read off the counters.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use super::{meta, Store, StoreError};
+use crate::catalog::Catalog;
+
+pub(super) const SCHEMA_V5: &str = "
+CREATE TABLE snapshot_frameworks (
+    framework       TEXT    NOT NULL,
+    day             TEXT    NOT NULL,   -- YYYY-MM-DD (UTC); the state at the end of the day
+    passing         INTEGER NOT NULL,
+    failing         INTEGER NOT NULL,
+    no_data         INTEGER NOT NULL,
+    attested        INTEGER NOT NULL,
+    expired         INTEGER NOT NULL,
+    not_attested    INTEGER NOT NULL,
+    controls_passed INTEGER NOT NULL,
+    controls_failed INTEGER NOT NULL,
+    failed_findings INTEGER NOT NULL,   -- active failing findings mapped to the framework
+    carried         INTEGER NOT NULL,   -- 1: nothing was imported that day
+    PRIMARY KEY (framework, day)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE snapshot_requirements (
+    framework   TEXT    NOT NULL,
+    requirement TEXT    NOT NULL,
+    day         TEXT    NOT NULL,
+    status      TEXT    NOT NULL,
+    failed      INTEGER NOT NULL,
+    passed      INTEGER NOT NULL,
+    PRIMARY KEY (framework, requirement, day)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX snapshot_requirements_day ON snapshot_requirements(framework, day);
+";
+
+const DAY_MS: i64 = 86_400_000;
+
+fn day_of(ms: i64) -> NaiveDate {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+fn end_of(day: NaiveDate) -> i64 {
+    day.and_hms_milli_opt(23, 59, 59, 999)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(i64::MAX)
+}
+
+/// What a finding counts as in a snapshot.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Absent = 0,
+    Failed = 1,
+    Passed = 2,
+    Other = 3,
+}
+
+fn verdict(status: &str, record_state: &str) -> Verdict {
+    match (record_state, status) {
+        ("active", "failed") => Verdict::Failed,
+        ("active", "passed") => Verdict::Passed,
+        ("active", _) => Verdict::Other,
+        _ => Verdict::Absent,
+    }
+}
+
+impl Store {
+    /// Brings the daily snapshots up to `today` (inclusive). Returns the number of days
+    /// written.
+    pub fn refresh_snapshots(&mut self, catalog: &Catalog, today: NaiveDate) -> Result<u32, StoreError> {
+        let conn = self.conn();
+        let same_catalog = meta(conn, "snapshots_fingerprint")?.as_deref() == Some(catalog.fingerprint.as_str());
+        let seen_seq: i64 = meta(conn, "snapshots_history_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let seen_att: i64 = meta(conn, "snapshots_attestation_id")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let through: Option<NaiveDate> =
+            meta(conn, "snapshots_through")?.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+        let (first_at, max_seq): (Option<i64>, i64) =
+            conn.query_row("SELECT min(at), coalesce(max(seq), 0) FROM finding_history", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let Some(first_at) = first_at else { return Ok(0) };
+        let first_day = day_of(first_at);
+        let max_att: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM attestations", [], |r| r.get(0))?;
+
+        // The earliest day whose snapshot may have changed.
+        let mut from = match (same_catalog, through) {
+            (true, Some(t)) => t + Duration::days(1),
+            _ => first_day,
+        };
+        if same_catalog {
+            let touched: Option<i64> =
+                conn.query_row("SELECT min(at) FROM finding_history WHERE seq > ?1", [seen_seq], |r| {
+                    r.get(0)
+                })?;
+            if let Some(t) = touched {
+                from = from.min(day_of(t));
+            }
+            let att: Option<i64> = conn.query_row(
+                "SELECT min(min(attested_at, coalesce(expires_at, attested_at))) FROM attestations WHERE id > ?1",
+                [seen_att],
+                |r| r.get(0),
+            )?;
+            if let Some(t) = att {
+                from = from.min(day_of(t));
+            }
+        }
+        from = from.max(first_day);
+        if from > today {
+            return Ok(0);
+        }
+
+        // Requirement slots and each finding's slots.
+        let mut slot_of: HashMap<(String, String), usize> = HashMap::new();
+        let mut slots: Vec<(usize, usize)> = Vec::new(); // (framework index, requirement index)
+        for (fi, fw) in catalog.frameworks.iter().enumerate() {
+            for (ri, r) in fw.requirements.iter().enumerate() {
+                slot_of.insert((fw.id.clone(), r.id.clone()), slots.len());
+                slots.push((fi, ri));
+            }
+        }
+        let mut control_slot: HashMap<(usize, String), usize> = HashMap::new();
+        // Per finding: its requirement slots, its control slots, its frameworks.
+        let mut finding_slots: HashMap<i64, (Vec<usize>, Vec<usize>, Vec<usize>)> = HashMap::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT fr.fid, fr.framework, fr.requirement, f.mapped_control
+                 FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let fid: i64 = r.get(0)?;
+                let key = (r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+                let Some(&slot) = slot_of.get(&key) else { continue };
+                let entry = finding_slots.entry(fid).or_default();
+                entry.0.push(slot);
+                if !entry.2.contains(&slots[slot].0) {
+                    entry.2.push(slots[slot].0);
+                }
+                if let Some(control) = r.get::<_, Option<String>>(3)? {
+                    let fi = slots[slot].0;
+                    let n = control_slot.len();
+                    let cs = *control_slot.entry((fi, control)).or_insert(n);
+                    if !entry.1.contains(&cs) {
+                        entry.1.push(cs);
+                    }
+                }
+            }
+        }
+        let control_fw: Vec<usize> = {
+            let mut v = vec![0; control_slot.len()];
+            for ((fi, _), i) in &control_slot {
+                v[*i] = *fi;
+            }
+            v
+        };
+        // Attestations per manual requirement slot, in time order.
+        let mut attestations: HashMap<usize, Vec<(i64, Option<i64>)>> = HashMap::new();
+        {
+            let mut stmt = conn.prepare(
+                "SELECT framework, requirement, attested_at, expires_at FROM attestations ORDER BY attested_at, id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(&slot) = slot_of.get(&(r.get::<_, String>(0)?, r.get::<_, String>(1)?)) {
+                    attestations.entry(slot).or_default().push((r.get(2)?, r.get(3)?));
+                }
+            }
+        }
+        let import_days: std::collections::HashSet<NaiveDate> = {
+            let mut stmt = conn.prepare("SELECT DISTINCT finished_at / ?1 FROM imports")?;
+            let rows = stmt.query_map([DAY_MS], |r| r.get::<_, i64>(0))?;
+            rows.filter_map(Result::ok).map(|d| day_of(d * DAY_MS)).collect()
+        };
+
+        // The sweep.
+        let mut state: HashMap<i64, Verdict> = HashMap::new();
+        let mut req_counts = vec![[0u32; 4]; slots.len()];
+        let mut ctl_counts = vec![[0u32; 4]; control_slot.len()];
+        let mut fw_failed = vec![0u32; catalog.frameworks.len()];
+        let mut fw_rows: Vec<(String, String, [u32; 10], bool)> = Vec::new();
+        let mut req_rows: Vec<(String, String, String, &'static str, u32, u32)> = Vec::new();
+        let mut stmt = conn.prepare("SELECT fid, at, status, record_state FROM finding_history ORDER BY at, seq")?;
+        let mut events = stmt.query([])?;
+        let mut pending: Option<(i64, i64, Verdict)> = None;
+        let mut day = first_day;
+        while day <= today {
+            let cutoff = end_of(day);
+            loop {
+                let ev = match pending.take() {
+                    Some(e) => e,
+                    None => match events.next()? {
+                        Some(r) => (
+                            r.get(0)?,
+                            r.get(1)?,
+                            verdict(&r.get::<_, String>(2)?, &r.get::<_, String>(3)?),
+                        ),
+                        None => break,
+                    },
+                };
+                if ev.1 > cutoff {
+                    pending = Some(ev);
+                    break;
+                }
+                let (fid, _, new) = ev;
+                let old = state.insert(fid, new).unwrap_or(Verdict::Absent);
+                if old != new {
+                    if let Some((rs, cs, fws)) = finding_slots.get(&fid) {
+                        for &f in fws {
+                            fw_failed[f] -= u32::from(old == Verdict::Failed);
+                            fw_failed[f] += u32::from(new == Verdict::Failed);
+                        }
+                        for &s in rs {
+                            req_counts[s][old as usize] -= u32::from(old != Verdict::Absent);
+                            req_counts[s][new as usize] += u32::from(new != Verdict::Absent);
+                        }
+                        for &c in cs {
+                            ctl_counts[c][old as usize] -= u32::from(old != Verdict::Absent);
+                            ctl_counts[c][new as usize] += u32::from(new != Verdict::Absent);
+                        }
+                    }
+                }
+            }
+            if day >= from {
+                let carried = !import_days.contains(&day);
+                let day_s = day.format("%Y-%m-%d").to_string();
+                let mut per_fw = vec![[0u32; 10]; catalog.frameworks.len()];
+                for (slot, &(fi, ri)) in slots.iter().enumerate() {
+                    let req = &catalog.frameworks[fi].requirements[ri];
+                    let c = req_counts[slot];
+                    let status = if req.manual {
+                        let latest = attestations
+                            .get(&slot)
+                            .and_then(|list| list.iter().rev().find(|(at, _)| *at <= cutoff).copied());
+                        match latest {
+                            None => "not_attested",
+                            Some((_, Some(exp))) if exp <= cutoff => "expired",
+                            Some(_) => "attested",
+                        }
+                    } else if c[Verdict::Failed as usize] > 0 {
+                        "failing"
+                    } else if c[Verdict::Passed as usize] > 0 {
+                        "passing"
+                    } else {
+                        "no_data"
+                    };
+                    let i = match status {
+                        "passing" => 0,
+                        "failing" => 1,
+                        "no_data" => 2,
+                        "attested" => 3,
+                        "expired" => 4,
+                        _ => 5,
+                    };
+                    per_fw[fi][i] += 1;
+                    req_rows.push((
+                        catalog.frameworks[fi].id.clone(),
+                        req.id.clone(),
+                        day_s.clone(),
+                        status,
+                        c[Verdict::Failed as usize],
+                        c[Verdict::Passed as usize],
+                    ));
+                }
+                for (c, counts) in ctl_counts.iter().enumerate() {
+                    let fi = control_fw[c];
+                    if counts[Verdict::Failed as usize] > 0 {
+                        per_fw[fi][7] += 1;
+                    } else if counts[Verdict::Passed as usize] > 0 {
+                        per_fw[fi][6] += 1;
+                    }
+                }
+                for (fi, n) in fw_failed.iter().enumerate() {
+                    per_fw[fi][8] = *n;
+                }
+                for (fi, counts) in per_fw.into_iter().enumerate() {
+                    fw_rows.push((catalog.frameworks[fi].id.clone(), day_s.clone(), counts, carried));
+                }
+            }
+            day += Duration::days(1);
+        }
+        drop(events);
+        drop(stmt);
+
+        let from_s = from.format("%Y-%m-%d").to_string();
+        let tx = self.conn_mut().transaction()?;
+        tx.execute("DELETE FROM snapshot_frameworks WHERE day >= ?1", [&from_s])?;
+        tx.execute("DELETE FROM snapshot_requirements WHERE day >= ?1", [&from_s])?;
+        {
+            let mut ins = tx.prepare(
+                "INSERT INTO snapshot_frameworks(framework, day, passing, failing, no_data, attested, expired, not_attested,
+                    controls_passed, controls_failed, failed_findings, carried)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for (fw, day, c, carried) in &fw_rows {
+                ins.execute(params![
+                    fw, day, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], carried
+                ])?;
+            }
+            let mut ins = tx.prepare(
+                "INSERT INTO snapshot_requirements(framework, requirement, day, status, failed, passed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (fw, req, day, status, failed, passed) in &req_rows {
+                ins.execute(params![fw, req, day, status, failed, passed])?;
+            }
+        }
+        for (k, v) in [
+            ("snapshots_fingerprint", catalog.fingerprint.clone()),
+            ("snapshots_history_seq", max_seq.to_string()),
+            ("snapshots_attestation_id", max_att.to_string()),
+            ("snapshots_through", today.format("%Y-%m-%d").to_string()),
+        ] {
+            tx.execute(
+                "INSERT INTO workspace_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![k, v],
+            )?;
+        }
+        tx.commit()?;
+        let days = (fw_rows.len() / catalog.frameworks.len().max(1)) as u32;
+        Ok(days)
+    }
+}
+
+/// The last day snapshots were computed through, if any.
+pub fn computed_through(conn: &rusqlite::Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM workspace_meta WHERE key = 'snapshots_through'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
