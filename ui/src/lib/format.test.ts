@@ -2,13 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   barPercent,
+  codeRuns,
+  evidenceKindName,
+  externalUrl,
   formatCount,
   formatDuration,
   formatRelative,
+  formatScore,
   formatShare,
+  severityName,
   shapeName,
   SEVERITIES,
   sourceName,
+  statusLook,
+  today,
 } from './format';
 
 describe('format', () => {
@@ -65,5 +72,57 @@ describe('format', () => {
 
   it('orders severities from most to least severe', () => {
     expect(SEVERITIES).toEqual(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL']);
+  });
+});
+
+describe('posture formatting', () => {
+  it.each([
+    [null, '—'],
+    [0, '0%'],
+    [0.004, '<1%'],
+    [0.038461538461538464, '4%'],
+    [0.4105691056910569, '41%'],
+    [0.995, '>99%'],
+    [1, '100%'],
+  ])('formatScore(%s) = %s', (score, expected) => {
+    expect(formatScore(score)).toBe(expected);
+  });
+
+  it('names every status with words and an icon, never by colour alone', () => {
+    expect(statusLook('failing')).toEqual({ label: 'Failing', tone: 'danger', icon: 'cross' });
+    expect(statusLook('not_attested').label).toBe('Not attested');
+    expect(statusLook('no_data').label).toBe('No data');
+    expect(statusLook('something_new')).toEqual({ label: 'something_new', tone: 'neutral', icon: 'dash' });
+  });
+
+  it('gives today as YYYY-MM-DD in local time', () => {
+    expect(today(new Date(2026, 8, 3, 23, 59))).toBe('2026-09-03');
+  });
+
+  it('only lets http(s) URLs become links', () => {
+    expect(externalUrl('https://docs.aws.amazon.com/console/securityhub/ELB.5/remediation')).toBe(
+      'https://docs.aws.amazon.com/console/securityhub/ELB.5/remediation',
+    );
+    expect(externalUrl('javascript:alert(1)')).toBeNull();
+    expect(externalUrl('JaVaScRiPt:alert(1)')).toBeNull();
+    expect(externalUrl('data:text/html,<script>alert(1)</script>')).toBeNull();
+    expect(externalUrl('not a url')).toBeNull();
+    expect(externalUrl(null)).toBeNull();
+  });
+
+  it('splits `code` out of catalog prose and leaves unpaired backticks alone', () => {
+    expect(codeRuns('Run `aws s3 ls` now')).toEqual([
+      { code: false, text: 'Run ' },
+      { code: true, text: 'aws s3 ls' },
+      { code: false, text: ' now' },
+    ]);
+    expect(codeRuns('a ` b')).toEqual([{ code: false, text: 'a ` b' }]);
+  });
+
+  it('names severities and evidence kinds, passing unknown ones through', () => {
+    expect(severityName('HIGH')).toBe('High');
+    expect(severityName('WEIRD')).toBe('WEIRD');
+    expect(evidenceKindName('config_rule')).toBe('AWS Config rule');
+    expect(evidenceKindName('new_kind')).toBe('new_kind');
   });
 });

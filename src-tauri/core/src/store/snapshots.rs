@@ -62,6 +62,14 @@ fn end_of(day: NaiveDate) -> i64 {
         .unwrap_or(i64::MAX)
 }
 
+/// What a finding counts towards: requirement slots, (framework, control) slots, frameworks.
+#[derive(Default)]
+struct Slots {
+    requirements: Vec<usize>,
+    controls: Vec<usize>,
+    frameworks: Vec<usize>,
+}
+
 /// What a finding counts as in a snapshot.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Verdict {
@@ -139,8 +147,7 @@ impl Store {
             }
         }
         let mut control_slot: HashMap<(usize, String), usize> = HashMap::new();
-        // Per finding: its requirement slots, its control slots, its frameworks.
-        let mut finding_slots: HashMap<i64, (Vec<usize>, Vec<usize>, Vec<usize>)> = HashMap::new();
+        let mut finding_slots: HashMap<i64, Slots> = HashMap::new();
         {
             let mut stmt = conn.prepare(
                 "SELECT fr.fid, fr.framework, fr.requirement, f.mapped_control
@@ -152,16 +159,16 @@ impl Store {
                 let key = (r.get::<_, String>(1)?, r.get::<_, String>(2)?);
                 let Some(&slot) = slot_of.get(&key) else { continue };
                 let entry = finding_slots.entry(fid).or_default();
-                entry.0.push(slot);
-                if !entry.2.contains(&slots[slot].0) {
-                    entry.2.push(slots[slot].0);
+                entry.requirements.push(slot);
+                if !entry.frameworks.contains(&slots[slot].0) {
+                    entry.frameworks.push(slots[slot].0);
                 }
                 if let Some(control) = r.get::<_, Option<String>>(3)? {
                     let fi = slots[slot].0;
                     let n = control_slot.len();
                     let cs = *control_slot.entry((fi, control)).or_insert(n);
-                    if !entry.1.contains(&cs) {
-                        entry.1.push(cs);
+                    if !entry.controls.contains(&cs) {
+                        entry.controls.push(cs);
                     }
                 }
             }
@@ -224,7 +231,12 @@ impl Store {
                 let (fid, _, new) = ev;
                 let old = state.insert(fid, new).unwrap_or(Verdict::Absent);
                 if old != new {
-                    if let Some((rs, cs, fws)) = finding_slots.get(&fid) {
+                    if let Some(Slots {
+                        requirements: rs,
+                        controls: cs,
+                        frameworks: fws,
+                    }) = finding_slots.get(&fid)
+                    {
                         for &f in fws {
                             fw_failed[f] -= u32::from(old == Verdict::Failed);
                             fw_failed[f] += u32::from(new == Verdict::Failed);

@@ -1,0 +1,44 @@
+// Hash routes: what each hash names, and the links the views build.
+import { describe, expect, it } from 'vitest';
+import { frameworkHref, parseRoute, requirementHref } from './router';
+
+describe('parseRoute', () => {
+  it.each([
+    ['', { view: 'overview' }],
+    ['#', { view: 'overview' }],
+    ['#/', { view: 'overview' }],
+    ['#/overview', { view: 'overview' }],
+    ['#/frameworks', { view: 'framework', framework: null, at: null }],
+    ['#/frameworks/', { view: 'framework', framework: null, at: null }],
+    ['#/frameworks/hipaa', { view: 'framework', framework: 'hipaa', at: null }],
+    ['#/frameworks/hipaa?at=2026-09-30', { view: 'framework', framework: 'hipaa', at: '2026-09-30' }],
+    ['#/frameworks/hipaa?at=yesterday', { view: 'framework', framework: 'hipaa', at: null }],
+    ['#/frameworks/hipaa/164.312(b)', { view: 'requirement', framework: 'hipaa', requirement: '164.312(b)' }],
+    ['#/frameworks/gdpr/Art.5(1)(f)', { view: 'requirement', framework: 'gdpr', requirement: 'Art.5(1)(f)' }],
+    ['#/frameworks/x/a%2Fb%3Fc', { view: 'requirement', framework: 'x', requirement: 'a/b?c' }],
+    ['#/frameworks/x/%E0%A4%A', { view: 'requirement', framework: 'x', requirement: '%E0%A4%A' }],
+    ['#/findings', { view: 'unknown', path: '/findings' }],
+    ['#/frameworks/a/b/c', { view: 'unknown', path: '/frameworks/a/b/c' }],
+  ])('%s', (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('ignores in-page anchors such as the skip link', () => {
+    expect(parseRoute('#main')).toBeNull();
+  });
+});
+
+describe('links', () => {
+  it('round-trip through parseRoute, whatever the ids contain', () => {
+    for (const [fw, req] of [
+      ['hipaa', '164.308(a)(1)(ii)(D)'],
+      ['gdpr', 'Art.32(1)(a)'],
+      ['custom fw', 'A/1?x=#y %'],
+    ] as const) {
+      expect(parseRoute(requirementHref(fw, req))).toEqual({ view: 'requirement', framework: fw, requirement: req });
+      expect(parseRoute(frameworkHref(fw))).toEqual({ view: 'framework', framework: fw, at: null });
+      expect(parseRoute(frameworkHref(fw, '2026-03-31'))).toEqual({ view: 'framework', framework: fw, at: '2026-03-31' });
+    }
+    expect(frameworkHref(null)).toBe('#/frameworks');
+  });
+});
