@@ -1,23 +1,44 @@
-// The application shell: navigation and the sidebar's workspace status line.
+// The application shell: hash routing between views, navigation, and the sidebar's workspace status line.
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
-import { mockBackend, sampleOverview } from './test/fixtures';
+import { mockBackend, sampleOverview, samplePosture, sampleRequirement, type Invocation } from './test/fixtures';
 
 afterEach(() => {
   clearMocks();
+  window.location.hash = '';
 });
 
+/** Changes the location hash as a link or Back would (jsdom then fires hashchange). */
+function go(hash: string): void {
+  window.location.hash = hash;
+}
+
+function fullBackend(invocations?: Invocation[]): string[] {
+  return mockBackend(
+    {
+      overview: sampleOverview(),
+      posture: samplePosture(),
+      requirement_detail: (args) =>
+        args.requirement === 'API-6' ? sampleRequirement('API-6') : sampleRequirement('164.312(b)'),
+    },
+    invocations,
+  );
+}
+
 describe('App', () => {
-  it('marks Overview as the current section and the others as coming soon', async () => {
-    mockBackend({ overview: sampleOverview() });
+  it('marks Overview as the current section, links Frameworks, and lists the others as coming soon', async () => {
+    mockBackend({ overview: sampleOverview(), posture: samplePosture() });
     render(App);
 
     const nav = screen.getByRole('navigation', { name: 'Sections' });
     const current = nav.querySelector('[aria-current="page"]');
     expect(current?.textContent).toMatch(/Overview/);
-    for (const label of ['Frameworks', 'Findings', 'Trends', 'Exceptions', 'Sync', 'Settings']) {
+    const frameworks = within(nav).getByRole('link', { name: 'Frameworks' });
+    expect(frameworks.getAttribute('href')).toBe('#/frameworks');
+    expect(frameworks.textContent).not.toMatch(/soon/);
+    for (const label of ['Findings', 'Trends', 'Exceptions', 'Sync', 'Settings']) {
       const item = [...nav.querySelectorAll('li')].find((li) => li.textContent?.includes(label));
       expect(item?.textContent).toMatch(/soon/);
       expect(item?.querySelector('a, button')).toBeNull();
@@ -47,5 +68,95 @@ describe('App', () => {
     expect(screen.getByTestId('workspace-status').textContent).toMatch(/^\s*Workspace/);
     expect(screen.getByText(path)).toBeTruthy();
     expect(container.querySelector('img')).toBeNull();
+  });
+
+  describe('routing', () => {
+    it('switches views as the hash changes, and back again', async () => {
+      fullBackend();
+      render(App);
+      await screen.findByTestId('kpi-active');
+      expect(screen.getByRole('main').dataset.view).toBe('overview');
+
+      go('#/frameworks/hipaa');
+      expect(await screen.findByTestId('requirement-row-164.312(b)')).toBeTruthy();
+      expect(screen.queryByTestId('kpi-active')).toBeNull();
+      const nav = screen.getByRole('navigation', { name: 'Sections' });
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Frameworks/);
+
+      go('#/frameworks/hipaa/164.312(b)');
+      expect(await screen.findByTestId('requirement-header')).toBeTruthy();
+      expect(screen.getByRole('heading', { level: 1 }).textContent).toMatch(/Audit controls/);
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Frameworks/);
+
+      // Back: the framework again, then the Overview.
+      go('#/frameworks/hipaa');
+      expect(await screen.findByTestId('requirement-row-164.312(b)')).toBeTruthy();
+      go('#/overview');
+      expect(await screen.findByTestId('kpi-active')).toBeTruthy();
+    });
+
+    it('starts on the view the hash names', async () => {
+      window.location.hash = '#/frameworks/api12/API-6';
+      const seen: Invocation[] = [];
+      fullBackend(seen);
+      render(App);
+
+      expect((await screen.findByTestId('requirement-header')).dataset.status).toBe('attested');
+      expect(seen).toContainEqual({ cmd: 'requirement_detail', args: { framework: 'api12', requirement: 'API-6' } });
+      // The sidebar still learns which workspace is open.
+      await waitFor(() => expect(screen.getByTestId('workspace-status').textContent).toMatch(/Demo workspace/));
+    });
+
+    it('follows a framework card from the Overview to the framework', async () => {
+      fullBackend();
+      render(App);
+
+      const card = await screen.findByTestId('framework-card-gdpr');
+      go(card.getAttribute('href')!);
+      expect(await screen.findByTestId('requirement-row-Art.24')).toBeTruthy();
+      expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('GDPR');
+    });
+
+    it('reloads the posture with at when the as-of date changes', async () => {
+      window.location.hash = '#/frameworks/hipaa';
+      const seen: Invocation[] = [];
+      fullBackend(seen);
+      render(App);
+      await screen.findByTestId('requirement-row-164.312(b)');
+      expect(seen.filter((c) => c.cmd === 'posture').map((c) => c.args)).toEqual([{}]);
+
+      await fireEvent.change(screen.getByTestId('as-of'), { target: { value: '2026-09-30' } });
+      expect((await screen.findByTestId('historical')).textContent).toMatch(/Posture as of 2026-09-30/);
+      expect(window.location.hash).toBe('#/frameworks/hipaa?at=2026-09-30');
+      await waitFor(() =>
+        expect(seen.filter((c) => c.cmd === 'posture').map((c) => c.args)).toEqual([{}, { at: '2026-09-30' }]),
+      );
+
+      // Back to today: the live posture again.
+      go(screen.getByTestId('back-to-today').getAttribute('href')!);
+      await waitFor(() => expect(screen.queryByTestId('historical')).toBeNull());
+      await waitFor(() => expect(seen.filter((c) => c.cmd === 'posture').at(-1)?.args).toEqual({}));
+    });
+
+    it('keeps the view when the skip link is used', async () => {
+      window.location.hash = '#/frameworks/hipaa';
+      fullBackend();
+      render(App);
+      await screen.findByTestId('requirement-row-164.312(b)');
+
+      await fireEvent.click(screen.getByRole('link', { name: 'Skip to content' }));
+      expect(window.location.hash).toBe('#/frameworks/hipaa');
+      expect(document.activeElement).toBe(screen.getByRole('main'));
+    });
+
+    it('says when a page does not exist', async () => {
+      window.location.hash = '#/nowhere';
+      fullBackend();
+      render(App);
+
+      const lost = screen.getByTestId('page-not-found');
+      expect(lost.textContent).toMatch(/\/nowhere/);
+      expect(within(lost).getByRole('link').getAttribute('href')).toBe('#/overview');
+    });
   });
 });

@@ -13,6 +13,7 @@ describe('architecture', () => {
   it('finds the sources it checks', () => {
     expect(Object.keys(sources)).toContain('/src/lib/backend/index.ts');
     expect(Object.keys(sources)).toContain('/src/lib/overview/Overview.svelte');
+    expect(Object.keys(sources)).toContain('/src/lib/requirement/RequirementView.svelte');
   });
 
   it('imports @tauri-apps only from src/lib/backend/ (tests may use the mocks)', () => {

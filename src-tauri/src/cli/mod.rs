@@ -14,7 +14,7 @@ use rampart_core::catalog::Catalog;
 use rampart_core::demo::{self, DemoSpec};
 use rampart_core::import::ImportOptions;
 use rampart_core::model::{RecordState, Severity, Source, Status};
-use rampart_core::query::findings::FindingFilter;
+use rampart_core::query::findings::{FindingFilter, Page, SortField};
 use rampart_core::query::{changes, overview, posture, requirement, trend};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::Store;
@@ -90,6 +90,29 @@ pub enum Command {
         /// Only findings that no catalog rule maps to any requirement.
         #[arg(long, conflicts_with_all = ["framework", "requirement"])]
         unmapped: bool,
+        /// Full-text search over titles, descriptions, resource ids and CVE ids.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Only findings with a resource of this type (e.g. AwsS3Bucket, AWS_EC2_INSTANCE).
+        #[arg(long, value_name = "TYPE")]
+        resource_type: Vec<String>,
+        /// Only findings first seen at least this many days ago.
+        #[arg(long, value_name = "DAYS")]
+        min_age: Option<u32>,
+        /// Only findings first seen at most this many days ago.
+        #[arg(long, value_name = "DAYS")]
+        max_age: Option<u32>,
+        /// Order: severity (default), updated, first_seen, title, account, control, status.
+        #[arg(long, value_name = "FIELD", default_value = "severity", value_parser = parse_sort)]
+        sort: SortField,
+        /// Reverse the order.
+        #[arg(long)]
+        reverse: bool,
+        /// Print only this page (from 1) of --page-size findings.
+        #[arg(long, value_name = "N")]
+        page: Option<u32>,
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        page_size: u32,
     },
     /// Counts by severity, status, source and account, and the latest import.
     Overview {
@@ -326,8 +349,21 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             framework,
             requirement,
             unmapped,
+            search,
+            resource_type,
+            min_age,
+            max_age,
+            sort,
+            reverse,
+            page,
+            page_size,
         } => {
             let catalog = load_catalog(db, extra_catalogs)?;
+            if page == Some(0) || page_size == 0 {
+                bail!("--page and --page-size count from 1");
+            }
+            let now = now_ms();
+            let days_ago = |d: u32| now - i64::from(d) * 86_400_000;
             if let Some(fw) = &framework {
                 let Some(f) = catalog.framework(fw) else {
                     bail!("unknown framework {fw:?}; known: {}", framework_ids(&catalog));
@@ -352,8 +388,13 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                 framework,
                 requirement,
                 unmapped,
+                search,
+                resource_types: resource_type,
+                first_seen_before: min_age.map(days_ago),
+                first_seen_after: max_age.map(days_ago),
             };
-            output::print_findings(store.conn(), &filter, format)
+            let page = page.map(|page| Page { page, size: page_size });
+            output::print_findings(store.conn(), &filter, sort, reverse, page, format)
         }
         Command::Overview { format } => {
             let catalog = load_catalog(db, extra_catalogs)?;
@@ -568,6 +609,12 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             Ok(())
         }
     }
+}
+
+fn parse_sort(s: &str) -> Result<SortField, String> {
+    SortField::parse(s).ok_or_else(|| {
+        format!("unknown sort field {s:?}: use severity, updated, first_seen, title, account, control or status")
+    })
 }
 
 fn framework_ids(c: &Catalog) -> String {

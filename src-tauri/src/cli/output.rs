@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 
 use rampart_core::catalog::Stats;
 use rampart_core::query::changes::Changes;
-use rampart_core::query::findings::{for_each_finding, FindingFilter, CSV_COLUMNS};
+use rampart_core::query::findings::{count_findings, list_findings, FindingFilter, Page, SortField, CSV_COLUMNS};
 use rampart_core::query::overview;
 use rampart_core::query::posture::Posture;
 use rampart_core::query::requirement::RequirementDetail;
@@ -16,6 +16,9 @@ use super::Format;
 pub(super) fn print_findings(
     conn: &rampart_core::rusqlite::Connection,
     filter: &FindingFilter,
+    sort: SortField,
+    reverse: bool,
+    page: Option<Page>,
     format: Format,
 ) -> anyhow::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -26,7 +29,7 @@ pub(super) fn print_findings(
         Format::Json => {
             out.write_all(b"[")?;
             let mut first = true;
-            let r = for_each_finding(conn, filter, |row| {
+            let r = list_findings(conn, filter, sort, reverse, page, |row| {
                 out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(io_err)?;
                 first = false;
                 serde_json::to_writer(&mut out, &row).map_err(|e| io_err(e.into()))
@@ -36,7 +39,7 @@ pub(super) fn print_findings(
         }
         Format::Csv => {
             writeln!(out, "{}", CSV_COLUMNS.join(","))?;
-            let r = for_each_finding(conn, filter, |row| {
+            let r = list_findings(conn, filter, sort, reverse, page, |row| {
                 let line = row
                     .csv_values()
                     .iter()
@@ -53,7 +56,7 @@ pub(super) fn print_findings(
                 "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE",
                 "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
             )?;
-            let r = for_each_finding(conn, filter, |row| {
+            let r = list_findings(conn, filter, sort, reverse, page, |row| {
                 let control = row
                     .control
                     .clone()
@@ -77,7 +80,14 @@ pub(super) fn print_findings(
                 .map_err(io_err)
             });
             let n = unwrap_io(r)?;
-            writeln!(out, "{n} findings (* archived)")?;
+            match page {
+                Some(p) => {
+                    let total = count_findings(conn, filter)?;
+                    let pages = total.div_ceil(u64::from(p.size)).max(1);
+                    writeln!(out, "page {} of {pages}: {n} of {total} findings (* archived)", p.page)?;
+                }
+                None => writeln!(out, "{n} findings (* archived)")?,
+            }
         }
     }
     out.flush()?;

@@ -16,6 +16,7 @@ import {
   sourceName,
   statusLook,
   today,
+  wrapPoints,
 } from './format';
 
 describe('format', () => {
@@ -124,5 +125,14 @@ describe('posture formatting', () => {
     expect(severityName('WEIRD')).toBe('WEIRD');
     expect(evidenceKindName('config_rule')).toBe('AWS Config rule');
     expect(evidenceKindName('new_kind')).toBe('new_kind');
+  });
+});
+
+describe('wrapPoints', () => {
+  it('cuts after colons and slashes and loses nothing', () => {
+    const arn = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/50dc6c495c0c9188';
+    expect(wrapPoints(arn).join('')).toBe(arn);
+    expect(wrapPoints('arn:aws:s3:::bucket/key')).toEqual(['arn:', 'aws:', 's3:', ':', ':', 'bucket/', 'key']);
+    expect(wrapPoints('plain')).toEqual(['plain']);
   });
 });

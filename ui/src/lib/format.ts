@@ -193,3 +193,11 @@ const EVIDENCE_KINDS: Record<string, string> = {
 export function evidenceKindName(kind: string): string {
   return EVIDENCE_KINDS[kind] ?? kind;
 }
+
+/**
+ * An identifier (an ARN, a path) cut after each `:` and `/`, where a line may break. Joined
+ * with `<wbr>`, long resource ids wrap at their separators rather than mid-word.
+ */
+export function wrapPoints(id: string): string[] {
+  return id.split(/(?<=[:/])/);
+}

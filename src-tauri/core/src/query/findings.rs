@@ -23,6 +23,13 @@ pub struct FindingFilter {
     pub requirement: Option<String>,
     /// Only findings no catalog rule maps.
     pub unmapped: bool,
+    /// Full-text search over titles, descriptions, resource ids and vulnerability ids.
+    pub search: Option<String>,
+    /// Only findings with a resource of one of these types (as the source wrote them).
+    pub resource_types: Vec<String>,
+    /// First seen (first observed, else created) at or before / at or after (ms).
+    pub first_seen_before: Option<i64>,
+    pub first_seen_after: Option<i64>,
 }
 
 /// One finding as the CLI's `findings` command prints it.
@@ -121,12 +128,94 @@ fn in_clause(column: &str, values: Vec<String>, clauses: &mut Vec<String>, param
     params.extend(values.into_iter().map(SqlValue::Text));
 }
 
-/// Calls `each` for every finding matching `filter`, most severe and most recent first.
-pub fn for_each_finding(
-    conn: &Connection,
-    filter: &FindingFilter,
-    mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
-) -> Result<u64, StoreError> {
+/// How to order a listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SortField {
+    /// Most severe first, then most recently updated (the default).
+    #[default]
+    Severity,
+    Updated,
+    FirstSeen,
+    Title,
+    Account,
+    Control,
+    Status,
+}
+
+impl SortField {
+    pub fn parse(s: &str) -> Option<SortField> {
+        Some(match s {
+            "severity" => SortField::Severity,
+            "updated" => SortField::Updated,
+            "first_seen" | "age" => SortField::FirstSeen,
+            "title" => SortField::Title,
+            "account" => SortField::Account,
+            "control" => SortField::Control,
+            "status" => SortField::Status,
+            _ => return None,
+        })
+    }
+
+    /// The ORDER BY clause; `reverse` flips the natural direction. Ties break on id.
+    fn order_sql(self, reverse: bool) -> String {
+        let severity_rank =
+            "CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END";
+        let (expr, natural_desc) = match self {
+            SortField::Severity => (severity_rank.to_string(), false),
+            SortField::Updated => ("f.updated_at".to_string(), true),
+            SortField::FirstSeen => ("coalesce(f.first_observed_at, f.created_at)".to_string(), false),
+            SortField::Title => ("f.title COLLATE NOCASE".to_string(), false),
+            SortField::Account => ("f.account".to_string(), false),
+            SortField::Control => (
+                "coalesce(f.mapped_control, f.control_id, f.config_rule, '~')".to_string(),
+                false,
+            ),
+            SortField::Status => ("f.status".to_string(), false),
+        };
+        let desc = natural_desc != reverse;
+        let tie = if self == SortField::Severity {
+            ", f.updated_at DESC"
+        } else {
+            ""
+        };
+        format!("{expr} {}{tie}, f.id", if desc { "DESC" } else { "ASC" })
+    }
+}
+
+/// A page of a listing: `page` counts from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub page: u32,
+    pub size: u32,
+}
+
+/// Turns what a user typed into an FTS5 query: every word must appear (as a phrase, so
+/// `CVE-2024-3094` or an ARN match as written); the last word also matches as a prefix.
+pub fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.replace('"', "\"\""))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let n = words.len();
+    (n > 0).then(|| {
+        words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i + 1 == n {
+                    format!("\"{w}\"*")
+                } else {
+                    format!("\"{w}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    })
+}
+
+/// The WHERE clause and its parameters for a filter.
+fn where_clause(filter: &FindingFilter) -> (String, Vec<SqlValue>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     in_clause(
@@ -175,10 +264,70 @@ pub fn for_each_finding(
     if filter.unmapped {
         clauses.push("NOT EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid)".into());
     }
-    let where_sql = if clauses.is_empty() {
+    if !filter.resource_types.is_empty() {
+        let marks = vec!["?"; filter.resource_types.len()].join(", ");
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM finding_resources r WHERE r.fid = f.fid AND r.type IN ({marks}))"
+        ));
+        params.extend(filter.resource_types.iter().cloned().map(SqlValue::Text));
+    }
+    if let Some(t) = filter.first_seen_before {
+        clauses.push("coalesce(f.first_observed_at, f.created_at) <= ?".into());
+        params.push(SqlValue::Integer(t));
+    }
+    if let Some(t) = filter.first_seen_after {
+        clauses.push("coalesce(f.first_observed_at, f.created_at) >= ?".into());
+        params.push(SqlValue::Integer(t));
+    }
+    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+        clauses.push("f.fid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)".into());
+        params.push(SqlValue::Text(q));
+    }
+    let sql = if clauses.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", clauses.join(" AND "))
+    };
+    (sql, params)
+}
+
+/// How many findings match `filter`.
+pub fn count_findings(conn: &Connection, filter: &FindingFilter) -> Result<u64, StoreError> {
+    let (where_sql, params) = where_clause(filter);
+    let n: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM findings f {where_sql}"),
+        rusqlite::params_from_iter(params),
+        |r| r.get(0),
+    )?;
+    Ok(n.max(0) as u64)
+}
+
+/// Calls `each` for every finding matching `filter`, most severe and most recent first.
+pub fn for_each_finding(
+    conn: &Connection,
+    filter: &FindingFilter,
+    each: impl FnMut(FindingRow) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
+    list_findings(conn, filter, SortField::Severity, false, None, each)
+}
+
+/// Calls `each` for the findings matching `filter` in the given order, optionally one page.
+pub fn list_findings(
+    conn: &Connection,
+    filter: &FindingFilter,
+    sort: SortField,
+    reverse: bool,
+    page: Option<Page>,
+    mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
+    let (where_sql, params) = where_clause(filter);
+    let limit = match page {
+        Some(p) => format!(
+            "LIMIT {} OFFSET {}",
+            p.size,
+            u64::from(p.page.saturating_sub(1)) * u64::from(p.size)
+        ),
+        None => String::new(),
     };
     let sql = format!(
         "SELECT f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
@@ -190,8 +339,8 @@ pub fn for_each_finding(
                 (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
                    FROM finding_requirements fr WHERE fr.fid = f.fid)
          FROM findings f {where_sql}
-         ORDER BY CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2
-                  WHEN 'LOW' THEN 3 ELSE 4 END, f.updated_at DESC, f.id"
+         ORDER BY {} {limit}",
+        sort.order_sql(reverse)
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(params))?;

@@ -11,6 +11,20 @@ use crate::import::RawFormat;
 use crate::model::Finding;
 use crate::store::imports::ImportCounts;
 
+/// Full-text index over titles, descriptions, resource ids and vulnerability ids
+/// (contentless: the text lives in the tables above; rowid = findings.fid).
+pub(super) const SCHEMA_V6: &str = "
+CREATE VIRTUAL TABLE findings_fts USING fts5(
+    title, description, resources, vulns,
+    content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO findings_fts(rowid, title, description, resources, vulns)
+SELECT f.fid, f.title, f.description,
+       coalesce((SELECT group_concat(resource_id, ' ') FROM finding_resources r WHERE r.fid = f.fid), ''),
+       coalesce((SELECT group_concat(vuln_id, ' ') FROM finding_vulnerabilities v WHERE v.fid = f.fid), '')
+FROM findings f;
+";
+
 pub(super) const SCHEMA_V1: &str = "
 CREATE TABLE findings (
     fid               INTEGER PRIMARY KEY,
@@ -327,6 +341,8 @@ impl Applier<'_> {
         replace: bool,
     ) -> rusqlite::Result<()> {
         if replace {
+            tx.prepare_cached("DELETE FROM findings_fts WHERE rowid = ?1")?
+                .execute([fid])?;
             tx.prepare_cached("DELETE FROM finding_resources WHERE fid = ?1")?
                 .execute([fid])?;
             tx.prepare_cached("DELETE FROM finding_vulnerabilities WHERE fid = ?1")?
@@ -360,6 +376,17 @@ impl Applier<'_> {
                 ])?;
             }
         }
+        let resources = f.resources.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(" ");
+        let vulns = f
+            .vulnerabilities
+            .iter()
+            .map(|v| v.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        tx.prepare_cached(
+            "INSERT INTO findings_fts(rowid, title, description, resources, vulns) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![fid, f.title, f.description, resources, vulns])?;
         let blob = self
             .compressor
             .compress(raw.as_bytes())

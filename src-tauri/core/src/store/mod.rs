@@ -50,12 +50,13 @@ fn migrations() -> Migrations<'static> {
         M::up(mapping::SCHEMA_V3),
         M::up(attestations::SCHEMA_V3),
         M::up(snapshots::SCHEMA_V5),
+        M::up(findings::SCHEMA_V6),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    5
+    6
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

@@ -1,8 +1,27 @@
 // The backend module against a mocked Tauri IPC: command names, results, and error normalisation.
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleOverview } from '../../test/fixtures';
-import { BackendError, ErrorCode, getOverview, getWorkspaceStatus, isIpcError, toBackendError } from '.';
+import { sampleOverview, samplePosture, sampleRequirement } from '../../test/fixtures';
+import {
+  attest,
+  BackendError,
+  ErrorCode,
+  getOverview,
+  getPosture,
+  getRequirementDetail,
+  getWorkspaceStatus,
+  isIpcError,
+  toBackendError,
+} from '.';
+
+function recordCalls(answer: unknown): Array<{ cmd: string; args: unknown }> {
+  const seen: Array<{ cmd: string; args: unknown }> = [];
+  mockIPC((cmd, args) => {
+    seen.push({ cmd, args });
+    return answer;
+  });
+  return seen;
+}
 
 afterEach(() => {
   clearMocks();
@@ -64,6 +83,77 @@ describe('getWorkspaceStatus', () => {
     mockIPC((cmd) => (cmd === 'workspace_status' ? { state: 'preparing', message: 'Importing demo data' } : null));
 
     await expect(getWorkspaceStatus()).resolves.toEqual({ state: 'preparing', message: 'Importing demo data' });
+  });
+});
+
+describe('getPosture', () => {
+  it('invokes posture with only the arguments given', async () => {
+    const posture = samplePosture();
+    const seen = recordCalls(posture);
+
+    await expect(getPosture()).resolves.toEqual(posture);
+    await getPosture({ framework: 'hipaa' });
+    await getPosture({ at: '2026-09-30' });
+    await getPosture({ framework: 'gdpr', at: '2026-03-31' });
+    expect(seen).toEqual([
+      { cmd: 'posture', args: {} },
+      { cmd: 'posture', args: { framework: 'hipaa' } },
+      { cmd: 'posture', args: { at: '2026-09-30' } },
+      { cmd: 'posture', args: { framework: 'gdpr', at: '2026-03-31' } },
+    ]);
+  });
+
+  it('passes not_found and bad_request through with their codes', async () => {
+    mockIPC((_cmd, args) => {
+      const { at } = args as { at?: string };
+      throw at
+        ? { code: 'bad_request', message: `at must be a date as YYYY-MM-DD, not "${at}"` }
+        : { code: 'not_found', message: 'unknown framework "nope"' };
+    });
+
+    await expect(getPosture({ framework: 'nope' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(getPosture({ at: 'soon' })).rejects.toMatchObject({ code: ErrorCode.BadRequest });
+  });
+});
+
+describe('getRequirementDetail', () => {
+  it('invokes requirement_detail with the framework and requirement ids', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const seen = recordCalls(detail);
+
+    await expect(getRequirementDetail('hipaa', '164.312(b)')).resolves.toEqual(detail);
+    expect(seen).toEqual([{ cmd: 'requirement_detail', args: { framework: 'hipaa', requirement: '164.312(b)' } }]);
+  });
+
+  it('reports a catalog that failed to load as catalog_error', async () => {
+    mockIPC(() => {
+      throw { code: 'catalog_error', message: 'custom.toml: line 3: unknown framework field "nmae"' };
+    });
+
+    await expect(getRequirementDetail('hipaa', '164.312(b)')).rejects.toMatchObject({
+      code: ErrorCode.CatalogError,
+      message: 'custom.toml: line 3: unknown framework field "nmae"',
+    });
+  });
+});
+
+describe('attest', () => {
+  it('invokes attest with the statement, leaving out an empty expiry', async () => {
+    const seen = recordCalls(42);
+
+    await expect(
+      attest({ framework: 'gdpr', requirement: 'Art.24', by: 'Dana', statement: 'Reviewed.', expires: '2099-01-31' }),
+    ).resolves.toBe(42);
+    await attest({ framework: 'gdpr', requirement: 'Art.24', by: 'Dana', statement: 'Reviewed.', expires: '' });
+    await attest({ framework: 'gdpr', requirement: 'Art.24', by: 'Dana', statement: 'Reviewed.' });
+    expect(seen).toEqual([
+      {
+        cmd: 'attest',
+        args: { framework: 'gdpr', requirement: 'Art.24', by: 'Dana', statement: 'Reviewed.', expires: '2099-01-31' },
+      },
+      { cmd: 'attest', args: { framework: 'gdpr', requirement: 'Art.24', by: 'Dana', statement: 'Reviewed.' } },
+      { cmd: 'attest', args: { framework: 'gdpr', requirement: 'Art.24', by: 'Dana', statement: 'Reviewed.' } },
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyOverview, mockBackend, sampleOverview } from '../../test/fixtures';
+import { emptyOverview, mockBackend, sampleOverview, samplePosture } from '../../test/fixtures';
 import Overview from './Overview.svelte';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -217,5 +217,72 @@ describe('Overview', () => {
 
     await screen.findByTestId('kpi-active');
     expect(onworkspace).toHaveBeenCalledWith(sampleOverview().workspace);
+  });
+
+  describe('Frameworks panel', () => {
+    it('shows one card per framework with its scores, counts and formula, linking to the framework', async () => {
+      mockBackend({ overview: sampleOverview(), posture: samplePosture() });
+      render(Overview);
+
+      const hipaa = await screen.findByTestId('framework-card-hipaa');
+      expect(hipaa.dataset.score).toBe('0.038461538461538464');
+      expect(hipaa.dataset.controlScore).toBe('0.42328042328042326');
+      expect(hipaa.getAttribute('href')).toBe('#/frameworks/hipaa');
+      expect(hipaa.textContent).toMatch(/HIPAA Security Rule/);
+      expect(screen.getByTestId('framework-score-hipaa').textContent).toBe('4%');
+      expect(hipaa.textContent).toMatch(/Control score\s*42%/);
+      expect(hipaa.textContent).toMatch(/25\s*failing/);
+      expect(hipaa.textContent).toMatch(/1\s*passing/);
+      expect(hipaa.textContent).toMatch(/2\s*no data/);
+      expect(hipaa.textContent).toMatch(/2 attested · 1 expired ·\s*7 not attested/);
+
+      const api = screen.getByTestId('framework-card-api12');
+      expect(api.dataset.score).toBe('0');
+      expect(screen.getByTestId('framework-score-api12').textContent).toBe('0%');
+      expect(screen.getByTestId('framework-card-gdpr').dataset.score).toBe('0.1');
+
+      // The formula: in the tooltip, printed once, and the cards' accessible description.
+      const formula = samplePosture().frameworks[0]!.formula;
+      expect(within(hipaa).getAllByTitle(formula).length).toBeGreaterThan(0);
+      const description = document.getElementById(hipaa.getAttribute('aria-describedby')!);
+      expect(description?.textContent).toContain(formula);
+      expect(screen.getByTestId('frameworks').textContent!.split(formula)).toHaveLength(2);
+    });
+
+    it('leaves data-score empty for a framework without a verdict', async () => {
+      const posture = samplePosture();
+      posture.frameworks[0] = { ...posture.frameworks[0]!, score: null, control_score: null };
+      mockBackend({ overview: sampleOverview(), posture });
+      render(Overview);
+
+      const card = await screen.findByTestId('framework-card-api12');
+      expect(card.dataset.score).toBe('');
+      expect(card.dataset.controlScore).toBe('');
+      expect(screen.getByTestId('framework-score-api12').textContent).toBe('—');
+    });
+
+    it('keeps the rest of the Overview when the posture fails, and says why in the panel', async () => {
+      mockBackend({
+        overview: sampleOverview(),
+        posture: { code: 'catalog_error', message: 'custom.toml: duplicate requirement "API-1"' },
+      });
+      render(Overview);
+
+      const error = await screen.findByTestId('frameworks-error');
+      expect(error.textContent).toMatch(/compliance catalog could not be loaded/);
+      expect(error.textContent).toMatch(/duplicate requirement "API-1"/);
+      expect(screen.getByTestId('kpi-active')).toBeTruthy();
+    });
+
+    it('renders framework names as text', async () => {
+      const posture = samplePosture();
+      posture.frameworks[0] = { ...posture.frameworks[0]!, name: HOSTILE };
+      mockBackend({ overview: sampleOverview(), posture });
+      const { container } = render(Overview);
+
+      const card = await screen.findByTestId('framework-card-api12');
+      expect(within(card).getByText(HOSTILE)).toBeTruthy();
+      expect(container.querySelector('img')).toBeNull();
+    });
   });
 });

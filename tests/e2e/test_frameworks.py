@@ -1,0 +1,79 @@
+"""The officer's journey in the real window: Overview → HIPAA → 164.312(b) → its failing
+controls with remediation → a manual requirement → attest it → its status changes."""
+
+import json
+import shutil
+import time
+
+from conftest import rampart
+from selenium.webdriver.common.by import By
+from test_window import page_text, wait_for
+
+
+def click(driver, css: str):
+    el = wait_for(driver, css)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+    return el
+
+
+def wait_attr(driver, css: str, attr: str, expected: str, timeout: float = 20):
+    deadline = time.monotonic() + timeout
+    while True:
+        els = driver.find_elements(By.CSS_SELECTOR, css)
+        if els and els[0].get_attribute(attr) == expected:
+            return els[0]
+        if time.monotonic() > deadline:
+            got = els[0].get_attribute(attr) if els else None
+            raise AssertionError(f"{css}[{attr}] is {got!r}, expected {expected!r}")
+        time.sleep(0.2)
+
+
+def test_officer_reviews_hipaa_and_attests_a_manual_requirement(open_app, demo_db, tmp_path):
+    # Work on a copy: this test writes an attestation.
+    db = tmp_path / "officer.db"
+    shutil.copy(demo_db[0], db)
+    posture = json.loads(rampart("--db", str(db), "posture", "--framework", "hipaa", "--format", "json"))
+    hipaa = posture["frameworks"][0]
+    d = open_app("--db", str(db))
+
+    # Overview → the HIPAA card shows the same control score the CLI computes.
+    card = wait_for(d, '[data-testid="framework-card-hipaa"]')
+    assert abs(float(card.get_attribute("data-control-score")) - hipaa["control_score"]) < 1e-9
+    click(d, '[data-testid="framework-card-hipaa"] a, a[data-testid="framework-card-hipaa"]')
+
+    # Framework view: every requirement with the CLI's status.
+    wait_for(d, '[data-testid^="requirement-row-"]')
+    for r in hipaa["requirements"]:
+        row = wait_for(d, f'[data-testid="requirement-row-{r["id"]}"]')
+        assert row.get_attribute("data-status") == r["status"], r["id"]
+
+    # 164.312(b) → its failing controls, each with remediation steps.
+    click(d, '[data-testid="requirement-row-164.312(b)"] a, a[data-testid="requirement-row-164.312(b)"]')
+    detail = json.loads(rampart("--db", str(db), "requirement", "hipaa:164.312(b)", "--format", "json"))
+    failing = [c for c in detail["controls"] if c["status"] == "failed"]
+    assert failing
+    first = wait_for(d, f'[data-testid="control-{failing[0]["id"]}"]')
+    assert first.get_attribute("data-status") == "failed"
+    if not d.find_elements(By.CSS_SELECTOR, f'[data-testid="remediation-{failing[0]["id"]}"]'):
+        click(d, f'[data-testid="control-{failing[0]["id"]}"] button')
+    remediation = wait_for(d, f'[data-testid="remediation-{failing[0]["id"]}"]')
+    assert failing[0]["remediation"]["steps"][0][:40] in remediation.text
+    assert d.find_elements(By.CSS_SELECTOR, '[data-testid="failing-finding"]')
+
+    # A manual requirement: not attested → attest it in the form → attested.
+    d.execute_script("window.location.hash = '#/frameworks/hipaa/' + encodeURIComponent('164.316(b)(1)')")
+    wait_attr(d, '[data-testid="attestation-current"]', "data-state", "not_attested")
+    wait_for(d, '[data-testid="attest-by"]').send_keys("E2E Officer")
+    wait_for(d, '[data-testid="attest-statement"]').send_keys("Security documentation is current and kept for six years.")
+    click(d, '[data-testid="attest-submit"]')
+    wait_attr(d, '[data-testid="attestation-current"]', "data-state", "attested")
+    assert "E2E Officer" in page_text(d)
+    after = json.loads(rampart("--db", str(db), "requirement", "hipaa:164.316(b)(1)", "--format", "json"))
+    assert after["posture"]["status"] == "attested"
+    assert after["attestations"][0]["by"] == "E2E Officer"
+
+    # Back works: the browser history returns to the framework view.
+    d.back()
+    d.back()
+    wait_for(d, '[data-testid="requirement-row-164.312(b)"]')

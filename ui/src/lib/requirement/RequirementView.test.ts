@@ -1,0 +1,230 @@
+// The requirement view against demo requirement details, with the Tauri IPC mocked.
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ControlDetail } from '../backend';
+import { mockBackend, sampleRequirement, type Invocation } from '../../test/fixtures';
+import RequirementView from './RequirementView.svelte';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+afterEach(() => {
+  clearMocks();
+});
+
+function controlIds(): string[] {
+  return screen.getAllByTestId(/^control-/).map((el) => el.dataset.testid!.replace(/^control-/, ''));
+}
+
+describe('RequirementView', () => {
+  it('shows the breadcrumb, title, status and summary', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ requirement_detail: sampleRequirement('164.312(b)') }, seen);
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+
+    const header = await screen.findByTestId('requirement-header');
+    expect(seen).toEqual([{ cmd: 'requirement_detail', args: { framework: 'hipaa', requirement: '164.312(b)' } }]);
+    expect(header.dataset.status).toBe('failing');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toMatch(/164\.312\(b\)\s+Audit controls/);
+    expect(header.textContent).toMatch(/Failing/);
+    expect(header.textContent).toMatch(/Hardware, software or procedures must record/);
+    expect(header.textContent).toMatch(/19 failed/);
+
+    const crumbs = screen.getByRole('navigation', { name: 'Breadcrumb' });
+    const links = within(crumbs).getAllByRole('link');
+    expect(links.map((l) => [l.textContent, l.getAttribute('href')])).toEqual([
+      ['Frameworks', '#/frameworks'],
+      ['HIPAA Security Rule', '#/frameworks/hipaa'],
+    ]);
+    expect(crumbs.querySelector('[aria-current="page"]')?.textContent).toBe('164.312(b)');
+  });
+
+  it('lists failing controls first with remediation and failing resources, then the rest compactly', async () => {
+    mockBackend({ requirement_detail: sampleRequirement('164.312(b)') });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    expect(controlIds()).toEqual(['ELB.5', 'CloudTrail.1', 'CloudWatch.5', 'CloudTrail.3', 'S3.9']);
+    const statuses = screen.getAllByTestId(/^control-/).map((el) => el.dataset.status);
+    expect(statuses).toEqual(['failed', 'failed', 'failed', 'passed', 'passed']);
+
+    const elb = screen.getByTestId('control-ELB.5');
+    expect(elb.textContent).toMatch(/Application and Classic Load Balancers logging should be enabled/);
+    expect(elb.textContent).toMatch(/Medium/);
+    expect(elb.textContent).toMatch(/3 failed/);
+    expect(elb.textContent).toMatch(/Why it matters here/);
+    expect(elb.textContent).toMatch(/No record is kept of requests to systems containing ePHI/);
+
+    // The first failing control starts open: remediation steps, CLI, link and resources.
+    const remediation = within(elb).getByTestId('remediation-ELB.5');
+    const steps = within(remediation).getAllByRole('listitem');
+    expect(steps).toHaveLength(4);
+    expect(steps[0]!.textContent).toMatch(/^Create or choose an S3 bucket/);
+    expect(remediation.textContent).toMatch(/EC2 › Load Balancing › Load Balancers/);
+    expect(within(remediation).getByTestId('cli-ELB.5').textContent).toMatch(
+      /^aws elbv2 modify-load-balancer-attributes/,
+    );
+    expect(within(remediation).getByTestId('cli-ELB.5').closest('pre')).toBeTruthy();
+    const link = within(remediation).getByTestId('aws-link-ELB.5');
+    expect(link.getAttribute('href')).toBe('https://docs.aws.amazon.com/console/securityhub/ELB.5/remediation');
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer');
+    // A command quoted in a step shows as code.
+    expect(steps[2]!.querySelector('code')?.textContent).toMatch(/^aws elb modify-load-balancer-attributes/);
+
+    const findings = within(elb).getAllByTestId('failing-finding');
+    expect(findings).toHaveLength(2);
+    expect(findings[0]!.textContent).toMatch(/111122223333/);
+    expect(findings[0]!.textContent).toMatch(/us-east-1/);
+    expect(findings[0]!.textContent).toMatch(/loadbalancer\/audit-logs-0883/);
+    expect(elb.textContent).toMatch(/showing 2 of 3/);
+
+    // The others start closed and open on demand.
+    const trail = screen.getByTestId('control-CloudTrail.1');
+    const toggle = within(trail).getByRole('button', { name: /CloudTrail\.1/ });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(within(trail).queryByTestId('remediation-CloudTrail.1')).toBeNull();
+    await fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(within(trail).getByTestId('remediation-CloudTrail.1')).toBeTruthy();
+    expect(within(trail).getAllByTestId('failing-finding')).toHaveLength(1);
+
+    // Passing controls: a compact row each, no remediation.
+    const s3 = screen.getByTestId('control-S3.9');
+    expect(s3.textContent).toMatch(/Passed/);
+    expect(s3.textContent).toMatch(/8 passed/);
+    expect(within(s3).queryByRole('button')).toBeNull();
+  });
+
+  it('lists no-data controls with the passing ones, and other failing findings in their own section', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const nodata: ControlDetail = { ...detail.controls[4]!, id: 'X.1', status: 'no_data', failed: 0, passed: 0 };
+    detail.controls.push(nodata);
+    detail.other_failing = [
+      {
+        id: 'arn:aws:inspector2:us-east-1:111122223333:finding/abc',
+        title: 'CVE-2026-0001 - openssl',
+        severity: 'HIGH',
+        account: '111122223333',
+        region: 'us-east-1',
+        resources: ['arn:aws:ec2:us-east-1:111122223333:instance/i-0abc'],
+        updated_at: '2026-11-20T10:00:00Z',
+      },
+    ];
+    mockBackend({ requirement_detail: detail });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    expect(controlIds().at(-1)).toBe('X.1');
+    expect(screen.getByTestId('control-X.1').dataset.status).toBe('no_data');
+    expect(screen.getByTestId('control-X.1').textContent).toMatch(/No data/);
+
+    const other = screen.getByTestId('other-failing');
+    const rows = within(other).getAllByTestId('failing-finding');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.textContent).toMatch(/CVE-2026-0001 - openssl/);
+    expect(rows[0]!.textContent).toMatch(/High/);
+    expect(rows[0]!.textContent).toMatch(/instance\/i-0abc/);
+  });
+
+  it('folds a long list of evidence rules', async () => {
+    mockBackend({ requirement_detail: sampleRequirement('164.312(b)') });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    expect(screen.getAllByTestId('evidence-rule')).toHaveLength(6);
+    expect(screen.getAllByTestId('evidence-rule')[0]!.textContent).toMatch(/AWS Config rule/);
+    expect(screen.getAllByTestId('evidence-rule')[0]!.textContent).toMatch(/cloudtrail-s3-dataevents-enabled/);
+    const toggle = screen.getByTestId('evidence-toggle');
+    expect(toggle.textContent).toMatch(/Show all 8 rules/);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    await fireEvent.click(toggle);
+    expect(screen.getAllByTestId('evidence-rule')).toHaveLength(8);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('links the parent and the points of a requirement', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    detail.parent = '164.312';
+    detail.children = ['164.312(b)(1)', '164.312(b)(2)'];
+    mockBackend({ requirement_detail: detail });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    expect(screen.getByTestId('parent-link').getAttribute('href')).toBe('#/frameworks/hipaa/164.312');
+    expect(screen.getAllByTestId('child-link').map((a) => a.getAttribute('href'))).toEqual([
+      '#/frameworks/hipaa/164.312(b)(1)',
+      '#/frameworks/hipaa/164.312(b)(2)',
+    ]);
+  });
+
+  it('never turns a non-http remediation URL into a link', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    detail.controls[0]!.remediation!.url = 'javascript:alert(1)';
+    mockBackend({ requirement_detail: detail });
+    const { container } = render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('remediation-ELB.5');
+
+    expect(screen.queryByTestId('aws-link-ELB.5')).toBeNull();
+    expect(container.querySelector('a[href^="javascript"]')).toBeNull();
+    expect(screen.getByTestId('remediation-ELB.5').textContent).toMatch(/javascript:alert\(1\)/);
+  });
+
+  it('renders backend strings as text, never as HTML', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const control = detail.controls[0]!;
+    control.title = HOSTILE;
+    control.rationale = HOSTILE;
+    control.remediation!.steps = [HOSTILE, `Run \`${HOSTILE}\``];
+    control.remediation!.cli = HOSTILE;
+    control.failing[0]!.resources = [HOSTILE];
+    control.failing[0]!.account = HOSTILE;
+    detail.summary = HOSTILE;
+    detail.evidence[0] = { kind: HOSTILE, value: HOSTILE, why: HOSTILE };
+    mockBackend({ requirement_detail: detail });
+    const { container } = render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    const card = screen.getByTestId('control-ELB.5');
+    expect(within(card).getAllByText(HOSTILE).length).toBeGreaterThanOrEqual(5);
+    expect(within(within(card).getAllByTestId('failing-finding')[0]!).getAllByText(HOSTILE)).toHaveLength(2);
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('says a requirement that does not exist is not found, with a link back to its framework', async () => {
+    mockBackend({ requirement_detail: { code: 'not_found', message: 'unknown requirement hipaa:164.999' } });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.999' });
+
+    const error = await screen.findByTestId('error');
+    expect(error.dataset.code).toBe('not_found');
+    expect(error.textContent).toMatch(/This requirement does not exist/);
+    expect(error.textContent).toMatch(/unknown requirement hipaa:164\.999/);
+    expect(within(error).getByRole('link', { name: 'Back to the framework' }).getAttribute('href')).toBe(
+      '#/frameworks/hipaa',
+    );
+    expect(within(error).queryByRole('button', { name: 'Try again' })).toBeNull();
+  });
+
+  it('shows other errors with Try again', async () => {
+    let fail = true;
+    mockBackend({
+      requirement_detail: () => (fail ? { code: 'db_error', message: 'database is locked' } : sampleRequirement('API-6')),
+    });
+    render(RequirementView, { framework: 'api12', requirement: 'API-6' });
+
+    const error = await screen.findByTestId('error');
+    expect(error.textContent).toMatch(/database is locked/);
+    fail = false;
+    await fireEvent.click(within(error).getByRole('button', { name: 'Try again' }));
+    expect((await screen.findByTestId('requirement-header')).dataset.status).toBe('attested');
+  });
+
+  it('shows a loading state first', async () => {
+    mockBackend({ requirement_detail: sampleRequirement('API-6') });
+    render(RequirementView, { framework: 'api12', requirement: 'API-6' });
+
+    expect(screen.getByTestId('loading')).toBeTruthy();
+    await screen.findByTestId('requirement-header');
+    expect(screen.queryByTestId('loading')).toBeNull();
+  });
+});
