@@ -46,9 +46,24 @@ def main(out: Path) -> None:
                 if time.monotonic() > deadline:
                     raise RuntimeError("the Overview did not render")
                 time.sleep(0.2)
-            time.sleep(2.5)  # let bars finish their transition and the compositor catch up
-            d.save_screenshot(str(out / "overview.png"))
-            print(f"wrote {out / 'overview.png'}")
+            shots = [
+                ("overview.png", None, '[data-testid="framework-card-hipaa"]'),
+                ("framework-hipaa.png", "#/frameworks/hipaa", '[data-testid^="requirement-row-"]'),
+                ("requirement-hipaa-164.312b.png", "#/frameworks/hipaa/" + "164.312(b)".replace("(", "%28").replace(")", "%29"),
+                 '[data-testid^="remediation-"]'),
+                ("requirement-api12-api6.png", "#/frameworks/api12/API-6", '[data-testid="attestation-current"]'),
+            ]
+            for name, hash_, ready in shots:
+                if hash_:
+                    d.execute_script("window.location.hash = arguments[0]", hash_)
+                deadline = time.monotonic() + 30
+                while not d.find_elements(By.CSS_SELECTOR, ready):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{name}: {ready} did not render")
+                    time.sleep(0.2)
+                time.sleep(2.5)  # let bars finish their transition and the compositor catch up
+                d.save_screenshot(str(out / name))
+                print(f"wrote {out / name}")
         finally:
             d.quit()
     finally:
