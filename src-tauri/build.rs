@@ -9,6 +9,10 @@ const COMMANDS: &[&str] = &[
     "posture",
     "requirement_detail",
     "attest",
+    "trend",
+    "changes",
+    "findings_page",
+    "sla_summary",
 ];
 
 fn main() {

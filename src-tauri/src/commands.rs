@@ -2,9 +2,13 @@
 //! blocking thread, and maps the error to [`IpcError`]. Listed in `build.rs`.
 
 use chrono::NaiveDate;
+use rampart_core::query::changes::{self, Changes};
+use rampart_core::query::findings::{self, FindingsPage, FindingsQuery};
 use rampart_core::query::overview::{self, Overview};
 use rampart_core::query::posture::{self, Posture};
 use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
+use rampart_core::query::sla::{self, SlaSummary};
+use rampart_core::query::trend::{self, Trend};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::time::now_ms;
 use tauri::State;
@@ -136,6 +140,71 @@ pub async fn attest(
         })
     })
     .await
+}
+
+/// Each framework's trend over `days` days ending `until` (default today), daily or weekly.
+/// Brings the daily snapshots up to date first.
+#[tauri::command]
+pub async fn trend(
+    state: State<'_, AppState>,
+    framework: Option<String>,
+    days: u32,
+    until: Option<String>,
+    weekly: bool,
+) -> Result<Trend, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let catalog = state.catalog()?;
+        if !(1..=3660).contains(&days) {
+            return Err(IpcError::new("bad_request", "days must be between 1 and 3660"));
+        }
+        let today = chrono::Utc::now().date_naive();
+        let to = match until.as_deref().filter(|s| !s.is_empty()) {
+            Some(d) => parse_day(d, "until")?.min(today),
+            None => today,
+        };
+        state.write(|store| Ok(store.refresh_snapshots(&catalog, today)?))?;
+        let from = to - chrono::Duration::days(i64::from(days) - 1);
+        state.read(|conn| Ok(trend::trend(conn, &catalog, framework.as_deref(), from, to, weekly)?))
+    })
+    .await
+}
+
+/// What changed after the end of `since` up to the end of `until` (default: now).
+#[tauri::command]
+pub async fn changes(state: State<'_, AppState>, since: String, until: Option<String>) -> Result<Changes, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let end = |d: NaiveDate| {
+            d.and_hms_milli_opt(23, 59, 59, 999)
+                .map(|t| t.and_utc().timestamp_millis())
+                .unwrap_or(0)
+        };
+        let since_ms = end(parse_day(&since, "since")?);
+        let until_ms = match until.as_deref().filter(|s| !s.is_empty()) {
+            Some(d) => end(parse_day(d, "until")?),
+            None => now_ms(),
+        };
+        if since_ms >= until_ms {
+            return Err(IpcError::new("bad_request", "since must be before until"));
+        }
+        state.read(|conn| Ok(changes::changes(conn, since_ms, until_ms)?))
+    })
+    .await
+}
+
+/// One page of the findings explorer.
+#[tauri::command]
+pub async fn findings_page(state: State<'_, AppState>, query: FindingsQuery) -> Result<FindingsPage, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(findings::findings_page(conn, &query, now_ms())?))).await
+}
+
+/// Open, overdue and time-to-remediate figures per severity.
+#[tauri::command]
+pub async fn sla_summary(state: State<'_, AppState>) -> Result<SlaSummary, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(sla::summary(conn, now_ms())?))).await
 }
 
 /// Runs database work off the async runtime's threads.

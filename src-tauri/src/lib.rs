@@ -45,7 +45,11 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::workspace_status,
             commands::posture,
             commands::requirement_detail,
-            commands::attest
+            commands::attest,
+            commands::trend,
+            commands::changes,
+            commands::findings_page,
+            commands::sla_summary
         ])
         .run(tauri::generate_context!());
     match result {

@@ -7,11 +7,15 @@ use std::path::Path;
 
 use rampart_app::{IpcError, WorkspaceStatus};
 use rampart_core::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
+use rampart_core::query::changes::{ChangeCounts, ChangeGroup, ChangedFinding, Changes};
+use rampart_core::query::findings::{FindingRow, FindingsPage, FindingsQuery};
 use rampart_core::query::overview::{GroupCount, Overview, SeverityCount, Totals, WorkspaceInfo};
 use rampart_core::query::posture::{ControlPosture, FrameworkPosture, Posture, RequirementPosture, RequirementStatus};
 use rampart_core::query::requirement::{
     ControlDetail, EvidenceView, FailingFinding, RemediationView, RequirementDetail,
 };
+use rampart_core::query::sla::{SeveritySla, SlaDays, SlaSummary};
+use rampart_core::query::trend::{FrameworkTrend, Trend, TrendPoint};
 use rampart_core::store::attestations::Attestation;
 use rampart_core::store::imports::ImportSummary;
 use ts_rs::{Config, TS};
@@ -49,6 +53,19 @@ fn generated() -> BTreeMap<String, String> {
     one::<FailingFinding>(&cfg, &mut out);
     one::<ControlDetail>(&cfg, &mut out);
     one::<RequirementDetail>(&cfg, &mut out);
+    one::<TrendPoint>(&cfg, &mut out);
+    one::<FrameworkTrend>(&cfg, &mut out);
+    one::<Trend>(&cfg, &mut out);
+    one::<ChangeCounts>(&cfg, &mut out);
+    one::<ChangeGroup>(&cfg, &mut out);
+    one::<ChangedFinding>(&cfg, &mut out);
+    one::<Changes>(&cfg, &mut out);
+    one::<FindingRow>(&cfg, &mut out);
+    one::<FindingsQuery>(&cfg, &mut out);
+    one::<FindingsPage>(&cfg, &mut out);
+    one::<SlaDays>(&cfg, &mut out);
+    one::<SeveritySla>(&cfg, &mut out);
+    one::<SlaSummary>(&cfg, &mut out);
     out
 }
 

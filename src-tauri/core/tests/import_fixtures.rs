@@ -116,7 +116,7 @@ fn every_export_shape_imports_every_finding_into_the_store() {
         assert_eq!(reports.len(), 1);
     }
     let mut stored = std::collections::BTreeSet::new();
-    for_each_finding(store.conn(), &FindingFilter::default(), |row| {
+    for_each_finding(store.conn(), &FindingFilter::default(), 0, |row| {
         stored.insert(row.id);
         Ok(())
     })

@@ -38,7 +38,7 @@ fn import(store: &mut Store, label: &str, bytes: Vec<u8>) -> rampart_core::Impor
 
 fn rows(store: &Store) -> Vec<FindingRow> {
     let mut out = Vec::new();
-    for_each_finding(store.conn(), &FindingFilter::default(), |r| {
+    for_each_finding(store.conn(), &FindingFilter::default(), 0, |r| {
         out.push(r);
         Ok(())
     })

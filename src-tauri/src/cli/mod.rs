@@ -15,7 +15,7 @@ use rampart_core::demo::{self, DemoSpec};
 use rampart_core::import::ImportOptions;
 use rampart_core::model::{RecordState, Severity, Source, Status};
 use rampart_core::query::findings::{FindingFilter, Page, SortField};
-use rampart_core::query::{changes, overview, posture, requirement, trend};
+use rampart_core::query::{changes, overview, posture, requirement, sla, trend};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::Store;
 use rampart_core::time::now_ms;
@@ -113,6 +113,14 @@ pub enum Command {
         page: Option<u32>,
         #[arg(long, value_name = "N", default_value_t = 50)]
         page_size: u32,
+        /// Only failing findings past their SLA deadline (days per severity: `rampart sla`).
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// Remediation deadlines: open and overdue findings and mean time to remediate, per severity.
+    Sla {
+        #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+        format: TextFormat,
     },
     /// Counts by severity, status, source and account, and the latest import.
     Overview {
@@ -357,6 +365,7 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             reverse,
             page,
             page_size,
+            overdue,
         } => {
             let catalog = load_catalog(db, extra_catalogs)?;
             if page == Some(0) || page_size == 0 {
@@ -392,9 +401,10 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                 resource_types: resource_type,
                 first_seen_before: min_age.map(days_ago),
                 first_seen_after: max_age.map(days_ago),
+                overdue_at: overdue.then_some(now),
             };
             let page = page.map(|page| Page { page, size: page_size });
-            output::print_findings(store.conn(), &filter, sort, reverse, page, format)
+            output::print_findings(store.conn(), &filter, sort, reverse, page, now, format)
         }
         Command::Overview { format } => {
             let catalog = load_catalog(db, extra_catalogs)?;
@@ -486,6 +496,21 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                     writeln!(out)?;
                 }
                 TextFormat::Table => output::print_changes(&mut out, &c)?,
+            }
+            out.flush()?;
+            Ok(())
+        }
+        Command::Sla { format } => {
+            let catalog = load_catalog(db, extra_catalogs)?;
+            let store = open_mapped(db, &catalog)?;
+            let s = sla::summary(store.conn(), now_ms())?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                TextFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &s)?;
+                    writeln!(out)?;
+                }
+                TextFormat::Table => output::print_sla(&mut out, &s)?,
             }
             out.flush()?;
             Ok(())

@@ -9,6 +9,7 @@ use rampart_core::query::findings::{count_findings, list_findings, FindingFilter
 use rampart_core::query::overview;
 use rampart_core::query::posture::Posture;
 use rampart_core::query::requirement::RequirementDetail;
+use rampart_core::query::sla::SlaSummary;
 use rampart_core::query::trend::Trend;
 
 use super::Format;
@@ -19,6 +20,7 @@ pub(super) fn print_findings(
     sort: SortField,
     reverse: bool,
     page: Option<Page>,
+    now: i64,
     format: Format,
 ) -> anyhow::Result<()> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -29,7 +31,7 @@ pub(super) fn print_findings(
         Format::Json => {
             out.write_all(b"[")?;
             let mut first = true;
-            let r = list_findings(conn, filter, sort, reverse, page, |row| {
+            let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
                 out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(io_err)?;
                 first = false;
                 serde_json::to_writer(&mut out, &row).map_err(|e| io_err(e.into()))
@@ -39,7 +41,7 @@ pub(super) fn print_findings(
         }
         Format::Csv => {
             writeln!(out, "{}", CSV_COLUMNS.join(","))?;
-            let r = list_findings(conn, filter, sort, reverse, page, |row| {
+            let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
                 let line = row
                     .csv_values()
                     .iter()
@@ -56,7 +58,7 @@ pub(super) fn print_findings(
                 "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE",
                 "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
             )?;
-            let r = list_findings(conn, filter, sort, reverse, page, |row| {
+            let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
                 let control = row
                     .control
                     .clone()
@@ -419,6 +421,32 @@ pub(super) fn print_changes(out: &mut impl Write, c: &Changes) -> io::Result<()>
             clip(&f.title, 80)
         )?;
     }
+    Ok(())
+}
+
+pub(super) fn print_sla(out: &mut impl Write, s: &SlaSummary) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<14} {:>8} {:>6} {:>8} {:>11} {:>14} {:>12}",
+        "SEVERITY", "SLA DAYS", "OPEN", "OVERDUE", "REMEDIATED", "MEAN DAYS", "OLDEST OPEN"
+    )?;
+    for r in &s.by_severity {
+        writeln!(
+            out,
+            "{:<14} {:>8} {:>6} {:>8} {:>11} {:>14} {:>12}",
+            r.severity.as_str(),
+            r.sla_days.map_or("-".to_string(), |d| d.to_string()),
+            r.open,
+            r.overdue,
+            r.remediated,
+            r.mean_days_to_remediate.map_or("-".to_string(), |d| format!("{d:.1}")),
+            r.oldest_open_days.map_or("-".to_string(), |d| d.to_string())
+        )?;
+    }
+    writeln!(
+        out,
+        "(a failing finding is due SLA days after it was first seen; mean days = from failing to fixed or archived)"
+    )?;
     Ok(())
 }
 

@@ -3,9 +3,11 @@
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::model::{RecordState, Severity, Source, Status};
+use crate::query::sla::{deadline, SlaDays};
 use crate::store::StoreError;
 use crate::time::format_ts;
 
@@ -30,10 +32,12 @@ pub struct FindingFilter {
     /// First seen (first observed, else created) at or before / at or after (ms).
     pub first_seen_before: Option<i64>,
     pub first_seen_after: Option<i64>,
+    /// Only failing findings past their SLA deadline at this moment (ms).
+    pub overdue_at: Option<i64>,
 }
 
-/// One finding as the CLI's `findings` command prints it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One finding as listed by the CLI's `findings` command and the explorer.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FindingRow {
     pub id: String,
     pub source: String,
@@ -60,6 +64,11 @@ pub struct FindingRow {
     pub last_observed_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Days since first seen.
+    pub age_days: u32,
+    /// When a failing finding is due under the workspace's SLA days (RFC 3339).
+    pub due_at: Option<String>,
+    pub overdue: bool,
 }
 
 /// Column names of [`FindingRow`] in CSV order (documented in the README).
@@ -86,6 +95,9 @@ pub const CSV_COLUMNS: &[&str] = &[
     "last_observed_at",
     "created_at",
     "updated_at",
+    "age_days",
+    "due_at",
+    "overdue",
 ];
 
 impl FindingRow {
@@ -115,6 +127,9 @@ impl FindingRow {
             o(&self.last_observed_at),
             self.created_at.clone(),
             self.updated_at.clone(),
+            self.age_days.to_string(),
+            o(&self.due_at),
+            self.overdue.to_string(),
         ]
     }
 }
@@ -215,7 +230,7 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 /// The WHERE clause and its parameters for a filter.
-fn where_clause(filter: &FindingFilter) -> (String, Vec<SqlValue>) {
+fn where_clause(filter: &FindingFilter, sla: &SlaDays) -> (String, Vec<SqlValue>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     in_clause(
@@ -279,6 +294,13 @@ fn where_clause(filter: &FindingFilter) -> (String, Vec<SqlValue>) {
         clauses.push("coalesce(f.first_observed_at, f.created_at) >= ?".into());
         params.push(SqlValue::Integer(t));
     }
+    if let Some(now) = filter.overdue_at {
+        clauses.push(format!(
+            "f.status = 'failed' AND f.record_state = 'active' AND coalesce(f.first_observed_at, f.created_at) + {} < ?",
+            sla.sql_ms()
+        ));
+        params.push(SqlValue::Integer(now));
+    }
     if let Some(q) = filter.search.as_deref().and_then(fts_query) {
         clauses.push("f.fid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)".into());
         params.push(SqlValue::Text(q));
@@ -293,7 +315,7 @@ fn where_clause(filter: &FindingFilter) -> (String, Vec<SqlValue>) {
 
 /// How many findings match `filter`.
 pub fn count_findings(conn: &Connection, filter: &FindingFilter) -> Result<u64, StoreError> {
-    let (where_sql, params) = where_clause(filter);
+    let (where_sql, params) = where_clause(filter, &SlaDays::load(conn)?);
     let n: i64 = conn.query_row(
         &format!("SELECT count(*) FROM findings f {where_sql}"),
         rusqlite::params_from_iter(params),
@@ -303,12 +325,14 @@ pub fn count_findings(conn: &Connection, filter: &FindingFilter) -> Result<u64, 
 }
 
 /// Calls `each` for every finding matching `filter`, most severe and most recent first.
+/// Ages and deadlines are computed at `now` (ms).
 pub fn for_each_finding(
     conn: &Connection,
     filter: &FindingFilter,
+    now: i64,
     each: impl FnMut(FindingRow) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
-    list_findings(conn, filter, SortField::Severity, false, None, each)
+    list_findings(conn, filter, SortField::Severity, false, None, now, each)
 }
 
 /// Calls `each` for the findings matching `filter` in the given order, optionally one page.
@@ -318,9 +342,11 @@ pub fn list_findings(
     sort: SortField,
     reverse: bool,
     page: Option<Page>,
+    now: i64,
     mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
-    let (where_sql, params) = where_clause(filter);
+    let sla = SlaDays::load(conn)?;
+    let (where_sql, params) = where_clause(filter, &sla);
     let limit = match page {
         Some(p) => format!(
             "LIMIT {} OFFSET {}",
@@ -347,6 +373,17 @@ pub fn list_findings(
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     let mut n = 0;
     while let Some(r) = rows.next()? {
+        let severity: String = r.get(9)?;
+        let status: String = r.get(10)?;
+        let record_state: String = r.get(11)?;
+        let first_seen: i64 = r.get::<_, Option<i64>>(14)?.unwrap_or(r.get(16)?);
+        let d = deadline(
+            &sla,
+            Severity::parse_label(&severity).unwrap_or(Severity::Informational),
+            status == "failed" && record_state == "active",
+            first_seen,
+            now,
+        );
         let row = FindingRow {
             id: r.get(0)?,
             source: r.get(1)?,
@@ -357,9 +394,9 @@ pub fn list_findings(
             standard: r.get(6)?,
             config_rule: r.get(7)?,
             title: r.get(8)?,
-            severity: r.get(9)?,
-            status: r.get(10)?,
-            record_state: r.get(11)?,
+            severity,
+            status,
+            record_state,
             workflow_status: r.get(12)?,
             remediation_url: r.get(13)?,
             first_observed_at: r.get::<_, Option<i64>>(14)?.map(format_ts),
@@ -370,6 +407,9 @@ pub fn list_findings(
             resource_types: list(r.get(19)?),
             vulnerabilities: list(r.get(20)?),
             requirements: list(r.get(21)?),
+            age_days: d.age_days,
+            due_at: d.due.map(format_ts),
+            overdue: d.overdue,
         };
         each(row)?;
         n += 1;
@@ -404,4 +444,88 @@ pub fn history(conn: &Connection, id: &str) -> Result<Vec<HistoryEvent>, StoreEr
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An explorer query as the window sends it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, TS)]
+#[serde(default)]
+pub struct FindingsQuery {
+    pub search: Option<String>,
+    pub sources: Vec<Source>,
+    pub statuses: Vec<Status>,
+    pub severities: Vec<Severity>,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub resource_types: Vec<String>,
+    pub record_state: Option<RecordState>,
+    pub framework: Option<String>,
+    pub requirement: Option<String>,
+    pub unmapped: bool,
+    pub min_age_days: Option<u32>,
+    pub max_age_days: Option<u32>,
+    pub overdue_only: bool,
+    /// severity | updated | first_seen | title | account | control | status
+    pub sort: Option<String>,
+    pub reverse: bool,
+    /// From 1.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// One page of findings and how many match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FindingsPage {
+    pub total: u32,
+    pub page: u32,
+    pub page_size: u32,
+    pub rows: Vec<FindingRow>,
+}
+
+impl FindingsQuery {
+    /// The filter this query means at `now` (ms).
+    pub fn filter(&self, now: i64) -> FindingFilter {
+        let days_ago = |d: u32| now - i64::from(d) * crate::query::sla::DAY_MS;
+        FindingFilter {
+            sources: self.sources.clone(),
+            statuses: self.statuses.clone(),
+            severities: self.severities.clone(),
+            accounts: self.accounts.clone(),
+            regions: self.regions.clone(),
+            record_state: self.record_state,
+            framework: self.framework.clone(),
+            requirement: if self.framework.is_some() {
+                self.requirement.clone()
+            } else {
+                None
+            },
+            unmapped: self.unmapped,
+            search: self.search.clone().filter(|s| !s.trim().is_empty()),
+            resource_types: self.resource_types.clone(),
+            first_seen_before: self.min_age_days.map(days_ago),
+            first_seen_after: self.max_age_days.map(days_ago),
+            overdue_at: self.overdue_only.then_some(now),
+        }
+    }
+}
+
+/// Runs an explorer query: one page (at most 500 rows) and the total.
+pub fn findings_page(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<FindingsPage, StoreError> {
+    let filter = q.filter(now);
+    let page = Page {
+        page: q.page.max(1),
+        size: q.page_size.clamp(1, 500),
+    };
+    let sort = q.sort.as_deref().and_then(SortField::parse).unwrap_or_default();
+    let mut rows = Vec::with_capacity(page.size as usize);
+    list_findings(conn, &filter, sort, q.reverse, Some(page), now, |r| {
+        rows.push(r);
+        Ok(())
+    })?;
+    let total = count_findings(conn, &filter)?;
+    Ok(FindingsPage {
+        total: total.min(u64::from(u32::MAX)) as u32,
+        page: page.page,
+        page_size: page.size,
+        rows,
+    })
 }

@@ -6,4 +6,5 @@ pub mod findings;
 pub mod overview;
 pub mod posture;
 pub mod requirement;
+pub mod sla;
 pub mod trend;

@@ -1,0 +1,181 @@
+//! Finding age, remediation deadlines and time to remediate.
+//!
+//! A failing finding is due `SLA days` (per severity) after it was first seen; past that it
+//! is **overdue**. Mean time to remediate is measured on the history: from the moment a
+//! finding started failing to the moment it stopped (passed, or archived), over every such
+//! run that ended, grouped by the finding's severity.
+
+use std::collections::BTreeMap;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::Severity;
+use crate::store::{meta, StoreError};
+
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Days allowed to fix a failing finding, per severity (none for informational).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SlaDays {
+    pub critical: u32,
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
+}
+
+impl Default for SlaDays {
+    fn default() -> Self {
+        SlaDays {
+            critical: 7,
+            high: 30,
+            medium: 90,
+            low: 180,
+        }
+    }
+}
+
+impl SlaDays {
+    /// The workspace's SLA days (setting `sla_days`), or the defaults.
+    pub fn load(conn: &Connection) -> Result<SlaDays, StoreError> {
+        Ok(meta(conn, "sla_days")?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default())
+    }
+
+    pub fn days(&self, severity: Severity) -> Option<u32> {
+        match severity {
+            Severity::Critical => Some(self.critical),
+            Severity::High => Some(self.high),
+            Severity::Medium => Some(self.medium),
+            Severity::Low => Some(self.low),
+            Severity::Informational => None,
+        }
+    }
+
+    /// An SQL expression for the SLA in ms of a row's `f.severity` (NULL for informational).
+    pub fn sql_ms(&self) -> String {
+        format!(
+            "(CASE f.severity WHEN 'CRITICAL' THEN {} WHEN 'HIGH' THEN {} WHEN 'MEDIUM' THEN {} WHEN 'LOW' THEN {} END)",
+            i64::from(self.critical) * DAY_MS,
+            i64::from(self.high) * DAY_MS,
+            i64::from(self.medium) * DAY_MS,
+            i64::from(self.low) * DAY_MS
+        )
+    }
+}
+
+/// Age and deadline of one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub age_days: u32,
+    /// When it is due (ms), for failing active findings with an SLA.
+    pub due: Option<i64>,
+    pub overdue: bool,
+}
+
+/// Age and deadline of a finding first seen at `first_seen` (ms).
+pub fn deadline(sla: &SlaDays, severity: Severity, failing: bool, first_seen: i64, now: i64) -> Deadline {
+    let age_days = ((now - first_seen).max(0) / DAY_MS) as u32;
+    let due = if failing {
+        sla.days(severity).map(|d| first_seen + i64::from(d) * DAY_MS)
+    } else {
+        None
+    };
+    Deadline {
+        age_days,
+        due,
+        overdue: due.is_some_and(|d| now > d),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SeveritySla {
+    pub severity: Severity,
+    pub sla_days: Option<u32>,
+    /// Active failing findings of this severity.
+    pub open: u32,
+    pub overdue: u32,
+    /// Failing runs that ended (fixed or archived), and their mean length in days.
+    pub remediated: u32,
+    pub mean_days_to_remediate: Option<f64>,
+    /// Age in days of the oldest open finding.
+    pub oldest_open_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct SlaSummary {
+    pub sla: SlaDays,
+    pub by_severity: Vec<SeveritySla>,
+}
+
+/// Open, overdue and time-to-remediate figures per severity at `now`.
+pub fn summary(conn: &Connection, now: i64) -> Result<SlaSummary, StoreError> {
+    let sla = SlaDays::load(conn)?;
+    let mut open: BTreeMap<Severity, (u32, u32, Option<u32>)> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT severity, coalesce(first_observed_at, created_at) FROM findings
+             WHERE record_state = 'active' AND status = 'failed'",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(sev) = Severity::parse_label(&r.get::<_, String>(0)?) else {
+                continue;
+            };
+            let d = deadline(&sla, sev, true, r.get(1)?, now);
+            let e = open.entry(sev).or_default();
+            e.0 += 1;
+            e.1 += u32::from(d.overdue);
+            e.2 = Some(e.2.map_or(d.age_days, |o: u32| o.max(d.age_days)));
+        }
+    }
+    // Failing runs, from the history in time order per finding.
+    let mut runs: BTreeMap<Severity, (u32, f64)> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT h.fid, h.at, h.status = 'failed' AND h.record_state = 'active', f.severity
+             FROM finding_history h JOIN findings f ON f.fid = h.fid ORDER BY h.fid, h.at, h.seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<(i64, Option<i64>)> = None; // (fid, failing since)
+        while let Some(r) = rows.next()? {
+            let (fid, at, failing, sev): (i64, i64, bool, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let since = match current {
+                Some((f, since)) if f == fid => since,
+                _ => None,
+            };
+            let next = match (since, failing) {
+                (None, true) => Some(at),
+                (Some(start), false) => {
+                    if let Some(s) = Severity::parse_label(&sev) {
+                        let e = runs.entry(s).or_default();
+                        e.0 += 1;
+                        e.1 += (at - start) as f64 / DAY_MS as f64;
+                    }
+                    None
+                }
+                (s, _) => s,
+            };
+            current = Some((fid, next));
+        }
+    }
+    let by_severity = Severity::ALL
+        .iter()
+        .map(|s| {
+            let (o, over, oldest) = open.get(s).copied().unwrap_or_default();
+            let (n, total) = runs.get(s).copied().unwrap_or_default();
+            SeveritySla {
+                severity: *s,
+                sla_days: sla.days(*s),
+                open: o,
+                overdue: over,
+                remediated: n,
+                mean_days_to_remediate: (n > 0).then(|| total / f64::from(n)),
+                oldest_open_days: oldest,
+            }
+        })
+        .collect();
+    Ok(SlaSummary { sla, by_severity })
+}
