@@ -16,7 +16,7 @@ CARGO            := cargo
 APT_PACKAGES     := build-essential pkg-config libwebkit2gtk-4.1-dev \
                     xvfb webkit2gtk-driver imagemagick poppler-utils python3-venv
 
-.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint
+.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke
 
 ## make run: install what is missing, build, open the window (the demo workspace on first start).
 run: build
@@ -32,7 +32,17 @@ test: deps
 	$(CARGO) test --workspace --locked --no-run
 	$(CARGO) test --workspace --locked
 	$(CARGO) build -p rampart --locked
+	$(MAKE) bench-smoke
 	$(MAKE) e2e
+
+## The scale benchmark (import vs a serde_json baseline; queries at 100k findings and 1M
+## history events). `make bench` runs the full size and fails when a bar is missed; CI runs
+## the small size only to prove it works (timings on a shared CI machine are not judged).
+bench:
+	$(CARGO) bench -p rampart-core --bench scale --locked -- --size full
+
+bench-smoke:
+	$(CARGO) bench -p rampart-core --bench scale --locked -- --size small --no-fail
 
 ## The real window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 e2e: $(VENV)/.stamp $(TAURI_DRIVER)

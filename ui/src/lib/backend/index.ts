@@ -6,33 +6,51 @@
  * on `error.code` and never on message text.
  */
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import type { Changes } from './bindings/Changes';
+import type { FindingsPage } from './bindings/FindingsPage';
+import type { FindingsQuery } from './bindings/FindingsQuery';
 import type { IpcError } from './bindings/IpcError';
 import type { Overview } from './bindings/Overview';
 import type { Posture } from './bindings/Posture';
 import type { RequirementDetail } from './bindings/RequirementDetail';
+import type { SlaSummary } from './bindings/SlaSummary';
+import type { Trend } from './bindings/Trend';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
 export type { Attestation } from './bindings/Attestation';
+export type { ChangeCounts } from './bindings/ChangeCounts';
+export type { ChangedFinding } from './bindings/ChangedFinding';
+export type { ChangeGroup } from './bindings/ChangeGroup';
+export type { Changes } from './bindings/Changes';
 export type { ControlDetail } from './bindings/ControlDetail';
 export type { ControlPosture } from './bindings/ControlPosture';
 export type { EvidenceView } from './bindings/EvidenceView';
 export type { FailingFinding } from './bindings/FailingFinding';
+export type { FindingRow } from './bindings/FindingRow';
+export type { FindingsPage } from './bindings/FindingsPage';
+export type { FindingsQuery } from './bindings/FindingsQuery';
 export type { FrameworkPosture } from './bindings/FrameworkPosture';
-
+export type { FrameworkTrend } from './bindings/FrameworkTrend';
 export type { GroupCount } from './bindings/GroupCount';
 export type { ImportSummary } from './bindings/ImportSummary';
 export type { IpcError } from './bindings/IpcError';
 export type { Overview } from './bindings/Overview';
 export type { Posture } from './bindings/Posture';
+export type { RecordState } from './bindings/RecordState';
 export type { RemediationView } from './bindings/RemediationView';
 export type { RequirementDetail } from './bindings/RequirementDetail';
 export type { RequirementPosture } from './bindings/RequirementPosture';
 export type { RequirementStatus } from './bindings/RequirementStatus';
 export type { Severity } from './bindings/Severity';
 export type { SeverityCount } from './bindings/SeverityCount';
+export type { SeveritySla } from './bindings/SeveritySla';
+export type { SlaDays } from './bindings/SlaDays';
+export type { SlaSummary } from './bindings/SlaSummary';
 export type { Source } from './bindings/Source';
 export type { Status } from './bindings/Status';
 export type { Totals } from './bindings/Totals';
+export type { Trend } from './bindings/Trend';
+export type { TrendPoint } from './bindings/TrendPoint';
 export type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
@@ -158,4 +176,46 @@ export function attest(attestation: NewAttestation): Promise<number> {
   const args: Record<string, unknown> = { framework, requirement, by, statement };
   if (expires !== undefined && expires !== '') args.expires = expires;
   return call<number>('attest', args);
+}
+
+/** What a trend covers: `days` days (1–3660) ending with `until` (default today, UTC), daily or one point a week. */
+export type TrendRequest = {
+  /** One framework; all of them when absent. */
+  framework?: string;
+  days: number;
+  until?: Day;
+  weekly: boolean;
+};
+
+/**
+ * Score, control score and requirement counts per day (or per week) for every framework or one.
+ * Days without an import carry the last known state forward and say so (`carried`).
+ * Rejects with `bad_request` for days outside 1–3660 or a malformed `until`.
+ */
+export function getTrend(request: TrendRequest): Promise<Trend> {
+  const args: Record<string, unknown> = { days: request.days, weekly: request.weekly };
+  if (request.framework !== undefined) args.framework = request.framework;
+  if (request.until !== undefined && request.until !== '') args.until = request.until;
+  return call<Trend>('trend', args);
+}
+
+/**
+ * Findings that became new, fixed or regressed after the end of the day `since` (UTC), up to the
+ * end of `until` (default: now), with counts per framework, requirement, control and account.
+ * Rejects with `bad_request` when `since` is not before `until`.
+ */
+export function getChanges(since: Day, until?: Day): Promise<Changes> {
+  const args: Record<string, unknown> = { since };
+  if (until !== undefined && until !== '') args.until = until;
+  return call<Changes>('changes', args);
+}
+
+/** One page of the findings explorer and the number of findings that match in all. Send the query complete. */
+export function getFindingsPage(query: FindingsQuery): Promise<FindingsPage> {
+  return call<FindingsPage>('findings_page', { query });
+}
+
+/** Open, overdue and time-to-remediate figures per severity, with the workspace's SLA days. */
+export function getSlaSummary(): Promise<SlaSummary> {
+  return call<SlaSummary>('sla_summary');
 }
