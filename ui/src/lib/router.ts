@@ -6,13 +6,28 @@
  * - `#/frameworks`: the first framework; `#/frameworks/<id>`: one framework, `?at=YYYY-MM-DD`
  *   for its posture as of a past day
  * - `#/frameworks/<id>/<requirement id, URI-encoded>`: one requirement
+ * - `#/findings?…`: the findings explorer; the query string is its whole state (see
+ *   `findings/query.ts`), so Back, Forward and reload restore a search
+ * - `#/trends?days=N&until=YYYY-MM-DD&weekly=1`: trends over `days` days ending `until`
+ *   (default: 90 days ending today, daily)
  */
 
 export type Route =
   | { view: 'overview' }
   | { view: 'framework'; framework: string | null; at: string | null }
   | { view: 'requirement'; framework: string; requirement: string }
+  | { view: 'findings'; query: string }
+  | { view: 'trends'; range: TrendRange }
   | { view: 'unknown'; path: string };
+
+/** The period the Trends view shows: `days` days ending with `until` (null: today). */
+export type TrendRange = { days: number; until: string | null; weekly: boolean };
+
+/** The range the Trends view opens with. */
+export const DEFAULT_TREND_RANGE: TrendRange = { days: 90, until: null, weekly: false };
+
+/** The longest range the core accepts, in days. */
+export const MAX_TREND_DAYS = 3660;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -42,6 +57,8 @@ export function parseRoute(hash: string): Route | null {
   const [section, framework, requirement, ...rest] = segments;
 
   if (section === 'overview' && segments.length === 1) return { view: 'overview' };
+  if (section === 'findings' && segments.length === 1) return { view: 'findings', query };
+  if (section === 'trends' && segments.length === 1) return { view: 'trends', range: parseTrendRange(query) };
   if (section === 'frameworks' && rest.length === 0) {
     if (framework === undefined) return { view: 'framework', framework: null, at: null };
     if (requirement === undefined) {
@@ -53,7 +70,28 @@ export function parseRoute(hash: string): Route | null {
   return { view: 'unknown', path };
 }
 
+function parseTrendRange(query: string): TrendRange {
+  const params = new URLSearchParams(query);
+  const days = Number(params.get('days'));
+  const until = params.get('until');
+  return {
+    days: Number.isInteger(days) && days >= 1 && days <= MAX_TREND_DAYS ? days : DEFAULT_TREND_RANGE.days,
+    until: until !== null && DAY.test(until) ? until : null,
+    weekly: params.get('weekly') === '1',
+  };
+}
+
 export const overviewHref = '#/overview';
+
+/** The link to the Trends view for a range; the default range gives the bare `#/trends`. */
+export function trendsHref(range: TrendRange = DEFAULT_TREND_RANGE): string {
+  const params = new URLSearchParams();
+  if (range.days !== DEFAULT_TREND_RANGE.days) params.set('days', String(range.days));
+  if (range.until !== null) params.set('until', range.until);
+  if (range.weekly) params.set('weekly', '1');
+  const query = params.toString();
+  return query === '' ? '#/trends' : `#/trends?${query}`;
+}
 
 /** The link to a framework (or to the frameworks section when `id` is null), optionally as of a past day. */
 export function frameworkHref(id: string | null, at: string | null = null): string {
@@ -69,4 +107,17 @@ export function requirementHref(framework: string, requirement: string): string 
 /** Goes to `href` as a new history entry (so Back returns here). */
 export function navigate(href: string): void {
   window.location.hash = href.startsWith('#') ? href.slice(1) : href;
+}
+
+/**
+ * Goes to `href` in place of the current history entry (for edits such as typing a search,
+ * where each keystroke should not become a Back step). `replaceState` fires no `hashchange`,
+ * so one is sent for the shell to follow.
+ */
+export function replaceRoute(href: string): void {
+  const hash = href.startsWith('#') ? href : `#${href}`;
+  if (window.location.hash === hash) return;
+  const old = window.location.href;
+  window.history.replaceState(window.history.state, '', hash);
+  window.dispatchEvent(new HashChangeEvent('hashchange', { oldURL: old, newURL: window.location.href }));
 }
