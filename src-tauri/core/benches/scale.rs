@@ -34,13 +34,26 @@ struct Size {
     runs: usize,
 }
 
-const SMALL: Size = Size { name: "small", findings: 5_000, events: 50_000, runs: 7 };
-const FULL: Size = Size { name: "full", findings: 100_000, events: 1_000_000, runs: 15 };
+const SMALL: Size = Size {
+    name: "small",
+    findings: 5_000,
+    events: 50_000,
+    runs: 7,
+};
+const FULL: Size = Size {
+    name: "full",
+    findings: 100_000,
+    events: 1_000_000,
+    runs: 15,
+};
 
 struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 17
     }
     fn below(&mut self, n: usize) -> usize {
@@ -51,7 +64,11 @@ impl Rng {
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -59,7 +76,13 @@ fn peak_kb() -> u64 {
 fn generate_export(path: &Path, n: usize, end: NaiveDate) -> std::io::Result<()> {
     let catalog = Catalog::builtin().expect("catalog");
     let controls: Vec<_> = catalog.controls.values().collect();
-    let accounts = ["111122223333", "444455556666", "777788889999", "210987654321", "123456789012"];
+    let accounts = [
+        "111122223333",
+        "444455556666",
+        "777788889999",
+        "210987654321",
+        "123456789012",
+    ];
     let regions = ["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"];
     let statuses = ["FAILED", "PASSED", "PASSED", "PASSED", "WARNING", "NOT_AVAILABLE"];
     let mut rng = Rng(7);
@@ -108,12 +131,16 @@ fn phase_baseline(file: &Path, db: &Path) -> u128 {
     let mut conn = rusqlite::Connection::open(db).expect("db");
     conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
     conn.pragma_update(None, "synchronous", "NORMAL").expect("sync");
-    conn.execute_batch("CREATE TABLE findings(id TEXT PRIMARY KEY, body TEXT NOT NULL)").expect("table");
+    conn.execute_batch("CREATE TABLE findings(id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        .expect("table");
     let tx = conn.transaction().expect("tx");
     {
-        let mut ins = tx.prepare("INSERT INTO findings(id, body) VALUES (?1, ?2)").expect("prepare");
+        let mut ins = tx
+            .prepare("INSERT INTO findings(id, body) VALUES (?1, ?2)")
+            .expect("prepare");
         for f in doc["Findings"].as_array().expect("array") {
-            ins.execute((f["Id"].as_str().expect("id"), f.to_string())).expect("insert");
+            ins.execute((f["Id"].as_str().expect("id"), f.to_string()))
+                .expect("insert");
         }
     }
     tx.commit().expect("commit");
@@ -126,7 +153,10 @@ fn phase_import(file: &Path, db: &Path) -> u128 {
     let catalog = Catalog::builtin().expect("catalog");
     let mut store = Store::open(db).expect("store");
     store
-        .import(vec![ImportInput::new("bench.json", std::fs::File::open(file).expect("open"))], &|| 0)
+        .import(
+            vec![ImportInput::new("bench.json", std::fs::File::open(file).expect("open"))],
+            &|| 0,
+        )
         .expect("import");
     store.ensure_mapped(&catalog).expect("map");
     t.elapsed().as_millis()
@@ -136,10 +166,19 @@ fn phase_import(file: &Path, db: &Path) -> u128 {
 fn child(phase: &str, file: &Path, db: &Path) -> (u128, u64) {
     let exe = std::env::current_exe().expect("exe");
     let out = std::process::Command::new(exe)
-        .args(["--phase", phase, file.to_str().expect("path"), db.to_str().expect("path")])
+        .args([
+            "--phase",
+            phase,
+            file.to_str().expect("path"),
+            db.to_str().expect("path"),
+        ])
         .output()
         .expect("run phase");
-    assert!(out.status.success(), "{phase}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{phase}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     let mut parts = text.split_whitespace();
     let ms = parts.next().and_then(|s| s.parse().ok()).expect("ms");
@@ -151,10 +190,15 @@ fn child(phase: &str, file: &Path, db: &Path) -> (u128, u64) {
 /// of a busy estate would leave it (one import per day).
 fn grow_history(store: &Store, events: usize, end: NaiveDate) {
     let conn = store.conn();
-    let have: i64 = conn.query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0)).expect("count");
+    let have: i64 = conn
+        .query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0))
+        .expect("count");
     let fids: Vec<i64> = {
         let mut s = conn.prepare("SELECT fid FROM findings").expect("prepare");
-        s.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("fids")
+        s.query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("fids")
     };
     let end_ms = end.and_hms_opt(12, 0, 0).expect("time").and_utc().timestamp_millis();
     let mut rng = Rng(11);
@@ -233,7 +277,13 @@ fn main() {
     let t = Instant::now();
     generate_export(&file, size.findings, end).expect("generate");
     let mb = std::fs::metadata(&file).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
-    println!("Rampart scale benchmark ({}): {} findings, {:.0} MB export (generated in {:.1} s)", size.name, size.findings, mb, t.elapsed().as_secs_f64());
+    println!(
+        "Rampart scale benchmark ({}): {} findings, {:.0} MB export (generated in {:.1} s)",
+        size.name,
+        size.findings,
+        mb,
+        t.elapsed().as_secs_f64()
+    );
 
     let (base_ms, base_kb) = child("baseline", &file, &dir.path().join("baseline.db"));
     let db = dir.path().join("rampart.db");
@@ -241,23 +291,42 @@ fn main() {
     let time_ratio = imp_ms as f64 / base_ms.max(1) as f64;
     let mem_ratio = imp_kb as f64 / base_kb.max(1) as f64;
     println!();
-    println!("| import of {} findings          | time      | peak memory |", size.findings);
+    println!(
+        "| import of {} findings          | time      | peak memory |",
+        size.findings
+    );
     println!("|----------------------------------|-----------|-------------|");
-    println!("| baseline (serde_json + 1 row)    | {:>7} ms | {:>8} MB |", base_ms, base_kb / 1024);
-    println!("| Rampart (import + map)           | {:>7} ms | {:>8} MB |", imp_ms, imp_kb / 1024);
-    println!("| ratio (bar: ≤ 2.0)               | {:>9.2} | {:>11.2} |", time_ratio, mem_ratio);
+    println!(
+        "| baseline (serde_json + 1 row)    | {:>7} ms | {:>8} MB |",
+        base_ms,
+        base_kb / 1024
+    );
+    println!(
+        "| Rampart (import + map)           | {:>7} ms | {:>8} MB |",
+        imp_ms,
+        imp_kb / 1024
+    );
+    println!(
+        "| ratio (bar: ≤ 2.0)               | {:>9.2} | {:>11.2} |",
+        time_ratio, mem_ratio
+    );
 
     let catalog = Catalog::builtin().expect("catalog");
     let mut store = Store::open(&db).expect("store");
     let t = Instant::now();
     grow_history(&store, size.events, end);
-    let events: i64 = store.conn().query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0)).expect("count");
+    let events: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0))
+        .expect("count");
     let grow_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     store.refresh_snapshots(&catalog, end).expect("snapshots");
     let snap_s = t.elapsed().as_secs_f64();
     println!();
-    println!("history: {events} events over 365 days (written in {grow_s:.1} s); daily snapshots computed in {snap_s:.2} s");
+    println!(
+        "history: {events} events over 365 days (written in {grow_s:.1} s); daily snapshots computed in {snap_s:.2} s"
+    );
     let conn = store.conn();
     let now = end.and_hms_opt(23, 0, 0).expect("time").and_utc().timestamp_millis();
     let explorer = FindingsQuery {
@@ -270,19 +339,48 @@ fn main() {
         ..Default::default()
     };
     let results = [
-        ("overview", time_runs(size.runs, || drop(overview::overview(conn, "bench").expect("overview")))),
-        ("framework view (HIPAA posture)", time_runs(size.runs, || drop(posture::posture(conn, &catalog, Some("hipaa"), None, now).expect("posture")))),
-        ("trend, 365 days, 3 frameworks", time_runs(size.runs, || drop(trend::trend(conn, &catalog, None, end - chrono::Duration::days(364), end, false).expect("trend")))),
-        ("changes, last 30 days", time_runs(size.runs, || drop(changes::changes(conn, now - 30 * DAY_MS, now).expect("changes")))),
-        ("explorer page: search + filter + sort", time_runs(size.runs, || drop(findings_page(conn, &explorer, now).expect("page")))),
+        (
+            "overview",
+            time_runs(size.runs, || drop(overview::overview(conn, "bench").expect("overview"))),
+        ),
+        (
+            "framework view (HIPAA posture)",
+            time_runs(size.runs, || {
+                drop(posture::posture(conn, &catalog, Some("hipaa"), None, now).expect("posture"))
+            }),
+        ),
+        (
+            "trend, 365 days, 3 frameworks",
+            time_runs(size.runs, || {
+                drop(trend::trend(conn, &catalog, None, end - chrono::Duration::days(364), end, false).expect("trend"))
+            }),
+        ),
+        (
+            "changes, last 30 days",
+            time_runs(size.runs, || {
+                drop(changes::changes(conn, now - 30 * DAY_MS, now).expect("changes"))
+            }),
+        ),
+        (
+            "explorer page: search + filter + sort",
+            time_runs(size.runs, || drop(findings_page(conn, &explorer, now).expect("page"))),
+        ),
     ];
     println!();
-    println!("| query ({} findings, {} events)        | median ms | bar   |", size.findings, events);
+    println!(
+        "| query ({} findings, {} events)        | median ms | bar   |",
+        size.findings, events
+    );
     println!("|------------------------------------------|-----------|-------|");
     let mut missed = Vec::new();
     for (name, ms) in &results {
         let ok = *ms < 50.0;
-        println!("| {:<40} | {:>9.1} | {} |", name, ms, if ok { "ok   " } else { "MISS " });
+        println!(
+            "| {:<40} | {:>9.1} | {} |",
+            name,
+            ms,
+            if ok { "ok   " } else { "MISS " }
+        );
         if !ok {
             missed.push(*name);
         }

@@ -148,6 +148,20 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
         .expect("regressions");
     assert!(regressions > 5, "{regressions}");
 
+    // Today's posture (kept as running counts) equals the posture computed from the
+    // history for the same moment.
+    let catalog = rampart_core::catalog::Catalog::builtin().expect("catalog");
+    a.ensure_mapped(&catalog).expect("map");
+    let now = last + 1;
+    let from_counts = rampart_core::query::posture::posture(a.conn(), &catalog, None, None, now).expect("posture");
+    let from_history =
+        rampart_core::query::posture::posture(a.conn(), &catalog, None, Some(now), now).expect("posture");
+    assert_eq!(from_counts.frameworks, from_history.frameworks);
+    assert_eq!(
+        (from_counts.active, from_counts.unmapped),
+        (from_history.active, from_history.unmapped)
+    );
+
     // Deterministic: the same seed and day give the same workspace.
     let mut b = Store::open(&dir.path().join("b.db")).expect("open");
     demo::build(&mut b, &DemoSpec::new(end)).expect("demo builds");

@@ -123,6 +123,34 @@ export function formatDate(iso: string): string {
   return Number.isNaN(ms) ? iso : dateOnly.format(ms);
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/** `day` (`YYYY-MM-DD`) moved by `n` days, calendar days in UTC. */
+export function addDays(day: string, n: number): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(ms)) return day;
+  return new Date(ms + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (both `YYYY-MM-DD`); negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** A `YYYY-MM-DD` day as a short label ("Nov 29"), read as a UTC calendar day. */
+export function formatDay(day: string): string {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isNaN(ms) ? day : shortDay.format(ms);
+}
+
+/** A number of days ("1 day", "57 days"); fractional values are rounded. */
+export function formatDays(days: number): string {
+  const n = Math.round(days);
+  return `${formatCount(n)} ${n === 1 ? 'day' : 'days'}`;
+}
+
 /** Today in the user's time zone as `YYYY-MM-DD` (the value of a date input). */
 export function today(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -142,6 +170,8 @@ const STATUS_LOOKS: Record<string, StatusLook> = {
   passing: { label: 'Passing', tone: 'success', icon: 'check' },
   passed: { label: 'Passed', tone: 'success', icon: 'check' },
   no_data: { label: 'No data', tone: 'neutral', icon: 'dash' },
+  warning: { label: 'Warning', tone: 'warning', icon: 'clock' },
+  not_available: { label: 'Not available', tone: 'neutral', icon: 'dash' },
   attested: { label: 'Attested', tone: 'success', icon: 'seal' },
   expired: { label: 'Expired', tone: 'warning', icon: 'clock' },
   not_attested: { label: 'Not attested', tone: 'warning', icon: 'pen' },

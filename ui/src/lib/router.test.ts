@@ -1,6 +1,6 @@
 // Hash routes: what each hash names, and the links the views build.
 import { describe, expect, it } from 'vitest';
-import { frameworkHref, parseRoute, requirementHref } from './router';
+import { DEFAULT_TREND_RANGE, frameworkHref, parseRoute, requirementHref, trendsHref } from './router';
 
 describe('parseRoute', () => {
   it.each([
@@ -17,7 +17,14 @@ describe('parseRoute', () => {
     ['#/frameworks/gdpr/Art.5(1)(f)', { view: 'requirement', framework: 'gdpr', requirement: 'Art.5(1)(f)' }],
     ['#/frameworks/x/a%2Fb%3Fc', { view: 'requirement', framework: 'x', requirement: 'a/b?c' }],
     ['#/frameworks/x/%E0%A4%A', { view: 'requirement', framework: 'x', requirement: '%E0%A4%A' }],
-    ['#/findings', { view: 'unknown', path: '/findings' }],
+    ['#/findings', { view: 'findings', query: '' }],
+    ['#/findings?severity=HIGH&search=s3', { view: 'findings', query: 'severity=HIGH&search=s3' }],
+    ['#/findings/x', { view: 'unknown', path: '/findings/x' }],
+    ['#/trends', { view: 'trends', range: { days: 90, until: null, weekly: false } }],
+    ['#/trends?days=365&weekly=1', { view: 'trends', range: { days: 365, until: null, weekly: true } }],
+    ['#/trends?days=14&until=2026-10-01', { view: 'trends', range: { days: 14, until: '2026-10-01', weekly: false } }],
+    ['#/trends?days=0&until=soon', { view: 'trends', range: { days: 90, until: null, weekly: false } }],
+    ['#/trends?days=9999', { view: 'trends', range: { days: 90, until: null, weekly: false } }],
     ['#/frameworks/a/b/c', { view: 'unknown', path: '/frameworks/a/b/c' }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -40,5 +47,17 @@ describe('links', () => {
       expect(parseRoute(frameworkHref(fw, '2026-03-31'))).toEqual({ view: 'framework', framework: fw, at: '2026-03-31' });
     }
     expect(frameworkHref(null)).toBe('#/frameworks');
+  });
+
+  it('builds Trends links that parse back to the same range', () => {
+    expect(trendsHref()).toBe('#/trends');
+    expect(trendsHref(DEFAULT_TREND_RANGE)).toBe('#/trends');
+    for (const range of [
+      { days: 30, until: null, weekly: false },
+      { days: 365, until: null, weekly: true },
+      { days: 61, until: '2026-08-31', weekly: false },
+    ]) {
+      expect(parseRoute(trendsHref(range))).toEqual({ view: 'trends', range });
+    }
   });
 });

@@ -1,14 +1,31 @@
 /**
- * Test data and an IPC mock for component tests: a realistic overview, posture and requirement
- * details (trimmed from the demo workspace, in `data/`), and a helper that answers the core's
- * commands through `mockIPC` like the Rust side would.
+ * Test data and an IPC mock for component tests: a realistic overview, posture, requirement
+ * details, trends, changes, findings and SLA figures (trimmed from the demo workspace, in
+ * `data/`), and a helper that answers the core's commands through `mockIPC` like the Rust side would.
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
-import type { IpcError, Overview, Posture, RequirementDetail, WorkspaceStatus } from '../lib/backend';
+import type {
+  Changes,
+  FindingRow,
+  FindingsPage,
+  FindingsQuery,
+  IpcError,
+  Overview,
+  Posture,
+  RequirementDetail,
+  SlaSummary,
+  Trend,
+  WorkspaceStatus,
+} from '../lib/backend';
+import changes7d from './data/changes-7d.json';
+import findingRows from './data/findings-rows.json';
 import posture from './data/posture.json';
 import audit from './data/requirement-164.312b.json';
 import apiVersioning from './data/requirement-api6.json';
 import art24 from './data/requirement-art24.json';
+import sla from './data/sla.json';
+import trend30 from './data/trend-30.json';
+import trendWeekly from './data/trend-weekly.json';
 
 export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
   return {
@@ -81,6 +98,42 @@ export function sampleRequirement(which: '164.312(b)' | 'API-6' | 'Art.24'): Req
   return structuredClone(data) as RequirementDetail;
 }
 
+/** Trend of the demo workspace: 30 daily points per framework (the last, 2026-11-29, carried forward). */
+export function sampleTrend(which: 'daily' | 'weekly' = 'daily'): Trend {
+  return structuredClone(which === 'daily' ? trend30 : trendWeekly) as Trend;
+}
+
+/**
+ * Changes in the demo workspace's last 7 days. The totals are the real ones (6 new, 33 fixed,
+ * 13 regressed); the lists are trimmed to their first 8 entries.
+ */
+export function sampleChanges(): Changes {
+  return structuredClone(changes7d) as Changes;
+}
+
+/** 30 findings of the demo workspace, most severe first (securityhub and inspector, some archived). */
+export function sampleFindingRows(): FindingRow[] {
+  return structuredClone(findingRows) as FindingRow[];
+}
+
+/** SLA figures of the demo workspace (7/30/90/180 days). */
+export function sampleSla(): SlaSummary {
+  return structuredClone(sla) as SlaSummary;
+}
+
+/**
+ * A findings page for `query` out of `total` made-up findings: row i is the demo row i mod 30
+ * with id `finding-<i>`, so every page has distinct ids and a page can be told from another.
+ */
+export function syntheticPage(query: FindingsQuery, total: number): FindingsPage {
+  const rows = sampleFindingRows();
+  const start = (query.page - 1) * query.page_size;
+  const end = Math.min(total, start + query.page_size);
+  const page: FindingRow[] = [];
+  for (let i = start; i < end; i += 1) page.push({ ...rows[i % rows.length]!, id: `finding-${i}` });
+  return { total, page: query.page, page_size: query.page_size, rows: page };
+}
+
 type Args = Record<string, unknown>;
 type Answer<T> = T | IpcError | ((args: Args) => T | IpcError | Promise<T | IpcError>);
 
@@ -91,6 +144,10 @@ export type Backend = {
   posture?: Answer<Posture>;
   requirement_detail?: Answer<RequirementDetail>;
   attest?: Answer<number>;
+  trend?: Answer<Trend>;
+  changes?: Answer<Changes>;
+  findings_page?: Answer<FindingsPage>;
+  sla_summary?: Answer<SlaSummary>;
 };
 
 /** One mocked command call: its name and arguments. */

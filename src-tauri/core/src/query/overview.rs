@@ -1,5 +1,7 @@
 //! The Overview: counts by severity, status, source and account, and the latest import.
 
+use std::collections::BTreeMap;
+
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
@@ -61,73 +63,73 @@ pub struct Overview {
 
 /// Builds the Overview from the store.
 pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError> {
-    let totals = conn.query_row(
-        "SELECT count(*),
-                coalesce(sum(record_state = 'active'), 0),
-                coalesce(sum(record_state = 'archived'), 0),
-                coalesce(sum(record_state = 'active' AND status = 'failed'), 0),
-                coalesce(sum(record_state = 'active' AND status = 'passed'), 0),
-                coalesce(sum(record_state = 'active' AND status = 'warning'), 0),
-                coalesce(sum(record_state = 'active' AND status = 'not_available'), 0)
-         FROM findings",
-        [],
-        |r| {
-            Ok(Totals {
-                findings: r.get(0)?,
-                active: r.get(1)?,
-                archived: r.get(2)?,
-                failed: r.get(3)?,
-                passed: r.get(4)?,
-                warning: r.get(5)?,
-                not_available: r.get(6)?,
-            })
-        },
-    )?;
-
-    let grouped = |column: &str| -> Result<Vec<GroupCount>, StoreError> {
-        // `column` is one of two fixed names below, never user input.
-        let sql = format!(
-            "SELECT {column}, count(*), coalesce(sum(status = 'failed'), 0) FROM findings
-             WHERE record_state = 'active' GROUP BY {column} ORDER BY 3 DESC, 2 DESC, 1"
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map([], |r| {
-            Ok(GroupCount {
-                key: r.get(0)?,
-                total: r.get(1)?,
-                failed: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    };
-
-    let sev_rows = grouped("severity")?;
+    // One pass over a covering index (findings_overview), aggregated here: the findings
+    // table itself, with its long descriptions, is never scanned.
+    let mut totals = Totals::default();
+    let mut sev: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut src: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    let mut acct: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT record_state, status, severity, source, account, count(*) FROM findings INDEXED BY findings_overview
+             GROUP BY record_state, status, severity, source, account",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (state, status, severity, source, account, n): (String, String, String, String, String, u32) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+            totals.findings += n;
+            if state != "active" {
+                totals.archived += n;
+                continue;
+            }
+            totals.active += n;
+            let failed = if status == "failed" { n } else { 0 };
+            match status.as_str() {
+                "failed" => totals.failed += n,
+                "passed" => totals.passed += n,
+                "warning" => totals.warning += n,
+                _ => totals.not_available += n,
+            }
+            for (map, key) in [(&mut sev, severity), (&mut src, source), (&mut acct, account)] {
+                let e = map.entry(key).or_default();
+                e.0 += n;
+                e.1 += failed;
+            }
+        }
+    }
     let by_severity = Severity::ALL
         .iter()
         .map(|s| {
-            let row = sev_rows.iter().find(|g| g.key == s.as_str());
+            let (total, failed) = sev.get(s.as_str()).copied().unwrap_or_default();
             SeverityCount {
                 severity: *s,
-                total: row.map_or(0, |g| g.total),
-                failed: row.map_or(0, |g| g.failed),
+                total,
+                failed,
             }
         })
         .collect();
-    let src_rows = grouped("source")?;
     let by_source = Source::ALL
         .iter()
         .map(|s| {
-            src_rows
-                .iter()
-                .find(|g| g.key == s.as_str())
-                .cloned()
-                .unwrap_or(GroupCount {
-                    key: s.as_str().to_string(),
-                    total: 0,
-                    failed: 0,
-                })
+            let (total, failed) = src.get(s.as_str()).copied().unwrap_or_default();
+            GroupCount {
+                key: s.as_str().to_string(),
+                total,
+                failed,
+            }
         })
         .collect();
+    let mut by_account: Vec<GroupCount> = acct
+        .into_iter()
+        .map(|(key, (total, failed))| GroupCount { key, total, failed })
+        .collect();
+    by_account.sort_by(|a, b| {
+        b.failed
+            .cmp(&a.failed)
+            .then(b.total.cmp(&a.total))
+            .then_with(|| a.key.cmp(&b.key))
+    });
 
     Ok(Overview {
         workspace: WorkspaceInfo {
@@ -138,7 +140,7 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
         totals,
         by_severity,
         by_source,
-        by_account: grouped("account")?,
+        by_account,
         last_import: imports::latest(conn)?,
         imports: imports::count(conn)?,
     })

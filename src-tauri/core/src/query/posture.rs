@@ -154,33 +154,62 @@ pub fn posture(
     // Findings per (framework, requirement, control, status).
     let mut req_counts: HashMap<(String, String), Counts> = HashMap::new();
     let mut ctl_counts: HashMap<(String, String, String), Counts> = HashMap::new();
-    {
-        let sql = format!(
-            "WITH {cte}
-             SELECT fr.framework, fr.requirement, coalesce(f.mapped_control, ''), s.status, count(*)
-             FROM state s JOIN finding_requirements fr ON fr.fid = s.fid JOIN findings f ON f.fid = s.fid
-             GROUP BY 1, 2, 3, 4"
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-        while let Some(r) = rows.next()? {
-            let (fw, req, ctl, status, n): (String, String, String, String, u32) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-            req_counts.entry((fw.clone(), req.clone())).or_default().add(&status, n);
-            if !ctl.is_empty() {
-                ctl_counts.entry((fw, req, ctl)).or_default().add(&status, n);
-            }
+    let mut add = |fw: String, req: String, ctl: String, status: &str, n: u32| {
+        req_counts.entry((fw.clone(), req.clone())).or_default().add(status, n);
+        if !ctl.is_empty() {
+            ctl_counts.entry((fw, req, ctl)).or_default().add(status, n);
         }
-    }
-    let (active, unmapped): (u32, u32) = conn.query_row(
-        &format!(
-            "WITH {cte} SELECT count(*),
-                    coalesce(sum(NOT EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = s.fid)), 0)
-             FROM state s"
-        ),
-        rusqlite::params_from_iter(params.iter()),
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    };
+    let (active, unmapped): (u32, u32) = match at {
+        // Now: the counts kept up to date by the mapping step (store::mapping).
+        None => {
+            let mut unmapped = 0;
+            let mut stmt =
+                conn.prepare("SELECT framework, requirement, control, failed, passed, other FROM requirement_counts")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let (fw, req, ctl): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                let (failed, passed, other): (u32, u32, u32) = (r.get(3)?, r.get(4)?, r.get(5)?);
+                if fw.is_empty() {
+                    unmapped += failed + passed + other;
+                    continue;
+                }
+                add(fw.clone(), req.clone(), ctl.clone(), "failed", failed);
+                add(fw.clone(), req.clone(), ctl.clone(), "passed", passed);
+                add(fw, req, ctl, "other", other);
+            }
+            let active: u32 = conn.query_row(
+                "SELECT count(*) FROM findings INDEXED BY findings_overview WHERE record_state = 'active'",
+                [],
+                |r| r.get(0),
+            )?;
+            (active, unmapped)
+        }
+        // A past moment: each finding's state from the history.
+        Some(_) => {
+            let sql = format!(
+                "WITH {cte}
+                 SELECT fr.framework, fr.requirement, coalesce(f.mapped_control, ''), s.status, count(*)
+                 FROM state s JOIN finding_requirements fr ON fr.fid = s.fid JOIN findings f ON f.fid = s.fid
+                 GROUP BY 1, 2, 3, 4"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+            while let Some(r) = rows.next()? {
+                let status: String = r.get(3)?;
+                add(r.get(0)?, r.get(1)?, r.get(2)?, &status, r.get(4)?);
+            }
+            conn.query_row(
+                &format!(
+                    "WITH {cte} SELECT count(*),
+                            coalesce(sum(NOT EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = s.fid)), 0)
+                     FROM state s"
+                ),
+                rusqlite::params_from_iter(params.iter()),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?
+        }
+    };
 
     let mut frameworks = Vec::new();
     for fw in catalog

@@ -25,6 +25,11 @@ SELECT f.fid, f.title, f.description,
 FROM findings f;
 ";
 
+/// A covering index for the Overview's counts.
+pub(super) const SCHEMA_V7: &str = "
+CREATE INDEX findings_overview ON findings(record_state, status, severity, source, account);
+";
+
 pub(super) const SCHEMA_V1: &str = "
 CREATE TABLE findings (
     fid               INTEGER PRIMARY KEY,

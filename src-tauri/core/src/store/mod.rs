@@ -51,12 +51,14 @@ fn migrations() -> Migrations<'static> {
         M::up(attestations::SCHEMA_V3),
         M::up(snapshots::SCHEMA_V5),
         M::up(findings::SCHEMA_V6),
+        M::up(findings::SCHEMA_V7),
+        M::up(mapping::SCHEMA_V8),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    6
+    8
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -138,6 +140,8 @@ impl Store {
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // 64 MiB of page cache for the writer: imports touch many index pages.
+        conn.pragma_update(None, "cache_size", -65536)?;
         migrations().to_latest(&mut conn)?;
         Ok(Store {
             conn,

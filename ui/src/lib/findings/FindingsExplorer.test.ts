@@ -1,0 +1,391 @@
+// The findings explorer against a mocked core: the query it sends for what the URL and the
+// controls say, debounced search, sorting, the overdue filter, paging as the table scrolls,
+// the side panel, and hostile strings rendered as text.
+import { clearMocks } from '@tauri-apps/api/mocks';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import App from '../../App.svelte';
+import type { FindingsQuery } from '../backend';
+import {
+  mockBackend,
+  sampleFindingRows,
+  sampleOverview,
+  samplePosture,
+  sampleSla,
+  syntheticPage,
+  type Invocation,
+} from '../../test/fixtures';
+import { ROW_HEIGHT } from './columns';
+import FindingsExplorer from './FindingsExplorer.svelte';
+import { EMPTY_FILTERS, toFindingsQuery } from './query';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+afterEach(() => {
+  clearMocks();
+  window.location.hash = '';
+  localStorage.clear();
+});
+
+beforeEach(() => {
+  window.location.hash = '';
+});
+
+function backend(seen: Invocation[], total = 1000): void {
+  mockBackend(
+    {
+      overview: sampleOverview(),
+      posture: samplePosture(),
+      sla_summary: sampleSla(),
+      findings_page: (args) => syntheticPage(args.query as FindingsQuery, total),
+    },
+    seen,
+  );
+}
+
+/** The `query` of every findings_page call so far. */
+function queries(seen: Invocation[]): FindingsQuery[] {
+  return seen.filter((c) => c.cmd === 'findings_page').map((c) => c.args.query as FindingsQuery);
+}
+
+function lastQuery(seen: Invocation[]): FindingsQuery | undefined {
+  return queries(seen).at(-1);
+}
+
+async function ready(): Promise<HTMLElement> {
+  return await screen.findByTestId('explorer-total');
+}
+
+describe('Findings explorer', () => {
+  it('asks for the first page of what the URL names, complete, and shows the total and rows', async () => {
+    const seen: Invocation[] = [];
+    backend(seen, 1234);
+    render(FindingsExplorer, { query: 'framework=hipaa&requirement=164.312(b)&status=failed&severity=HIGH' });
+
+    const total = await ready();
+    expect(total.dataset.value).toBe('1234');
+    expect(total.textContent).toBe(new Intl.NumberFormat().format(1234));
+    expect(queries(seen)).toEqual([
+      {
+        ...toFindingsQuery(EMPTY_FILTERS, 1),
+        framework: 'hipaa',
+        requirement: '164.312(b)',
+        statuses: ['failed'],
+        severities: ['HIGH'],
+      },
+    ]);
+    // Only the rows in view (plus a margin) are in the DOM, not all 200 of the page.
+    const rows = screen.getAllByTestId('explorer-row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(60);
+    expect(rows[0]!.dataset.id).toBe('finding-0');
+    expect(screen.getByRole('table').getAttribute('aria-rowcount')).toBe('1235');
+    expect(screen.getByTestId('filter-severity-HIGH').getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByTestId('filter-severity-LOW').getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('requests the next page when the table scrolls to it, and drops rows out of view', async () => {
+    const seen: Invocation[] = [];
+    backend(seen, 1000);
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    expect(queries(seen).map((q) => q.page)).toEqual([1]);
+
+    const scroller = screen.getByTestId('explorer-scroller');
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: 450 * ROW_HEIGHT });
+    await fireEvent.scroll(scroller);
+
+    await waitFor(() => expect(queries(seen).map((q) => q.page)).toEqual([1, 3]));
+    expect(lastQuery(seen)?.page_size).toBe(200);
+    const row = await screen.findByText((_, el) => el?.getAttribute('data-id') === 'finding-450');
+    expect(row.getAttribute('aria-rowindex')).toBe('452');
+    expect(screen.queryAllByTestId('explorer-row').some((r) => r.dataset.id === 'finding-0')).toBe(false);
+
+    // Back to the top: page 1 is still loaded, nothing more is asked.
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: 0 });
+    await fireEvent.scroll(scroller);
+    await waitFor(() => expect(screen.getAllByTestId('explorer-row')[0]!.dataset.id).toBe('finding-0'));
+    expect(queries(seen).map((q) => q.page)).toEqual([1, 3]);
+  });
+
+  it('shows an empty state with a way out when nothing matches', async () => {
+    const seen: Invocation[] = [];
+    backend(seen, 0);
+    render(FindingsExplorer, { query: 'search=nothing&severity=LOW' });
+
+    const empty = await screen.findByTestId('explorer-empty');
+    expect(empty.textContent).toMatch(/No findings match/);
+    expect(screen.getByTestId('explorer-total').dataset.value).toBe('0');
+    await fireEvent.click(within(empty).getByRole('button', { name: 'Clear all filters' }));
+    expect(window.location.hash).toBe('#/findings');
+  });
+
+  it('opens a side panel with the finding, its resources, CVEs and requirement links', async () => {
+    const rows = sampleFindingRows();
+    const log4j = rows.find((r) => r.vulnerabilities.includes('CVE-2021-44228'))!;
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      findings_page: { total: 1, page: 1, page_size: 200, rows: [log4j] },
+    });
+    render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const row = screen.getByTestId('explorer-row');
+    const open = within(row).getByRole('button', { name: log4j.title });
+    await fireEvent.click(open);
+    const panel = screen.getByTestId('finding-panel');
+    expect(open.getAttribute('aria-expanded')).toBe('true');
+    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe(log4j.title);
+    expect(panel.textContent).toContain('CVE-2021-44228');
+    expect(panel.textContent).toContain(log4j.account);
+    const links = within(panel).getAllByTestId('panel-requirement');
+    expect(links.map((a) => a.getAttribute('href'))).toEqual(
+      log4j.requirements.map((key) => {
+        const [fw, req] = key.split(':') as [string, string];
+        return `#/frameworks/${encodeURIComponent(fw)}/${encodeURIComponent(req)}`;
+      }),
+    );
+
+    await fireEvent.keyDown(panel, { key: 'Escape' });
+    expect(screen.queryByTestId('finding-panel')).toBeNull();
+  });
+
+  it('shows the SLA strip', async () => {
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      findings_page: (args) => syntheticPage(args.query as FindingsQuery, 5),
+    });
+    render(FindingsExplorer, { query: '' });
+
+    const strip = await screen.findByTestId('sla-strip');
+    await waitFor(() => expect(screen.getByTestId('sla-overdue-CRITICAL').dataset.value).toBe('35'));
+    expect(strip.textContent).toMatch(/fix within 7 days/);
+    expect(strip.textContent).toMatch(/37\s*open/);
+    expect(strip.textContent).toMatch(/mean fix 57 days/);
+    expect(screen.getByTestId('sla-overdue-all').dataset.value).toBe(String(35 + 57 + 167 + 49));
+    // Informational has no SLA and nothing open: not shown.
+    expect(screen.queryByTestId('sla-overdue-INFORMATIONAL')).toBeNull();
+  });
+
+  it('renders hostile titles, resource ids and CVEs as text', async () => {
+    const [row] = sampleFindingRows();
+    const hostile = {
+      ...row!,
+      id: HOSTILE,
+      title: HOSTILE,
+      account: HOSTILE,
+      resources: [`arn:aws:s3:::${HOSTILE}`, HOSTILE],
+      resource_types: [HOSTILE],
+      vulnerabilities: [HOSTILE],
+      requirements: [`hipaa:${HOSTILE}`, HOSTILE],
+      control: HOSTILE,
+      remediation_url: 'javascript:alert(1)',
+    };
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      findings_page: { total: 1, page: 1, page_size: 200, rows: [hostile] },
+    });
+    const { container } = render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const tableRow = screen.getByTestId('explorer-row');
+    expect(tableRow.dataset.id).toBe(HOSTILE);
+    await fireEvent.click(within(tableRow).getByRole('button', { name: HOSTILE }));
+    const panel = screen.getByTestId('finding-panel');
+    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe(HOSTILE);
+    expect(panel.textContent).toContain(`arn:aws:s3:::${HOSTILE}`);
+    expect(within(panel).getAllByText(HOSTILE).length).toBeGreaterThan(2);
+    expect(within(panel).queryByRole('link', { name: /remediation/i })).toBeNull();
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('shows the error with a Try again when the first page fails', async () => {
+    let fail = true;
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      findings_page: (args) =>
+        fail ? { code: 'db_error', message: 'disk I/O error' } : syntheticPage(args.query as FindingsQuery, 3),
+    });
+    render(FindingsExplorer, { query: '' });
+
+    const error = await screen.findByTestId('error');
+    expect(error.textContent).toMatch(/disk I\/O error/);
+    fail = false;
+    await fireEvent.click(within(error).getByRole('button', { name: 'Try again' }));
+    expect((await ready()).dataset.value).toBe('3');
+  });
+});
+
+describe('Findings explorer in the window (URL as its state)', () => {
+  it('debounces the search, then asks with it and puts it in the URL without a new history entry', async () => {
+    window.location.hash = '#/findings';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+    const before = window.history.length;
+
+    const search = screen.getByTestId('explorer-search');
+    await fireEvent.input(search, { target: { value: 'l' } });
+    await fireEvent.input(search, { target: { value: 'log' } });
+    await fireEvent.input(search, { target: { value: 'log4j' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(queries(seen)).toHaveLength(1);
+
+    await waitFor(() => expect(lastQuery(seen)?.search).toBe('log4j'));
+    expect(queries(seen)).toHaveLength(2);
+    expect(window.location.hash).toBe('#/findings?search=log4j');
+    expect(window.history.length).toBe(before);
+  });
+
+  it('toggles the sort on a header, then reverses it, with aria-sort to match', async () => {
+    window.location.hash = '#/findings';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+
+    const header = (field: string) => screen.getByTestId(`sort-${field}`).closest('[role="columnheader"]')!;
+    expect(header('severity').getAttribute('aria-sort')).toBe('descending');
+    expect(header('title').getAttribute('aria-sort')).toBe('none');
+
+    await fireEvent.click(screen.getByTestId('sort-title'));
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ sort: 'title', reverse: false, page: 1 }));
+    expect(window.location.hash).toBe('#/findings?sort=title');
+    expect(header('title').getAttribute('aria-sort')).toBe('ascending');
+    expect(header('severity').getAttribute('aria-sort')).toBe('none');
+
+    await fireEvent.click(screen.getByTestId('sort-title'));
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ sort: 'title', reverse: true }));
+    expect(window.location.hash).toBe('#/findings?sort=title&reverse=1');
+    expect(header('title').getAttribute('aria-sort')).toBe('descending');
+
+    // Age sorts by first seen, oldest (largest age) first.
+    await fireEvent.click(screen.getByTestId('sort-first_seen'));
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ sort: 'first_seen', reverse: false }));
+    expect(header('first_seen').getAttribute('aria-sort')).toBe('descending');
+  });
+
+  it('applies the overdue filter from the switch and from the SLA strip', async () => {
+    window.location.hash = '#/findings?search=bucket';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+
+    await fireEvent.click(screen.getByTestId('filter-overdue'));
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ overdue_only: true, search: 'bucket' }));
+    expect(window.location.hash).toBe('#/findings?search=bucket&overdue=1');
+    expect((screen.getByTestId('filter-overdue') as HTMLInputElement).checked).toBe(true);
+
+    await fireEvent.click(await screen.findByTestId('sla-overdue-HIGH'));
+    await waitFor(() =>
+      expect(lastQuery(seen)).toEqual({ ...toFindingsQuery(EMPTY_FILTERS, 1), overdue_only: true, severities: ['HIGH'] }),
+    );
+    expect(window.location.hash).toBe('#/findings?severity=HIGH&overdue=1');
+  });
+
+  it('sends each filter control to the core', async () => {
+    window.location.hash = '#/findings';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+
+    await fireEvent.click(screen.getByTestId('filter-severity-CRITICAL'));
+    await waitFor(() => expect(lastQuery(seen)?.severities).toEqual(['CRITICAL']));
+    await fireEvent.click(screen.getByTestId('filter-more'));
+    await fireEvent.click(screen.getByTestId('filter-status-failed'));
+    await waitFor(() => expect(lastQuery(seen)?.statuses).toEqual(['failed']));
+    await fireEvent.click(screen.getByTestId('filter-source-inspector'));
+    await waitFor(() => expect(lastQuery(seen)?.sources).toEqual(['inspector']));
+
+    const framework = screen.getByTestId('filter-framework') as HTMLSelectElement;
+    await waitFor(() => expect(framework.querySelector('option[value="hipaa"]')).not.toBeNull());
+    await fireEvent.change(framework, { target: { value: 'hipaa' } });
+    await waitFor(() => expect(lastQuery(seen)?.framework).toBe('hipaa'));
+    const requirement = (await screen.findByTestId('filter-requirement')) as HTMLSelectElement;
+    await fireEvent.change(requirement, { target: { value: '164.312(b)' } });
+    await waitFor(() => expect(lastQuery(seen)?.requirement).toBe('164.312(b)'));
+
+    await fireEvent.change(screen.getByTestId('filter-account'), { target: { value: '111122223333, 444455556666' } });
+    await waitFor(() => expect(lastQuery(seen)?.accounts).toEqual(['111122223333', '444455556666']));
+    await fireEvent.change(screen.getByTestId('filter-region'), { target: { value: 'eu-west-1' } });
+    await waitFor(() => expect(lastQuery(seen)?.regions).toEqual(['eu-west-1']));
+    await fireEvent.change(screen.getByTestId('filter-resource-type'), { target: { value: 'AwsS3Bucket' } });
+    await waitFor(() => expect(lastQuery(seen)?.resource_types).toEqual(['AwsS3Bucket']));
+    await fireEvent.change(screen.getByTestId('filter-min-age'), { target: { value: '30' } });
+    await waitFor(() => expect(lastQuery(seen)?.min_age_days).toBe(30));
+    await fireEvent.change(screen.getByTestId('filter-max-age'), { target: { value: '90' } });
+    await waitFor(() => expect(lastQuery(seen)?.max_age_days).toBe(90));
+    await fireEvent.change(screen.getByTestId('filter-state'), { target: { value: 'archived' } });
+    await waitFor(() => expect(lastQuery(seen)?.record_state).toBe('archived'));
+
+    expect(lastQuery(seen)).toEqual({
+      ...toFindingsQuery(EMPTY_FILTERS, 1),
+      severities: ['CRITICAL'],
+      statuses: ['failed'],
+      sources: ['inspector'],
+      framework: 'hipaa',
+      requirement: '164.312(b)',
+      accounts: ['111122223333', '444455556666'],
+      regions: ['eu-west-1'],
+      resource_types: ['AwsS3Bucket'],
+      min_age_days: 30,
+      max_age_days: 90,
+      record_state: 'archived',
+    });
+
+    // Changing the framework drops the requirement.
+    await fireEvent.change(screen.getByTestId('filter-framework'), { target: { value: 'gdpr' } });
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ framework: 'gdpr', requirement: null }));
+
+    await fireEvent.click(screen.getByTestId('filter-clear'));
+    await waitFor(() => expect(lastQuery(seen)).toEqual(toFindingsQuery(EMPTY_FILTERS, 1)));
+    expect(window.location.hash).toBe('#/findings');
+  });
+
+  it('restores the filters from the URL on Back and Forward', async () => {
+    window.location.hash = '#/findings?severity=HIGH&search=s3';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+    expect((screen.getByTestId('explorer-search') as HTMLInputElement).value).toBe('s3');
+
+    await fireEvent.click(screen.getByTestId('filter-severity-LOW'));
+    await waitFor(() => expect(window.location.hash).toBe('#/findings?search=s3&severity=HIGH&severity=LOW'));
+    await waitFor(() => expect(lastQuery(seen)?.severities).toEqual(['HIGH', 'LOW']));
+
+    // Back: the URL before, and the controls and query with it.
+    window.location.hash = '#/findings?severity=HIGH&search=s3';
+    await waitFor(() => expect(screen.getByTestId('filter-severity-LOW').getAttribute('aria-pressed')).toBe('false'));
+    await waitFor(() => expect(lastQuery(seen)?.severities).toEqual(['HIGH']));
+
+    // A link from elsewhere replaces everything.
+    window.location.hash = '#/findings?search=kms';
+    await waitFor(() => expect((screen.getByTestId('explorer-search') as HTMLInputElement).value).toBe('kms'));
+    await waitFor(() => expect(lastQuery(seen)).toEqual({ ...toFindingsQuery(EMPTY_FILTERS, 1), search: 'kms' }));
+    expect(screen.getByTestId('filter-severity-HIGH').getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('lets the user choose the columns, and remembers the choice', async () => {
+    window.location.hash = '#/findings';
+    backend([]);
+    render(App);
+    await ready();
+
+    const headers = () => screen.getAllByRole('columnheader').map((h) => h.textContent?.trim());
+    expect(headers()).not.toContain('Region');
+    await fireEvent.click(screen.getByTestId('column-region'));
+    expect(headers()).toContain('Region');
+    await fireEvent.click(screen.getByTestId('column-account'));
+    expect(headers()).not.toContain('Account');
+    expect((screen.getByTestId('column-title') as HTMLInputElement).disabled).toBe(true);
+    expect(JSON.parse(localStorage.getItem('rampart.explorer.columns')!)).toContain('region');
+  });
+});
