@@ -3,7 +3,16 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
-import { mockBackend, sampleOverview, samplePosture, sampleRequirement, type Invocation } from './test/fixtures';
+import type { FindingsQuery } from './lib/backend';
+import {
+  mockBackend,
+  sampleOverview,
+  samplePosture,
+  sampleRequirement,
+  sampleSla,
+  syntheticPage,
+  type Invocation,
+} from './test/fixtures';
 
 afterEach(() => {
   clearMocks();
@@ -28,17 +37,23 @@ function fullBackend(invocations?: Invocation[]): string[] {
 }
 
 describe('App', () => {
-  it('marks Overview as the current section, links Frameworks, and lists the others as coming soon', async () => {
+  it('marks Overview as the current section, links the live sections, and lists the others as coming soon', async () => {
     mockBackend({ overview: sampleOverview(), posture: samplePosture() });
     render(App);
 
     const nav = screen.getByRole('navigation', { name: 'Sections' });
     const current = nav.querySelector('[aria-current="page"]');
     expect(current?.textContent).toMatch(/Overview/);
-    const frameworks = within(nav).getByRole('link', { name: 'Frameworks' });
-    expect(frameworks.getAttribute('href')).toBe('#/frameworks');
-    expect(frameworks.textContent).not.toMatch(/soon/);
-    for (const label of ['Findings', 'Trends', 'Exceptions', 'Sync', 'Settings']) {
+    for (const [label, href] of [
+      ['Frameworks', '#/frameworks'],
+      ['Findings', '#/findings'],
+      ['Trends', '#/trends'],
+    ]) {
+      const link = within(nav).getByRole('link', { name: label });
+      expect(link.getAttribute('href')).toBe(href);
+      expect(link.textContent).not.toMatch(/soon/);
+    }
+    for (const label of ['Exceptions', 'Sync', 'Settings']) {
       const item = [...nav.querySelectorAll('li')].find((li) => li.textContent?.includes(label));
       expect(item?.textContent).toMatch(/soon/);
       expect(item?.querySelector('a, button')).toBeNull();
@@ -147,6 +162,47 @@ describe('App', () => {
       await fireEvent.click(screen.getByRole('link', { name: 'Skip to content' }));
       expect(window.location.hash).toBe('#/frameworks/hipaa');
       expect(document.activeElement).toBe(screen.getByRole('main'));
+    });
+
+    it('follows a requirement’s "See all failing findings" link into the explorer, pre-filtered', async () => {
+      window.location.hash = '#/frameworks/hipaa/164.312(b)';
+      const seen: Invocation[] = [];
+      mockBackend(
+        {
+          overview: sampleOverview(),
+          posture: samplePosture(),
+          requirement_detail: sampleRequirement('164.312(b)'),
+          sla_summary: sampleSla(),
+          findings_page: (args) => syntheticPage(args.query as FindingsQuery, 42),
+        },
+        seen,
+      );
+      render(App);
+
+      const link = await screen.findByTestId('explorer-link');
+      const failed = sampleRequirement('164.312(b)').posture.failed;
+      expect(link.textContent).toBe(`See all ${failed} failing findings`);
+      expect(link.getAttribute('href')).toBe('#/findings?framework=hipaa&requirement=164.312%28b%29&status=failed');
+
+      go(link.getAttribute('href')!);
+      expect((await screen.findByTestId('explorer-total')).dataset.value).toBe('42');
+      expect(seen.filter((c) => c.cmd === 'findings_page').at(-1)?.args.query).toMatchObject({
+        framework: 'hipaa',
+        requirement: '164.312(b)',
+        statuses: ['failed'],
+        record_state: 'active',
+      });
+      const nav = screen.getByRole('navigation', { name: 'Sections' });
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Findings/);
+    });
+
+    it('links a framework to its failing findings', async () => {
+      window.location.hash = '#/frameworks/gdpr';
+      fullBackend();
+      render(App);
+
+      const link = await screen.findByTestId('explorer-link');
+      expect(link.getAttribute('href')).toBe('#/findings?framework=gdpr&status=failed');
     });
 
     it('says when a page does not exist', async () => {

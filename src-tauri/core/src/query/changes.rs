@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -60,105 +60,164 @@ pub struct Changes {
     pub by_requirement: Vec<ChangeGroup>,
     pub by_control: Vec<ChangeGroup>,
     pub by_account: Vec<ChangeGroup>,
-    /// Every changed finding, newest change first.
+    /// The changed findings, newest change first (at most [`LISTED`]).
     pub findings: Vec<ChangedFinding>,
 }
 
-/// Changes in the window (`since`, `until`] (ms).
-pub fn changes(conn: &Connection, since: i64, until: i64) -> Result<Changes, StoreError> {
-    let sql = "
-        WITH touched AS (SELECT DISTINCT fid FROM finding_history WHERE at > ?1 AND at <= ?2),
-        state_a AS (
-            SELECT fid, status = 'failed' AND record_state = 'active' AS failing FROM (
-                SELECT h.fid, h.status, h.record_state,
-                       row_number() OVER (PARTITION BY h.fid ORDER BY h.at DESC, h.seq DESC) AS n
-                FROM finding_history h JOIN touched t ON t.fid = h.fid WHERE h.at <= ?1)
-            WHERE n = 1),
-        state_b AS (
-            SELECT fid, at, status = 'failed' AND record_state = 'active' AS failing FROM (
-                SELECT h.fid, h.at, h.status, h.record_state,
-                       row_number() OVER (PARTITION BY h.fid ORDER BY h.at DESC, h.seq DESC) AS n
-                FROM finding_history h JOIN touched t ON t.fid = h.fid WHERE h.at <= ?2)
-            WHERE n = 1),
-        firsts AS (
-            SELECT h.fid, min(h.at) AS first_at FROM finding_history h JOIN touched t ON t.fid = h.fid GROUP BY h.fid),
-        regress AS (
-            SELECT fid, max(at) AS at FROM (
-                SELECT h.fid, h.at, h.status, h.record_state,
-                       lag(h.status) OVER (PARTITION BY h.fid ORDER BY h.at, h.seq) AS prev
-                FROM finding_history h JOIN touched t ON t.fid = h.fid WHERE h.at <= ?2)
-            WHERE at > ?1 AND status = 'failed' AND record_state = 'active' AND prev = 'passed'
-            GROUP BY fid),
-        classified AS (
-            SELECT b.fid,
-                   CASE WHEN fi.first_at > ?1 AND b.failing THEN 'new'
-                        WHEN b.failing AND r.fid IS NOT NULL THEN 'regressed'
-                        WHEN coalesce(a.failing, 0) AND NOT b.failing THEN 'fixed' END AS kind,
-                   CASE WHEN fi.first_at > ?1 AND b.failing THEN fi.first_at
-                        WHEN b.failing AND r.fid IS NOT NULL THEN r.at
-                        ELSE b.at END AS at
-            FROM state_b b JOIN firsts fi ON fi.fid = b.fid
-            LEFT JOIN state_a a ON a.fid = b.fid LEFT JOIN regress r ON r.fid = b.fid)
-        SELECT f.id, c.kind, c.at, f.title, f.severity, f.account, f.region, f.mapped_control,
-               (SELECT json_group_array(fr.framework || ':' || fr.requirement ORDER BY fr.framework, fr.requirement)
-                  FROM finding_requirements fr WHERE fr.fid = f.fid)
-        FROM classified c JOIN findings f ON f.fid = c.fid
-        WHERE c.kind IS NOT NULL
-        ORDER BY c.at DESC, f.id";
-    let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(params![since, until], |r| {
-        Ok(ChangedFinding {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            at: format_ts(r.get(2)?),
-            title: r.get(3)?,
-            severity: r.get(4)?,
-            account: r.get(5)?,
-            region: r.get(6)?,
-            control: r.get(7)?,
-            requirements: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
-        })
-    })?;
-    let findings: Vec<ChangedFinding> = rows.collect::<Result<_, _>>()?;
+/// How many changed findings are listed (newest change first); totals and groups count all.
+pub const LISTED: usize = 1000;
 
-    let mut totals = ChangeCounts::default();
-    let mut by_fw: BTreeMap<String, ChangeCounts> = BTreeMap::new();
-    let mut by_req: BTreeMap<String, ChangeCounts> = BTreeMap::new();
-    let mut by_ctl: BTreeMap<String, ChangeCounts> = BTreeMap::new();
-    let mut by_acct: BTreeMap<String, ChangeCounts> = BTreeMap::new();
-    for f in &findings {
-        totals.add(&f.kind);
-        let mut fws = std::collections::BTreeSet::new();
-        for r in &f.requirements {
-            by_req.entry(r.clone()).or_default().add(&f.kind);
-            if let Some((fw, _)) = r.split_once(':') {
-                fws.insert(fw.to_string());
+/// Changes in the window (`since`, `until`] (ms).
+///
+/// One range scan over the window's events (index on `at`), one index seek per touched
+/// finding for its state before the window, then grouping in SQL over a temporary table
+/// of the classified findings.
+pub fn changes(conn: &Connection, since: i64, until: i64) -> Result<Changes, StoreError> {
+    // fid → (failing before, seen before, failing now, regressed in window, when)
+    let mut classified: Vec<(i64, &'static str, i64)> = Vec::new();
+    {
+        let mut events = conn.prepare(
+            "SELECT fid, at, status = 'failed' AND record_state = 'active', status
+             FROM finding_history WHERE at > ?1 AND at <= ?2 ORDER BY fid, at, seq",
+        )?;
+        let mut before = conn.prepare(
+            "SELECT status = 'failed' AND record_state = 'active', status FROM finding_history
+             WHERE fid = ?1 AND at <= ?2 ORDER BY at DESC, seq DESC LIMIT 1",
+        )?;
+        let mut rows = events.query(params![since, until])?;
+        struct Walk {
+            fid: i64,
+            seen_before: bool,
+            failing_before: bool,
+            prev_status: Option<String>,
+            first_at: i64,
+            regressed_at: Option<i64>,
+            failing: bool,
+            last_at: i64,
+        }
+        let finish = |w: &Walk, out: &mut Vec<(i64, &'static str, i64)>| {
+            if !w.seen_before && w.failing {
+                out.push((w.fid, "new", w.first_at));
+            } else if w.failing && w.regressed_at.is_some() {
+                out.push((w.fid, "regressed", w.regressed_at.unwrap_or(w.last_at)));
+            } else if w.failing_before && !w.failing {
+                out.push((w.fid, "fixed", w.last_at));
+            }
+        };
+        let mut cur: Option<Walk> = None;
+        while let Some(r) = rows.next()? {
+            let (fid, at, failing, status): (i64, i64, bool, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            if cur.as_ref().is_none_or(|w| w.fid != fid) {
+                if let Some(w) = cur.take() {
+                    finish(&w, &mut classified);
+                }
+                let prior: Option<(bool, String)> = before
+                    .query_row(params![fid, since], |x| Ok((x.get(0)?, x.get(1)?)))
+                    .optional()?;
+                cur = Some(Walk {
+                    fid,
+                    seen_before: prior.is_some(),
+                    failing_before: prior.as_ref().is_some_and(|p| p.0),
+                    prev_status: prior.map(|p| p.1),
+                    first_at: at,
+                    regressed_at: None,
+                    failing: false,
+                    last_at: at,
+                });
+            }
+            if let Some(w) = cur.as_mut() {
+                if failing && w.prev_status.as_deref() == Some("passed") {
+                    w.regressed_at = Some(at);
+                }
+                w.prev_status = Some(status);
+                w.failing = failing;
+                w.last_at = at;
             }
         }
-        for fw in fws {
-            by_fw.entry(fw).or_default().add(&f.kind);
+        if let Some(w) = cur.take() {
+            finish(&w, &mut classified);
         }
-        if let Some(c) = &f.control {
-            by_ctl.entry(c.clone()).or_default().add(&f.kind);
-        }
-        by_acct.entry(f.account.clone()).or_default().add(&f.kind);
     }
-    let groups = |m: BTreeMap<String, ChangeCounts>| -> Vec<ChangeGroup> {
+    classified.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+
+    let mut totals = ChangeCounts::default();
+    for (_, kind, _) in &classified {
+        totals.add(kind);
+    }
+    // Group in SQL over a temporary table of the classified findings.
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS changed(fid INTEGER PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL);
+         DELETE FROM temp.changed;",
+    )?;
+    {
+        let mut ins = conn.prepare("INSERT INTO temp.changed(fid, kind, at) VALUES (?1, ?2, ?3)")?;
+        for (fid, kind, at) in &classified {
+            ins.execute(params![fid, kind, at])?;
+        }
+    }
+    let group = |sql: &str| -> Result<Vec<ChangeGroup>, StoreError> {
+        let mut m: BTreeMap<String, ChangeCounts> = BTreeMap::new();
+        let mut stmt = conn.prepare(sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let (key, kind, n): (String, String, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let e = m.entry(key).or_default();
+            for _ in 0..n {
+                e.add(&kind);
+            }
+        }
         let mut v: Vec<ChangeGroup> = m.into_iter().map(|(key, counts)| ChangeGroup { key, counts }).collect();
         v.sort_by(|a, b| {
             let t = |c: &ChangeCounts| c.new + c.fixed + c.regressed;
             t(&b.counts).cmp(&t(&a.counts)).then_with(|| a.key.cmp(&b.key))
         });
-        v
+        Ok(v)
     };
+    let by_framework = group(
+        "SELECT framework, kind, count(DISTINCT c.fid) FROM temp.changed c JOIN finding_requirements fr ON fr.fid = c.fid
+         GROUP BY framework, kind",
+    )?;
+    let by_requirement = group(
+        "SELECT framework || ':' || requirement, kind, count(*) FROM temp.changed c
+         JOIN finding_requirements fr ON fr.fid = c.fid GROUP BY 1, kind",
+    )?;
+    let by_control = group(
+        "SELECT f.mapped_control, kind, count(*) FROM temp.changed c JOIN findings f ON f.fid = c.fid
+         WHERE f.mapped_control IS NOT NULL GROUP BY 1, kind",
+    )?;
+    let by_account = group(
+        "SELECT f.account, kind, count(*) FROM temp.changed c JOIN findings f ON f.fid = c.fid GROUP BY 1, kind",
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT f.id, c.kind, c.at, f.title, f.severity, f.account, f.region, f.mapped_control,
+                (SELECT json_group_array(fr.framework || ':' || fr.requirement ORDER BY fr.framework, fr.requirement)
+                   FROM finding_requirements fr WHERE fr.fid = f.fid)
+         FROM temp.changed c JOIN findings f ON f.fid = c.fid
+         ORDER BY c.at DESC, f.id LIMIT {LISTED}"
+    ))?;
+    let findings = stmt
+        .query_map([], |r| {
+            Ok(ChangedFinding {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                at: format_ts(r.get(2)?),
+                title: r.get(3)?,
+                severity: r.get(4)?,
+                account: r.get(5)?,
+                region: r.get(6)?,
+                control: r.get(7)?,
+                requirements: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Changes {
         since: format_ts(since),
         until: format_ts(until),
         totals,
-        by_framework: groups(by_fw),
-        by_requirement: groups(by_req),
-        by_control: groups(by_ctl),
-        by_account: groups(by_acct),
+        by_framework,
+        by_requirement,
+        by_control,
+        by_account,
         findings,
     })
 }

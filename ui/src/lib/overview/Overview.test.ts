@@ -1,8 +1,16 @@
 // The Overview screen rendered against the real backend module, with the Tauri IPC mocked.
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { emptyOverview, mockBackend, sampleOverview, samplePosture } from '../../test/fixtures';
+import { addDays, today } from '../format';
+import {
+  emptyOverview,
+  mockBackend,
+  sampleChanges,
+  sampleOverview,
+  samplePosture,
+  type Invocation,
+} from '../../test/fixtures';
 import Overview from './Overview.svelte';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -282,6 +290,77 @@ describe('Overview', () => {
 
       const card = await screen.findByTestId('framework-card-api12');
       expect(within(card).getByText(HOSTILE)).toBeTruthy();
+      expect(container.querySelector('img')).toBeNull();
+    });
+  });
+
+  describe('What changed panel', () => {
+    it('asks for the changes since a week ago and shows the totals, top changes and latest findings', async () => {
+      const seen: Invocation[] = [];
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), changes: sampleChanges() }, seen);
+      render(Overview);
+
+      const panel = await screen.findByTestId('changes-panel');
+      await waitFor(() => expect(value('changes-new')).toBe('6'));
+      expect(seen.filter((c) => c.cmd === 'changes').map((c) => c.args)).toEqual([{ since: addDays(today(), -7) }]);
+      expect(value('changes-fixed')).toBe('33');
+      expect(value('changes-regressed')).toBe('13');
+      expect(screen.getByTestId('changes-new').textContent).toMatch(/New\s*6/);
+
+      const requirements = within(panel).getAllByTestId('changes-requirement');
+      expect(requirements).toHaveLength(5);
+      expect(requirements[0]!.dataset.key).toBe('gdpr:Art.32');
+      expect(within(requirements[0]!).getByRole('link').getAttribute('href')).toBe('#/frameworks/gdpr/Art.32');
+      expect(requirements[0]!.textContent).toMatch(/\+5.*−18.*↺8/s);
+      expect(within(panel).getAllByTestId('changes-control')[0]!.dataset.key).toBe('RDS.8');
+      const account = within(panel).getAllByTestId('changes-account')[0]!;
+      expect(within(account).getByRole('link').getAttribute('href')).toBe('#/findings?account=444455556666');
+
+      const latest = within(panel).getAllByTestId('changes-finding');
+      expect(latest).toHaveLength(5);
+      expect(latest.map((f) => f.dataset.id)).toEqual(sampleChanges().findings.slice(0, 5).map((f) => f.id));
+      expect(latest[0]!.textContent).toMatch(/Fixed/);
+      expect(latest[0]!.textContent).toMatch(/CVE-2024-35195 - requests/);
+    });
+
+    it('shows the latest changes of one kind when its total is pressed', async () => {
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), changes: sampleChanges() });
+      render(Overview);
+
+      const regressed = await screen.findByTestId('changes-regressed');
+      await fireEvent.click(regressed);
+      expect(regressed.getAttribute('aria-pressed')).toBe('true');
+      const latest = screen.getAllByTestId('changes-finding');
+      expect(latest.length).toBeGreaterThan(0);
+      expect(latest.every((f) => f.dataset.kind === 'regressed')).toBe(true);
+      await fireEvent.click(regressed);
+      expect(screen.getAllByTestId('changes-finding').some((f) => f.dataset.kind === 'fixed')).toBe(true);
+    });
+
+    it('keeps the dashboard when the changes fail, and says why in the panel', async () => {
+      mockBackend({
+        overview: sampleOverview(),
+        posture: samplePosture(),
+        changes: { code: 'db_error', message: 'no such table: finding_history' },
+      });
+      render(Overview);
+
+      const error = await screen.findByTestId('changes-error');
+      expect(error.textContent).toMatch(/no such table: finding_history/);
+      expect(screen.getByTestId('kpi-active')).toBeTruthy();
+    });
+
+    it('renders changed findings and keys as text', async () => {
+      const changes = sampleChanges();
+      changes.findings[0] = { ...changes.findings[0]!, title: HOSTILE, account: HOSTILE };
+      changes.by_control[0] = { ...changes.by_control[0]!, key: HOSTILE };
+      changes.by_requirement[0] = { ...changes.by_requirement[0]!, key: `gdpr:${HOSTILE}` };
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), changes });
+      const { container } = render(Overview);
+
+      const panel = await screen.findByTestId('changes-panel');
+      await waitFor(() => expect(within(panel).getAllByText(HOSTILE).length).toBeGreaterThan(1));
+      expect(within(panel).getByText(`gdpr:${HOSTILE}`)).toBeTruthy();
       expect(container.querySelector('img')).toBeNull();
     });
   });
