@@ -2,12 +2,17 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sampleOverview, samplePosture, sampleRequirement } from '../../test/fixtures';
+import { EMPTY_FILTERS, toFindingsQuery } from '../findings/query';
 import {
   attest,
   BackendError,
   ErrorCode,
+  getChanges,
+  getFindingsPage,
   getOverview,
   getPosture,
+  getSlaSummary,
+  getTrend,
   getRequirementDetail,
   getWorkspaceStatus,
   isIpcError,
@@ -173,5 +178,38 @@ describe('toBackendError', () => {
   it('returns a BackendError unchanged', () => {
     const error = new BackendError('not_ready', 'preparing');
     expect(toBackendError(error)).toBe(error);
+  });
+});
+
+describe('trend, changes, findings_page, sla_summary', () => {
+  it('sends the arguments the core names, leaving out what is not given', async () => {
+    const seen = recordCalls({});
+    await getTrend({ days: 90, weekly: false });
+    await getTrend({ framework: 'hipaa', days: 365, until: '2026-09-30', weekly: true });
+    await getTrend({ days: 30, until: '', weekly: false });
+    await getChanges('2026-11-22');
+    await getChanges('2026-11-15', '2026-11-22');
+    const query = toFindingsQuery(EMPTY_FILTERS, 2);
+    await getFindingsPage(query);
+    await getSlaSummary();
+    expect(seen).toEqual([
+      { cmd: 'trend', args: { days: 90, weekly: false } },
+      { cmd: 'trend', args: { framework: 'hipaa', days: 365, until: '2026-09-30', weekly: true } },
+      { cmd: 'trend', args: { days: 30, weekly: false } },
+      { cmd: 'changes', args: { since: '2026-11-22' } },
+      { cmd: 'changes', args: { since: '2026-11-15', until: '2026-11-22' } },
+      { cmd: 'findings_page', args: { query } },
+      { cmd: 'sla_summary', args: {} },
+    ]);
+  });
+
+  it('rejects with the core\'s code', async () => {
+    mockIPC(() => {
+      throw { code: 'bad_request', message: 'since must be before until' };
+    });
+    await expect(getChanges('2026-11-22', '2026-11-01')).rejects.toMatchObject({
+      code: ErrorCode.BadRequest,
+      message: 'since must be before until',
+    });
   });
 });

@@ -151,6 +151,19 @@ describe('Findings explorer', () => {
     expect(screen.queryByTestId('finding-panel')).toBeNull();
   });
 
+  it('moves between rows with the arrow keys', async () => {
+    backend([], 50);
+    render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const button = (i: number) => screen.getAllByTestId('explorer-row')[i]!.querySelector<HTMLElement>('.open')!;
+    button(0).focus();
+    await fireEvent.keyDown(button(0), { key: 'ArrowDown' });
+    await waitFor(() => expect(document.activeElement).toBe(button(1)));
+    await fireEvent.keyDown(button(1), { key: 'ArrowUp' });
+    await waitFor(() => expect(document.activeElement).toBe(button(0)));
+  });
+
   it('shows the SLA strip', async () => {
     mockBackend({
       sla_summary: sampleSla(),
@@ -161,7 +174,7 @@ describe('Findings explorer', () => {
 
     const strip = await screen.findByTestId('sla-strip');
     await waitFor(() => expect(screen.getByTestId('sla-overdue-CRITICAL').dataset.value).toBe('35'));
-    expect(strip.textContent).toMatch(/fix within 7 days/);
+    expect(strip.textContent).toMatch(/7-day SLA/);
     expect(strip.textContent).toMatch(/37\s*open/);
     expect(strip.textContent).toMatch(/mean fix 57 days/);
     expect(screen.getByTestId('sla-overdue-all').dataset.value).toBe(String(35 + 57 + 167 + 49));

@@ -23,8 +23,10 @@ export type ColumnKey =
 export type Column = {
   key: ColumnKey;
   label: string;
-  /** A CSS grid track. */
-  width: string;
+  /** Width in rem; the minimum for the column that grows. */
+  width: number;
+  /** Takes the room the others leave (the title). */
+  grow?: boolean;
   sort: SortField | null;
   /**
    * How the header reads the natural order (`reverse` off): most severe first is "descending"
@@ -35,18 +37,33 @@ export type Column = {
 };
 
 export const COLUMNS: readonly Column[] = [
-  { key: 'severity', label: 'Severity', width: '6.4rem', sort: 'severity', natural: 'descending' },
-  { key: 'status', label: 'Status', width: '6.6rem', sort: 'status', natural: 'ascending' },
-  { key: 'title', label: 'Title', width: 'minmax(14rem, 1fr)', sort: 'title', natural: 'ascending' },
-  { key: 'control', label: 'Control', width: '7rem', sort: 'control', natural: 'ascending' },
-  { key: 'account', label: 'Account', width: '7.6rem', sort: 'account', natural: 'ascending' },
-  { key: 'region', label: 'Region', width: '6.8rem', sort: null, natural: 'ascending' },
-  { key: 'resource', label: 'Resource', width: '10.5rem', sort: null, natural: 'ascending' },
-  { key: 'age', label: 'Age', width: '4.2rem', sort: 'first_seen', natural: 'descending', numeric: true },
-  { key: 'due', label: 'Due', width: '6.6rem', sort: null, natural: 'ascending' },
-  { key: 'updated', label: 'Updated', width: '6.6rem', sort: 'updated', natural: 'descending' },
-  { key: 'source', label: 'Source', width: '6.8rem', sort: null, natural: 'ascending' },
+  { key: 'severity', label: 'Severity', width: 6.2, sort: 'severity', natural: 'descending' },
+  { key: 'status', label: 'Status', width: 5.6, sort: 'status', natural: 'ascending' },
+  { key: 'title', label: 'Title', width: 12, grow: true, sort: 'title', natural: 'ascending' },
+  { key: 'control', label: 'Control', width: 6.2, sort: 'control', natural: 'ascending' },
+  { key: 'account', label: 'Account', width: 6, sort: 'account', natural: 'ascending' },
+  { key: 'region', label: 'Region', width: 6.6, sort: null, natural: 'ascending' },
+  { key: 'resource', label: 'Resource', width: 8.2, sort: null, natural: 'ascending' },
+  { key: 'age', label: 'Age', width: 3.6, sort: 'first_seen', natural: 'descending', numeric: true },
+  { key: 'due', label: 'Due', width: 6.3, sort: null, natural: 'ascending' },
+  { key: 'updated', label: 'Updated', width: 6.3, sort: 'updated', natural: 'descending' },
+  { key: 'source', label: 'Source', width: 6.4, sort: null, natural: 'ascending' },
 ];
+
+/** Space between columns and at the row's ends, in rem (ResultsTable uses the same). */
+export const COLUMN_GAP = 0.6;
+export const ROW_PADDING = 0.5;
+
+/** The grid tracks for these columns: fixed widths, the title taking the rest. */
+export function gridTemplate(columns: readonly Column[]): string {
+  return columns.map((c) => (c.grow ? `minmax(${c.width}rem, 1fr)` : `${c.width}rem`)).join(' ');
+}
+
+/** The narrowest the table can be before it scrolls sideways, in rem. */
+export function minTableWidth(columns: readonly Column[]): number {
+  const widths = columns.reduce((sum, c) => sum + c.width, 0);
+  return widths + COLUMN_GAP * Math.max(0, columns.length - 1) + 2 * ROW_PADDING;
+}
 
 /** Title is always shown: it is the row's button. */
 export const REQUIRED_COLUMN: ColumnKey = 'title';

@@ -106,12 +106,14 @@ describe('scoreOption', () => {
 });
 
 describe('failingOption', () => {
-  it('draws failing requirements as bars, carried ones hollow and dashed', () => {
+  it('draws failing requirements against those with a status, carried days hollow over a band', () => {
     const fw = { id: 'x', name: 'X', points: [point('2026-11-01', false), point('2026-11-02', true)] };
-    const [bars] = failingOption(fw, COLORS).series as Series[];
-    expect(bars!.data.map((d) => d.value)).toEqual([3, 3]);
-    expect(bars!.data[0]!.itemStyle).toEqual({ color: '#f00' });
-    expect(bars!.data[1]!.itemStyle).toMatchObject({ borderType: 'dashed', borderColor: '#f00' });
+    const option = failingOption(fw, COLORS);
+    const [line] = option.series as Series[];
+    expect(line!.data.map((d) => d.value)).toEqual([3, 3]);
+    expect(line!.data.map((d) => d.symbol)).toEqual(['none', 'emptyCircle']);
+    expect(line!.markArea?.data).toEqual([[{ xAxis: '2026-11-01' }, { xAxis: '2026-11-02' }]]);
+    expect(option.yAxis).toMatchObject({ min: 0, max: 4 });
   });
 });
 

@@ -4,7 +4,7 @@
  * describes each chart, and the weeks the "new vs fixed" bars ask `changes` about.
  *
  * A carried-forward day is one without an import: the core repeats the last known state. The
- * charts draw those points hollow (bars hollow and dashed) over a shaded band, and say so in
+ * charts draw those points hollow over a shaded band, and say so in
  * the tooltip, the legend note and the description.
  */
 import type { ChangeCounts, FrameworkTrend, TrendPoint } from '../backend';
@@ -122,6 +122,11 @@ function tooltip(colors: ChartColors, list: TrendPoint[], weekly: boolean, line:
   };
 }
 
+/** The legend of a line chart: each line as its stroke (solid or dashed) alone, since a round mark would read as "carried". */
+function lineLegend(colors: ChartColors) {
+  return { ...base(colors, '', false).legend, itemStyle: { opacity: 0 } };
+}
+
 function base(colors: ChartColors, description: string, animate: boolean) {
   return {
     animation: animate,
@@ -130,7 +135,7 @@ function base(colors: ChartColors, description: string, animate: boolean) {
     legend: {
       top: 0,
       left: 0,
-      itemWidth: 18,
+      itemWidth: 24,
       itemHeight: 10,
       textStyle: { color: colors.muted, fontSize: 12 },
     },
@@ -155,6 +160,8 @@ export function scoreOption(
       symbol: p.carried ? 'emptyCircle' : 'none',
       symbolSize: 7,
     })),
+    // The legend draws the line alone; only carried points (below) get a mark.
+    symbol: 'none',
     showAllSymbol: true,
     connectNulls: false,
     lineStyle: { color, width: 2, type: dashed ? ('dashed' as const) : ('solid' as const) },
@@ -165,6 +172,7 @@ export function scoreOption(
   const control = series('Control score', (p) => p.control_score, colors.control, true);
   return {
     ...base(colors, scoreDescription(fw, weekly), animate),
+    legend: lineLegend(colors),
     grid: { left: 48, right: 16, top: 34, bottom: 28 },
     tooltip: tooltip(colors, list, weekly, (p) => `${p.seriesName}: ${p.value === null || p.value === undefined ? '—' : `${String(p.value)}%`}`),
     xAxis: { ...axis(colors, days), boundaryGap: false },
@@ -190,21 +198,31 @@ export function scoreOption(
   } as ChartOption;
 }
 
-/** Failing requirements per day as bars; carried days as hollow dashed bars. */
+/**
+ * Failing requirements per day as a stepped area, against the requirements that have a status
+ * (so "10 of 10" fills the chart); carried days hollow over a shaded band, like the scores.
+ */
 export function failingOption(
   fw: FrameworkTrend,
   colors: ChartColors,
   { weekly = false, animate = true }: { weekly?: boolean; animate?: boolean } = {},
 ): ChartOption {
   const list = fw.points;
+  const ceiling = Math.max(1, ...list.map((p) => p.failing + p.passing + p.no_data));
   return {
     ...base(colors, failingDescription(fw), animate),
-    grid: { left: 48, right: 16, top: 34, bottom: 28 },
-    tooltip: tooltip(colors, list, weekly, (p) => `Failing requirements: ${String(p.value ?? '—')}`),
-    xAxis: axis(colors, list.map((p) => p.day)),
+    legend: lineLegend(colors),
+    grid: { left: 40, right: 16, top: 34, bottom: 28 },
+    tooltip: tooltip(colors, list, weekly, (p) => {
+      const point = list[p.dataIndex];
+      const of = point ? point.failing + point.passing + point.no_data : null;
+      return `Failing requirements: ${String(p.value ?? '—')}${of !== null ? ` of ${of}` : ''}`;
+    }),
+    xAxis: { ...axis(colors, list.map((p) => p.day)), boundaryGap: false },
     yAxis: {
       type: 'value',
       min: 0,
+      max: ceiling,
       minInterval: 1,
       axisLabel: { color: colors.muted },
       splitLine: { lineStyle: { color: colors.grid } },
@@ -212,16 +230,20 @@ export function failingOption(
     series: [
       {
         name: 'Failing requirements',
-        type: 'bar',
-        barMaxWidth: 14,
-        data: list.map((p) => ({
-          value: p.failing,
-          itemStyle: p.carried
-            ? { color: colors.band, borderColor: colors.danger, borderType: 'dashed', borderWidth: 1 }
-            : { color: colors.danger },
-        })),
-        itemStyle: { color: colors.danger },
+        type: 'line',
+        step: 'end',
+        symbol: 'none',
+        data: list.map((p) => ({ value: p.failing, symbol: p.carried ? 'emptyCircle' : 'none', symbolSize: 7 })),
+        showAllSymbol: true,
+        lineStyle: { color: colors.danger, width: 2 },
+        itemStyle: { color: colors.danger, borderColor: colors.danger, borderWidth: 2 },
+        areaStyle: { color: colors.danger, opacity: 0.14 },
         emphasis: { disabled: true },
+        markArea: {
+          silent: true,
+          itemStyle: { color: colors.band },
+          data: carriedSpans(list).map(([from, to]) => [{ xAxis: from }, { xAxis: to }]),
+        },
       },
     ],
   } as ChartOption;
