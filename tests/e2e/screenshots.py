@@ -52,6 +52,8 @@ def main(out: Path) -> None:
                 ("requirement-hipaa-164.312b.png", "#/frameworks/hipaa/" + "164.312(b)".replace("(", "%28").replace(")", "%29"),
                  '[data-testid^="remediation-"]'),
                 ("requirement-api12-api6.png", "#/frameworks/api12/API-6", '[data-testid="attestation-current"]'),
+                ("trends.png", f"#/trends?days=180&until={DEMO_END_DAY}&weekly=1", '[data-testid="trend-chart-hipaa"]'),
+                ("findings.png", "#/findings?status=failed", '[data-testid="explorer-row"]'),
             ]
             for name, hash_, ready in shots:
                 if hash_:
