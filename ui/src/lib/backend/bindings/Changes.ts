@@ -5,6 +5,6 @@ import type { ChangedFinding } from "./ChangedFinding";
 
 export type Changes = { since: string, until: string, totals: ChangeCounts, by_framework: Array<ChangeGroup>, by_requirement: Array<ChangeGroup>, by_control: Array<ChangeGroup>, by_account: Array<ChangeGroup>, 
 /**
- * Every changed finding, newest change first.
+ * The changed findings, newest change first (at most [`LISTED`]).
  */
 findings: Array<ChangedFinding>, };
