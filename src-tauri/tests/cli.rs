@@ -5,15 +5,12 @@
 //! errors exit 2.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
+mod common;
+
+use common::{fixtures, ok, rampart};
 use serde_json::Value;
-
-fn fixtures(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(dir)
-}
 
 fn good_exports() -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(fixtures("import"))
@@ -23,27 +20,6 @@ fn good_exports() -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn rampart(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RAMPART_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run rampart")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 stdout")
 }
 
 fn findings_json(db: &Path) -> Vec<Value> {

@@ -2,36 +2,13 @@
 //! the demo workspace and on hand-made files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
+mod common;
+
+use common::{fixtures, ok, rampart};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-
-fn fixtures(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(p)
-}
-
-fn rampart(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rampart"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("RAMPART_DB")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run rampart")
-}
-
-fn ok(out: Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 fn json(db: &Path, args: &[&str]) -> Value {
     serde_json::from_str(&ok(rampart(db, args))).expect("json")
