@@ -3,6 +3,7 @@
 
 mod cli;
 mod commands;
+mod external;
 mod ipc;
 mod state;
 mod workspace;
@@ -38,6 +39,17 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
         .setup(|app| {
             use tauri::Manager;
             app.state::<state::AppState>().prepare_in_background();
+            // The main window is built here rather than from the config alone, so that links
+            // the page opens in a new window (AWS documentation, advisories) go to the
+            // system browser instead of a second webview.
+            for config in app.config().app.windows.clone() {
+                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                    .on_new_window(|url, _features| {
+                        external::open(&url);
+                        tauri::webview::NewWindowResponse::Deny
+                    })
+                    .build()?;
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -60,6 +60,11 @@ def test_officer_reviews_hipaa_and_attests_a_manual_requirement(open_app, demo_d
     remediation = wait_for(d, f'[data-testid="remediation-{failing[0]["id"]}"]')
     assert failing[0]["remediation"]["steps"][0][:40] in remediation.text
     assert d.find_elements(By.CSS_SELECTOR, '[data-testid="failing-finding"]')
+    # The AWS link leaves for the system browser: no second webview, the page stays.
+    click(d, f'[data-testid="aws-link-{failing[0]["id"]}"]')
+    time.sleep(1)
+    assert len(d.window_handles) == 1
+    assert d.find_elements(By.CSS_SELECTOR, f'[data-testid="remediation-{failing[0]["id"]}"]')
 
     # A manual requirement: not attested → attest it in the form → attested.
     d.execute_script("window.location.hash = '#/frameworks/hipaa/' + encodeURIComponent('164.316(b)(1)')")
