@@ -102,7 +102,8 @@ function axis(colors: ChartColors, days: string[]) {
   };
 }
 
-function tooltip(colors: ChartColors, list: TrendPoint[], weekly: boolean, line: (p: TooltipParam) => string) {
+/** The axis tooltip every chart here uses; `text` turns the hovered series into its lines. */
+function axisTooltip(colors: ChartColors, text: (params: TooltipParam[]) => string) {
   return {
     trigger: 'axis' as const,
     // Text drawn by the renderer itself: no HTML, no inline <style>, nothing for the CSP to refuse.
@@ -112,14 +113,17 @@ function tooltip(colors: ChartColors, list: TrendPoint[], weekly: boolean, line:
     borderWidth: 1,
     padding: [6, 10],
     textStyle: { color: colors.text, fontFamily: colors.font, fontSize: 12 },
-    formatter: (raw: unknown) => {
-      const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
-      const point = list[params[0]?.dataIndex ?? -1];
-      if (!point) return '';
-      const head = `${weekly ? 'Week to ' : ''}${point.day}${point.carried ? '  (carried forward: no import)' : ''}`;
-      return [head, ...params.map(line)].join('\n');
-    },
+    formatter: (raw: unknown) => text((Array.isArray(raw) ? raw : [raw]) as TooltipParam[]),
   };
+}
+
+function tooltip(colors: ChartColors, list: TrendPoint[], weekly: boolean, line: (p: TooltipParam) => string) {
+  return axisTooltip(colors, (params) => {
+    const point = list[params[0]?.dataIndex ?? -1];
+    if (!point) return '';
+    const head = `${weekly ? 'Week to ' : ''}${point.day}${point.carried ? '  (carried forward: no import)' : ''}`;
+    return [head, ...params.map(line)].join('\n');
+  });
 }
 
 /** The legend of a line chart: each line as its stroke (solid or dashed) alone, since a round mark would read as "carried". */
@@ -297,22 +301,12 @@ export function weeklyChangesOption(weeks: ChangeWeek[], colors: ChartColors, { 
   return {
     ...base(colors, description, animate),
     grid: { left: 48, right: 16, top: 34, bottom: 28 },
-    tooltip: {
-      trigger: 'axis',
-      renderMode: 'richText',
-      backgroundColor: colors.surface,
-      borderColor: colors.border,
-      borderWidth: 1,
-      padding: [6, 10],
-      textStyle: { color: colors.text, fontFamily: colors.font, fontSize: 12 },
-      formatter: (raw: unknown) => {
-        const params = (Array.isArray(raw) ? raw : [raw]) as TooltipParam[];
-        const week = weeks[params[0]?.dataIndex ?? -1];
-        if (!week) return '';
-        const head = `Week ${addDays(week.since, 1)} to ${week.until}`;
-        return [head, ...params.map((p) => `${p.seriesName}: ${p.value === null || p.value === undefined ? '…' : String(p.value)}`)].join('\n');
-      },
-    },
+    tooltip: axisTooltip(colors, (params) => {
+      const week = weeks[params[0]?.dataIndex ?? -1];
+      if (!week) return '';
+      const head = `Week ${addDays(week.since, 1)} to ${week.until}`;
+      return [head, ...params.map((p) => `${p.seriesName}: ${p.value === null || p.value === undefined ? '…' : String(p.value)}`)].join('\n');
+    }),
     xAxis: axis(colors, weeks.map((w) => w.until)),
     yAxis: {
       type: 'value',
