@@ -4,7 +4,7 @@
 use std::io::Read;
 
 use crate::import::{read_export, ImportError, ImportOptions, Shape};
-use crate::store::findings::Applier;
+use crate::store::findings::{reindex, Applier};
 use crate::store::imports::ImportCounts;
 use crate::store::Store;
 
@@ -63,6 +63,7 @@ impl Store {
         };
         let tx = self.conn_mut().transaction().map_err(|e| db_failure("(database)", e))?;
         let mut reports = Vec::with_capacity(inputs.len());
+        let mut search_pending: Vec<(i64, bool)> = Vec::new();
         for input in inputs {
             let label = input.label;
             let started = clock();
@@ -81,6 +82,7 @@ impl Store {
                 import_id,
                 now: started,
                 compressor,
+                reindex: Vec::new(),
             };
             let mut counts = ImportCounts::default();
             let shape = read_export(input.reader, &input.options, |item| {
@@ -108,6 +110,7 @@ impl Store {
                 ],
             )
             .map_err(|e| db_failure(&label, e))?;
+            search_pending.append(&mut applier.reindex);
             reports.push(ImportReport {
                 label,
                 shape,
@@ -115,6 +118,7 @@ impl Store {
                 counts,
             });
         }
+        reindex(&tx, &search_pending).map_err(|e| db_failure("(search index)", e))?;
         tx.commit().map_err(|e| db_failure("(commit)", e))?;
         Ok(reports)
     }

@@ -227,3 +227,33 @@ fn ages_deadlines_and_time_to_remediate_follow_the_sla_days() {
         "b2 and the openssh CVE (first seen Feb 20)"
     );
 }
+
+#[test]
+fn a_finding_inserted_and_replaced_in_one_import_is_indexed_once_as_it_ends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    let file = |title: &str, updated: &str| {
+        let f = finding("x1", title, "LOW", updated, "FAILED", "arn:aws:s3:::x", "AwsS3Bucket");
+        ImportInput::new(
+            title,
+            std::io::Cursor::new(serde_json::to_vec(&json!({"Findings": [f]})).expect("json")),
+        )
+    };
+    store
+        .import(
+            vec![
+                file("alpha bucket", "2026-03-01T00:00:00Z"),
+                file("beta bucket", "2026-03-02T00:00:00Z"),
+            ],
+            &|| 0,
+        )
+        .expect("import");
+    let now = ms("2026-03-03T00:00:00Z");
+    let search = |s: &str| FindingsQuery {
+        search: Some(s.into()),
+        ..query()
+    };
+    assert!(ids(&store, &search("alpha"), now).is_empty());
+    assert_eq!(ids(&store, &search("beta"), now), ["x1"]);
+    assert_eq!(ids(&store, &search("bucket"), now), ["x1"], "one entry, not two");
+}

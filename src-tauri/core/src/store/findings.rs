@@ -150,6 +150,37 @@ pub(crate) struct Applier<'a> {
     pub(crate) import_id: i64,
     pub(crate) now: i64,
     pub(crate) compressor: zstd::bulk::Compressor<'a>,
+    /// Findings whose search entry must be (re)written: (fid, whether it had one before).
+    pub(crate) reindex: Vec<(i64, bool)>,
+}
+
+/// Writes the search entries of the findings an import call inserted or replaced, in
+/// three statements. A finding first inserted by this call has no entry to delete, even
+/// if a later file of the same call replaced it.
+pub(crate) fn reindex(tx: &Transaction<'_>, pending: &[(i64, bool)]) -> rusqlite::Result<()> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS search_pending(fid INTEGER PRIMARY KEY, had_entry INTEGER NOT NULL);
+         DELETE FROM temp.search_pending;",
+    )?;
+    {
+        let mut ins =
+            tx.prepare("INSERT INTO temp.search_pending(fid, had_entry) VALUES (?1, ?2) ON CONFLICT(fid) DO NOTHING")?;
+        for (fid, had) in pending {
+            ins.execute(params![fid, had])?;
+        }
+    }
+    tx.execute_batch(
+        "DELETE FROM findings_fts WHERE rowid IN (SELECT fid FROM temp.search_pending WHERE had_entry = 1);
+         INSERT INTO findings_fts(rowid, title, description, resources, vulns)
+         SELECT f.fid, f.title, f.description,
+                coalesce((SELECT group_concat(resource_id, ' ') FROM finding_resources r WHERE r.fid = f.fid), ''),
+                coalesce((SELECT group_concat(vuln_id, ' ') FROM finding_vulnerabilities v WHERE v.fid = f.fid), '')
+         FROM temp.search_pending p JOIN findings f ON f.fid = p.fid;
+         DELETE FROM temp.search_pending;",
+    )
 }
 
 impl Applier<'_> {
@@ -345,9 +376,10 @@ impl Applier<'_> {
         format: RawFormat,
         replace: bool,
     ) -> rusqlite::Result<()> {
+        // The search index is written once per import call (see `reindex`): FTS5 flushes
+        // its pending terms at every statement's savepoint, so row-by-row indexing is slow.
+        self.reindex.push((fid, replace));
         if replace {
-            tx.prepare_cached("DELETE FROM findings_fts WHERE rowid = ?1")?
-                .execute([fid])?;
             tx.prepare_cached("DELETE FROM finding_resources WHERE fid = ?1")?
                 .execute([fid])?;
             tx.prepare_cached("DELETE FROM finding_vulnerabilities WHERE fid = ?1")?
@@ -381,17 +413,6 @@ impl Applier<'_> {
                 ])?;
             }
         }
-        let resources = f.resources.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(" ");
-        let vulns = f
-            .vulnerabilities
-            .iter()
-            .map(|v| v.id.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        tx.prepare_cached(
-            "INSERT INTO findings_fts(rowid, title, description, resources, vulns) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![fid, f.title, f.description, resources, vulns])?;
         let blob = self
             .compressor
             .compress(raw.as_bytes())
