@@ -11,9 +11,7 @@ use rampart_core::query::changes::{ChangeCounts, ChangeGroup, ChangedFinding, Ch
 use rampart_core::query::findings::{FindingRow, FindingsPage, FindingsQuery};
 use rampart_core::query::overview::{GroupCount, Overview, SeverityCount, Totals, WorkspaceInfo};
 use rampart_core::query::posture::{ControlPosture, FrameworkPosture, Posture, RequirementPosture, RequirementStatus};
-use rampart_core::query::requirement::{
-    ControlDetail, EvidenceView, FailingFinding, RemediationView, RequirementDetail,
-};
+use rampart_core::query::requirement::{ControlDetail, EvidenceView, FailingFinding, RequirementDetail};
 use rampart_core::query::sla::{SeveritySla, SlaDays, SlaSummary};
 use rampart_core::query::trend::{FrameworkTrend, Trend, TrendPoint};
 use rampart_core::store::attestations::Attestation;
@@ -49,7 +47,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<Posture>(&cfg, &mut out);
     one::<Attestation>(&cfg, &mut out);
     one::<EvidenceView>(&cfg, &mut out);
-    one::<RemediationView>(&cfg, &mut out);
+    one::<rampart_core::catalog::Remediation>(&cfg, &mut out);
     one::<FailingFinding>(&cfg, &mut out);
     one::<ControlDetail>(&cfg, &mut out);
     one::<RequirementDetail>(&cfg, &mut out);

@@ -96,6 +96,18 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rule's kind as stored and shown (`control`, `config_rule`, `inspector_type`,
+    /// `type_prefix`, `product`) and its value.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            Rule::Control(v) => ("control", v),
+            Rule::ConfigRule(v) => ("config_rule", v),
+            Rule::InspectorType(v) => ("inspector_type", v),
+            Rule::TypePrefix(v) => ("type_prefix", v),
+            Rule::Product(v) => ("product", v),
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Rule::Control(c) => format!("control {c}"),
@@ -118,7 +130,9 @@ pub struct Control {
     pub remediation: Remediation,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// Remediation guidance for a control (also sent to the window as is).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "RemediationView")]
 pub struct Remediation {
     pub problem: String,
     pub why: String,

@@ -8,3 +8,8 @@ pub mod posture;
 pub mod requirement;
 pub mod sla;
 pub mod trend;
+
+/// good ÷ (good + bad), or None when there is nothing to divide (the score formula).
+pub(crate) fn ratio(good: u32, bad: u32) -> Option<f64> {
+    (good + bad > 0).then(|| f64::from(good) / f64::from(good + bad))
+}

@@ -14,6 +14,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::ratio;
 use crate::catalog::{Catalog, Rule};
 use crate::store::attestations::{self, Attestation};
 use crate::store::StoreError;
@@ -328,10 +329,6 @@ pub fn posture(
         unmapped,
         active,
     })
-}
-
-fn ratio(good: u32, bad: u32) -> Option<f64> {
-    (good + bad > 0).then(|| f64::from(good) / f64::from(good + bad))
 }
 
 fn control_posture(catalog: &Catalog, id: &str, k: Counts) -> ControlPosture {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::posture::{self, RequirementPosture};
-use crate::catalog::{Catalog, Rule};
+use crate::catalog::{Catalog, Remediation, Rule};
 use crate::store::attestations::Attestation;
 use crate::store::StoreError;
 use crate::time::format_ts;
@@ -20,16 +20,6 @@ pub struct EvidenceView {
     pub kind: String,
     pub value: String,
     pub why: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct RemediationView {
-    pub problem: String,
-    pub why: String,
-    pub steps: Vec<String>,
-    pub console: Option<String>,
-    pub cli: Option<String>,
-    pub url: Option<String>,
 }
 
 /// A failing finding as listed under a control.
@@ -56,7 +46,7 @@ pub struct ControlDetail {
     pub passed: u32,
     /// Why this control bears on the requirement (the mapping's rationale).
     pub rationale: Option<String>,
-    pub remediation: Option<RemediationView>,
+    pub remediation: Option<Remediation>,
     pub failing: Vec<FailingFinding>,
 }
 
@@ -165,16 +155,10 @@ pub fn requirement_detail(
         .evidence
         .iter()
         .map(|e| {
-            let (kind, value) = match &e.rule {
-                Rule::Control(v) => ("control", v),
-                Rule::ConfigRule(v) => ("config_rule", v),
-                Rule::InspectorType(v) => ("inspector_type", v),
-                Rule::TypePrefix(v) => ("type_prefix", v),
-                Rule::Product(v) => ("product", v),
-            };
+            let (kind, value) = e.rule.parts();
             EvidenceView {
                 kind: kind.into(),
-                value: value.clone(),
+                value: value.to_string(),
                 why: e.why.clone(),
             }
         })
@@ -196,14 +180,7 @@ pub fn requirement_detail(
             failed: c.failed,
             passed: c.passed,
             rationale,
-            remediation: meta.map(|m| RemediationView {
-                problem: m.remediation.problem.clone(),
-                why: m.remediation.why.clone(),
-                steps: m.remediation.steps.clone(),
-                console: m.remediation.console.clone(),
-                cli: m.remediation.cli.clone(),
-                url: m.remediation.url.clone(),
-            }),
+            remediation: meta.map(|m| m.remediation.clone()),
             failing: if c.failed > 0 {
                 failing(conn, framework, requirement, Some(&c.id))?
             } else {

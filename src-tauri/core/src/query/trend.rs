@@ -6,6 +6,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::ratio;
 use crate::catalog::Catalog;
 use crate::store::StoreError;
 
@@ -43,10 +44,6 @@ pub struct Trend {
     /// `daily` or `weekly`.
     pub granularity: String,
     pub frameworks: Vec<FrameworkTrend>,
-}
-
-fn ratio(good: u32, bad: u32) -> Option<f64> {
-    (good + bad > 0).then(|| f64::from(good) / f64::from(good + bad))
 }
 
 /// The trend of every framework (or one) from `from` to `to` inclusive. Weekly points are

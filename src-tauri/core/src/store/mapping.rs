@@ -8,7 +8,7 @@ use rusqlite::params;
 
 use super::{meta, Store, StoreError};
 use crate::catalog::mapping::{FindingKey, Mapper};
-use crate::catalog::{Catalog, Rule};
+use crate::catalog::Catalog;
 use crate::model::Source;
 
 /// Current counts per (framework, requirement, control) of active findings by verdict,
@@ -93,16 +93,6 @@ impl Deltas {
     }
 }
 
-fn rule_parts(rule: &Rule) -> (&'static str, &str) {
-    match rule {
-        Rule::Control(v) => ("control", v),
-        Rule::ConfigRule(v) => ("config_rule", v),
-        Rule::InspectorType(v) => ("inspector_type", v),
-        Rule::TypePrefix(v) => ("type_prefix", v),
-        Rule::Product(v) => ("product", v),
-    }
-}
-
 impl Store {
     /// Maps every finding not yet mapped with this catalog. Returns how many were mapped.
     pub fn ensure_mapped(&mut self, catalog: &Catalog) -> Result<u64, StoreError> {
@@ -172,7 +162,7 @@ impl Store {
                 clear.execute([fid])?;
                 let matches = mapper.map(&key);
                 for m in &matches {
-                    let (kind, value) = rule_parts(&m.rule);
+                    let (kind, value) = m.rule.parts();
                     insert.execute(params![fid, m.framework, m.requirement, kind, value, m.via])?;
                 }
                 let control = mapper.resolve_control(&key);
