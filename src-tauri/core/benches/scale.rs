@@ -5,8 +5,9 @@
 //! 1. **Import**: a generated Security Hub export (`full`: 100,000 findings, ≈300 MB) is
 //!    imported and mapped by Rampart, and — as the baseline — parsed with serde_json and
 //!    inserted as one row per finding in one SQLite transaction. Each runs in its own
-//!    process so that its peak memory (VmHWM) is its own. Bars: time and peak memory at
-//!    most 2× the baseline's.
+//!    process so that its peak memory (VmHWM) is its own; the two run twice, interleaved,
+//!    and each keeps its best time and largest peak. Bars: time and peak memory at most
+//!    2× the baseline's.
 //! 2. **Queries** with the imported findings and history grown to `full`: 1,000,000 events
 //!    over 365 days: overview, framework view (posture), trend (365 days), changes (30
 //!    days), and one explorer page with search + filter + sort. Median of repeated runs;
@@ -153,12 +154,12 @@ fn phase_import(file: &Path, db: &Path) -> u128 {
     let catalog = Catalog::builtin().expect("catalog");
     let mut store = Store::open(db).expect("store");
     store
-        .import(
+        .import_mapped(
             vec![ImportInput::new("bench.json", std::fs::File::open(file).expect("open"))],
             &|| 0,
+            &catalog,
         )
         .expect("import");
-    store.ensure_mapped(&catalog).expect("map");
     t.elapsed().as_millis()
 }
 
@@ -271,9 +272,25 @@ fn main() {
         SMALL
     };
     let no_fail = args.iter().any(|a| a == "--no-fail");
-    let dir = tempfile::tempdir().expect("tempdir");
+    // `--keep DIR`: work in DIR and, when it already holds a grown workspace from an
+    // earlier run, measure only the queries (for iterating on a query).
+    let keep = args.windows(2).find(|w| w[0] == "--keep").map(|w| PathBuf::from(&w[1]));
+    let temp = tempfile::tempdir().expect("tempdir");
+    let dir_path = keep.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    std::fs::create_dir_all(&dir_path).expect("dir");
     let end = NaiveDate::from_ymd_opt(2026, 11, 28).expect("date");
-    let file = dir.path().join("export.json");
+    let db = dir_path.join("rampart.db");
+    if keep.is_some() && dir_path.join("grown").exists() {
+        println!("reusing the workspace in {}", dir_path.display());
+        let catalog = Catalog::builtin().expect("catalog");
+        let store = Store::open(&db).expect("store");
+        let missed = run_queries(&store, &catalog, &size, end);
+        if !missed.is_empty() && !no_fail {
+            std::process::exit(1);
+        }
+        return;
+    }
+    let file = dir_path.join("export.json");
     let t = Instant::now();
     generate_export(&file, size.findings, end).expect("generate");
     let mb = std::fs::metadata(&file).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
@@ -285,9 +302,22 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    let (base_ms, base_kb) = child("baseline", &file, &dir.path().join("baseline.db"));
-    let db = dir.path().join("rampart.db");
-    let (imp_ms, imp_kb) = child("import", &file, &db);
+    // Each side runs twice, interleaved, and keeps its best time (and its largest peak
+    // memory): this machine's disk and page cache make single runs vary by ±20%.
+    let (mut base_ms, mut base_kb, mut imp_ms, mut imp_kb) = (u128::MAX, 0, u128::MAX, 0);
+    for round in 0..2 {
+        for p in ["baseline.db", "rampart.db"] {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(dir_path.join(format!("{p}{suffix}")));
+            }
+        }
+        let (ms, kb) = child("baseline", &file, &dir_path.join("baseline.db"));
+        println!("  round {}: baseline {ms} ms, {} MB", round + 1, kb / 1024);
+        (base_ms, base_kb) = (base_ms.min(ms), base_kb.max(kb));
+        let (ms, kb) = child("import", &file, &db);
+        println!("  round {}: Rampart  {ms} ms, {} MB", round + 1, kb / 1024);
+        (imp_ms, imp_kb) = (imp_ms.min(ms), imp_kb.max(kb));
+    }
     let time_ratio = imp_ms as f64 / base_ms.max(1) as f64;
     let mem_ratio = imp_kb as f64 / base_kb.max(1) as f64;
     println!();
@@ -315,6 +345,7 @@ fn main() {
     let mut store = Store::open(&db).expect("store");
     let t = Instant::now();
     grow_history(&store, size.events, end);
+    store.relink_history().expect("relink");
     let events: i64 = store
         .conn()
         .query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0))
@@ -327,6 +358,34 @@ fn main() {
     println!(
         "history: {events} events over 365 days (written in {grow_s:.1} s); daily snapshots computed in {snap_s:.2} s"
     );
+    if keep.is_some() {
+        std::fs::write(dir_path.join("grown"), b"").expect("mark");
+    }
+    let mut missed = run_queries(&store, &catalog, &size, end);
+    if time_ratio > 2.0 {
+        missed.push("import time ratio");
+    }
+    if mem_ratio > 2.0 {
+        missed.push("import memory ratio");
+    }
+    println!();
+    if missed.is_empty() {
+        println!("all bars met");
+    } else {
+        println!("bars missed: {}", missed.join(", "));
+        drop(store);
+        if !no_fail {
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Times the queries and prints their table; returns the names of those over the bar.
+fn run_queries(store: &Store, catalog: &Catalog, size: &Size, end: NaiveDate) -> Vec<&'static str> {
+    let events: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM finding_history", [], |r| r.get(0))
+        .expect("count");
     let conn = store.conn();
     let now = end.and_hms_opt(23, 0, 0).expect("time").and_utc().timestamp_millis();
     let explorer = FindingsQuery {
@@ -346,13 +405,13 @@ fn main() {
         (
             "framework view (HIPAA posture)",
             time_runs(size.runs, || {
-                drop(posture::posture(conn, &catalog, Some("hipaa"), None, now).expect("posture"))
+                drop(posture::posture(conn, catalog, Some("hipaa"), None, now).expect("posture"))
             }),
         ),
         (
             "trend, 365 days, 3 frameworks",
             time_runs(size.runs, || {
-                drop(trend::trend(conn, &catalog, None, end - chrono::Duration::days(364), end, false).expect("trend"))
+                drop(trend::trend(conn, catalog, None, end - chrono::Duration::days(364), end, false).expect("trend"))
             }),
         ),
         (
@@ -385,20 +444,5 @@ fn main() {
             missed.push(*name);
         }
     }
-    if time_ratio > 2.0 {
-        missed.push("import time ratio");
-    }
-    if mem_ratio > 2.0 {
-        missed.push("import memory ratio");
-    }
-    println!();
-    if missed.is_empty() {
-        println!("all bars met");
-    } else {
-        println!("bars missed: {}", missed.join(", "));
-        drop(store);
-        if !no_fail {
-            std::process::exit(1);
-        }
-    }
+    missed
 }

@@ -174,3 +174,91 @@ fn manual_requirements_follow_attestations_which_expire_and_are_never_edited() {
         assert!(err.to_string().contains("append-only"), "{err}");
     }
 }
+
+/// Every table the mapping writes, as sorted text.
+fn mapping_tables(store: &Store) -> Vec<String> {
+    let conn = store.conn();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT f.id, f.mapped, coalesce(f.mapped_control, '-'), f.counted, coalesce(s.requirements, '-')
+         FROM findings f LEFT JOIN requirement_sets s ON s.id = f.req_set ORDER BY f.id",
+        "SELECT f.id, r.framework, r.requirement, r.rule_kind, r.rule_value, coalesce(r.via, '-')
+         FROM finding_requirements r JOIN findings f ON f.fid = r.fid ORDER BY 1, 2, 3",
+        "SELECT framework, requirement, control, failed, passed, other FROM requirement_counts ORDER BY 1, 2, 3",
+    ] {
+        let mut stmt = conn.prepare(sql).expect("prepare");
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map(|v| v.join("|"))
+            })
+            .expect("query")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("rows");
+        out.extend(rows);
+    }
+    out
+}
+
+#[test]
+fn mapping_while_importing_equals_mapping_afterwards() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import");
+    let batches: Vec<Vec<serde_json::Value>> = vec![
+        vec![
+            control_finding("a", "S3.5", "2026-03-01T00:00:00Z", "FAILED"),
+            control_finding("b", "RDS.3", "2026-03-01T00:00:00Z", "PASSED"),
+            control_finding("c", "NOPE.1", "2026-03-01T00:00:00Z", "FAILED"),
+        ],
+        // a fixed, b failing, and an older version of b that arrives late (stale).
+        vec![
+            control_finding("a", "S3.5", "2026-03-02T00:00:00Z", "PASSED"),
+            control_finding("b", "RDS.3", "2026-03-02T00:00:00Z", "FAILED"),
+            control_finding("b", "RDS.3", "2026-02-20T00:00:00Z", "PASSED"),
+        ],
+    ];
+    let mut after = Store::open(&dir.path().join("after.db")).expect("open");
+    let mut inline = Store::open(&dir.path().join("inline.db")).expect("open");
+    let files = || {
+        let mut v: Vec<_> = std::fs::read_dir(&fixtures)
+            .expect("fixtures")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                name.ends_with(".json") && !name.ends_with(".expected.json") && !name.starts_with("config-")
+            })
+            .collect();
+        v.sort();
+        v.into_iter()
+            .map(|p| ImportInput::new(p.display().to_string(), std::fs::File::open(&p).expect("open")))
+            .collect::<Vec<_>>()
+    };
+    after.import(files(), &|| 0).expect("import");
+    after.ensure_mapped(&catalog).expect("map");
+    inline.import_mapped(files(), &|| 0, &catalog).expect("import");
+    for batch in batches {
+        let body = serde_json::to_vec(&json!({ "Findings": batch })).expect("json");
+        after
+            .import(
+                vec![ImportInput::new("f.json", std::io::Cursor::new(body.clone()))],
+                &|| 0,
+            )
+            .expect("import");
+        after.ensure_mapped(&catalog).expect("map");
+        inline
+            .import_mapped(
+                vec![ImportInput::new("f.json", std::io::Cursor::new(body))],
+                &|| 0,
+                &catalog,
+            )
+            .expect("import");
+        assert_eq!(mapping_tables(&inline), mapping_tables(&after));
+    }
+    assert!(mapping_tables(&inline).len() > 20);
+    // Nothing is left for a separate pass.
+    assert_eq!(inline.ensure_mapped(&catalog).expect("map"), 0);
+}

@@ -124,6 +124,9 @@ fn a_late_file_inside_the_known_period_is_written_into_history() {
         ]
     );
     assert_eq!(rows(&store)[0].status, "failed");
+    // The event after the late one now follows it (its `prev_*` are what a full
+    // recomputation from the facts gives).
+    assert_eq!(store.relink_history().expect("relink"), 0);
     // The same late file again adds nothing.
     let again = import(&mut store, "d2", export(&[asff("a", "2026-03-02T00:00:00Z", "PASSED")]));
     assert_eq!(again.counts.history, 0);
@@ -135,6 +138,7 @@ fn history_is_append_only() {
     import(&mut store, "f", export(&[asff("a", "2026-03-01T00:00:00Z", "FAILED")]));
     for sql in [
         "UPDATE finding_history SET status = 'passed'",
+        "UPDATE finding_history SET at = 0",
         "DELETE FROM finding_history",
     ] {
         let err = store.conn().execute(sql, []).expect_err(sql);
@@ -242,4 +246,49 @@ fn untrusted_text_round_trips_exactly() {
         .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
         .expect("imports");
     assert_eq!(n, 1);
+}
+
+#[test]
+fn a_database_error_mid_import_is_reported_and_rolls_everything_back() {
+    let (_d, mut store) = temp_store();
+    import(
+        &mut store,
+        "first",
+        export(&[asff("kept", "2026-03-01T00:00:00Z", "FAILED")]),
+    );
+    // The writer fails on the second finding of the second file (of three).
+    store
+        .conn()
+        .execute_batch(
+            "CREATE TRIGGER boom BEFORE INSERT ON findings WHEN NEW.id = 'boom'
+             BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END;",
+        )
+        .expect("trigger");
+    let many: Vec<_> = (0..600)
+        .map(|i| asff(&format!("f{i}"), "2026-03-02T00:00:00Z", "PASSED"))
+        .collect();
+    let inputs = vec![
+        ImportInput::new("one.json", std::io::Cursor::new(export(&many))),
+        ImportInput::new(
+            "two.json",
+            std::io::Cursor::new(export(&[
+                asff("a", "2026-03-02T00:00:00Z", "PASSED"),
+                asff("boom", "2026-03-02T00:00:00Z", "FAILED"),
+            ])),
+        ),
+        ImportInput::new("three.json", std::io::Cursor::new(export(&many))),
+    ];
+    let err = store.import(inputs, &|| 2_000).expect_err("must fail");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("two.json: database error at finding #1") && text.contains("refused by a test trigger"),
+        "{text}"
+    );
+    let ids: Vec<String> = rows(&store).into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec!["kept".to_string()]);
+    let imports: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(imports, 1);
 }

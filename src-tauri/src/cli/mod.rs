@@ -675,8 +675,7 @@ fn import(db: &Path, catalog: &Catalog, files: Vec<PathBuf>, options: ImportOpti
         }
     }
     let mut store = Store::open(db)?;
-    let reports = store.import(inputs, &now_ms)?;
-    store.ensure_mapped(catalog)?;
+    let reports = store.import_mapped(inputs, &now_ms, catalog)?;
     for r in reports {
         let c = &r.counts;
         println!(

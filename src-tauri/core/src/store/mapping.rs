@@ -30,6 +30,19 @@ ALTER TABLE findings ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;
 DELETE FROM workspace_meta WHERE key = 'catalog_fingerprint';
 ";
 
+/// The distinct sets of requirements findings map to (a few hundred), so that grouping
+/// many findings by requirement reads one small integer per finding instead of joining
+/// `finding_requirements`. `requirements` holds `framework:requirement` lines, sorted.
+pub(super) const SCHEMA_V10: &str = "
+CREATE TABLE requirement_sets (
+    id           INTEGER PRIMARY KEY,
+    requirements TEXT NOT NULL UNIQUE
+) STRICT;
+ALTER TABLE findings ADD COLUMN req_set INTEGER REFERENCES requirement_sets(id);
+CREATE INDEX findings_dims ON findings(req_set, mapped_control, account);
+DELETE FROM workspace_meta WHERE key = 'catalog_fingerprint';
+";
+
 pub(super) const SCHEMA_V3: &str = "
 ALTER TABLE findings ADD COLUMN mapped_control TEXT;      -- the Security Hub control, legacy ids resolved
 ALTER TABLE findings ADD COLUMN mapped INTEGER NOT NULL DEFAULT 0;  -- 1 once mapped with the current catalog
@@ -93,6 +106,155 @@ impl Deltas {
     }
 }
 
+/// The ids of requirement sets, cached for one mapping pass.
+struct RequirementSets(HashMap<String, i64>);
+
+impl RequirementSets {
+    fn load(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<RequirementSets> {
+        let mut stmt = tx.prepare("SELECT requirements, id FROM requirement_sets")?;
+        let map = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(RequirementSets(map))
+    }
+
+    /// The set's id (created if new); `None` when nothing matched.
+    fn id_of(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        matches: &[crate::catalog::mapping::Match],
+    ) -> rusqlite::Result<Option<i64>> {
+        if matches.is_empty() {
+            return Ok(None);
+        }
+        let mut lines: Vec<String> = matches
+            .iter()
+            .map(|m| format!("{}:{}", m.framework, m.requirement))
+            .collect();
+        lines.sort();
+        lines.dedup();
+        let key = lines.join("\n");
+        if let Some(id) = self.0.get(&key) {
+            return Ok(Some(*id));
+        }
+        tx.prepare_cached("INSERT INTO requirement_sets(requirements) VALUES (?1)")?
+            .execute([&key])?;
+        let id = tx.last_insert_rowid();
+        self.0.insert(key, id);
+        Ok(Some(id))
+    }
+}
+
+/// Splits a requirement set's text into (framework, requirement) pairs.
+pub(crate) fn set_members(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(f, r)| (f.to_string(), r.to_string()))
+        .collect()
+}
+
+/// A finding's mapping: its requirements and the columns the findings row keeps of it.
+pub(crate) struct Mapped {
+    matches: Vec<crate::catalog::mapping::Match>,
+    /// The Security Hub control (legacy ids resolved).
+    pub(crate) control: Option<String>,
+    /// The verdict it contributes to the counts (see `verdict_code`).
+    pub(crate) counted: i64,
+    pub(crate) set: Option<i64>,
+}
+
+/// One mapping pass inside a transaction: maps findings one by one (from
+/// [`Store::ensure_mapped`] or as an import applies them) and writes the count changes
+/// at the end.
+pub(crate) struct MapPass<'c> {
+    mapper: Mapper<'c>,
+    deltas: Deltas,
+    sets: RequirementSets,
+}
+
+impl<'c> MapPass<'c> {
+    pub(crate) fn new(tx: &rusqlite::Transaction<'_>, catalog: &'c Catalog) -> rusqlite::Result<MapPass<'c>> {
+        Ok(MapPass {
+            mapper: Mapper::new(catalog),
+            deltas: Deltas::default(),
+            sets: RequirementSets::load(tx)?,
+        })
+    }
+
+    /// What `key` maps to, with its verdict for the counts.
+    pub(crate) fn compute(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        key: &FindingKey<'_>,
+        status: &str,
+        record_state: &str,
+    ) -> rusqlite::Result<Mapped> {
+        let matches = self.mapper.map(key);
+        let set = self.sets.id_of(tx, &matches)?;
+        Ok(Mapped {
+            control: self.mapper.resolve_control(key),
+            counted: verdict_code(status, record_state),
+            set,
+            matches,
+        })
+    }
+
+    /// Writes a finding's requirements and its count changes: takes back what it counted
+    /// for before (`old_control`, `old_counted` as stored) and counts it as it is now.
+    /// `fresh`: the finding was just inserted (nothing to take back or clear). The caller
+    /// stores `m`'s columns in the findings row.
+    pub(crate) fn record(
+        &mut self,
+        tx: &rusqlite::Transaction<'_>,
+        fid: i64,
+        m: &Mapped,
+        old: (&str, i64),
+        fresh: bool,
+    ) -> rusqlite::Result<()> {
+        let (old_control, old_counted) = old;
+        if !fresh {
+            if old_counted != 0 {
+                let old: Vec<(String, String)> = tx
+                    .prepare_cached("SELECT framework, requirement FROM finding_requirements WHERE fid = ?1")?
+                    .query_map([fid], |x| Ok((x.get(0)?, x.get(1)?)))?
+                    .collect::<Result<_, _>>()?;
+                if old.is_empty() {
+                    self.deltas.add(("", "", ""), old_counted, -1);
+                }
+                for (fw, req) in &old {
+                    self.deltas.add((fw, req, old_control), old_counted, -1);
+                }
+            }
+            tx.prepare_cached("DELETE FROM finding_requirements WHERE fid = ?1")?
+                .execute([fid])?;
+        }
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO finding_requirements(fid, framework, requirement, rule_kind, rule_value, via)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for x in &m.matches {
+                let (kind, value) = x.rule.parts();
+                insert.execute(params![fid, x.framework, x.requirement, kind, value, x.via])?;
+            }
+        }
+        if m.counted != 0 {
+            let ctl = m.control.as_deref().unwrap_or("");
+            if m.matches.is_empty() {
+                self.deltas.add(("", "", ""), m.counted, 1);
+            }
+            for x in &m.matches {
+                self.deltas.add((&x.framework, &x.requirement, ctl), m.counted, 1);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(self, tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+        self.deltas.apply(tx)
+    }
+}
+
 impl Store {
     /// Maps every finding not yet mapped with this catalog. Returns how many were mapped.
     pub fn ensure_mapped(&mut self, catalog: &Catalog) -> Result<u64, StoreError> {
@@ -102,17 +264,18 @@ impl Store {
             tx.execute("DELETE FROM finding_requirements", [])?;
             tx.execute("DELETE FROM requirement_counts", [])?;
             tx.execute(
-                "UPDATE findings SET mapped = 0, counted = 0 WHERE mapped <> 0 OR counted <> 0",
+                "UPDATE findings SET mapped = 0, counted = 0, req_set = NULL
+                 WHERE mapped <> 0 OR counted <> 0 OR req_set IS NOT NULL",
                 [],
             )?;
+            tx.execute("DELETE FROM requirement_sets", [])?;
             tx.execute(
                 "INSERT INTO workspace_meta(key, value) VALUES ('catalog_fingerprint', ?1)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [&catalog.fingerprint],
             )?;
         }
-        let mapper = Mapper::new(catalog);
-        let mut deltas = Deltas::default();
+        let mut pass = MapPass::new(&tx, catalog)?;
         let mut n = 0;
         {
             let mut select = tx.prepare(
@@ -120,25 +283,15 @@ impl Store {
                         coalesce(mapped_control, ''), counted
                  FROM findings WHERE mapped = 0",
             )?;
-            let mut old_rows = tx.prepare("SELECT framework, requirement FROM finding_requirements WHERE fid = ?1")?;
-            let mut clear = tx.prepare("DELETE FROM finding_requirements WHERE fid = ?1")?;
-            let mut insert = tx.prepare(
-                "INSERT OR IGNORE INTO finding_requirements(fid, framework, requirement, rule_kind, rule_value, via)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            let mut done =
-                tx.prepare("UPDATE findings SET mapped = 1, mapped_control = ?2, counted = ?3 WHERE fid = ?1")?;
             let mut rows = select.query([])?;
             while let Some(r) = rows.next()? {
-                let fid: i64 = r.get(0)?;
-                let source = Source::parse(&r.get::<_, String>(1)?).unwrap_or(Source::Securityhub);
                 let product: String = r.get(2)?;
                 let control_id: Option<String> = r.get(3)?;
                 let standard: Option<String> = r.get(4)?;
                 let config_rule: Option<String> = r.get(5)?;
                 let types: Vec<String> = serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default();
                 let key = FindingKey {
-                    source,
+                    source: Source::parse(&r.get::<_, String>(1)?).unwrap_or(Source::Securityhub),
                     product: &product,
                     control_id: control_id.as_deref(),
                     standard: standard.as_deref(),
@@ -147,41 +300,17 @@ impl Store {
                 };
                 let (status, record_state): (String, String) = (r.get(7)?, r.get(8)?);
                 let (old_control, old_counted): (String, i64) = (r.get(9)?, r.get(10)?);
-                // Take back what the finding counted for before…
-                if old_counted != 0 {
-                    let old: Vec<(String, String)> = old_rows
-                        .query_map([fid], |x| Ok((x.get(0)?, x.get(1)?)))?
-                        .collect::<Result<_, _>>()?;
-                    if old.is_empty() {
-                        deltas.add(("", "", ""), old_counted, -1);
-                    }
-                    for (fw, req) in &old {
-                        deltas.add((fw, req, &old_control), old_counted, -1);
-                    }
-                }
-                clear.execute([fid])?;
-                let matches = mapper.map(&key);
-                for m in &matches {
-                    let (kind, value) = m.rule.parts();
-                    insert.execute(params![fid, m.framework, m.requirement, kind, value, m.via])?;
-                }
-                let control = mapper.resolve_control(&key);
-                // …and count it as it is now.
-                let counted = verdict_code(&status, &record_state);
-                if counted != 0 {
-                    let ctl = control.as_deref().unwrap_or("");
-                    if matches.is_empty() {
-                        deltas.add(("", "", ""), counted, 1);
-                    }
-                    for m in &matches {
-                        deltas.add((&m.framework, &m.requirement, ctl), counted, 1);
-                    }
-                }
-                done.execute(params![fid, control, counted])?;
+                let fid: i64 = r.get(0)?;
+                let m = pass.compute(&tx, &key, &status, &record_state)?;
+                pass.record(&tx, fid, &m, (&old_control, old_counted), false)?;
+                tx.prepare_cached(
+                    "UPDATE findings SET mapped = 1, mapped_control = ?2, counted = ?3, req_set = ?4 WHERE fid = ?1",
+                )?
+                .execute(params![fid, m.control, m.counted, m.set])?;
                 n += 1;
             }
         }
-        deltas.apply(&tx)?;
+        pass.finish(&tx)?;
         tx.commit()?;
         Ok(n)
     }

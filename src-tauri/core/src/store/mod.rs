@@ -53,16 +53,20 @@ fn migrations() -> Migrations<'static> {
         M::up(findings::SCHEMA_V6),
         M::up(findings::SCHEMA_V7),
         M::up(mapping::SCHEMA_V8),
+        M::up(findings::SCHEMA_V9),
+        M::up(mapping::SCHEMA_V10),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    8
+    10
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // The window and the command line may write to one workspace at once; a long import
+    // holds the write lock for seconds.
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
@@ -137,6 +141,10 @@ impl Store {
                     reason: "it already holds tables that Rampart did not create".into(),
                 });
             }
+            // Findings rows run to a few kB (descriptions): with 4 kB pages each takes a
+            // page of its own and half of it is wasted; 8 kB pages pack them. Only takes
+            // effect on an empty file, before the first table.
+            conn.pragma_update(None, "page_size", 8192)?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -160,6 +168,16 @@ impl Store {
 
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// Recomputes the derived `prev_*` links of the whole history from its facts (for
+    /// history written by other means than the importer, such as benchmarks). Returns
+    /// how many rows changed.
+    pub fn relink_history(&mut self) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute(findings::RELINK_HISTORY, [])?;
+        tx.commit()?;
+        Ok(n)
     }
 
     /// Marks the workspace as the bundled demo (or not).
