@@ -17,6 +17,7 @@ use ts_rs::TS;
 use super::ratio;
 use crate::catalog::{Catalog, Rule};
 use crate::store::attestations::{self, Attestation};
+use crate::store::governance;
 use crate::store::StoreError;
 use crate::time::format_ts;
 
@@ -52,10 +53,13 @@ impl RequirementStatus {
 pub struct ControlPosture {
     pub id: String,
     pub title: String,
-    /// `failed`, `passed` or `no_data`.
+    /// `failed`, `accepted` (its only failures are covered by risk acceptances), `passed`
+    /// or `no_data`.
     pub status: String,
     pub failed: u32,
     pub passed: u32,
+    /// Failing findings covered by a valid risk acceptance (not counted in `failed`).
+    pub accepted: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -68,6 +72,9 @@ pub struct RequirementPosture {
     /// Active findings mapped here that fail / pass.
     pub failed: u32,
     pub passed: u32,
+    /// Failing findings mapped here that a valid risk acceptance covers: they do not
+    /// make the requirement fail (and are not in `failed`).
+    pub accepted: u32,
     /// Active findings mapped here with a warning or no verdict.
     pub other: u32,
     /// Every control mapped to the requirement, failing first.
@@ -112,6 +119,7 @@ struct Counts {
     failed: u32,
     passed: u32,
     other: u32,
+    accepted: u32,
 }
 
 impl Counts {
@@ -121,6 +129,13 @@ impl Counts {
             "passed" => self.passed += n,
             _ => self.other += n,
         }
+    }
+
+    /// Moves `n` failing findings to accepted.
+    fn accept(&mut self, n: u32) {
+        let n = n.min(self.failed);
+        self.failed -= n;
+        self.accepted += n;
     }
 }
 
@@ -212,6 +227,17 @@ pub fn posture(
         }
     };
 
+    // Failing findings covered by valid risk acceptances count as accepted, not failed.
+    let cover = governance::coverage(conn, when, at)?;
+    for ((fw, req, ctl), n) in &cover.by_requirement {
+        if let Some(c) = req_counts.get_mut(&(fw.clone(), req.clone())) {
+            c.accept(*n);
+        }
+        if let Some(c) = ctl_counts.get_mut(&(fw.clone(), req.clone(), ctl.clone())) {
+            c.accept(*n);
+        }
+    }
+
     let mut frameworks = Vec::new();
     for fw in catalog
         .frameworks
@@ -264,7 +290,7 @@ pub fn posture(
             for c in &controls {
                 let e = fw_controls.entry(c.id.clone()).or_default();
                 e.failed += c.failed;
-                e.passed += c.passed;
+                e.passed += c.passed + c.accepted;
             }
             controls.sort_by(|a, b| {
                 let rank = |s: &str| match s {
@@ -286,7 +312,7 @@ pub fn posture(
                 }
             } else if counts.failed > 0 {
                 RequirementStatus::Failing
-            } else if counts.passed > 0 {
+            } else if counts.passed > 0 || counts.accepted > 0 {
                 RequirementStatus::Passing
             } else {
                 RequirementStatus::NoData
@@ -307,6 +333,7 @@ pub fn posture(
                 status,
                 failed: counts.failed,
                 passed: counts.passed,
+                accepted: counts.accepted,
                 other: counts.other,
                 controls,
                 attestation: attestation.map(|(a, _)| a),
@@ -337,6 +364,8 @@ fn control_posture(catalog: &Catalog, id: &str, k: Counts) -> ControlPosture {
         title: catalog.controls.get(id).map(|c| c.title.clone()).unwrap_or_default(),
         status: if k.failed > 0 {
             "failed"
+        } else if k.accepted > 0 {
+            "accepted"
         } else if k.passed > 0 {
             "passed"
         } else {
@@ -345,5 +374,6 @@ fn control_posture(catalog: &Catalog, id: &str, k: Counts) -> ControlPosture {
         .to_string(),
         failed: k.failed,
         passed: k.passed,
+        accepted: k.accepted,
     }
 }

@@ -52,13 +52,49 @@ pub struct Attestation {
     pub evidence_sha256: Option<String>,
 }
 
+/// The columns [`record_json`] reads.
+pub(super) const RECORD_COLUMNS: &str =
+    "id, framework, requirement, attested_by, statement, attested_at, expires_at, evidence_name, evidence_sha256";
+
+/// An attestation row as its audit entry records it: (id, details).
+pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde_json::Value)> {
+    Ok((
+        r.get(0)?,
+        serde_json::json!({
+            "framework": r.get::<_, String>(1)?,
+            "requirement": r.get::<_, String>(2)?,
+            "by": r.get::<_, String>(3)?,
+            "statement": r.get::<_, String>(4)?,
+            "at": r.get::<_, i64>(5)?,
+            "expires_at": r.get::<_, Option<i64>>(6)?,
+            "evidence_name": r.get::<_, Option<String>>(7)?,
+            "evidence_sha256": r.get::<_, Option<String>>(8)?,
+        }),
+    ))
+}
+
+/// Appends the audit entry of attestation `id` (written in `tx`).
+pub(super) fn audit_attestation(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<(), StoreError> {
+    let (id, details) = tx.query_row(
+        &format!("SELECT {RECORD_COLUMNS} FROM attestations WHERE id = ?1"),
+        [id],
+        record_json,
+    )?;
+    let by = details["by"].as_str().unwrap_or_default().to_string();
+    let at = details["at"].as_i64().unwrap_or_default();
+    super::audit::append(tx, at, &by, "attestation.create", &format!("attestation:{id}"), &details)?;
+    Ok(())
+}
+
 impl Store {
+    /// Records an attestation and its audit entry, in one transaction.
     pub fn attest(&mut self, a: &NewAttestation) -> Result<i64, StoreError> {
         let (name, sha) = match &a.evidence {
             Some((n, s)) => (Some(n.as_str()), Some(s.as_str())),
             None => (None, None),
         };
-        self.conn().execute(
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
             "INSERT INTO attestations(framework, requirement, attested_by, statement, attested_at, expires_at,
                 evidence_name, evidence_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
@@ -72,7 +108,10 @@ impl Store {
                 sha
             ],
         )?;
-        Ok(self.conn().last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        audit_attestation(&tx, id)?;
+        tx.commit()?;
+        Ok(id)
     }
 }
 

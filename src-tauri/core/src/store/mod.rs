@@ -4,7 +4,9 @@
 //! One writer ([`Store`]); readers open their own read-only connections ([`open_reader`]).
 
 pub mod attestations;
+pub mod audit;
 pub mod findings;
+pub mod governance;
 pub mod imports;
 pub mod mapping;
 pub mod snapshots;
@@ -29,6 +31,12 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A request with a bad value: names the field and what is wrong with it.
+    #[error("{0}")]
+    Invalid(String),
+    /// A request about something that does not exist.
+    #[error("{0}")]
+    NotFound(String),
 }
 
 impl StoreError {
@@ -37,6 +45,8 @@ impl StoreError {
         match self {
             StoreError::NewerSchema { .. } => "newer_schema",
             StoreError::NotRampart { .. } => "not_rampart",
+            StoreError::Invalid(_) => "bad_request",
+            StoreError::NotFound(_) => "not_found",
             _ => "db_error",
         }
     }
@@ -55,12 +65,14 @@ fn migrations() -> Migrations<'static> {
         M::up(mapping::SCHEMA_V8),
         M::up(findings::SCHEMA_V9),
         M::up(mapping::SCHEMA_V10),
+        M::up(audit::SCHEMA_V11),
+        M::up(governance::SCHEMA_V12),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    10
+    12
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -151,10 +163,12 @@ impl Store {
         // 64 MiB of page cache for the writer: imports touch many index pages.
         conn.pragma_update(None, "cache_size", -65536)?;
         migrations().to_latest(&mut conn)?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             path: path.to_path_buf(),
-        })
+        };
+        store.audit_earlier_attestations()?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -170,7 +184,29 @@ impl Store {
         &mut self.conn
     }
 
-    /// Recomputes the derived `prev_*` links of the whole history from its facts (for
+    /// Attestations made before the audit log existed (schema 10 and older) get their
+    /// entries once, in the order they were made.
+    fn audit_earlier_attestations(&mut self) -> Result<(), StoreError> {
+        let pending: Vec<i64> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT id FROM attestations a WHERE NOT EXISTS (SELECT 1 FROM audit_log)
+                 ORDER BY attested_at, id",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for id in pending {
+            attestations::audit_attestation(&tx, id)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Recomputes the derived `flags` of the whole history from its facts (for
     /// history written by other means than the importer, such as benchmarks). Returns
     /// how many rows changed.
     pub fn relink_history(&mut self) -> Result<usize, StoreError> {

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{meta, Store, StoreError};
+use super::{governance, meta, Store, StoreError};
 use crate::catalog::Catalog;
 
 pub(super) const SCHEMA_V5: &str = "
@@ -109,6 +109,10 @@ impl Store {
         let Some(first_at) = first_at else { return Ok(0) };
         let first_day = day_of(first_at);
         let max_att: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM attestations", [], |r| r.get(0))?;
+        let seen_audit: i64 = meta(conn, "snapshots_audit_seq")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let max_audit: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| r.get(0))?;
 
         // The earliest day whose snapshot may have changed.
         let mut from = match (same_catalog, through) {
@@ -129,6 +133,15 @@ impl Store {
                 |r| r.get(0),
             )?;
             if let Some(t) = att {
+                from = from.min(day_of(t));
+            }
+            // Risk acceptances made or revoked since: from the day they were.
+            let gov: Option<i64> = conn.query_row(
+                "SELECT min(at) FROM audit_log WHERE seq > ?1 AND action IN ('acceptance.create', 'acceptance.revoke')",
+                [seen_audit],
+                |r| r.get(0),
+            )?;
+            if let Some(t) = gov {
                 from = from.min(day_of(t));
             }
         }
@@ -193,6 +206,36 @@ impl Store {
                 }
             }
         }
+        // Risk acceptances, with the requirement and control slots of the findings in
+        // their scope: on a day one is valid, those of its findings failing that day
+        // count as accepted, not failed.
+        struct Accepted {
+            scoped: governance::Scoped,
+            findings: Vec<(i64, Vec<usize>, Vec<usize>)>,
+        }
+        let accepted: Vec<Accepted> = governance::scoped(conn, None)?
+            .into_iter()
+            .map(|a| {
+                let findings = a
+                    .findings
+                    .iter()
+                    .map(|(fid, control, pairs)| {
+                        let mut rs = Vec::new();
+                        let mut cs = Vec::new();
+                        for p in pairs {
+                            if let Some(&slot) = slot_of.get(p) {
+                                rs.push(slot);
+                                if let Some(&c) = control_slot.get(&(slots[slot].0, control.clone())) {
+                                    cs.push(c);
+                                }
+                            }
+                        }
+                        (*fid, rs, cs)
+                    })
+                    .collect();
+                Accepted { scoped: a, findings }
+            })
+            .collect();
         let import_days: std::collections::HashSet<NaiveDate> = {
             let mut stmt = conn.prepare("SELECT DISTINCT finished_at / ?1 FROM imports")?;
             let rows = stmt.query_map([DAY_MS], |r| r.get::<_, i64>(0))?;
@@ -255,10 +298,33 @@ impl Store {
             if day >= from {
                 let carried = !import_days.contains(&day);
                 let day_s = day.format("%Y-%m-%d").to_string();
+                // Failing findings accepted that day, per requirement and control slot.
+                let mut req_accepted: HashMap<usize, u32> = HashMap::new();
+                let mut ctl_accepted: HashMap<usize, u32> = HashMap::new();
+                let mut seen: std::collections::HashSet<(i64, usize, bool)> = std::collections::HashSet::new();
+                for a in accepted.iter().filter(|a| a.scoped.valid_at(cutoff)) {
+                    for (fid, rs, cs) in &a.findings {
+                        if state.get(fid) != Some(&Verdict::Failed) {
+                            continue;
+                        }
+                        for &r in rs {
+                            if seen.insert((*fid, r, false)) {
+                                *req_accepted.entry(r).or_default() += 1;
+                            }
+                        }
+                        for &c in cs {
+                            if seen.insert((*fid, c, true)) {
+                                *ctl_accepted.entry(c).or_default() += 1;
+                            }
+                        }
+                    }
+                }
                 let mut per_fw = vec![[0u32; 10]; catalog.frameworks.len()];
                 for (slot, &(fi, ri)) in slots.iter().enumerate() {
                     let req = &catalog.frameworks[fi].requirements[ri];
-                    let c = req_counts[slot];
+                    let mut c = req_counts[slot];
+                    let acc = req_accepted.get(&slot).copied().unwrap_or(0).min(c[Verdict::Failed as usize]);
+                    c[Verdict::Failed as usize] -= acc;
                     let status = if req.manual {
                         let latest = attestations
                             .get(&slot)
@@ -270,7 +336,7 @@ impl Store {
                         }
                     } else if c[Verdict::Failed as usize] > 0 {
                         "failing"
-                    } else if c[Verdict::Passed as usize] > 0 {
+                    } else if c[Verdict::Passed as usize] > 0 || acc > 0 {
                         "passing"
                     } else {
                         "no_data"
@@ -295,9 +361,10 @@ impl Store {
                 }
                 for (c, counts) in ctl_counts.iter().enumerate() {
                     let fi = control_fw[c];
-                    if counts[Verdict::Failed as usize] > 0 {
+                    let acc = ctl_accepted.get(&c).copied().unwrap_or(0);
+                    if counts[Verdict::Failed as usize] > acc {
                         per_fw[fi][7] += 1;
-                    } else if counts[Verdict::Passed as usize] > 0 {
+                    } else if counts[Verdict::Passed as usize] > 0 || acc > 0 {
                         per_fw[fi][6] += 1;
                     }
                 }
@@ -340,6 +407,7 @@ impl Store {
             ("snapshots_fingerprint", catalog.fingerprint.clone()),
             ("snapshots_history_seq", max_seq.to_string()),
             ("snapshots_attestation_id", max_att.to_string()),
+            ("snapshots_audit_seq", max_audit.to_string()),
             ("snapshots_through", today.format("%Y-%m-%d").to_string()),
         ] {
             tx.execute(

@@ -1,0 +1,572 @@
+//! Risk acceptance and workspace settings.
+//!
+//! An **acceptance** covers one finding, one control (optionally only some accounts or
+//! resources) or one requirement, with a reason, an owner, an approver and an expiry,
+//! which is required and at most `max_acceptance_days` (a setting) away. While valid, the
+//! failing findings it covers do not fail the requirements they map to: they are counted
+//! as **accepted**. On expiry they count again; a **revocation** ends it at once. Both are
+//! append-only records, each with its audit entry written in the same transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::mapping::set_members;
+use super::{audit, meta, Store, StoreError};
+use crate::catalog::Catalog;
+use crate::query::sla::{SlaDays, DAY_MS};
+use crate::time::format_ts;
+
+pub(super) const SCHEMA_V12: &str = "
+CREATE TABLE acceptances (
+    id         INTEGER PRIMARY KEY,
+    scope      TEXT    NOT NULL CHECK (scope IN ('finding', 'control', 'requirement')),
+    target     TEXT    NOT NULL,   -- the finding id, the control id, or framework:requirement
+    accounts   TEXT    NOT NULL,   -- JSON array of account ids; empty = every account
+    resources  TEXT    NOT NULL,   -- JSON array of resource ids; empty = every resource
+    reason     TEXT    NOT NULL,
+    owner      TEXT    NOT NULL,
+    approver   TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,   -- ms since epoch
+    expires_at INTEGER NOT NULL    -- ms since epoch: valid while created_at <= t < expires_at
+) STRICT;
+CREATE INDEX acceptances_expiry ON acceptances(expires_at);
+CREATE TABLE acceptance_revocations (
+    acceptance_id INTEGER PRIMARY KEY REFERENCES acceptances(id),
+    at            INTEGER NOT NULL,
+    by            TEXT    NOT NULL,
+    reason        TEXT    NOT NULL
+) STRICT;
+CREATE TRIGGER acceptances_no_update BEFORE UPDATE ON acceptances
+BEGIN SELECT RAISE(ABORT, 'acceptances are append-only: revoke and accept again'); END;
+CREATE TRIGGER acceptances_no_delete BEFORE DELETE ON acceptances
+BEGIN SELECT RAISE(ABORT, 'acceptances are append-only: revoke instead'); END;
+CREATE TRIGGER acceptance_revocations_no_update BEFORE UPDATE ON acceptance_revocations
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+CREATE TRIGGER acceptance_revocations_no_delete BEFORE DELETE ON acceptance_revocations
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+-- Acceptances of a control find its findings by the resolved control id.
+CREATE INDEX findings_mapped_control ON findings(mapped_control);
+";
+
+/// The default and the largest allowed `max_acceptance_days`.
+pub const DEFAULT_MAX_ACCEPTANCE_DAYS: u32 = 365;
+pub const LIMIT_MAX_ACCEPTANCE_DAYS: u32 = 3650;
+/// Acceptances expiring within this many days are flagged.
+pub const EXPIRY_WARNING_DAYS: u32 = 14;
+
+/// What an acceptance covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "scope", content = "target", rename_all = "snake_case")]
+pub enum Scope {
+    /// One finding, by its id.
+    Finding(String),
+    /// Every finding of a Security Hub control.
+    Control(String),
+    /// Every finding mapped to a requirement (`framework:requirement`).
+    Requirement(String),
+}
+
+impl Scope {
+    fn kind(&self) -> &'static str {
+        match self {
+            Scope::Finding(_) => "finding",
+            Scope::Control(_) => "control",
+            Scope::Requirement(_) => "requirement",
+        }
+    }
+
+    fn target(&self) -> &str {
+        match self {
+            Scope::Finding(t) | Scope::Control(t) | Scope::Requirement(t) => t,
+        }
+    }
+}
+
+/// A new acceptance, as asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+pub struct NewAcceptance {
+    pub scope: Scope,
+    /// Only these accounts (empty: every account).
+    #[serde(default)]
+    pub accounts: Vec<String>,
+    /// Only these resource ids (empty: every resource).
+    #[serde(default)]
+    pub resources: Vec<String>,
+    pub reason: String,
+    pub owner: String,
+    pub approver: String,
+    /// When it stops applying (ms since epoch).
+    #[ts(type = "number")]
+    pub expires_at: i64,
+}
+
+/// An acceptance as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Acceptance {
+    pub id: i64,
+    pub scope: Scope,
+    pub accounts: Vec<String>,
+    pub resources: Vec<String>,
+    pub reason: String,
+    pub owner: String,
+    pub approver: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub expires_at: String,
+    /// `active`, `expired`, `revoked` or `pending` (created after the moment asked about).
+    pub status: String,
+    /// Whole days left until expiry, while active.
+    pub days_left: Option<i64>,
+    /// Active and expiring within [`EXPIRY_WARNING_DAYS`].
+    pub expiring_soon: bool,
+    pub revoked_at: Option<String>,
+    pub revoked_by: Option<String>,
+    pub revoke_reason: Option<String>,
+    /// Failing findings it covers now (while active).
+    pub covers: u32,
+}
+
+/// Workspace settings that are audited when changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Settings {
+    pub sla_days: SlaDays,
+    pub max_acceptance_days: u32,
+}
+
+/// The columns [`record_json`] reads.
+pub(super) const RECORD_COLUMNS: &str =
+    "id, scope, target, accounts, resources, reason, owner, approver, created_at, expires_at";
+
+/// An acceptance row as its audit entry records it: (id, details).
+pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde_json::Value)> {
+    let list = |i: usize| -> rusqlite::Result<serde_json::Value> {
+        Ok(serde_json::from_str(&r.get::<_, String>(i)?).unwrap_or(serde_json::Value::Null))
+    };
+    Ok((
+        r.get(0)?,
+        serde_json::json!({
+            "scope": r.get::<_, String>(1)?,
+            "target": r.get::<_, String>(2)?,
+            "accounts": list(3)?,
+            "resources": list(4)?,
+            "reason": r.get::<_, String>(5)?,
+            "owner": r.get::<_, String>(6)?,
+            "approver": r.get::<_, String>(7)?,
+            "created_at": r.get::<_, i64>(8)?,
+            "expires_at": r.get::<_, i64>(9)?,
+        }),
+    ))
+}
+
+fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(format!("{field}: {message}"))
+}
+
+/// The workspace's settings (defaults where unset).
+pub fn settings(conn: &Connection) -> Result<Settings, StoreError> {
+    Ok(Settings {
+        sla_days: SlaDays::load(conn)?,
+        max_acceptance_days: meta(conn, "max_acceptance_days")?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(DEFAULT_MAX_ACCEPTANCE_DAYS),
+    })
+}
+
+impl Store {
+    /// Records an acceptance after checking it: the reason, owner and approver are given;
+    /// the expiry is in the future and within `max_acceptance_days`; the finding, control
+    /// or requirement exists (a manual requirement is attested, not accepted).
+    pub fn accept(&mut self, catalog: &Catalog, a: &NewAcceptance, actor: &str, now: i64) -> Result<i64, StoreError> {
+        for (field, v) in [("reason", &a.reason), ("owner", &a.owner), ("approver", &a.approver)] {
+            if v.trim().is_empty() {
+                return Err(invalid(field, "required"));
+            }
+        }
+        let max = settings(self.conn())?.max_acceptance_days;
+        if a.expires_at <= now {
+            return Err(invalid("expires", format!("{} is not in the future", format_ts(a.expires_at))));
+        }
+        if a.expires_at - now > i64::from(max) * DAY_MS {
+            return Err(invalid(
+                "expires",
+                format!(
+                    "{} is more than {max} days away (the workspace's maximum, setting max_acceptance_days)",
+                    format_ts(a.expires_at)
+                ),
+            ));
+        }
+        for acct in &a.accounts {
+            if acct.len() != 12 || !acct.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid("accounts", format!("{acct:?} is not a 12-digit AWS account id")));
+            }
+        }
+        if a.resources.iter().any(|r| r.trim().is_empty()) {
+            return Err(invalid("resources", "an empty resource id"));
+        }
+        match &a.scope {
+            Scope::Finding(id) => {
+                let known: bool = self
+                    .conn()
+                    .query_row("SELECT EXISTS(SELECT 1 FROM findings WHERE id = ?1)", [id], |r| r.get(0))?;
+                if !known {
+                    return Err(StoreError::NotFound(format!("no finding has the id {id:?}")));
+                }
+            }
+            Scope::Control(c) => {
+                let seen: bool = self.conn().query_row(
+                    "SELECT EXISTS(SELECT 1 FROM findings WHERE mapped_control = ?1)",
+                    [c],
+                    |r| r.get(0),
+                )?;
+                if !seen && !catalog.controls.contains_key(c) {
+                    return Err(StoreError::NotFound(format!(
+                        "{c:?} is neither a control of the catalog nor one any finding has"
+                    )));
+                }
+            }
+            Scope::Requirement(key) => {
+                let (fw, req) = key
+                    .split_once(':')
+                    .ok_or_else(|| invalid("requirement", format!("{key:?} is not framework:requirement")))?;
+                let r = catalog
+                    .framework(fw)
+                    .and_then(|f| f.requirements.iter().find(|r| r.id == req))
+                    .ok_or_else(|| StoreError::NotFound(format!("unknown requirement {key}")))?;
+                if r.manual {
+                    return Err(invalid(
+                        "requirement",
+                        format!("{key} is judged by attestation only; attest it instead of accepting a risk"),
+                    ));
+                }
+            }
+        }
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO acceptances(scope, target, accounts, resources, reason, owner, approver, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                a.scope.kind(),
+                a.scope.target(),
+                json(&a.accounts),
+                json(&a.resources),
+                a.reason.trim(),
+                a.owner.trim(),
+                a.approver.trim(),
+                now,
+                a.expires_at
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let (_, details) = tx.query_row(
+            &format!("SELECT {RECORD_COLUMNS} FROM acceptances WHERE id = ?1"),
+            [id],
+            record_json,
+        )?;
+        audit::append(&tx, now, actor, "acceptance.create", &format!("acceptance:{id}"), &details)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Revokes an acceptance: it stops applying at `now`.
+    pub fn revoke(&mut self, id: i64, by: &str, reason: &str, now: i64) -> Result<(), StoreError> {
+        if by.trim().is_empty() {
+            return Err(invalid("by", "required"));
+        }
+        if reason.trim().is_empty() {
+            return Err(invalid("reason", "required"));
+        }
+        let found: Option<(i64, Option<i64>)> = self
+            .conn()
+            .query_row(
+                "SELECT a.expires_at, r.at FROM acceptances a
+                 LEFT JOIN acceptance_revocations r ON r.acceptance_id = a.id WHERE a.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        match found {
+            None => return Err(StoreError::NotFound(format!("no acceptance has the id {id}"))),
+            Some((_, Some(at))) => {
+                return Err(invalid("id", format!("acceptance {id} was already revoked on {}", format_ts(at))))
+            }
+            Some(_) => {}
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO acceptance_revocations(acceptance_id, at, by, reason) VALUES (?1, ?2, ?3, ?4)",
+            params![id, now, by.trim(), reason.trim()],
+        )?;
+        let details = serde_json::json!({"acceptance": id, "at": now, "by": by.trim(), "reason": reason.trim()});
+        audit::append(&tx, now, by.trim(), "acceptance.revoke", &format!("acceptance:{id}"), &details)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Changes the settings, recording the change (old and new values) in the audit log.
+    pub fn set_settings(&mut self, s: &Settings, actor: &str, now: i64) -> Result<(), StoreError> {
+        let d = s.sla_days;
+        for (name, v) in [("critical", d.critical), ("high", d.high), ("medium", d.medium), ("low", d.low)] {
+            if !(1..=3650).contains(&v) {
+                return Err(invalid(&format!("sla_days.{name}"), format!("{v} is not between 1 and 3650")));
+            }
+        }
+        if !(d.critical <= d.high && d.high <= d.medium && d.medium <= d.low) {
+            return Err(invalid(
+                "sla_days",
+                "a more severe finding cannot get more days than a less severe one",
+            ));
+        }
+        if !(1..=LIMIT_MAX_ACCEPTANCE_DAYS).contains(&s.max_acceptance_days) {
+            return Err(invalid(
+                "max_acceptance_days",
+                format!("{} is not between 1 and {LIMIT_MAX_ACCEPTANCE_DAYS}", s.max_acceptance_days),
+            ));
+        }
+        let old = settings(self.conn())?;
+        let tx = self.conn_mut().transaction()?;
+        let changes: [(&str, String, serde_json::Value, serde_json::Value); 2] = [
+            (
+                "sla_days",
+                serde_json::to_string(&s.sla_days).unwrap_or_default(),
+                serde_json::to_value(old.sla_days).unwrap_or_default(),
+                serde_json::to_value(s.sla_days).unwrap_or_default(),
+            ),
+            (
+                "max_acceptance_days",
+                s.max_acceptance_days.to_string(),
+                old.max_acceptance_days.into(),
+                s.max_acceptance_days.into(),
+            ),
+        ];
+        for (key, stored, from, to) in changes {
+            if from == to {
+                continue;
+            }
+            tx.execute(
+                "INSERT INTO workspace_meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, stored],
+            )?;
+            let details = serde_json::json!({"key": key, "from": from, "to": to});
+            audit::append(&tx, now, actor, "setting.change", &format!("setting:{key}"), &details)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// An acceptance's validity and the findings in its scope, whatever their state.
+pub(crate) struct Scoped {
+    pub id: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    /// (fid, control or "", the (framework, requirement) pairs it is accepted for).
+    pub findings: Vec<(i64, String, Vec<(String, String)>)>,
+}
+
+impl Scoped {
+    pub fn valid_at(&self, t: i64) -> bool {
+        self.created_at <= t && t < self.expires_at && self.revoked_at.is_none_or(|r| r > t)
+    }
+}
+
+/// Every acceptance (or only those valid at `valid_at`) with the findings in its scope.
+pub(crate) fn scoped(conn: &Connection, valid_at: Option<i64>) -> Result<Vec<Scoped>, StoreError> {
+    let list: Vec<(i64, String, String, String, String, i64, i64, Option<i64>)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.id, a.scope, a.target, a.accounts, a.resources, a.created_at, a.expires_at, r.at
+             FROM acceptances a LEFT JOIN acceptance_revocations r ON r.acceptance_id = a.id ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut out = Vec::new();
+    let mut sets: Option<HashMap<i64, Vec<(String, String)>>> = None;
+    for (id, scope, target, accounts, resources, created_at, expires_at, revoked_at) in list {
+        let mut a = Scoped {
+            id,
+            created_at,
+            expires_at,
+            revoked_at,
+            findings: Vec::new(),
+        };
+        if valid_at.is_some_and(|t| !a.valid_at(t)) {
+            continue;
+        }
+        if sets.is_none() {
+            let mut stmt = conn.prepare_cached("SELECT id, requirements FROM requirement_sets")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, set_members(&r.get::<_, String>(1)?))))?;
+            sets = Some(rows.collect::<Result<_, _>>()?);
+        }
+        let sets = sets.as_ref().expect("loaded above");
+        let accounts: Vec<String> = serde_json::from_str(&accounts).unwrap_or_default();
+        let resources: Vec<String> = serde_json::from_str(&resources).unwrap_or_default();
+        let cols = "f.fid, f.account, coalesce(f.mapped_control, ''), f.req_set";
+        let only: Option<(String, String)> = match scope.as_str() {
+            "requirement" => match target.split_once(':') {
+                Some((fw, req)) => Some((fw.to_string(), req.to_string())),
+                None => continue,
+            },
+            _ => None,
+        };
+        let mut stmt = conn.prepare_cached(&match scope.as_str() {
+            "finding" => format!("SELECT {cols} FROM findings f WHERE f.id = ?1"),
+            "control" => format!("SELECT {cols} FROM findings f WHERE f.mapped_control = ?1"),
+            _ => format!(
+                "SELECT {cols} FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid
+                 WHERE fr.framework = ?1 AND fr.requirement = ?2"
+            ),
+        })?;
+        let mut rows = match &only {
+            None => stmt.query([&target])?,
+            Some((fw, req)) => stmt.query(params![fw, req])?,
+        };
+        let mut on_resource = conn.prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM finding_resources r, json_each(?2) j WHERE r.fid = ?1 AND r.resource_id = j.value)",
+        )?;
+        let resource_list = serde_json::to_string(&resources).unwrap_or_default();
+        while let Some(r) = rows.next()? {
+            let (fid, account, control, set): (i64, String, String, Option<i64>) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            if !accounts.is_empty() && !accounts.contains(&account) {
+                continue;
+            }
+            if !resources.is_empty() && !on_resource.query_row(params![fid, resource_list], |x| x.get::<_, bool>(0))? {
+                continue;
+            }
+            let pairs = match &only {
+                Some(p) => vec![p.clone()],
+                None => set.and_then(|s| sets.get(&s)).cloned().unwrap_or_default(),
+            };
+            a.findings.push((fid, control, pairs));
+        }
+        out.push(a);
+    }
+    Ok(out)
+}
+
+/// What valid acceptances cover at a moment: failing findings, and where they count.
+#[derive(Debug, Default, Clone)]
+pub struct Coverage {
+    /// Covered failing findings per (framework, requirement, control or "").
+    pub by_requirement: HashMap<(String, String, String), u32>,
+    /// The covered failing findings (fids), whichever requirement they were accepted for.
+    pub findings: HashSet<i64>,
+    /// (fid, framework, requirement) covered: a finding accepted for one requirement
+    /// still fails its others.
+    pub pairs: HashSet<(i64, String, String)>,
+    /// Covered failing findings per acceptance id.
+    pub per_acceptance: HashMap<i64, u32>,
+}
+
+/// The failing findings that valid acceptances cover at `when`. Findings' states are
+/// today's when `at` is None, else those at `at` (from the history).
+pub fn coverage(conn: &Connection, when: i64, at: Option<i64>) -> Result<Coverage, StoreError> {
+    let mut out = Coverage::default();
+    let valid = scoped(conn, Some(when))?;
+    if valid.is_empty() {
+        return Ok(out);
+    }
+    let mut now_state = conn.prepare_cached(
+        "SELECT status = 'failed' AND record_state = 'active' FROM findings WHERE fid = ?1",
+    )?;
+    let mut past_state = conn.prepare_cached(
+        "SELECT status = 'failed' AND record_state = 'active' FROM finding_history
+         WHERE fid = ?1 AND at <= ?2 ORDER BY at DESC, seq DESC LIMIT 1",
+    )?;
+    let mut failing: HashMap<i64, bool> = HashMap::new();
+    for a in valid {
+        let mut n = 0;
+        for (fid, control, pairs) in a.findings {
+            let is_failing = match failing.get(&fid) {
+                Some(f) => *f,
+                None => {
+                    let f = match at {
+                        None => now_state.query_row([fid], |x| x.get(0)).optional()?,
+                        Some(t) => past_state.query_row(params![fid, t], |x| x.get(0)).optional()?,
+                    }
+                    .unwrap_or(false);
+                    failing.insert(fid, f);
+                    f
+                }
+            };
+            if !is_failing {
+                continue;
+            }
+            n += 1;
+            out.findings.insert(fid);
+            for (fw, req) in pairs {
+                if out.pairs.insert((fid, fw.clone(), req.clone())) {
+                    *out.by_requirement.entry((fw, req, control.clone())).or_default() += 1;
+                }
+            }
+        }
+        out.per_acceptance.insert(a.id, n);
+    }
+    Ok(out)
+}
+
+/// Every acceptance (or only those active and expiring within `expiring_days`), newest
+/// first, with its status at `now` and how many failing findings it covers.
+pub fn list(conn: &Connection, now: i64, expiring_days: Option<u32>) -> Result<Vec<Acceptance>, StoreError> {
+    let cover = coverage(conn, now, None)?;
+    let mut stmt = conn.prepare(
+        "SELECT a.id, a.scope, a.target, a.accounts, a.resources, a.reason, a.owner, a.approver, a.created_at,
+                a.expires_at, r.at, r.by, r.reason
+         FROM acceptances a LEFT JOIN acceptance_revocations r ON r.acceptance_id = a.id
+         ORDER BY a.created_at DESC, a.id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let (id, scope, target): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
+        let (created, expires, revoked): (i64, i64, Option<i64>) = (r.get(8)?, r.get(9)?, r.get(10)?);
+        let status = if revoked.is_some_and(|t| t <= now) {
+            "revoked"
+        } else if created > now {
+            "pending"
+        } else if expires <= now {
+            "expired"
+        } else {
+            "active"
+        };
+        let days_left = (status == "active").then(|| (expires - now) / DAY_MS);
+        Ok(Acceptance {
+            id,
+            scope: match scope.as_str() {
+                "finding" => Scope::Finding(target),
+                "control" => Scope::Control(target),
+                _ => Scope::Requirement(target),
+            },
+            accounts: list(r.get(3)?),
+            resources: list(r.get(4)?),
+            reason: r.get(5)?,
+            owner: r.get(6)?,
+            approver: r.get(7)?,
+            created_at: format_ts(created),
+            expires_at: format_ts(expires),
+            status: status.to_string(),
+            days_left,
+            expiring_soon: status == "active" && expires - now <= i64::from(EXPIRY_WARNING_DAYS) * DAY_MS,
+            revoked_at: revoked.map(format_ts),
+            revoked_by: r.get(11)?,
+            revoke_reason: r.get(12)?,
+            covers: cover.per_acceptance.get(&id).copied().unwrap_or(0),
+        })
+    })?;
+    let mut out: Vec<Acceptance> = rows.collect::<Result<_, _>>()?;
+    if let Some(days) = expiring_days {
+        out.retain(|a| a.status == "active" && a.days_left.is_some() && {
+            // within `days` of expiry
+            let left_ms = crate::time::parse_ts(&a.expires_at).unwrap_or(0) - now;
+            left_ms <= i64::from(days) * DAY_MS
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,336 @@
+//! Governance: risk acceptances flip failing requirements until they expire or are
+//! revoked (time injected, never read from the clock), are checked before they are
+//! recorded, and everything is written to a hash-chained audit log that detects edits and
+//! deletions.
+
+use chrono::NaiveDate;
+use rampart_core::catalog::Catalog;
+use rampart_core::query::posture::{posture, Posture, RequirementPosture, RequirementStatus};
+use rampart_core::query::sla::SlaDays;
+use rampart_core::store::attestations::NewAttestation;
+use rampart_core::store::audit::verify;
+use rampart_core::store::governance::{list, settings, NewAcceptance, Scope, Settings};
+use rampart_core::time::parse_ts;
+use rampart_core::{ImportInput, Store, StoreError};
+use serde_json::json;
+
+const DAY: i64 = 86_400_000;
+const REQ: &str = "164.312(a)(2)(iv)"; // RDS.3 (storage encryption) bears on it.
+
+fn ms(s: &str) -> i64 {
+    parse_ts(s).expect("timestamp")
+}
+
+fn rds3(id: &str, account: &str, status: &str) -> serde_json::Value {
+    json!({
+        "SchemaVersion": "2018-10-08", "Id": id,
+        "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub",
+        "GeneratorId": "security-control/RDS.3", "AwsAccountId": account,
+        "CreatedAt": "2026-03-01T00:00:00Z", "UpdatedAt": "2026-03-01T08:00:00Z", "Title": "RDS.3",
+        "Description": "d", "Severity": {"Label": "HIGH"},
+        "Resources": [{"Type": "AwsRdsDbInstance", "Id": format!("arn:aws:rds:eu-west-1:{account}:db:{id}")}],
+        "Compliance": {"Status": status, "SecurityControlId": "RDS.3"}
+    })
+}
+
+fn workspace(findings: Vec<serde_json::Value>) -> (tempfile::TempDir, Store, Catalog) {
+    let catalog = Catalog::builtin().expect("catalog");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    let body = serde_json::to_vec(&json!({ "Findings": findings })).expect("json");
+    store
+        .import_mapped(vec![ImportInput::new("f.json", std::io::Cursor::new(body))], &|| 0, &catalog)
+        .expect("import");
+    (dir, store, catalog)
+}
+
+fn req<'p>(p: &'p Posture, fw: &str, id: &str) -> &'p RequirementPosture {
+    p.frameworks
+        .iter()
+        .find(|f| f.id == fw)
+        .and_then(|f| f.requirements.iter().find(|r| r.id == id))
+        .unwrap_or_else(|| panic!("{fw}:{id} missing"))
+}
+
+fn hipaa(store: &Store, catalog: &Catalog, t: i64) -> Posture {
+    posture(store.conn(), catalog, Some("hipaa"), None, t).expect("posture")
+}
+
+fn accept(scope: Scope, expires_at: i64) -> NewAcceptance {
+    NewAcceptance {
+        scope,
+        accounts: vec![],
+        resources: vec![],
+        reason: "Legacy database, replaced in Q2".into(),
+        owner: "dba-team".into(),
+        approver: "ciso".into(),
+        expires_at,
+    }
+}
+
+#[test]
+fn an_acceptance_flips_a_failing_requirement_until_it_expires() {
+    let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    assert_eq!(req(&hipaa(&store, &catalog, now), "hipaa", REQ).status, RequirementStatus::Failing);
+
+    let expires = now + 10 * DAY;
+    let id = store
+        .accept(&catalog, &accept(Scope::Finding("db-1".into()), expires), "ciso", now)
+        .expect("accept");
+    let p = hipaa(&store, &catalog, now + DAY);
+    let r = req(&p, "hipaa", REQ);
+    assert_eq!((r.status, r.failed, r.accepted), (RequirementStatus::Passing, 0, 1));
+    let rds3 = r.controls.iter().find(|c| c.id == "RDS.3").expect("RDS.3 listed");
+    assert_eq!(rds3.status, "accepted");
+    // Not before it was made, and not from its expiry on.
+    assert_eq!(req(&hipaa(&store, &catalog, now - 1), "hipaa", REQ).status, RequirementStatus::Failing);
+    assert_eq!(req(&hipaa(&store, &catalog, expires - 1), "hipaa", REQ).status, RequirementStatus::Passing);
+    assert_eq!(req(&hipaa(&store, &catalog, expires), "hipaa", REQ).status, RequirementStatus::Failing);
+    // A past moment is judged with the acceptances valid then.
+    let past = posture(store.conn(), &catalog, Some("hipaa"), Some(now + DAY), now + 20 * DAY).expect("posture");
+    assert_eq!(req(&past, "hipaa", REQ).status, RequirementStatus::Passing);
+
+    // The listing: active, expiring soon (10 days ≤ 14), covering one failing finding.
+    let l = list(store.conn(), now + DAY, None).expect("list");
+    assert_eq!(l.len(), 1);
+    assert_eq!((l[0].id, l[0].status.as_str(), l[0].covers), (id, "active", 1));
+    assert!(l[0].expiring_soon);
+    assert_eq!(list(store.conn(), now + DAY, Some(5)).expect("list").len(), 0);
+    assert_eq!(list(store.conn(), now + DAY, Some(14)).expect("list").len(), 1);
+    assert_eq!(list(store.conn(), expires, None).expect("list")[0].status, "expired");
+
+    // Daily snapshots (the trend) see the acceptance on the days it was valid.
+    store
+        .refresh_snapshots(&catalog, NaiveDate::from_ymd_opt(2026, 3, 20).expect("day"))
+        .expect("snapshots");
+    let day_status = |d: &str| -> String {
+        store
+            .conn()
+            .query_row(
+                "SELECT status FROM snapshot_requirements WHERE framework = 'hipaa' AND requirement = ?1 AND day = ?2",
+                [REQ, d],
+                |r| r.get(0),
+            )
+            .expect("snapshot")
+    };
+    assert_eq!(day_status("2026-03-01"), "failing");
+    assert_eq!(day_status("2026-03-05"), "passing");
+    assert_eq!(day_status("2026-03-12"), "failing", "expired on the 12th");
+}
+
+#[test]
+fn a_revoked_acceptance_stops_applying_at_once() {
+    let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    let id = store
+        .accept(&catalog, &accept(Scope::Control("RDS.3".into()), now + 30 * DAY), "ciso", now)
+        .expect("accept");
+    assert_eq!(req(&hipaa(&store, &catalog, now + DAY), "hipaa", REQ).status, RequirementStatus::Passing);
+    store.revoke(id, "ciso", "the database is still in use", now + 2 * DAY).expect("revoke");
+    assert_eq!(req(&hipaa(&store, &catalog, now + 2 * DAY), "hipaa", REQ).status, RequirementStatus::Failing);
+    assert_eq!(req(&hipaa(&store, &catalog, now + DAY), "hipaa", REQ).status, RequirementStatus::Passing, "before the revocation");
+    let l = list(store.conn(), now + 3 * DAY, None).expect("list");
+    assert_eq!(l[0].status, "revoked");
+    assert_eq!(l[0].revoked_by.as_deref(), Some("ciso"));
+    let again = store.revoke(id, "ciso", "twice", now + 3 * DAY).expect_err("twice");
+    assert!(again.to_string().contains("already revoked"), "{again}");
+}
+
+#[test]
+fn a_scoped_acceptance_covers_only_its_accounts_and_a_requirement_acceptance_only_its_requirement() {
+    let (_d, mut store, catalog) = workspace(vec![
+        rds3("db-a", "111111111111", "FAILED"),
+        rds3("db-b", "222222222222", "FAILED"),
+    ]);
+    let now = ms("2026-03-02T00:00:00Z");
+    let mut a = accept(Scope::Control("RDS.3".into()), now + 30 * DAY);
+    a.accounts = vec!["111111111111".into()];
+    store.accept(&catalog, &a, "ciso", now).expect("accept");
+    let p = posture(store.conn(), &catalog, None, None, now + DAY).expect("posture");
+    let r = req(&p, "hipaa", REQ);
+    assert_eq!((r.status, r.failed, r.accepted), (RequirementStatus::Failing, 1, 1));
+
+    // Accepting the requirement covers db-b there, but not in the other frameworks.
+    store
+        .accept(&catalog, &accept(Scope::Requirement(format!("hipaa:{REQ}")), now + 30 * DAY), "ciso", now)
+        .expect("accept");
+    let p = posture(store.conn(), &catalog, None, None, now + DAY).expect("posture");
+    let r = req(&p, "hipaa", REQ);
+    assert_eq!((r.status, r.failed, r.accepted), (RequirementStatus::Passing, 0, 2));
+    let elsewhere: Vec<_> = p
+        .frameworks
+        .iter()
+        .filter(|f| f.id != "hipaa")
+        .flat_map(|f| f.requirements.iter())
+        .filter(|r| r.controls.iter().any(|c| c.id == "RDS.3"))
+        .collect();
+    assert!(!elsewhere.is_empty());
+    for r in elsewhere {
+        assert_eq!((r.failed, r.accepted), (1, 1), "{}", r.id);
+    }
+}
+
+#[test]
+fn bad_acceptances_are_refused_naming_the_problem() {
+    let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    let refused = |store: &mut Store, a: NewAcceptance| -> String {
+        store.accept(&catalog, &a, "ciso", now).expect_err("refused").to_string()
+    };
+    let mut a = accept(Scope::Finding("db-1".into()), now + DAY);
+    a.reason = " ".into();
+    assert_eq!(refused(&mut store, a), "reason: required");
+    let past = refused(&mut store, accept(Scope::Finding("db-1".into()), now - DAY));
+    assert!(past.starts_with("expires:") && past.contains("not in the future"), "{past}");
+    let far = refused(&mut store, accept(Scope::Finding("db-1".into()), now + 400 * DAY));
+    assert!(far.contains("more than 365 days") && far.contains("max_acceptance_days"), "{far}");
+    let unknown = refused(&mut store, accept(Scope::Finding("nope".into()), now + DAY));
+    assert!(unknown.contains("no finding has the id"), "{unknown}");
+    let manual = store
+        .accept(&catalog, &accept(Scope::Requirement("hipaa:164.308(a)(1)(ii)(A)".into()), now + DAY), "x", now)
+        .expect_err("manual");
+    assert!(matches!(manual, StoreError::Invalid(_) | StoreError::NotFound(_)), "{manual}");
+    let mut a = accept(Scope::Control("RDS.3".into()), now + DAY);
+    a.accounts = vec!["12345".into()];
+    assert!(refused(&mut store, a).starts_with("accounts:"));
+    assert_eq!(list(store.conn(), now, None).expect("list").len(), 0, "nothing was recorded");
+
+    // The maximum is a setting (and its change is audited).
+    store
+        .set_settings(
+            &Settings {
+                sla_days: SlaDays::default(),
+                max_acceptance_days: 500,
+            },
+            "admin",
+            now,
+        )
+        .expect("settings");
+    assert_eq!(settings(store.conn()).expect("settings").max_acceptance_days, 500);
+    store
+        .accept(&catalog, &accept(Scope::Finding("db-1".into()), now + 400 * DAY), "ciso", now)
+        .expect("within the new maximum");
+    let bad = store
+        .set_settings(
+            &Settings {
+                sla_days: SlaDays {
+                    critical: 90,
+                    high: 30,
+                    medium: 90,
+                    low: 180,
+                },
+                max_acceptance_days: 365,
+            },
+            "admin",
+            now,
+        )
+        .expect_err("critical > high");
+    assert!(bad.to_string().starts_with("sla_days:"), "{bad}");
+}
+
+/// A workspace with an acceptance, a revocation, an attestation and a settings change.
+fn audited() -> (tempfile::TempDir, Store) {
+    let (d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    let id = store
+        .accept(&catalog, &accept(Scope::Finding("db-1".into()), now + DAY), "ciso", now)
+        .expect("accept");
+    store.revoke(id, "ciso", "fixed instead", now + 1).expect("revoke");
+    store
+        .attest(&NewAttestation {
+            framework: "api12".into(),
+            requirement: "API-6".into(),
+            by: "officer".into(),
+            statement: "Reviewed".into(),
+            at: now + 2,
+            expires_at: None,
+            evidence: None,
+        })
+        .expect("attest");
+    store
+        .set_settings(
+            &Settings {
+                sla_days: SlaDays {
+                    critical: 3,
+                    ..SlaDays::default()
+                },
+                max_acceptance_days: 365,
+            },
+            "admin",
+            now + 3,
+        )
+        .expect("settings");
+    (d, store)
+}
+
+fn tamper(store: &Store, sql: &str) {
+    store
+        .conn()
+        .execute_batch(&format!(
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
+             DROP TRIGGER acceptances_no_update; {sql}"
+        ))
+        .expect("tamper");
+}
+
+#[test]
+fn the_audit_log_is_chained_and_verify_names_what_was_tampered_with() {
+    let (_d, store) = audited();
+    let report = verify(store.conn()).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(report.entries, 4);
+    let entries = rampart_core::store::audit::entries(store.conn(), 10).expect("entries");
+    let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["acceptance.create", "acceptance.revoke", "attestation.create", "setting.change"]
+    );
+    for pair in entries.windows(2) {
+        assert_eq!(pair[0].prev_hash, pair[1].hash);
+    }
+    // The triggers refuse edits through SQL.
+    for sql in ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"] {
+        let err = store.conn().execute(sql, []).expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+}
+
+#[test]
+fn verify_detects_an_edited_entry() {
+    let (_d, store) = audited();
+    tamper(&store, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;");
+    let r = verify(store.conn()).expect("verify");
+    assert!(!r.ok());
+    assert!(
+        r.problems.iter().any(|p| p.starts_with("entry 2 (acceptance.revoke acceptance:1) was edited")),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn verify_detects_a_deleted_entry_in_the_middle_and_at_the_end() {
+    let (_d, store) = audited();
+    tamper(&store, "DELETE FROM audit_log WHERE seq = 2;");
+    let r = verify(store.conn()).expect("verify");
+    assert!(r.problems.iter().any(|p| p == "entry 2 is missing (deleted)"), "{:?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.starts_with("entry 3 does not follow")), "{:?}", r.problems);
+
+    let (_d2, store) = audited();
+    tamper(&store, "DELETE FROM audit_log WHERE seq = 4;");
+    let r = verify(store.conn()).expect("verify");
+    assert!(
+        r.problems.iter().any(|p| p.contains("entries 4 to 4 are missing (the newest entries were deleted)")),
+        "{:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn verify_detects_an_edited_acceptance() {
+    let (_d, store) = audited();
+    tamper(&store, "UPDATE acceptances SET expires_at = expires_at + 999999999 WHERE id = 1;");
+    let r = verify(store.conn()).expect("verify");
+    assert_eq!(r.problems, vec!["acceptance.create acceptance:1 was edited after it was recorded".to_string()]);
+}
