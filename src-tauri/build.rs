@@ -13,6 +13,13 @@ const COMMANDS: &[&str] = &[
     "changes",
     "findings_page",
     "sla_summary",
+    "exceptions",
+    "accept_risk",
+    "revoke_risk",
+    "audit_log",
+    "audit_verify",
+    "settings",
+    "set_settings",
 ];
 
 fn main() {

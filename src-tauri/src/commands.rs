@@ -10,6 +10,8 @@ use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
 use rampart_core::query::sla::{self, SlaSummary};
 use rampart_core::query::trend::{self, Trend};
 use rampart_core::store::attestations::NewAttestation;
+use rampart_core::store::audit::{self, AuditEntry, AuditReport};
+use rampart_core::store::governance::{self, Acceptance, NewAcceptance, Settings};
 use rampart_core::time::now_ms;
 use tauri::State;
 
@@ -205,6 +207,70 @@ pub async fn findings_page(state: State<'_, AppState>, query: FindingsQuery) -> 
 pub async fn sla_summary(state: State<'_, AppState>) -> Result<SlaSummary, IpcError> {
     let state = state.inner().clone();
     blocking(move || state.read(|conn| Ok(sla::summary(conn, now_ms())?))).await
+}
+
+/// Risk acceptances with status and coverage; only active ones expiring within
+/// `expiring` days when given.
+#[tauri::command]
+pub async fn exceptions(state: State<'_, AppState>, expiring: Option<u32>) -> Result<Vec<Acceptance>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(governance::list(conn, now_ms(), expiring)?))).await
+}
+
+/// Records a risk acceptance (the approver is recorded as its author); returns its id.
+#[tauri::command]
+pub async fn accept_risk(state: State<'_, AppState>, request: NewAcceptance) -> Result<i64, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let catalog = state.catalog()?;
+        let actor = request.approver.trim().to_string();
+        state.write(|store| Ok(store.accept(&catalog, &request, &actor, now_ms())?))
+    })
+    .await
+}
+
+/// Revokes a risk acceptance at once.
+#[tauri::command]
+pub async fn revoke_risk(state: State<'_, AppState>, id: i64, by: String, reason: String) -> Result<(), IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.write(|store| Ok(store.revoke(id, &by, &reason, now_ms())?))).await
+}
+
+/// The newest audit entries.
+#[tauri::command]
+pub async fn audit_log(state: State<'_, AppState>, limit: u32) -> Result<Vec<AuditEntry>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(audit::entries(conn, limit.clamp(1, 1000) as usize)?))).await
+}
+
+/// Recomputes the audit chain.
+#[tauri::command]
+pub async fn audit_verify(state: State<'_, AppState>) -> Result<AuditReport, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(audit::verify(conn)?))).await
+}
+
+/// The workspace settings.
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Result<Settings, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(governance::settings(conn)?))).await
+}
+
+/// Changes the settings (audited, with `by` as the author).
+#[tauri::command]
+pub async fn set_settings(state: State<'_, AppState>, settings: Settings, by: String) -> Result<Settings, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        if by.trim().is_empty() {
+            return Err(IpcError::new("bad_request", "by: required"));
+        }
+        state.write(|store| {
+            store.set_settings(&settings, by.trim(), now_ms())?;
+            Ok(governance::settings(store.conn())?)
+        })
+    })
+    .await
 }
 
 /// Runs database work off the async runtime's threads.

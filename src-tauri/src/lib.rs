@@ -61,7 +61,14 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::trend,
             commands::changes,
             commands::findings_page,
-            commands::sla_summary
+            commands::sla_summary,
+            commands::exceptions,
+            commands::accept_risk,
+            commands::revoke_risk,
+            commands::audit_log,
+            commands::audit_verify,
+            commands::settings,
+            commands::set_settings
         ])
         .run(tauri::generate_context!());
     match result {

@@ -15,6 +15,8 @@ use rampart_core::query::requirement::{ControlDetail, EvidenceView, FailingFindi
 use rampart_core::query::sla::{SeveritySla, SlaDays, SlaSummary};
 use rampart_core::query::trend::{FrameworkTrend, Trend, TrendPoint};
 use rampart_core::store::attestations::Attestation;
+use rampart_core::store::audit::{AuditEntry, AuditReport};
+use rampart_core::store::governance::{Acceptance, NewAcceptance, Scope, Settings};
 use rampart_core::store::imports::ImportSummary;
 use ts_rs::{Config, TS};
 
@@ -58,6 +60,12 @@ fn generated() -> BTreeMap<String, String> {
     one::<ChangeGroup>(&cfg, &mut out);
     one::<ChangedFinding>(&cfg, &mut out);
     one::<Changes>(&cfg, &mut out);
+    one::<Scope>(&cfg, &mut out);
+    one::<NewAcceptance>(&cfg, &mut out);
+    one::<Acceptance>(&cfg, &mut out);
+    one::<Settings>(&cfg, &mut out);
+    one::<AuditEntry>(&cfg, &mut out);
+    one::<AuditReport>(&cfg, &mut out);
     one::<FindingRow>(&cfg, &mut out);
     one::<FindingsQuery>(&cfg, &mut out);
     one::<FindingsPage>(&cfg, &mut out);

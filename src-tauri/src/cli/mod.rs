@@ -2,6 +2,7 @@
 //! store, calls the core, and prints. Exit codes: 0 ok, 1 failure (one line on stderr),
 //! 2 usage error.
 
+mod governance;
 mod output;
 
 use std::io::{self, BufWriter, Read, Write};
@@ -191,6 +192,45 @@ pub enum Command {
         /// The attestation lapses at the start of this day (UTC), YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         expires: Option<NaiveDate>,
+    },
+    /// Accept a risk: the failing findings it covers stop failing their requirements
+    /// until it expires or is revoked.
+    Accept(governance::AcceptArgs),
+    /// Revoke a risk acceptance: it stops applying at once.
+    Revoke {
+        /// The acceptance's id (as `rampart exceptions` lists it).
+        id: i64,
+        /// Who revokes it.
+        #[arg(long)]
+        by: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Risk acceptances with their status, expiry and the failing findings they cover.
+    Exceptions {
+        /// Only active acceptances that expire within this many days.
+        #[arg(long, value_name = "DAYS")]
+        expiring: Option<u32>,
+        #[arg(long, value_enum, default_value_t = TextFormat::Table)]
+        format: TextFormat,
+    },
+    /// The audit log (newest first), or `audit verify` to check it has not been tampered with.
+    Audit {
+        #[command(subcommand)]
+        command: Option<governance::AuditCommand>,
+        /// How many entries to list.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = TextFormat::Table, global = true)]
+        format: TextFormat,
+    },
+    /// Show the workspace settings, or `settings set` to change them.
+    Settings {
+        #[command(subcommand)]
+        command: Option<governance::SettingsCommand>,
+        #[arg(long, value_enum, default_value_t = TextFormat::Table, global = true)]
+        format: TextFormat,
     },
     /// Inspect and validate the compliance catalog.
     Catalog {
@@ -602,6 +642,11 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             }
             Ok(())
         }
+        Command::Accept(a) => governance::accept(db, extra_catalogs, a),
+        Command::Revoke { id, by, reason } => governance::revoke(db, id, &by, &reason),
+        Command::Exceptions { expiring, format } => governance::exceptions(db, extra_catalogs, expiring, format),
+        Command::Audit { command, limit, format } => governance::audit(db, command, limit, format),
+        Command::Settings { command, format } => governance::settings(db, command, format),
         Command::Catalog {
             command: CatalogCommand::Check { files },
         } => {

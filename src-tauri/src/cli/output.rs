@@ -113,7 +113,7 @@ fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64> {
 
 /// Strings from AWS are untrusted: no control characters (terminal escapes) reach the
 /// terminal, and long values are cut to the column.
-fn clip(s: &str, width: usize) -> String {
+pub(super) fn clip(s: &str, width: usize) -> String {
     let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if clean.chars().count() <= width {
         clean

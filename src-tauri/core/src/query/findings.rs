@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::model::{RecordState, Severity, Source, Status};
 use crate::query::sla::{deadline, SlaDays};
-use crate::store::StoreError;
+use crate::store::{governance, StoreError};
 use crate::time::format_ts;
 
 /// Which findings to list. Empty lists mean "any".
@@ -69,6 +69,8 @@ pub struct FindingRow {
     /// When a failing finding is due under the workspace's SLA days (RFC 3339).
     pub due_at: Option<String>,
     pub overdue: bool,
+    /// A valid risk acceptance covers it (for at least one requirement).
+    pub accepted: bool,
 }
 
 /// Column names of [`FindingRow`] in CSV order (documented in the README).
@@ -98,6 +100,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "age_days",
     "due_at",
     "overdue",
+    "accepted",
 ];
 
 impl FindingRow {
@@ -130,6 +133,7 @@ impl FindingRow {
             self.age_days.to_string(),
             o(&self.due_at),
             self.overdue.to_string(),
+            self.accepted.to_string(),
         ]
     }
 }
@@ -346,6 +350,7 @@ pub fn list_findings(
     mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
     let sla = SlaDays::load(conn)?;
+    let accepted = governance::coverage(conn, now, None)?.findings;
     let (where_sql, params) = where_clause(filter, &sla);
     let limit = match page {
         Some(p) => format!(
@@ -363,7 +368,8 @@ pub fn list_findings(
                 (SELECT json_group_array(type ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
                 (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid),
                 (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
-                   FROM finding_requirements fr WHERE fr.fid = f.fid)
+                   FROM finding_requirements fr WHERE fr.fid = f.fid),
+                f.fid
          FROM findings f {where_sql}
          ORDER BY {} {limit}",
         sort.order_sql(reverse)
@@ -410,6 +416,7 @@ pub fn list_findings(
             age_days: d.age_days,
             due_at: d.due.map(format_ts),
             overdue: d.overdue,
+            accepted: accepted.contains(&r.get::<_, i64>(22)?),
         };
         each(row)?;
         n += 1;

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::posture::{self, RequirementPosture};
 use crate::catalog::{Catalog, Remediation, Rule};
 use crate::store::attestations::Attestation;
-use crate::store::StoreError;
+use crate::store::{governance, StoreError};
 use crate::time::format_ts;
 
 /// How many failing findings are listed per control (the rest are counted).
@@ -32,6 +32,9 @@ pub struct FailingFinding {
     pub region: String,
     pub resources: Vec<String>,
     pub updated_at: String,
+    /// A valid risk acceptance covers it for this requirement: it does not make the
+    /// requirement fail.
+    pub accepted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -40,13 +43,16 @@ pub struct ControlDetail {
     pub title: String,
     pub severity: String,
     pub config_rule: Option<String>,
-    /// failed | passed | no_data
+    /// failed | accepted | passed | no_data
     pub status: String,
     pub failed: u32,
     pub passed: u32,
+    /// Failing findings a valid risk acceptance covers (not in `failed`).
+    pub accepted: u32,
     /// Why this control bears on the requirement (the mapping's rationale).
     pub rationale: Option<String>,
     pub remediation: Option<Remediation>,
+    /// Its failing findings (accepted ones included, marked), worst first.
     pub failing: Vec<FailingFinding>,
 }
 
@@ -92,10 +98,12 @@ fn failing(
     framework: &str,
     requirement: &str,
     control: Option<&str>,
+    accepted: &governance::Coverage,
 ) -> Result<Vec<FailingFinding>, DetailError> {
     let sql = format!(
         "SELECT f.id, f.title, f.severity, f.account, f.region, f.updated_at,
-                (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid)
+                (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
+                f.fid
          FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid
          WHERE fr.framework = ?1 AND fr.requirement = ?2 AND f.record_state = 'active' AND f.status = 'failed'
            AND {}
@@ -114,6 +122,9 @@ fn failing(
             region: r.get(4)?,
             updated_at: format_ts(r.get(5)?),
             resources: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),
+            accepted: accepted
+                .pairs
+                .contains(&(r.get(7)?, framework.to_string(), requirement.to_string())),
         })
     };
     let rows = match control {
@@ -163,6 +174,7 @@ pub fn requirement_detail(
             }
         })
         .collect();
+    let accepted = governance::coverage(conn, now, None)?;
     let mut controls = Vec::new();
     for c in &rp.controls {
         let meta = catalog.controls.get(&c.id);
@@ -179,10 +191,11 @@ pub fn requirement_detail(
             status: c.status.clone(),
             failed: c.failed,
             passed: c.passed,
+            accepted: c.accepted,
             rationale,
             remediation: meta.map(|m| m.remediation.clone()),
-            failing: if c.failed > 0 {
-                failing(conn, framework, requirement, Some(&c.id))?
+            failing: if c.failed > 0 || c.accepted > 0 {
+                failing(conn, framework, requirement, Some(&c.id), &accepted)?
             } else {
                 Vec::new()
             },
@@ -220,7 +233,7 @@ pub fn requirement_detail(
             .collect(),
         manual: req.manual,
         attestation_prompt: req.attestation.clone(),
-        other_failing: failing(conn, framework, requirement, None)?,
+        other_failing: failing(conn, framework, requirement, None, &accepted)?,
         posture: rp,
         evidence,
         controls,

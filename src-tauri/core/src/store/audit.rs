@@ -36,6 +36,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// One entry as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AuditEntry {
+    #[ts(type = "number")]
     pub seq: i64,
     /// RFC 3339, UTC.
     pub at: String,

@@ -106,6 +106,7 @@ pub struct NewAcceptance {
 /// An acceptance as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Acceptance {
+    #[ts(type = "number")]
     pub id: i64,
     pub scope: Scope,
     pub accounts: Vec<String>,
@@ -119,6 +120,7 @@ pub struct Acceptance {
     /// `active`, `expired`, `revoked` or `pending` (created after the moment asked about).
     pub status: String,
     /// Whole days left until expiry, while active.
+    #[ts(type = "number | null")]
     pub days_left: Option<i64>,
     /// Active and expiring within [`EXPIRY_WARNING_DAYS`].
     pub expiring_soon: bool,

@@ -4,10 +4,18 @@ import type { RemediationView } from "./RemediationView";
 
 export type ControlDetail = { id: string, title: string, severity: string, config_rule: string | null, 
 /**
- * failed | passed | no_data
+ * failed | accepted | passed | no_data
  */
 status: string, failed: number, passed: number, 
 /**
+ * Failing findings a valid risk acceptance covers (not in `failed`).
+ */
+accepted: number, 
+/**
  * Why this control bears on the requirement (the mapping's rationale).
  */
-rationale: string | null, remediation: RemediationView | null, failing: Array<FailingFinding>, };
+rationale: string | null, remediation: RemediationView | null, 
+/**
+ * Its failing findings (accepted ones included, marked), worst first.
+ */
+failing: Array<FailingFinding>, };

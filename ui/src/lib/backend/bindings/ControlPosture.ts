@@ -5,6 +5,11 @@
  */
 export type ControlPosture = { id: string, title: string, 
 /**
- * `failed`, `passed` or `no_data`.
+ * `failed`, `accepted` (its only failures are covered by risk acceptances), `passed`
+ * or `no_data`.
  */
-status: string, failed: number, passed: number, };
+status: string, failed: number, passed: number, 
+/**
+ * Failing findings covered by a valid risk acceptance (not counted in `failed`).
+ */
+accepted: number, };

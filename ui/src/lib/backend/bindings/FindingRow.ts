@@ -23,4 +23,8 @@ age_days: number,
 /**
  * When a failing finding is due under the workspace's SLA days (RFC 3339).
  */
-due_at: string | null, overdue: boolean, };
+due_at: string | null, overdue: boolean, 
+/**
+ * A valid risk acceptance covers it (for at least one requirement).
+ */
+accepted: boolean, };

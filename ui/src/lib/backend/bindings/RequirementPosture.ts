@@ -9,6 +9,11 @@ export type RequirementPosture = { id: string, title: string, parent: string | n
  */
 failed: number, passed: number, 
 /**
+ * Failing findings mapped here that a valid risk acceptance covers: they do not
+ * make the requirement fail (and are not in `failed`).
+ */
+accepted: number, 
+/**
  * Active findings mapped here with a warning or no verdict.
  */
 other: number, 

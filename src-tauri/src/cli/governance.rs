@@ -1,0 +1,295 @@
+//! Governance commands: `accept`, `revoke`, `exceptions`, `audit [verify]`, `settings`.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
+use chrono::NaiveDate;
+use clap::{Args as ClapArgs, Subcommand};
+use rampart_core::query::sla::SlaDays;
+use rampart_core::store::audit;
+use rampart_core::store::governance::{self, NewAcceptance, Scope, Settings};
+use rampart_core::store::Store;
+use rampart_core::time::now_ms;
+
+use super::output::clip;
+use super::{open_mapped, start_of_day_ms, TextFormat};
+use crate::workspace::load_catalog;
+
+/// What `rampart accept` covers: exactly one of these.
+#[derive(ClapArgs, Debug)]
+#[group(required = true, multiple = false)]
+pub struct AcceptTarget {
+    /// One finding, by its id (as `rampart findings` shows it).
+    #[arg(long, value_name = "ID")]
+    pub finding: Option<String>,
+    /// Every finding of a Security Hub control, e.g. S3.5.
+    #[arg(long, value_name = "ID")]
+    pub control: Option<String>,
+    /// Every finding mapped to a requirement, as FRAMEWORK:REQUIREMENT.
+    #[arg(long, value_name = "FRAMEWORK:REQUIREMENT")]
+    pub requirement: Option<String>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct AcceptArgs {
+    #[command(flatten)]
+    pub target: AcceptTarget,
+    /// Only findings in this account (repeatable; default: every account).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Vec<String>,
+    /// Only findings on this resource id (repeatable; default: every resource).
+    #[arg(long, value_name = "RESOURCE")]
+    pub resource: Vec<String>,
+    /// Why the risk is accepted.
+    #[arg(long)]
+    pub reason: String,
+    /// Who owns the risk and its eventual fix.
+    #[arg(long)]
+    pub owner: String,
+    /// Who approved the acceptance (recorded as the author in the audit log).
+    #[arg(long)]
+    pub approver: String,
+    /// The acceptance lapses at the start of this day (UTC), YYYY-MM-DD. Required; at most
+    /// `max_acceptance_days` away (see `rampart settings`).
+    #[arg(long, value_name = "DATE")]
+    pub expires: NaiveDate,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Recompute the hash chain and compare every audited record with its entry; exit 1
+    /// naming each entry that was edited or deleted.
+    Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SettingsCommand {
+    /// Change settings (each change is written to the audit log).
+    Set {
+        /// Days to fix a failing finding, per severity.
+        #[arg(long, value_name = "DAYS")]
+        sla_critical: Option<u32>,
+        #[arg(long, value_name = "DAYS")]
+        sla_high: Option<u32>,
+        #[arg(long, value_name = "DAYS")]
+        sla_medium: Option<u32>,
+        #[arg(long, value_name = "DAYS")]
+        sla_low: Option<u32>,
+        /// The longest a risk acceptance may run.
+        #[arg(long, value_name = "DAYS")]
+        max_acceptance_days: Option<u32>,
+        /// Who makes the change.
+        #[arg(long)]
+        by: String,
+    },
+}
+
+pub fn accept(db: &Path, extra: &[PathBuf], a: AcceptArgs) -> anyhow::Result<()> {
+    let catalog = load_catalog(db, extra)?;
+    let mut store = open_mapped(db, &catalog)?;
+    let scope = match (a.target.finding, a.target.control, a.target.requirement) {
+        (Some(f), _, _) => Scope::Finding(f),
+        (_, Some(c), _) => Scope::Control(c),
+        (_, _, Some(r)) => Scope::Requirement(r),
+        _ => bail!("give one of --finding, --control or --requirement"),
+    };
+    let now = now_ms();
+    let new = NewAcceptance {
+        scope,
+        accounts: a.account,
+        resources: a.resource,
+        reason: a.reason,
+        owner: a.owner,
+        approver: a.approver.clone(),
+        expires_at: start_of_day_ms(a.expires),
+    };
+    let id = store.accept(&catalog, &new, &a.approver, now)?;
+    let listed = governance::list(store.conn(), now, None)?;
+    let covers = listed.iter().find(|x| x.id == id).map_or(0, |x| x.covers);
+    println!(
+        "acceptance {id} recorded: {} until {} (owner {}, approved by {}); it covers {covers} failing finding(s) now",
+        describe(&new.scope),
+        a.expires,
+        clip(&new.owner, 80),
+        clip(&new.approver, 80)
+    );
+    Ok(())
+}
+
+fn describe(s: &Scope) -> String {
+    match s {
+        Scope::Finding(f) => format!("finding {}", clip(f, 200)),
+        Scope::Control(c) => format!("control {}", clip(c, 40)),
+        Scope::Requirement(r) => format!("requirement {}", clip(r, 80)),
+    }
+}
+
+pub fn revoke(db: &Path, id: i64, by: &str, reason: &str) -> anyhow::Result<()> {
+    if !db.exists() {
+        bail!("no workspace at {}", db.display());
+    }
+    let mut store = Store::open(db)?;
+    store.revoke(id, by, reason, now_ms())?;
+    println!("acceptance {id} revoked: it no longer applies");
+    Ok(())
+}
+
+pub fn exceptions(db: &Path, extra: &[PathBuf], expiring: Option<u32>, format: TextFormat) -> anyhow::Result<()> {
+    let catalog = load_catalog(db, extra)?;
+    let store = open_mapped(db, &catalog)?;
+    let list = governance::list(store.conn(), now_ms(), expiring)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        TextFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &list)?;
+            writeln!(out)?;
+        }
+        TextFormat::Table => {
+            if list.is_empty() {
+                writeln!(
+                    out,
+                    "{}",
+                    if expiring.is_some() {
+                        "No active acceptance expires in that time."
+                    } else {
+                        "No risk acceptances. Record one with `rampart accept`."
+                    }
+                )?;
+            }
+            writeln!(
+                out,
+                "{:>4}  {:<8}  {:<32}  {:<10}  {:<10}  {:>6}  {:<16}  REASON",
+                "ID", "STATUS", "COVERS", "EXPIRES", "DAYS LEFT", "FAILS", "OWNER"
+            )?;
+            for a in &list {
+                let days = a.days_left.map_or("-".to_string(), |d| {
+                    if a.expiring_soon {
+                        format!("{d} !")
+                    } else {
+                        d.to_string()
+                    }
+                });
+                let mut scope = describe(&a.scope);
+                if !a.accounts.is_empty() {
+                    scope.push_str(&format!(" [{}]", a.accounts.join(",")));
+                }
+                writeln!(
+                    out,
+                    "{:>4}  {:<8}  {:<32}  {:<10}  {:<10}  {:>6}  {:<16}  {}",
+                    a.id,
+                    a.status,
+                    clip(&scope, 32),
+                    &a.expires_at[..10],
+                    days,
+                    a.covers,
+                    clip(&a.owner, 16),
+                    clip(&a.reason, 60)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: TextFormat) -> anyhow::Result<()> {
+    if !db.exists() {
+        bail!("no workspace at {}", db.display());
+    }
+    let store = Store::open(db)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match command {
+        Some(AuditCommand::Verify) => {
+            let report = audit::verify(store.conn())?;
+            if format == TextFormat::Json {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+                out.flush()?;
+            }
+            if !report.ok() {
+                bail!(
+                    "the audit log fails verification ({} entries): {}",
+                    report.entries,
+                    report.problems.join("; ")
+                );
+            }
+            if format == TextFormat::Table {
+                writeln!(out, "audit log intact: {} entries, chain and records verified", report.entries)?;
+            }
+        }
+        None => {
+            let entries = audit::entries(store.conn(), limit)?;
+            match format {
+                TextFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &entries)?;
+                    writeln!(out)?;
+                }
+                TextFormat::Table => {
+                    writeln!(out, "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  HASH", "SEQ", "AT", "BY", "ACTION", "SUBJECT")?;
+                    for e in &entries {
+                        writeln!(
+                            out,
+                            "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  {}",
+                            e.seq,
+                            e.at,
+                            clip(&e.actor, 16),
+                            e.action,
+                            clip(&e.subject, 26),
+                            &e.hash[..16]
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat) -> anyhow::Result<()> {
+    if !db.exists() {
+        bail!("no workspace at {}", db.display());
+    }
+    let mut store = Store::open(db)?;
+    if let Some(SettingsCommand::Set {
+        sla_critical,
+        sla_high,
+        sla_medium,
+        sla_low,
+        max_acceptance_days,
+        by,
+    }) = command
+    {
+        let old = governance::settings(store.conn())?;
+        let new = Settings {
+            sla_days: SlaDays {
+                critical: sla_critical.unwrap_or(old.sla_days.critical),
+                high: sla_high.unwrap_or(old.sla_days.high),
+                medium: sla_medium.unwrap_or(old.sla_days.medium),
+                low: sla_low.unwrap_or(old.sla_days.low),
+            },
+            max_acceptance_days: max_acceptance_days.unwrap_or(old.max_acceptance_days),
+        };
+        if by.trim().is_empty() {
+            bail!("--by must not be empty");
+        }
+        store.set_settings(&new, by.trim(), now_ms())?;
+    }
+    let s = governance::settings(store.conn())?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        TextFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &s)?;
+            writeln!(out)?;
+        }
+        TextFormat::Table => {
+            let d = s.sla_days;
+            writeln!(
+                out,
+                "SLA days: critical {}, high {}, medium {}, low {}",
+                d.critical, d.high, d.medium, d.low
+            )?;
+            writeln!(out, "longest risk acceptance: {} days", s.max_acceptance_days)?;
+        }
+    }
+    Ok(())
+}
