@@ -39,7 +39,11 @@ fn workspace(findings: Vec<serde_json::Value>) -> (tempfile::TempDir, Store, Cat
     let mut store = Store::open(&dir.path().join("w.db")).expect("open");
     let body = serde_json::to_vec(&json!({ "Findings": findings })).expect("json");
     store
-        .import_mapped(vec![ImportInput::new("f.json", std::io::Cursor::new(body))], &|| 0, &catalog)
+        .import_mapped(
+            vec![ImportInput::new("f.json", std::io::Cursor::new(body))],
+            &|| 0,
+            &catalog,
+        )
         .expect("import");
     (dir, store, catalog)
 }
@@ -72,7 +76,10 @@ fn accept(scope: Scope, expires_at: i64) -> NewAcceptance {
 fn an_acceptance_flips_a_failing_requirement_until_it_expires() {
     let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
     let now = ms("2026-03-02T00:00:00Z");
-    assert_eq!(req(&hipaa(&store, &catalog, now), "hipaa", REQ).status, RequirementStatus::Failing);
+    assert_eq!(
+        req(&hipaa(&store, &catalog, now), "hipaa", REQ).status,
+        RequirementStatus::Failing
+    );
 
     let expires = now + 10 * DAY;
     let id = store
@@ -84,9 +91,18 @@ fn an_acceptance_flips_a_failing_requirement_until_it_expires() {
     let rds3 = r.controls.iter().find(|c| c.id == "RDS.3").expect("RDS.3 listed");
     assert_eq!(rds3.status, "accepted");
     // Not before it was made, and not from its expiry on.
-    assert_eq!(req(&hipaa(&store, &catalog, now - 1), "hipaa", REQ).status, RequirementStatus::Failing);
-    assert_eq!(req(&hipaa(&store, &catalog, expires - 1), "hipaa", REQ).status, RequirementStatus::Passing);
-    assert_eq!(req(&hipaa(&store, &catalog, expires), "hipaa", REQ).status, RequirementStatus::Failing);
+    assert_eq!(
+        req(&hipaa(&store, &catalog, now - 1), "hipaa", REQ).status,
+        RequirementStatus::Failing
+    );
+    assert_eq!(
+        req(&hipaa(&store, &catalog, expires - 1), "hipaa", REQ).status,
+        RequirementStatus::Passing
+    );
+    assert_eq!(
+        req(&hipaa(&store, &catalog, expires), "hipaa", REQ).status,
+        RequirementStatus::Failing
+    );
     // A past moment is judged with the acceptances valid then.
     let past = posture(store.conn(), &catalog, Some("hipaa"), Some(now + DAY), now + 20 * DAY).expect("posture");
     assert_eq!(req(&past, "hipaa", REQ).status, RequirementStatus::Passing);
@@ -124,12 +140,29 @@ fn a_revoked_acceptance_stops_applying_at_once() {
     let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
     let now = ms("2026-03-02T00:00:00Z");
     let id = store
-        .accept(&catalog, &accept(Scope::Control("RDS.3".into()), now + 30 * DAY), "ciso", now)
+        .accept(
+            &catalog,
+            &accept(Scope::Control("RDS.3".into()), now + 30 * DAY),
+            "ciso",
+            now,
+        )
         .expect("accept");
-    assert_eq!(req(&hipaa(&store, &catalog, now + DAY), "hipaa", REQ).status, RequirementStatus::Passing);
-    store.revoke(id, "ciso", "the database is still in use", now + 2 * DAY).expect("revoke");
-    assert_eq!(req(&hipaa(&store, &catalog, now + 2 * DAY), "hipaa", REQ).status, RequirementStatus::Failing);
-    assert_eq!(req(&hipaa(&store, &catalog, now + DAY), "hipaa", REQ).status, RequirementStatus::Passing, "before the revocation");
+    assert_eq!(
+        req(&hipaa(&store, &catalog, now + DAY), "hipaa", REQ).status,
+        RequirementStatus::Passing
+    );
+    store
+        .revoke(id, "ciso", "the database is still in use", now + 2 * DAY)
+        .expect("revoke");
+    assert_eq!(
+        req(&hipaa(&store, &catalog, now + 2 * DAY), "hipaa", REQ).status,
+        RequirementStatus::Failing
+    );
+    assert_eq!(
+        req(&hipaa(&store, &catalog, now + DAY), "hipaa", REQ).status,
+        RequirementStatus::Passing,
+        "before the revocation"
+    );
     let l = list(store.conn(), now + 3 * DAY, None).expect("list");
     assert_eq!(l[0].status, "revoked");
     assert_eq!(l[0].revoked_by.as_deref(), Some("ciso"));
@@ -153,7 +186,12 @@ fn a_scoped_acceptance_covers_only_its_accounts_and_a_requirement_acceptance_onl
 
     // Accepting the requirement covers db-b there, but not in the other frameworks.
     store
-        .accept(&catalog, &accept(Scope::Requirement(format!("hipaa:{REQ}")), now + 30 * DAY), "ciso", now)
+        .accept(
+            &catalog,
+            &accept(Scope::Requirement(format!("hipaa:{REQ}")), now + 30 * DAY),
+            "ciso",
+            now,
+        )
         .expect("accept");
     let p = posture(store.conn(), &catalog, None, None, now + DAY).expect("posture");
     let r = req(&p, "hipaa", REQ);
@@ -176,25 +214,46 @@ fn bad_acceptances_are_refused_naming_the_problem() {
     let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
     let now = ms("2026-03-02T00:00:00Z");
     let refused = |store: &mut Store, a: NewAcceptance| -> String {
-        store.accept(&catalog, &a, "ciso", now).expect_err("refused").to_string()
+        store
+            .accept(&catalog, &a, "ciso", now)
+            .expect_err("refused")
+            .to_string()
     };
     let mut a = accept(Scope::Finding("db-1".into()), now + DAY);
     a.reason = " ".into();
     assert_eq!(refused(&mut store, a), "reason: required");
     let past = refused(&mut store, accept(Scope::Finding("db-1".into()), now - DAY));
-    assert!(past.starts_with("expires:") && past.contains("not in the future"), "{past}");
+    assert!(
+        past.starts_with("expires:") && past.contains("not in the future"),
+        "{past}"
+    );
     let far = refused(&mut store, accept(Scope::Finding("db-1".into()), now + 400 * DAY));
-    assert!(far.contains("more than 365 days") && far.contains("max_acceptance_days"), "{far}");
+    assert!(
+        far.contains("more than 365 days") && far.contains("max_acceptance_days"),
+        "{far}"
+    );
     let unknown = refused(&mut store, accept(Scope::Finding("nope".into()), now + DAY));
     assert!(unknown.contains("no finding has the id"), "{unknown}");
     let manual = store
-        .accept(&catalog, &accept(Scope::Requirement("hipaa:164.308(a)(1)(ii)(A)".into()), now + DAY), "x", now)
+        .accept(
+            &catalog,
+            &accept(Scope::Requirement("hipaa:164.308(a)(1)(ii)(A)".into()), now + DAY),
+            "x",
+            now,
+        )
         .expect_err("manual");
-    assert!(matches!(manual, StoreError::Invalid(_) | StoreError::NotFound(_)), "{manual}");
+    assert!(
+        matches!(manual, StoreError::Invalid(_) | StoreError::NotFound(_)),
+        "{manual}"
+    );
     let mut a = accept(Scope::Control("RDS.3".into()), now + DAY);
     a.accounts = vec!["12345".into()];
     assert!(refused(&mut store, a).starts_with("accounts:"));
-    assert_eq!(list(store.conn(), now, None).expect("list").len(), 0, "nothing was recorded");
+    assert_eq!(
+        list(store.conn(), now, None).expect("list").len(),
+        0,
+        "nothing was recorded"
+    );
 
     // The maximum is a setting (and its change is audited).
     store
@@ -209,7 +268,12 @@ fn bad_acceptances_are_refused_naming_the_problem() {
         .expect("settings");
     assert_eq!(settings(store.conn()).expect("settings").max_acceptance_days, 500);
     store
-        .accept(&catalog, &accept(Scope::Finding("db-1".into()), now + 400 * DAY), "ciso", now)
+        .accept(
+            &catalog,
+            &accept(Scope::Finding("db-1".into()), now + 400 * DAY),
+            "ciso",
+            now,
+        )
         .expect("within the new maximum");
     let bad = store
         .set_settings(
@@ -284,7 +348,12 @@ fn the_audit_log_is_chained_and_verify_names_what_was_tampered_with() {
     let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["acceptance.create", "acceptance.revoke", "attestation.create", "setting.change"]
+        [
+            "acceptance.create",
+            "acceptance.revoke",
+            "attestation.create",
+            "setting.change"
+        ]
     );
     for pair in entries.windows(2) {
         assert_eq!(pair[0].prev_hash, pair[1].hash);
@@ -303,7 +372,9 @@ fn verify_detects_an_edited_entry() {
     let r = verify(store.conn()).expect("verify");
     assert!(!r.ok());
     assert!(
-        r.problems.iter().any(|p| p.starts_with("entry 2 (acceptance.revoke acceptance:1) was edited")),
+        r.problems
+            .iter()
+            .any(|p| p.starts_with("entry 2 (acceptance.revoke acceptance:1) was edited")),
         "{:?}",
         r.problems
     );
@@ -314,14 +385,24 @@ fn verify_detects_a_deleted_entry_in_the_middle_and_at_the_end() {
     let (_d, store) = audited();
     tamper(&store, "DELETE FROM audit_log WHERE seq = 2;");
     let r = verify(store.conn()).expect("verify");
-    assert!(r.problems.iter().any(|p| p == "entry 2 is missing (deleted)"), "{:?}", r.problems);
-    assert!(r.problems.iter().any(|p| p.starts_with("entry 3 does not follow")), "{:?}", r.problems);
+    assert!(
+        r.problems.iter().any(|p| p == "entry 2 is missing (deleted)"),
+        "{:?}",
+        r.problems
+    );
+    assert!(
+        r.problems.iter().any(|p| p.starts_with("entry 3 does not follow")),
+        "{:?}",
+        r.problems
+    );
 
     let (_d2, store) = audited();
     tamper(&store, "DELETE FROM audit_log WHERE seq = 4;");
     let r = verify(store.conn()).expect("verify");
     assert!(
-        r.problems.iter().any(|p| p.contains("entries 4 to 4 are missing (the newest entries were deleted)")),
+        r.problems
+            .iter()
+            .any(|p| p.contains("entries 4 to 4 are missing (the newest entries were deleted)")),
         "{:?}",
         r.problems
     );
@@ -330,7 +411,81 @@ fn verify_detects_a_deleted_entry_in_the_middle_and_at_the_end() {
 #[test]
 fn verify_detects_an_edited_acceptance() {
     let (_d, store) = audited();
-    tamper(&store, "UPDATE acceptances SET expires_at = expires_at + 999999999 WHERE id = 1;");
+    tamper(
+        &store,
+        "UPDATE acceptances SET expires_at = expires_at + 999999999 WHERE id = 1;",
+    );
     let r = verify(store.conn()).expect("verify");
-    assert_eq!(r.problems, vec!["acceptance.create acceptance:1 was edited after it was recorded".to_string()]);
+    assert_eq!(
+        r.problems,
+        vec!["acceptance.create acceptance:1 was edited after it was recorded".to_string()]
+    );
+}
+
+#[test]
+fn owners_are_assigned_most_specific_first_and_the_sla_is_shown_per_owner() {
+    use rampart_core::query::sla::by_owner;
+    use rampart_core::store::owners::OwnerScope;
+    let (_d, mut store, catalog) = workspace(vec![
+        rds3("db-a", "111111111111", "FAILED"),
+        rds3("db-b", "222222222222", "FAILED"),
+        rds3("db-c", "222222222222", "FAILED"),
+        rds3("db-ok", "222222222222", "PASSED"),
+    ]);
+    let now = ms("2026-05-01T00:00:00Z"); // first seen 2026-03-01, HIGH: due after 30 days
+    store
+        .assign_owner(OwnerScope::Control, "RDS.3", "dba-team", "lead", now)
+        .expect("assign");
+    store
+        .assign_owner(OwnerScope::Account, "222222222222", "payments", "lead", now)
+        .expect("assign");
+    store
+        .assign_owner(OwnerScope::Finding, "db-c", "alice", "lead", now)
+        .expect("assign");
+    let err = store
+        .assign_owner(OwnerScope::Account, "12", "x", "lead", now)
+        .expect_err("bad account");
+    assert!(err.to_string().starts_with("account:"), "{err}");
+    // The control's owner beats the account's; the finding's beats both.
+    let per = by_owner(store.conn(), now).expect("by owner");
+    let get = |o: &str| per.iter().find(|p| p.owner.as_deref() == Some(o)).cloned();
+    assert_eq!(get("dba-team").map(|p| (p.open, p.overdue)), Some((2, 2)));
+    assert_eq!(get("alice").map(|p| (p.open, p.overdue)), Some((1, 1)));
+    assert!(get("payments").is_none());
+    assert_eq!(per[0].most_overdue_days, Some(31));
+
+    // Clearing the control level lets the account's owner through; accepted risks are
+    // counted apart and are not overdue.
+    store
+        .assign_owner(OwnerScope::Control, "RDS.3", "", "lead", now)
+        .expect("clear");
+    store
+        .accept(
+            &catalog,
+            &accept(Scope::Finding("db-b".into()), now + 10 * DAY),
+            "ciso",
+            now,
+        )
+        .expect("accept");
+    let per = by_owner(store.conn(), now).expect("by owner");
+    let get = |o: Option<&str>| per.iter().find(|p| p.owner.as_deref() == o).cloned();
+    assert_eq!(
+        get(Some("payments")).map(|p| (p.open, p.overdue, p.accepted)),
+        Some((0, 0, 1))
+    );
+    assert_eq!(get(None).map(|p| p.open), Some(1), "db-a has no owner now");
+
+    // Assignments are audited like everything else.
+    assert!(verify(store.conn()).expect("verify").ok());
+    store
+        .conn()
+        .execute_batch(
+            "DROP TRIGGER owner_assignments_no_update; UPDATE owner_assignments SET owner = 'mallory' WHERE id = 3;",
+        )
+        .expect("tamper");
+    let r = verify(store.conn()).expect("verify");
+    assert_eq!(
+        r.problems,
+        vec!["owner.assign owner:3 was edited after it was recorded".to_string()]
+    );
 }

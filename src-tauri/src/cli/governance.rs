@@ -1,4 +1,5 @@
-//! Governance commands: `accept`, `revoke`, `exceptions`, `audit [verify]`, `settings`.
+//! Governance commands: `accept`, `revoke`, `exceptions`, `assign`, `sla --by-owner`,
+//! `audit [verify]`, `settings [set]`.
 
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -6,9 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use chrono::NaiveDate;
 use clap::{Args as ClapArgs, Subcommand};
-use rampart_core::query::sla::SlaDays;
+use rampart_core::query::sla::{self, SlaDays};
 use rampart_core::store::audit;
 use rampart_core::store::governance::{self, NewAcceptance, Scope, Settings};
+use rampart_core::store::owners::OwnerScope;
 use rampart_core::store::Store;
 use rampart_core::time::now_ms;
 
@@ -54,6 +56,30 @@ pub struct AcceptArgs {
     /// `max_acceptance_days` away (see `rampart settings`).
     #[arg(long, value_name = "DATE")]
     pub expires: NaiveDate,
+}
+
+/// What `rampart assign` covers: exactly one of these.
+#[derive(ClapArgs, Debug)]
+#[group(required = true, multiple = false)]
+pub struct AssignTarget {
+    #[arg(long, value_name = "ID")]
+    pub finding: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub control: Option<String>,
+    #[arg(long, value_name = "ACCOUNT")]
+    pub account: Option<String>,
+}
+
+#[derive(ClapArgs, Debug)]
+pub struct AssignArgs {
+    #[command(flatten)]
+    pub target: AssignTarget,
+    /// The owner (a person or team); empty to clear.
+    #[arg(long)]
+    pub owner: String,
+    /// Who makes the assignment.
+    #[arg(long)]
+    pub by: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -123,6 +149,64 @@ fn describe(s: &Scope) -> String {
         Scope::Control(c) => format!("control {}", clip(c, 40)),
         Scope::Requirement(r) => format!("requirement {}", clip(r, 80)),
     }
+}
+
+pub fn assign(db: &Path, a: AssignArgs) -> anyhow::Result<()> {
+    if !db.exists() {
+        bail!("no workspace at {}", db.display());
+    }
+    let (scope, target) = match (a.target.finding, a.target.control, a.target.account) {
+        (Some(f), _, _) => (OwnerScope::Finding, f),
+        (_, Some(c), _) => (OwnerScope::Control, c),
+        (_, _, Some(acct)) => (OwnerScope::Account, acct),
+        _ => bail!("give one of --finding, --control or --account"),
+    };
+    let mut store = Store::open(db)?;
+    store.assign_owner(scope, &target, &a.owner, &a.by, now_ms())?;
+    if a.owner.trim().is_empty() {
+        println!("{} {}: owner cleared", scope.as_str(), clip(&target, 200));
+    } else {
+        println!(
+            "{} {}: owner {}",
+            scope.as_str(),
+            clip(&target, 200),
+            clip(a.owner.trim(), 80)
+        );
+    }
+    Ok(())
+}
+
+pub fn sla_by_owner(db: &Path, extra: &[PathBuf], format: TextFormat) -> anyhow::Result<()> {
+    let catalog = load_catalog(db, extra)?;
+    let store = open_mapped(db, &catalog)?;
+    let rows = sla::by_owner(store.conn(), now_ms())?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        TextFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+        TextFormat::Table => {
+            writeln!(
+                out,
+                "{:<24}  {:>6}  {:>8}  {:>8}  {:<10}  MOST OVERDUE",
+                "OWNER", "OPEN", "OVERDUE", "ACCEPTED", "NEXT DUE"
+            )?;
+            for r in &rows {
+                writeln!(
+                    out,
+                    "{:<24}  {:>6}  {:>8}  {:>8}  {:<10}  {}",
+                    r.owner.as_deref().map_or("(no owner)".to_string(), |o| clip(o, 24)),
+                    r.open,
+                    r.overdue,
+                    r.accepted,
+                    r.next_due.as_deref().map_or("-", |d| &d[..10]),
+                    r.most_overdue_days.map_or("-".to_string(), |d| format!("{d} days"))
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn revoke(db: &Path, id: i64, by: &str, reason: &str) -> anyhow::Result<()> {
@@ -214,7 +298,11 @@ pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: Tex
                 );
             }
             if format == TextFormat::Table {
-                writeln!(out, "audit log intact: {} entries, chain and records verified", report.entries)?;
+                writeln!(
+                    out,
+                    "audit log intact: {} entries, chain and records verified",
+                    report.entries
+                )?;
             }
         }
         None => {
@@ -225,7 +313,11 @@ pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: Tex
                     writeln!(out)?;
                 }
                 TextFormat::Table => {
-                    writeln!(out, "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  HASH", "SEQ", "AT", "BY", "ACTION", "SUBJECT")?;
+                    writeln!(
+                        out,
+                        "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  HASH",
+                        "SEQ", "AT", "BY", "ACTION", "SUBJECT"
+                    )?;
                     for e in &entries {
                         writeln!(
                             out,

@@ -120,6 +120,9 @@ pub enum Command {
     },
     /// Remediation deadlines: open and overdue findings and mean time to remediate, per severity.
     Sla {
+        /// Per remediation owner instead (see `rampart assign`): open, overdue and accepted.
+        #[arg(long)]
+        by_owner: bool,
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },
@@ -196,6 +199,9 @@ pub enum Command {
     /// Accept a risk: the failing findings it covers stop failing their requirements
     /// until it expires or is revoked.
     Accept(governance::AcceptArgs),
+    /// Assign the remediation owner of a finding, a control or an account (the most
+    /// specific assignment wins); an empty --owner clears it.
+    Assign(governance::AssignArgs),
     /// Revoke a risk acceptance: it stops applying at once.
     Revoke {
         /// The acceptance's id (as `rampart exceptions` lists it).
@@ -540,7 +546,8 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             out.flush()?;
             Ok(())
         }
-        Command::Sla { format } => {
+        Command::Sla { by_owner: true, format } => governance::sla_by_owner(db, extra_catalogs, format),
+        Command::Sla { format, .. } => {
             let catalog = load_catalog(db, extra_catalogs)?;
             let store = open_mapped(db, &catalog)?;
             let s = sla::summary(store.conn(), now_ms())?;
@@ -643,6 +650,7 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             Ok(())
         }
         Command::Accept(a) => governance::accept(db, extra_catalogs, a),
+        Command::Assign(a) => governance::assign(db, a),
         Command::Revoke { id, by, reason } => governance::revoke(db, id, &by, &reason),
         Command::Exceptions { expiring, format } => governance::exceptions(db, extra_catalogs, expiring, format),
         Command::Audit { command, limit, format } => governance::audit(db, command, limit, format),

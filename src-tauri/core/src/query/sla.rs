@@ -179,3 +179,77 @@ pub fn summary(conn: &Connection, now: i64) -> Result<SlaSummary, StoreError> {
         .collect();
     Ok(SlaSummary { sla, by_severity })
 }
+
+/// Open failing findings of one owner (or of nobody).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OwnerSla {
+    /// None: findings no assignment covers.
+    pub owner: Option<String>,
+    /// Active failing findings, accepted risks excluded.
+    pub open: u32,
+    pub overdue: u32,
+    /// Active failing findings a valid risk acceptance covers (not due while it lasts).
+    pub accepted: u32,
+    /// The earliest deadline among the open ones not yet overdue (RFC 3339).
+    pub next_due: Option<String>,
+    /// Days past due of the most overdue one.
+    pub most_overdue_days: Option<u32>,
+}
+
+/// Open, overdue and accepted failing findings per remediation owner (see
+/// [`crate::store::owners`]), owners with the most overdue first, the unowned last.
+pub fn by_owner(conn: &Connection, now: i64) -> Result<Vec<OwnerSla>, StoreError> {
+    let sla = SlaDays::load(conn)?;
+    let owners = crate::store::owners::Owners::load(conn)?;
+    let accepted = crate::store::governance::coverage(conn, now, None)?.findings;
+    let mut per: BTreeMap<Option<String>, OwnerSla> = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT fid, id, mapped_control, account, severity, coalesce(first_observed_at, created_at) FROM findings
+         WHERE record_state = 'active' AND status = 'failed'",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (fid, id, control, account): (i64, String, Option<String>, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let owner = owners.of(&id, control.as_deref(), &account).map(str::to_string);
+        let e = per.entry(owner.clone()).or_insert_with(|| OwnerSla {
+            owner,
+            open: 0,
+            overdue: 0,
+            accepted: 0,
+            next_due: None,
+            most_overdue_days: None,
+        });
+        if accepted.contains(&fid) {
+            e.accepted += 1;
+            continue;
+        }
+        e.open += 1;
+        let sev = Severity::parse_label(&r.get::<_, String>(4)?).unwrap_or(Severity::Informational);
+        let d = deadline(&sla, sev, true, r.get(5)?, now);
+        match d.due {
+            Some(due) if d.overdue => {
+                e.overdue += 1;
+                let late = ((now - due) / DAY_MS) as u32;
+                e.most_overdue_days = Some(e.most_overdue_days.map_or(late, |m| m.max(late)));
+            }
+            Some(due) => {
+                let text = crate::time::format_ts(due);
+                if e.next_due.as_ref().is_none_or(|n| text < *n) {
+                    e.next_due = Some(text);
+                }
+            }
+            None => {}
+        }
+    }
+    let mut out: Vec<OwnerSla> = per.into_values().collect();
+    out.sort_by(|a, b| {
+        a.owner
+            .is_none()
+            .cmp(&b.owner.is_none())
+            .then(b.overdue.cmp(&a.overdue))
+            .then(b.open.cmp(&a.open))
+            .then(a.owner.cmp(&b.owner))
+    });
+    Ok(out)
+}

@@ -82,7 +82,14 @@ pub(super) fn audit_attestation(tx: &rusqlite::Transaction<'_>, id: i64) -> Resu
     )?;
     let by = details["by"].as_str().unwrap_or_default().to_string();
     let at = details["at"].as_i64().unwrap_or_default();
-    super::audit::append(tx, at, &by, "attestation.create", &format!("attestation:{id}"), &details)?;
+    super::audit::append(
+        tx,
+        at,
+        &by,
+        "attestation.create",
+        &format!("attestation:{id}"),
+        &details,
+    )?;
     Ok(())
 }
 

@@ -1,9 +1,10 @@
-//! The audit trail: every acceptance, revocation, attestation and settings change is
-//! appended here, in the same transaction as the change itself. Entries are hash-chained:
-//! each records the SHA-256 of the previous entry, and its own hash covers its content and
-//! that link. The newest entry's number and hash are also kept in `workspace_meta`, so
-//! removing the newest entries is detected too. `verify` recomputes the chain and compares
-//! each acceptance, revocation and attestation with the entry that recorded it.
+//! The audit trail: every acceptance, revocation, attestation, owner assignment and
+//! settings change is appended here, in the same transaction as the change itself.
+//! Entries are hash-chained: each records the SHA-256 of the previous entry, and its own
+//! hash covers its content and that link. The newest entry's number and hash are also
+//! kept in `workspace_meta`, so removing the newest entries is detected too. `verify`
+//! recomputes the chain and compares each acceptance, revocation, attestation and owner
+//! assignment with the entry that recorded it.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -18,7 +19,7 @@ CREATE TABLE audit_log (
     seq       INTEGER PRIMARY KEY,
     at        INTEGER NOT NULL,   -- ms since epoch
     actor     TEXT    NOT NULL,
-    action    TEXT    NOT NULL,   -- acceptance.create | acceptance.revoke | attestation.create | setting.change
+    action    TEXT    NOT NULL,   -- acceptance.create | acceptance.revoke | attestation.create | setting.change | owner.assign
     subject   TEXT    NOT NULL,   -- what it is about, e.g. acceptance:3 or setting:sla_days
     details   TEXT    NOT NULL,   -- JSON: the record as written
     prev_hash TEXT    NOT NULL,
@@ -159,7 +160,7 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
                 "entry {seq} ({action} {subject}) was edited: its content does not match its hash"
             ));
         }
-        if action.ends_with(".create") || action == "acceptance.revoke" {
+        if action.ends_with(".create") || action == "acceptance.revoke" || action == "owner.assign" {
             recorded.insert(format!("{action} {subject}"), details);
         }
         expected_seq = seq + 1;
@@ -172,7 +173,10 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
             let s: i64 = s.parse().unwrap_or(-1);
             if s != last || h != prev_hash {
                 problems.push(if s > last {
-                    format!("entries {} to {s} are missing (the newest entries were deleted)", last + 1)
+                    format!(
+                        "entries {} to {s} are missing (the newest entries were deleted)",
+                        last + 1
+                    )
                 } else {
                     format!("the log's newest entry ({last}) is not the one recorded as newest ({s})")
                 });
@@ -185,9 +189,7 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
     for (key, current) in current_records(conn)? {
         match recorded.get(&key) {
             None => problems.push(format!("{key} has no audit entry")),
-            Some(d) if !same_json(d, &current) => {
-                problems.push(format!("{key} was edited after it was recorded"))
-            }
+            Some(d) if !same_json(d, &current) => problems.push(format!("{key} was edited after it was recorded")),
             Some(_) => {}
         }
     }
@@ -201,7 +203,10 @@ fn same_json(a: &str, b: &serde_json::Value) -> bool {
 /// Every audited record, keyed as its entry is (`action subject`), with its details.
 fn current_records(conn: &Connection) -> Result<Vec<(String, serde_json::Value)>, StoreError> {
     let mut out = Vec::new();
-    let mut stmt = conn.prepare(&format!("SELECT {} FROM acceptances", super::governance::RECORD_COLUMNS))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM acceptances",
+        super::governance::RECORD_COLUMNS
+    ))?;
     let rows = stmt.query_map([], super::governance::record_json)?;
     for r in rows {
         let (id, v) = r?;
@@ -220,7 +225,19 @@ fn current_records(conn: &Connection) -> Result<Vec<(String, serde_json::Value)>
         let (id, v) = r?;
         out.push((format!("acceptance.revoke acceptance:{id}"), v));
     }
-    let mut stmt = conn.prepare(&format!("SELECT {} FROM attestations", super::attestations::RECORD_COLUMNS))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM owner_assignments",
+        super::owners::RECORD_COLUMNS
+    ))?;
+    let rows = stmt.query_map([], super::owners::record_json)?;
+    for r in rows {
+        let (id, v) = r?;
+        out.push((format!("owner.assign owner:{id}"), v));
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM attestations",
+        super::attestations::RECORD_COLUMNS
+    ))?;
     let rows = stmt.query_map([], super::attestations::record_json)?;
     for r in rows {
         let (id, v) = r?;

@@ -189,7 +189,10 @@ impl Store {
         }
         let max = settings(self.conn())?.max_acceptance_days;
         if a.expires_at <= now {
-            return Err(invalid("expires", format!("{} is not in the future", format_ts(a.expires_at))));
+            return Err(invalid(
+                "expires",
+                format!("{} is not in the future", format_ts(a.expires_at)),
+            ));
         }
         if a.expires_at - now > i64::from(max) * DAY_MS {
             return Err(invalid(
@@ -202,7 +205,10 @@ impl Store {
         }
         for acct in &a.accounts {
             if acct.len() != 12 || !acct.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(invalid("accounts", format!("{acct:?} is not a 12-digit AWS account id")));
+                return Err(invalid(
+                    "accounts",
+                    format!("{acct:?} is not a 12-digit AWS account id"),
+                ));
             }
         }
         if a.resources.iter().any(|r| r.trim().is_empty()) {
@@ -210,9 +216,11 @@ impl Store {
         }
         match &a.scope {
             Scope::Finding(id) => {
-                let known: bool = self
-                    .conn()
-                    .query_row("SELECT EXISTS(SELECT 1 FROM findings WHERE id = ?1)", [id], |r| r.get(0))?;
+                let known: bool =
+                    self.conn()
+                        .query_row("SELECT EXISTS(SELECT 1 FROM findings WHERE id = ?1)", [id], |r| {
+                            r.get(0)
+                        })?;
                 if !known {
                     return Err(StoreError::NotFound(format!("no finding has the id {id:?}")));
                 }
@@ -268,7 +276,14 @@ impl Store {
             [id],
             record_json,
         )?;
-        audit::append(&tx, now, actor, "acceptance.create", &format!("acceptance:{id}"), &details)?;
+        audit::append(
+            &tx,
+            now,
+            actor,
+            "acceptance.create",
+            &format!("acceptance:{id}"),
+            &details,
+        )?;
         tx.commit()?;
         Ok(id)
     }
@@ -293,7 +308,10 @@ impl Store {
         match found {
             None => return Err(StoreError::NotFound(format!("no acceptance has the id {id}"))),
             Some((_, Some(at))) => {
-                return Err(invalid("id", format!("acceptance {id} was already revoked on {}", format_ts(at))))
+                return Err(invalid(
+                    "id",
+                    format!("acceptance {id} was already revoked on {}", format_ts(at)),
+                ))
             }
             Some(_) => {}
         }
@@ -303,7 +321,14 @@ impl Store {
             params![id, now, by.trim(), reason.trim()],
         )?;
         let details = serde_json::json!({"acceptance": id, "at": now, "by": by.trim(), "reason": reason.trim()});
-        audit::append(&tx, now, by.trim(), "acceptance.revoke", &format!("acceptance:{id}"), &details)?;
+        audit::append(
+            &tx,
+            now,
+            by.trim(),
+            "acceptance.revoke",
+            &format!("acceptance:{id}"),
+            &details,
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -311,9 +336,17 @@ impl Store {
     /// Changes the settings, recording the change (old and new values) in the audit log.
     pub fn set_settings(&mut self, s: &Settings, actor: &str, now: i64) -> Result<(), StoreError> {
         let d = s.sla_days;
-        for (name, v) in [("critical", d.critical), ("high", d.high), ("medium", d.medium), ("low", d.low)] {
+        for (name, v) in [
+            ("critical", d.critical),
+            ("high", d.high),
+            ("medium", d.medium),
+            ("low", d.low),
+        ] {
             if !(1..=3650).contains(&v) {
-                return Err(invalid(&format!("sla_days.{name}"), format!("{v} is not between 1 and 3650")));
+                return Err(invalid(
+                    &format!("sla_days.{name}"),
+                    format!("{v} is not between 1 and 3650"),
+                ));
             }
         }
         if !(d.critical <= d.high && d.high <= d.medium && d.medium <= d.low) {
@@ -325,7 +358,10 @@ impl Store {
         if !(1..=LIMIT_MAX_ACCEPTANCE_DAYS).contains(&s.max_acceptance_days) {
             return Err(invalid(
                 "max_acceptance_days",
-                format!("{} is not between 1 and {LIMIT_MAX_ACCEPTANCE_DAYS}", s.max_acceptance_days),
+                format!(
+                    "{} is not between 1 and {LIMIT_MAX_ACCEPTANCE_DAYS}",
+                    s.max_acceptance_days
+                ),
             ));
         }
         let old = settings(self.conn())?;
@@ -385,7 +421,16 @@ pub(crate) fn scoped(conn: &Connection, valid_at: Option<i64>) -> Result<Vec<Sco
              FROM acceptances a LEFT JOIN acceptance_revocations r ON r.acceptance_id = a.id ORDER BY a.id",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
         })?;
         rows.collect::<Result<_, _>>()?
     };
@@ -476,9 +521,8 @@ pub fn coverage(conn: &Connection, when: i64, at: Option<i64>) -> Result<Coverag
     if valid.is_empty() {
         return Ok(out);
     }
-    let mut now_state = conn.prepare_cached(
-        "SELECT status = 'failed' AND record_state = 'active' FROM findings WHERE fid = ?1",
-    )?;
+    let mut now_state =
+        conn.prepare_cached("SELECT status = 'failed' AND record_state = 'active' FROM findings WHERE fid = ?1")?;
     let mut past_state = conn.prepare_cached(
         "SELECT status = 'failed' AND record_state = 'active' FROM finding_history
          WHERE fid = ?1 AND at <= ?2 ORDER BY at DESC, seq DESC LIMIT 1",
@@ -564,10 +608,12 @@ pub fn list(conn: &Connection, now: i64, expiring_days: Option<u32>) -> Result<V
     })?;
     let mut out: Vec<Acceptance> = rows.collect::<Result<_, _>>()?;
     if let Some(days) = expiring_days {
-        out.retain(|a| a.status == "active" && a.days_left.is_some() && {
-            // within `days` of expiry
-            let left_ms = crate::time::parse_ts(&a.expires_at).unwrap_or(0) - now;
-            left_ms <= i64::from(days) * DAY_MS
+        out.retain(|a| {
+            a.status == "active" && a.days_left.is_some() && {
+                // within `days` of expiry
+                let left_ms = crate::time::parse_ts(&a.expires_at).unwrap_or(0) - now;
+                left_ms <= i64::from(days) * DAY_MS
+            }
         });
     }
     Ok(out)

@@ -9,6 +9,7 @@ pub mod findings;
 pub mod governance;
 pub mod imports;
 pub mod mapping;
+pub mod owners;
 pub mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -67,12 +68,13 @@ fn migrations() -> Migrations<'static> {
         M::up(mapping::SCHEMA_V10),
         M::up(audit::SCHEMA_V11),
         M::up(governance::SCHEMA_V12),
+        M::up(owners::SCHEMA_V13),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    12
+    13
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

@@ -323,7 +323,11 @@ impl Store {
                 for (slot, &(fi, ri)) in slots.iter().enumerate() {
                     let req = &catalog.frameworks[fi].requirements[ri];
                     let mut c = req_counts[slot];
-                    let acc = req_accepted.get(&slot).copied().unwrap_or(0).min(c[Verdict::Failed as usize]);
+                    let acc = req_accepted
+                        .get(&slot)
+                        .copied()
+                        .unwrap_or(0)
+                        .min(c[Verdict::Failed as usize]);
                     c[Verdict::Failed as usize] -= acc;
                     let status = if req.manual {
                         let latest = attestations

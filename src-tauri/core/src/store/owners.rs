@@ -1,0 +1,157 @@
+//! Remediation owners. An owner is assigned to one finding, to every finding of a control,
+//! or to every finding of an account; the most specific assignment wins (finding, then
+//! control, then account). Assignments are append-only (the latest for a target is in
+//! force; assigning an empty owner clears that level) and each is written to the audit
+//! log in the same transaction.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::{audit, Store, StoreError};
+
+pub(super) const SCHEMA_V13: &str = "
+CREATE TABLE owner_assignments (
+    id          INTEGER PRIMARY KEY,
+    scope       TEXT    NOT NULL CHECK (scope IN ('finding', 'control', 'account')),
+    target      TEXT    NOT NULL,
+    owner       TEXT    NOT NULL,   -- '' clears the assignment at this level
+    assigned_at INTEGER NOT NULL,
+    assigned_by TEXT    NOT NULL
+) STRICT;
+CREATE INDEX owner_assignments_target ON owner_assignments(scope, target, assigned_at);
+CREATE TRIGGER owner_assignments_no_update BEFORE UPDATE ON owner_assignments
+BEGIN SELECT RAISE(ABORT, 'owner assignments are append-only: assign again'); END;
+CREATE TRIGGER owner_assignments_no_delete BEFORE DELETE ON owner_assignments
+BEGIN SELECT RAISE(ABORT, 'owner assignments are append-only: assign again'); END;
+";
+
+/// What an owner is assigned to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerScope {
+    Finding,
+    Control,
+    Account,
+}
+
+impl OwnerScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnerScope::Finding => "finding",
+            OwnerScope::Control => "control",
+            OwnerScope::Account => "account",
+        }
+    }
+}
+
+/// The columns [`record_json`] reads.
+pub(super) const RECORD_COLUMNS: &str = "id, scope, target, owner, assigned_at, assigned_by";
+
+/// An assignment row as its audit entry records it: (id, details).
+pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde_json::Value)> {
+    Ok((
+        r.get(0)?,
+        serde_json::json!({
+            "scope": r.get::<_, String>(1)?,
+            "target": r.get::<_, String>(2)?,
+            "owner": r.get::<_, String>(3)?,
+            "at": r.get::<_, i64>(4)?,
+            "by": r.get::<_, String>(5)?,
+        }),
+    ))
+}
+
+/// The assignments in force: the latest per (scope, target), empty owners dropped.
+#[derive(Debug, Default, Clone)]
+pub struct Owners(HashMap<(OwnerScope, String), String>);
+
+impl Owners {
+    pub fn load(conn: &Connection) -> Result<Owners, StoreError> {
+        let mut stmt =
+            conn.prepare_cached("SELECT scope, target, owner FROM owner_assignments ORDER BY assigned_at, id")?;
+        let mut map = HashMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let scope = match r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)? {
+                "finding" => OwnerScope::Finding,
+                "control" => OwnerScope::Control,
+                _ => OwnerScope::Account,
+            };
+            let (target, owner): (String, String) = (r.get(1)?, r.get(2)?);
+            if owner.is_empty() {
+                map.remove(&(scope, target));
+            } else {
+                map.insert((scope, target), owner);
+            }
+        }
+        Ok(Owners(map))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The owner of a finding: its own, else its control's, else its account's.
+    pub fn of(&self, finding_id: &str, control: Option<&str>, account: &str) -> Option<&str> {
+        let get = |s: OwnerScope, t: &str| self.0.get(&(s, t.to_string())).map(String::as_str);
+        get(OwnerScope::Finding, finding_id)
+            .or_else(|| control.and_then(|c| get(OwnerScope::Control, c)))
+            .or_else(|| get(OwnerScope::Account, account))
+    }
+}
+
+impl Store {
+    /// Assigns (or, with an empty `owner`, clears) the owner of a finding, a control or an
+    /// account. The finding must exist; an account id has 12 digits.
+    pub fn assign_owner(
+        &mut self,
+        scope: OwnerScope,
+        target: &str,
+        owner: &str,
+        by: &str,
+        now: i64,
+    ) -> Result<i64, StoreError> {
+        let target = target.trim();
+        if target.is_empty() {
+            return Err(StoreError::Invalid(format!("{}: required", scope.as_str())));
+        }
+        if by.trim().is_empty() {
+            return Err(StoreError::Invalid("by: required".into()));
+        }
+        match scope {
+            OwnerScope::Finding => {
+                let known: bool =
+                    self.conn()
+                        .query_row("SELECT EXISTS(SELECT 1 FROM findings WHERE id = ?1)", [target], |r| {
+                            r.get(0)
+                        })?;
+                if !known {
+                    return Err(StoreError::NotFound(format!("no finding has the id {target:?}")));
+                }
+            }
+            OwnerScope::Account if target.len() != 12 || !target.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(StoreError::Invalid(format!(
+                    "account: {target:?} is not a 12-digit AWS account id"
+                )));
+            }
+            _ => {}
+        }
+        let tx = self.conn_mut().transaction()?;
+        tx.execute(
+            "INSERT INTO owner_assignments(scope, target, owner, assigned_at, assigned_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![scope.as_str(), target, owner.trim(), now, by.trim()],
+        )?;
+        let id = tx.last_insert_rowid();
+        let (_, details) = tx.query_row(
+            &format!("SELECT {RECORD_COLUMNS} FROM owner_assignments WHERE id = ?1"),
+            [id],
+            record_json,
+        )?;
+        audit::append(&tx, now, by.trim(), "owner.assign", &format!("owner:{id}"), &details)?;
+        tx.commit()?;
+        Ok(id)
+    }
+}
