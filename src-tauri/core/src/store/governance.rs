@@ -397,14 +397,20 @@ impl Store {
     }
 }
 
+/// A finding in an acceptance's scope: (fid, its control or "", the (framework,
+/// requirement) pairs it is accepted for).
+pub(crate) type ScopedFinding = (i64, String, Vec<(String, String)>);
+
+/// An acceptance row: id, scope, target, accounts, resources, created, expires, revoked.
+type AcceptanceRow = (i64, String, String, String, String, i64, i64, Option<i64>);
+
 /// An acceptance's validity and the findings in its scope, whatever their state.
 pub(crate) struct Scoped {
     pub id: i64,
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
-    /// (fid, control or "", the (framework, requirement) pairs it is accepted for).
-    pub findings: Vec<(i64, String, Vec<(String, String)>)>,
+    pub findings: Vec<ScopedFinding>,
 }
 
 impl Scoped {
@@ -415,7 +421,7 @@ impl Scoped {
 
 /// Every acceptance (or only those valid at `valid_at`) with the findings in its scope.
 pub(crate) fn scoped(conn: &Connection, valid_at: Option<i64>) -> Result<Vec<Scoped>, StoreError> {
-    let list: Vec<(i64, String, String, String, String, i64, i64, Option<i64>)> = {
+    let list: Vec<AcceptanceRow> = {
         let mut stmt = conn.prepare_cached(
             "SELECT a.id, a.scope, a.target, a.accounts, a.resources, a.created_at, a.expires_at, r.at
              FROM acceptances a LEFT JOIN acceptance_revocations r ON r.acceptance_id = a.id ORDER BY a.id",
