@@ -4,10 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sampleOverview, samplePosture, sampleRequirement } from '../../test/fixtures';
 import { EMPTY_FILTERS, toFindingsQuery } from '../findings/query';
 import {
+  acceptRisk,
   attest,
   BackendError,
   ErrorCode,
+  getAuditLog,
   getChanges,
+  getExceptions,
+  getSettings,
   getFindingsPage,
   getOverview,
   getPosture,
@@ -16,7 +20,10 @@ import {
   getRequirementDetail,
   getWorkspaceStatus,
   isIpcError,
+  revokeRisk,
+  setSettings,
   toBackendError,
+  verifyAudit,
 } from '.';
 
 function recordCalls(answer: unknown): Array<{ cmd: string; args: unknown }> {
@@ -211,5 +218,56 @@ describe('trend, changes, findings_page, sla_summary', () => {
       code: ErrorCode.BadRequest,
       message: 'since must be before until',
     });
+  });
+});
+
+describe('governance commands', () => {
+  it('send the arguments the core names (camelCase on this side)', async () => {
+    const seen = recordCalls(null);
+    await getExceptions();
+    await getExceptions(14);
+    const request = {
+      scope: { scope: 'control', target: 'S3.5' },
+      accounts: ['111122223333'],
+      resources: [],
+      reason: 'Bucket is public by design (static site).',
+      owner: 'Web team',
+      approver: 'Priya (CISO)',
+      expires_at: Date.UTC(2027, 1, 27),
+    } as const;
+    await acceptRisk({ ...request, accounts: [...request.accounts], resources: [] });
+    await expect(revokeRisk(3, 'Dana', 'Fixed')).resolves.toBeUndefined();
+    await getAuditLog(200);
+    await verifyAudit();
+    await getSettings();
+    const settings = { sla_days: { critical: 7, high: 30, medium: 90, low: 180 }, max_acceptance_days: 365 };
+    await setSettings(settings, 'Dana');
+    expect(seen).toEqual([
+      { cmd: 'exceptions', args: { expiring: null } },
+      { cmd: 'exceptions', args: { expiring: 14 } },
+      { cmd: 'accept_risk', args: { request } },
+      { cmd: 'revoke_risk', args: { id: 3, by: 'Dana', reason: 'Fixed' } },
+      { cmd: 'audit_log', args: { limit: 200 } },
+      { cmd: 'audit_verify', args: {} },
+      { cmd: 'settings', args: {} },
+      { cmd: 'set_settings', args: { settings, by: 'Dana' } },
+    ]);
+  });
+
+  it('pass a refusal through with its code and message', async () => {
+    mockIPC(() => {
+      throw { code: 'bad_request', message: 'reason: required' };
+    });
+    await expect(
+      acceptRisk({
+        scope: { scope: 'finding', target: 'x' },
+        accounts: [],
+        resources: [],
+        reason: '',
+        owner: 'o',
+        approver: 'a',
+        expires_at: 0,
+      }),
+    ).rejects.toMatchObject({ code: ErrorCode.BadRequest, message: 'reason: required' });
   });
 });

@@ -6,18 +6,26 @@
  * on `error.code` and never on message text.
  */
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import type { Acceptance } from './bindings/Acceptance';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { AuditReport } from './bindings/AuditReport';
 import type { Changes } from './bindings/Changes';
 import type { FindingsPage } from './bindings/FindingsPage';
 import type { FindingsQuery } from './bindings/FindingsQuery';
 import type { IpcError } from './bindings/IpcError';
 import type { Overview } from './bindings/Overview';
 import type { Posture } from './bindings/Posture';
+import type { NewAcceptance } from './bindings/NewAcceptance';
 import type { RequirementDetail } from './bindings/RequirementDetail';
+import type { Settings } from './bindings/Settings';
 import type { SlaSummary } from './bindings/SlaSummary';
 import type { Trend } from './bindings/Trend';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
+export type { Acceptance } from './bindings/Acceptance';
 export type { Attestation } from './bindings/Attestation';
+export type { AuditEntry } from './bindings/AuditEntry';
+export type { AuditReport } from './bindings/AuditReport';
 export type { ChangeCounts } from './bindings/ChangeCounts';
 export type { ChangedFinding } from './bindings/ChangedFinding';
 export type { ChangeGroup } from './bindings/ChangeGroup';
@@ -34,6 +42,7 @@ export type { FrameworkTrend } from './bindings/FrameworkTrend';
 export type { GroupCount } from './bindings/GroupCount';
 export type { ImportSummary } from './bindings/ImportSummary';
 export type { IpcError } from './bindings/IpcError';
+export type { NewAcceptance } from './bindings/NewAcceptance';
 export type { Overview } from './bindings/Overview';
 export type { Posture } from './bindings/Posture';
 export type { RecordState } from './bindings/RecordState';
@@ -41,6 +50,8 @@ export type { RemediationView } from './bindings/RemediationView';
 export type { RequirementDetail } from './bindings/RequirementDetail';
 export type { RequirementPosture } from './bindings/RequirementPosture';
 export type { RequirementStatus } from './bindings/RequirementStatus';
+export type { Scope } from './bindings/Scope';
+export type { Settings } from './bindings/Settings';
 export type { Severity } from './bindings/Severity';
 export type { SeverityCount } from './bindings/SeverityCount';
 export type { SeveritySla } from './bindings/SeveritySla';
@@ -62,7 +73,7 @@ export const ErrorCode = {
   NewerSchema: 'newer_schema',
   /** The database could not be opened or queried. */
   DbError: 'db_error',
-  /** The framework or requirement asked for does not exist in the catalog. */
+  /** What was asked for does not exist: a framework or requirement of the catalog, a finding, an acceptance. */
   NotFound: 'not_found',
   /** The request was refused as invalid (a malformed date, a missing field, an expiry in the past). */
   BadRequest: 'bad_request',
@@ -218,4 +229,51 @@ export function getFindingsPage(query: FindingsQuery): Promise<FindingsPage> {
 /** Open, overdue and time-to-remediate figures per severity, with the workspace's SLA days. */
 export function getSlaSummary(): Promise<SlaSummary> {
   return call<SlaSummary>('sla_summary');
+}
+
+/**
+ * Risk acceptances, newest first, each with its status now (active, expired, revoked), days left
+ * and the failing findings it covers. With `expiring`, only the active ones that expire within
+ * that many days.
+ */
+export function getExceptions(expiring?: number): Promise<Acceptance[]> {
+  return call<Acceptance[]>('exceptions', { expiring: expiring ?? null });
+}
+
+/**
+ * Records a risk acceptance (the approver is recorded as its author in the audit log) and resolves
+ * with its id. Rejects with `bad_request` naming the field (`reason: required`, an expiry in the
+ * past or beyond the workspace's maximum, a malformed account id, a manual requirement) and with
+ * `not_found` for an unknown finding, control or requirement.
+ */
+export function acceptRisk(request: NewAcceptance): Promise<number> {
+  return call<number>('accept_risk', { request });
+}
+
+/** Revokes a risk acceptance at once. Rejects with `bad_request` (missing field, already revoked) or `not_found`. */
+export async function revokeRisk(id: number, by: string, reason: string): Promise<void> {
+  await call<null>('revoke_risk', { id, by, reason });
+}
+
+/** The newest `limit` entries of the audit log (acceptances, revocations, attestations, settings), newest first. */
+export function getAuditLog(limit: number): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>('audit_log', { limit });
+}
+
+/** Recomputes the audit log's hash chain; `problems` is empty when it is intact. */
+export function verifyAudit(): Promise<AuditReport> {
+  return call<AuditReport>('audit_verify');
+}
+
+/** The workspace settings: SLA days per severity and the longest a risk acceptance may run. */
+export function getSettings(): Promise<Settings> {
+  return call<Settings>('settings');
+}
+
+/**
+ * Changes the settings, recorded in the audit log with `by` as the author; resolves with the
+ * settings now in force. Rejects with `bad_request` naming the field that is out of range.
+ */
+export function setSettings(settings: Settings, by: string): Promise<Settings> {
+  return call<Settings>('set_settings', { settings, by });
 }

@@ -81,7 +81,7 @@ describe('RequirementView', () => {
 
     // The others start closed and open on demand.
     const trail = screen.getByTestId('control-CloudTrail.1');
-    const toggle = within(trail).getByRole('button', { name: /CloudTrail\.1/ });
+    const toggle = within(trail).getByRole('button', { name: /^CloudTrail\.1/ });
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     expect(within(trail).queryByTestId('remediation-CloudTrail.1')).toBeNull();
     await fireEvent.click(toggle);
@@ -109,6 +109,7 @@ describe('RequirementView', () => {
         region: 'us-east-1',
         resources: ['arn:aws:ec2:us-east-1:111122223333:instance/i-0abc'],
         updated_at: '2026-11-20T10:00:00Z',
+        accepted: false,
       },
     ];
     mockBackend({ requirement_detail: detail });
