@@ -145,6 +145,18 @@ export function formatDay(day: string): string {
   return Number.isNaN(ms) ? day : shortDay.format(ms);
 }
 
+const utcDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+
+/**
+ * The UTC calendar day of a timestamp or of a `YYYY-MM-DD` day, in the user's format ("Jan 10,
+ * 2027"): for days the core reads in UTC, such as an acceptance's expiry, which lapses at 00:00
+ * UTC. The raw text if it cannot be parsed.
+ */
+export function formatUtcDate(isoOrDay: string): string {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(isoOrDay) ? `${isoOrDay}T00:00:00Z` : isoOrDay);
+  return Number.isNaN(ms) ? isoOrDay : utcDate.format(ms);
+}
+
 /** A number of days ("1 day", "57 days"); fractional values are rounded. */
 export function formatDays(days: number): string {
   const n = Math.round(days);
@@ -160,8 +172,8 @@ export function today(now: Date = new Date()): string {
 /** How a status looks: its words, the tone (colour family) and the icon drawn beside them. */
 export type StatusLook = {
   label: string;
-  tone: 'danger' | 'success' | 'warning' | 'neutral';
-  icon: 'cross' | 'check' | 'dash' | 'seal' | 'clock' | 'pen';
+  tone: 'danger' | 'success' | 'warning' | 'neutral' | 'accepted';
+  icon: 'cross' | 'check' | 'dash' | 'seal' | 'clock' | 'pen' | 'flag' | 'ban';
 };
 
 const STATUS_LOOKS: Record<string, StatusLook> = {
@@ -175,9 +187,18 @@ const STATUS_LOOKS: Record<string, StatusLook> = {
   attested: { label: 'Attested', tone: 'success', icon: 'seal' },
   expired: { label: 'Expired', tone: 'warning', icon: 'clock' },
   not_attested: { label: 'Not attested', tone: 'warning', icon: 'pen' },
+  // A control (or finding) whose only failures a risk acceptance covers.
+  accepted: { label: 'Accepted', tone: 'accepted', icon: 'flag' },
+  // A risk acceptance's own status ("expired" is shared with attestations).
+  active: { label: 'Active', tone: 'accepted', icon: 'flag' },
+  revoked: { label: 'Revoked', tone: 'neutral', icon: 'ban' },
+  pending: { label: 'Pending', tone: 'neutral', icon: 'clock' },
 };
 
-/** The look of a requirement status (failing, attested…) or a control status (failed, passed, no_data). */
+/**
+ * The look of a requirement status (failing, attested…), a control status (failed, accepted,
+ * passed, no_data) or a risk acceptance's status (active, expired, revoked, pending).
+ */
 export function statusLook(status: string): StatusLook {
   return STATUS_LOOKS[status] ?? { label: status, tone: 'neutral', icon: 'dash' };
 }
