@@ -6,9 +6,12 @@ import App from './App.svelte';
 import type { FindingsQuery } from './lib/backend';
 import {
   mockBackend,
+  sampleAcceptances,
+  sampleAuditLog,
   sampleOverview,
   samplePosture,
   sampleRequirement,
+  sampleSettings,
   sampleSla,
   syntheticPage,
   type Invocation,
@@ -48,12 +51,14 @@ describe('App', () => {
       ['Frameworks', '#/frameworks'],
       ['Findings', '#/findings'],
       ['Trends', '#/trends'],
+      ['Exceptions', '#/exceptions'],
+      ['Settings', '#/settings'],
     ]) {
       const link = within(nav).getByRole('link', { name: label });
       expect(link.getAttribute('href')).toBe(href);
       expect(link.textContent).not.toMatch(/soon/);
     }
-    for (const label of ['Exceptions', 'Sync', 'Settings']) {
+    for (const label of ['Sync']) {
       const item = [...nav.querySelectorAll('li')].find((li) => li.textContent?.includes(label));
       expect(item?.textContent).toMatch(/soon/);
       expect(item?.querySelector('a, button')).toBeNull();
@@ -120,6 +125,32 @@ describe('App', () => {
       expect(seen).toContainEqual({ cmd: 'requirement_detail', args: { framework: 'api12', requirement: 'API-6' } });
       // The sidebar still learns which workspace is open.
       await waitFor(() => expect(screen.getByTestId('workspace-status').textContent).toMatch(/Demo workspace/));
+    });
+
+    it('opens the Exceptions view, its audit log tab, and Settings, from the banner and the sidebar', async () => {
+      mockBackend({
+        overview: sampleOverview(),
+        posture: samplePosture(),
+        exceptions: (args) => (args.expiring === 14 ? sampleAcceptances().filter((a) => a.expiring_soon) : sampleAcceptances()),
+        audit_log: sampleAuditLog(),
+        settings: sampleSettings(),
+      });
+      render(App);
+      const nav = screen.getByRole('navigation', { name: 'Sections' });
+
+      go((await screen.findByTestId('expiry-banner-link')).getAttribute('href')!);
+      await waitFor(() => expect(screen.getAllByTestId('exception-row').map((r) => r.dataset.id)).toEqual(['3', '1']));
+      expect(screen.getByTestId('exceptions-filter-expiring').getAttribute('aria-pressed')).toBe('true');
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Exceptions/);
+
+      go(screen.getByTestId('audit-tab').getAttribute('href')!);
+      expect(await screen.findAllByTestId('audit-entry')).toHaveLength(3);
+      expect(screen.getByTestId('audit-tab').getAttribute('aria-current')).toBe('page');
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Exceptions/);
+
+      go(within(nav).getByRole('link', { name: 'Settings' }).getAttribute('href')!);
+      expect(await screen.findByTestId('settings-form')).toBeTruthy();
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Settings/);
     });
 
     it('follows a framework card from the Overview to the framework', async () => {

@@ -1,6 +1,13 @@
 // Hash routes: what each hash names, and the links the views build.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TREND_RANGE, frameworkHref, parseRoute, requirementHref, trendsHref } from './router';
+import {
+  DEFAULT_TREND_RANGE,
+  exceptionsHref,
+  frameworkHref,
+  parseRoute,
+  requirementHref,
+  trendsHref,
+} from './router';
 
 describe('parseRoute', () => {
   it.each([
@@ -26,6 +33,13 @@ describe('parseRoute', () => {
     ['#/trends?days=0&until=soon', { view: 'trends', range: { days: 90, until: null, weekly: false } }],
     ['#/trends?days=9999', { view: 'trends', range: { days: 90, until: null, weekly: false } }],
     ['#/frameworks/a/b/c', { view: 'unknown', path: '/frameworks/a/b/c' }],
+    ['#/exceptions', { view: 'exceptions', filter: 'active' }],
+    ['#/exceptions?filter=expiring', { view: 'exceptions', filter: 'expiring' }],
+    ['#/exceptions?filter=all', { view: 'exceptions', filter: 'all' }],
+    ['#/exceptions?filter=nonsense', { view: 'exceptions', filter: 'active' }],
+    ['#/exceptions/audit', { view: 'audit' }],
+    ['#/exceptions/other', { view: 'unknown', path: '/exceptions/other' }],
+    ['#/settings', { view: 'settings' }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });
@@ -58,6 +72,15 @@ describe('links', () => {
       { days: 61, until: '2026-08-31', weekly: false },
     ]) {
       expect(parseRoute(trendsHref(range))).toEqual({ view: 'trends', range });
+    }
+  });
+});
+
+describe('exceptionsHref', () => {
+  it('leaves the default filter out and round-trips the others', () => {
+    expect(exceptionsHref()).toBe('#/exceptions');
+    for (const filter of ['active', 'expiring', 'all'] as const) {
+      expect(parseRoute(exceptionsHref(filter))).toEqual({ view: 'exceptions', filter });
     }
   });
 });

@@ -10,6 +10,9 @@
  *   `findings/query.ts`), so Back, Forward and reload restore a search
  * - `#/trends?days=N&until=YYYY-MM-DD&weekly=1`: trends over `days` days ending `until`
  *   (default: 90 days ending today, daily)
+ * - `#/exceptions?filter=expiring|all`: risk acceptances (default: the active ones);
+ *   `#/exceptions/audit`: the audit log
+ * - `#/settings`: the workspace settings
  */
 
 export type Route =
@@ -18,7 +21,15 @@ export type Route =
   | { view: 'requirement'; framework: string; requirement: string }
   | { view: 'findings'; query: string }
   | { view: 'trends'; range: TrendRange }
+  | { view: 'exceptions'; filter: ExceptionFilter }
+  | { view: 'audit' }
+  | { view: 'settings' }
   | { view: 'unknown'; path: string };
+
+/** Which risk acceptances the Exceptions view lists: active ones, those expiring within 14 days, or all. */
+export type ExceptionFilter = 'active' | 'expiring' | 'all';
+
+const EXCEPTION_FILTERS: readonly ExceptionFilter[] = ['active', 'expiring', 'all'];
 
 /** The period the Trends view shows: `days` days ending with `until` (null: today). */
 export type TrendRange = { days: number; until: string | null; weekly: boolean };
@@ -59,6 +70,12 @@ export function parseRoute(hash: string): Route | null {
   if (section === 'overview' && segments.length === 1) return { view: 'overview' };
   if (section === 'findings' && segments.length === 1) return { view: 'findings', query };
   if (section === 'trends' && segments.length === 1) return { view: 'trends', range: parseTrendRange(query) };
+  if (section === 'exceptions' && segments.length === 1) {
+    const filter = new URLSearchParams(query).get('filter') as ExceptionFilter | null;
+    return { view: 'exceptions', filter: filter !== null && EXCEPTION_FILTERS.includes(filter) ? filter : 'active' };
+  }
+  if (section === 'exceptions' && segments.length === 2 && segments[1] === 'audit') return { view: 'audit' };
+  if (section === 'settings' && segments.length === 1) return { view: 'settings' };
   if (section === 'frameworks' && rest.length === 0) {
     if (framework === undefined) return { view: 'framework', framework: null, at: null };
     if (requirement === undefined) {
@@ -92,6 +109,15 @@ export function trendsHref(range: TrendRange = DEFAULT_TREND_RANGE): string {
   const query = params.toString();
   return query === '' ? '#/trends' : `#/trends?${query}`;
 }
+
+/** The link to the Exceptions view with a filter; the default (active) gives the bare `#/exceptions`. */
+export function exceptionsHref(filter: ExceptionFilter = 'active'): string {
+  return filter === 'active' ? '#/exceptions' : `#/exceptions?filter=${filter}`;
+}
+
+export const auditHref = '#/exceptions/audit';
+
+export const settingsHref = '#/settings';
 
 /** The link to a framework (or to the frameworks section when `id` is null), optionally as of a past day. */
 export function frameworkHref(id: string | null, at: string | null = null): string {

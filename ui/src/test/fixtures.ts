@@ -5,6 +5,9 @@
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
+  Acceptance,
+  AuditEntry,
+  AuditReport,
   Changes,
   FindingRow,
   FindingsPage,
@@ -13,6 +16,7 @@ import type {
   Overview,
   Posture,
   RequirementDetail,
+  Settings,
   SlaSummary,
   Trend,
   WorkspaceStatus,
@@ -134,6 +138,123 @@ export function syntheticPage(query: FindingsQuery, total: number): FindingsPage
   return { total, page: query.page, page_size: query.page_size, rows: page };
 }
 
+/** The demo workspace's settings (the defaults). */
+export function sampleSettings(): Settings {
+  return { sla_days: { critical: 7, high: 30, medium: 90, low: 180 }, max_acceptance_days: 365 };
+}
+
+/**
+ * Four risk acceptances as the core lists them (newest first) on 2026-11-29: a control in one
+ * account expiring in 4 days, a requirement, a finding expiring in 11 days, and a revoked control.
+ */
+export function sampleAcceptances(): Acceptance[] {
+  const base = { resources: [], revoked_at: null, revoked_by: null, revoke_reason: null };
+  return [
+    {
+      ...base,
+      id: 4,
+      scope: { scope: 'control', target: 'EC2.19' },
+      accounts: [],
+      reason: 'Bastion hosts; replaced by SSM Session Manager next sprint.',
+      owner: 'SRE',
+      approver: 'Priya Natarajan (CISO)',
+      created_at: '2026-11-20T09:00:00.000Z',
+      expires_at: '2027-03-29T00:00:00.000Z',
+      status: 'revoked',
+      days_left: null,
+      expiring_soon: false,
+      revoked_at: '2026-11-25T10:00:00.000Z',
+      revoked_by: 'Priya Natarajan (CISO)',
+      revoke_reason: 'Bastions were removed.',
+      covers: 0,
+    },
+    {
+      ...base,
+      id: 3,
+      scope: {
+        scope: 'finding',
+        target: 'arn:aws:securityhub:eu-west-1:777788889999:security-control/Config.1/finding/d322c785',
+      },
+      accounts: [],
+      reason: 'Config is being re-enabled in eu-west-1 by the landing zone migration.',
+      owner: 'Cloud foundations',
+      approver: 'Priya Natarajan (CISO)',
+      created_at: '2026-11-19T09:00:00.000Z',
+      expires_at: '2026-12-11T00:00:00.000Z',
+      status: 'active',
+      days_left: 11,
+      expiring_soon: true,
+      covers: 1,
+    },
+    {
+      ...base,
+      id: 2,
+      scope: { scope: 'requirement', target: 'gdpr:Art.32' },
+      accounts: [],
+      reason: 'Encryption rollout for legacy RDS instances is scheduled for Q1.',
+      owner: 'Data platform',
+      approver: 'Dana Whitfield (Compliance Officer)',
+      created_at: '2026-11-18T09:00:00.000Z',
+      expires_at: '2027-01-28T00:00:00.000Z',
+      status: 'active',
+      days_left: 59,
+      expiring_soon: false,
+      covers: 179,
+    },
+    {
+      ...base,
+      id: 1,
+      scope: { scope: 'control', target: 'S3.8' },
+      accounts: ['111122223333'],
+      reason: 'Public read is intended: these buckets serve the marketing site.',
+      owner: 'Web platform team',
+      approver: 'Priya Natarajan (CISO)',
+      created_at: '2026-11-17T09:00:00.000Z',
+      expires_at: '2026-12-04T00:00:00.000Z',
+      status: 'active',
+      days_left: 4,
+      expiring_soon: true,
+      covers: 2,
+    },
+  ];
+}
+
+/** The demo workspace's audit log after the acceptances above (newest first, trimmed to three entries). */
+export function sampleAuditLog(): AuditEntry[] {
+  return [
+    {
+      seq: 11,
+      at: '2026-11-25T10:00:00.000Z',
+      actor: 'Priya Natarajan (CISO)',
+      action: 'acceptance.revoke',
+      subject: 'acceptance:4',
+      details: '{"acceptance":4,"at":1795600000000,"by":"Priya Natarajan (CISO)","reason":"Bastions were removed."}',
+      prev_hash: '2ddbe4a49ace0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60d1e2f3a4b5c6d7e8f9',
+      hash: '56e0603c8d720d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60d1e2f3a4b5c6d7e8f9',
+    },
+    {
+      seq: 10,
+      at: '2026-11-20T09:00:00.000Z',
+      actor: 'Priya Natarajan (CISO)',
+      action: 'acceptance.create',
+      subject: 'acceptance:4',
+      details: '{"scope":"control","target":"EC2.19","reason":"Bastion hosts"}',
+      prev_hash: 'af67e798f74d0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60d1e2f3a4b5c6d7e8f9',
+      hash: '2ddbe4a49ace0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60d1e2f3a4b5c6d7e8f9',
+    },
+    {
+      seq: 1,
+      at: '2026-07-31T10:00:00.000Z',
+      actor: 'Priya Natarajan (CISO)',
+      action: 'attestation.create',
+      subject: 'attestation:1',
+      details: '{"framework":"api12","requirement":"API-6"}',
+      prev_hash: '0000000000000000000000000000000000000000000000000000000000000000',
+      hash: 'ebc92bd769fe9a8713a07b318d0d6c13bb1b1c47547d4e0110430f88cb5ba051',
+    },
+  ];
+}
+
 type Args = Record<string, unknown>;
 type Answer<T> = T | IpcError | ((args: Args) => T | IpcError | Promise<T | IpcError>);
 
@@ -148,6 +269,13 @@ export type Backend = {
   changes?: Answer<Changes>;
   findings_page?: Answer<FindingsPage>;
   sla_summary?: Answer<SlaSummary>;
+  exceptions?: Answer<Acceptance[]>;
+  accept_risk?: Answer<number>;
+  revoke_risk?: Answer<null>;
+  audit_log?: Answer<AuditEntry[]>;
+  audit_verify?: Answer<AuditReport>;
+  settings?: Answer<Settings>;
+  set_settings?: Answer<Settings>;
 };
 
 /** One mocked command call: its name and arguments. */

@@ -11,6 +11,7 @@ import {
   sampleFindingRows,
   sampleOverview,
   samplePosture,
+  sampleSettings,
   sampleSla,
   syntheticPage,
   type Invocation,
@@ -149,6 +150,56 @@ describe('Findings explorer', () => {
 
     await fireEvent.keyDown(panel, { key: 'Escape' });
     expect(screen.queryByTestId('finding-panel')).toBeNull();
+  });
+
+  it('marks accepted findings, and accepts a failing one from its panel', async () => {
+    const rows = sampleFindingRows().filter((r) => r.status === 'failed' && r.record_state === 'active').slice(0, 2);
+    rows[0] = { ...rows[0]!, accepted: true };
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        sla_summary: sampleSla(),
+        posture: samplePosture(),
+        settings: sampleSettings(),
+        accept_risk: 21,
+        findings_page: { total: 2, page: 1, page_size: 200, rows },
+      },
+      seen,
+    );
+    render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const [covered, open] = screen.getAllByTestId('explorer-row') as [HTMLElement, HTMLElement];
+    expect(within(covered).getByTestId('accepted-badge').textContent).toBe('Accepted');
+    expect(within(open).queryByTestId('accepted-badge')).toBeNull();
+
+    // An accepted finding's panel says so and offers nothing more.
+    await fireEvent.click(within(covered).getByRole('button', { name: rows[0]!.title }));
+    let panel = screen.getByTestId('finding-panel');
+    expect(within(panel).getByTestId('accepted-badge').textContent).toMatch(/Accepted/);
+    expect(within(panel).queryByTestId('accept-finding')).toBeNull();
+
+    await fireEvent.click(within(open).getByRole('button', { name: rows[1]!.title }));
+    panel = screen.getByTestId('finding-panel');
+    await fireEvent.click(within(panel).getByTestId('accept-finding'));
+    const form = within(panel).getByTestId('accept-form');
+    for (const [testid, value] of [
+      ['accept-reason', 'Decommissioned next week.'],
+      ['accept-owner', 'SRE'],
+      ['accept-approver', 'Priya (CISO)'],
+    ] as const) {
+      await fireEvent.input(within(form).getByTestId(testid), { target: { value } });
+    }
+    await fireEvent.click(within(form).getByTestId('accept-submit'));
+
+    await within(panel).findByTestId('accept-success');
+    expect(seen.find((c) => c.cmd === 'accept_risk')!.args.request).toMatchObject({
+      scope: { scope: 'finding', target: rows[1]!.id },
+    });
+    // The row says so at once; the panel stays open with the confirmation.
+    await waitFor(() => expect(within(screen.getAllByTestId('explorer-row')[1]!).getByTestId('accepted-badge')).toBeTruthy());
+    expect(screen.getByTestId('finding-panel').dataset.id).toBe(rows[1]!.id);
+    expect(document.activeElement).toBe(within(screen.getByTestId('finding-panel')).getByTestId('accept-success'));
   });
 
   it('moves between rows with the arrow keys', async () => {
