@@ -6,6 +6,7 @@ import { addDays, today } from '../format';
 import {
   emptyOverview,
   mockBackend,
+  sampleAcceptances,
   sampleChanges,
   sampleOverview,
   samplePosture,
@@ -362,6 +363,49 @@ describe('Overview', () => {
       await waitFor(() => expect(within(panel).getAllByText(HOSTILE).length).toBeGreaterThan(1));
       expect(within(panel).getByText(`gdpr:${HOSTILE}`)).toBeTruthy();
       expect(container.querySelector('img')).toBeNull();
+    });
+  });
+
+  describe('Expiry banner', () => {
+    it('names how many acceptances expire within 14 days, the nearest one, and links to them', async () => {
+      const seen: Invocation[] = [];
+      const expiring = sampleAcceptances().filter((a) => a.expiring_soon);
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), exceptions: expiring }, seen);
+      render(Overview);
+
+      const banner = await screen.findByTestId('expiry-banner');
+      expect(seen.filter((c) => c.cmd === 'exceptions').map((c) => c.args)).toEqual([{ expiring: 14 }]);
+      expect(banner.dataset.count).toBe('2');
+      expect(banner.textContent).toMatch(/2 risk acceptances expire within 14 days/);
+      // The nearest is the S3.8 control, on Dec 4 (UTC), 4 days left.
+      expect(banner.textContent).toMatch(/control\s*S3\.8/);
+      expect(banner.textContent).toContain(
+        new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.UTC(2026, 11, 4)),
+      );
+      expect(banner.textContent).toMatch(/4 days left/);
+      expect(screen.getByTestId('expiry-banner-link').getAttribute('href')).toBe('#/exceptions?filter=expiring');
+    });
+
+    it('says "1 risk acceptance expires" for one', async () => {
+      const one = sampleAcceptances().filter((a) => a.id === 3);
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), exceptions: one });
+      render(Overview);
+      expect((await screen.findByTestId('expiry-banner')).textContent).toMatch(/1 risk acceptance expires within 14 days/);
+    });
+
+    it('shows nothing when none expires soon, or when they cannot be read', async () => {
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), exceptions: [] });
+      const first = render(Overview);
+      await screen.findByTestId('kpi-active');
+      await waitFor(() => expect(screen.getByTestId('framework-card-hipaa')).toBeTruthy());
+      expect(screen.queryByTestId('expiry-banner')).toBeNull();
+      first.unmount();
+
+      mockBackend({ overview: sampleOverview(), posture: samplePosture(), exceptions: { code: 'db_error', message: 'x' } });
+      render(Overview);
+      await waitFor(() => expect(screen.getByTestId('framework-card-hipaa')).toBeTruthy());
+      expect(screen.queryByTestId('expiry-banner')).toBeNull();
+      expect(screen.queryByTestId('error')).toBeNull();
     });
   });
 });
