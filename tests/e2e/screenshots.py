@@ -4,6 +4,7 @@ Usage: python tests/e2e/screenshots.py OUT_DIR   (run by `make screenshots`)
 Starts its own Xvfb and tauri-driver and stops both by PID.
 """
 
+import datetime
 import os
 import subprocess
 import sys
@@ -20,11 +21,32 @@ from selenium.webdriver.remote.client_config import ClientConfig  # noqa: E402
 from selenium.webdriver.remote.remote_connection import RemoteConnection  # noqa: E402
 
 
+def add_acceptances(db: Path) -> None:
+    """A few risk acceptances for the Exceptions view (one expiring soon, so the Overview warns)."""
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+
+    def day(n: int) -> str:
+        return (today + datetime.timedelta(days=n)).isoformat()
+
+    rampart("--db", str(db), "accept", "--control", "S3.8", "--account", "111122223333",
+            "--reason", "Public read is intended: these buckets serve the marketing site through CloudFront.",
+            "--owner", "Web platform team", "--approver", "Priya Natarajan (CISO)", "--expires", day(9))
+    rampart("--db", str(db), "accept", "--control", "EC2.19",
+            "--reason", "Bastion hosts, replaced by SSM Session Manager next sprint.",
+            "--owner", "SRE", "--approver", "Priya Natarajan (CISO)", "--expires", day(75))
+    rampart("--db", str(db), "accept", "--control", "CloudTrail.7",
+            "--reason", "Log bucket access logging moves to the new audit account.",
+            "--owner", "Security engineering", "--approver", "Dana Whitfield (Compliance Officer)", "--expires", day(120))
+    rampart("--db", str(db), "revoke", "3", "--by", "Dana Whitfield (Compliance Officer)",
+            "--reason", "The audit account is live: access logging is on.")
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="rampart-shots-"))
     db = work / "demo.db"
     rampart("--db", str(db), "demo", "--end-day", DEMO_END_DAY)
+    add_acceptances(db)
     display = ":97"
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
     driver_proc = None
@@ -54,6 +76,7 @@ def main(out: Path) -> None:
                 ("requirement-api12-api6.png", "#/frameworks/api12/API-6", '[data-testid="attestation-current"]'),
                 ("trends.png", f"#/trends?days=180&until={DEMO_END_DAY}&weekly=1", '[data-testid="trend-chart-hipaa"]'),
                 ("findings.png", "#/findings?status=failed", '[data-testid="explorer-row"]'),
+                ("exceptions.png", "#/exceptions?filter=all", '[data-testid="exception-row"]'),
             ]
             for name, hash_, ready in shots:
                 if hash_:
