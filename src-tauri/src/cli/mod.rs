@@ -4,6 +4,7 @@
 
 mod governance;
 mod output;
+mod report;
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -237,6 +238,23 @@ pub enum Command {
         command: Option<governance::SettingsCommand>,
         #[arg(long, value_enum, default_value_t = TextFormat::Table, global = true)]
         format: TextFormat,
+    },
+    /// Write a report: the executive summary (or, with --framework, that framework's
+    /// report) as PDF, its data as JSON, or the findings as CSV.
+    Report {
+        #[arg(long, value_enum)]
+        format: report::ReportFormat,
+        /// The file to write (replaced whole, never left half-written).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        #[arg(long, value_name = "ID")]
+        framework: Option<String>,
+        /// First day of the period (default: 29 days before --to), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Last day of the period (default: today, UTC), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        to: Option<NaiveDate>,
     },
     /// Inspect and validate the compliance catalog.
     Catalog {
@@ -649,6 +667,23 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
             }
             Ok(())
         }
+        Command::Report {
+            format,
+            out,
+            framework,
+            from,
+            to,
+        } => report::run(
+            db,
+            extra_catalogs,
+            report::ReportArgs {
+                format,
+                out,
+                framework,
+                from,
+                to,
+            },
+        ),
         Command::Accept(a) => governance::accept(db, extra_catalogs, a),
         Command::Assign(a) => governance::assign(db, a),
         Command::Revoke { id, by, reason } => governance::revoke(db, id, &by, &reason),

@@ -23,7 +23,25 @@ pub(super) fn print_findings(
     now: i64,
     format: Format,
 ) -> anyhow::Result<()> {
-    let mut out = BufWriter::new(io::stdout().lock());
+    write_findings(
+        BufWriter::new(io::stdout().lock()),
+        conn,
+        filter,
+        (sort, reverse, page),
+        now,
+        format,
+    )
+}
+
+/// Writes findings as a table, JSON or CSV (the columns of [`CSV_COLUMNS`]) to `out`.
+pub(super) fn write_findings(
+    mut out: impl Write,
+    conn: &rampart_core::rusqlite::Connection,
+    filter: &FindingFilter,
+    (sort, reverse, page): (SortField, bool, Option<Page>),
+    now: i64,
+    format: Format,
+) -> anyhow::Result<()> {
     let io_err = |e: io::Error| {
         rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
     };

@@ -5,6 +5,7 @@ pub mod changes;
 pub mod findings;
 pub mod overview;
 pub mod posture;
+pub mod report;
 pub mod requirement;
 pub mod sla;
 pub mod trend;

@@ -93,6 +93,21 @@ impl From<rusqlite::Error> for DetailError {
     }
 }
 
+/// The failing findings of a requirement (of one control, or those reaching it otherwise),
+/// worst first, accepted ones marked.
+pub(crate) fn failing_findings(
+    conn: &Connection,
+    framework: &str,
+    requirement: &str,
+    control: Option<&str>,
+    accepted: &governance::Coverage,
+) -> Result<Vec<FailingFinding>, StoreError> {
+    failing(conn, framework, requirement, control, accepted).map_err(|e| match e {
+        DetailError::Store(s) => s,
+        other => StoreError::Invalid(other.to_string()),
+    })
+}
+
 fn failing(
     conn: &Connection,
     framework: &str,

@@ -165,6 +165,10 @@ impl Store {
         // 64 MiB of page cache for the writer: imports touch many index pages.
         conn.pragma_update(None, "cache_size", -65536)?;
         migrations().to_latest(&mut conn)?;
+        // Write transactions take the write lock when they begin: a deferred one that
+        // reads first and then writes would fail at once (SQLITE_BUSY, no waiting) if
+        // another process wrote in between, as the window and the CLI may.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let mut store = Store {
             conn,
             path: path.to_path_buf(),

@@ -1,0 +1,697 @@
+//! The data of the PDF reports, built from the store: the executive summary (every
+//! framework) and the framework report (one framework in full). The renderer
+//! (`rampart-report`) only lays these out; every figure in a report comes from here, so
+//! tests compare the PDF's text with this model and with `posture`.
+//!
+//! Each model carries a SHA-256 `fingerprint` of its own content (everything but the
+//! moment it was built), so two reports built from the same data say so.
+//!
+//! Daily snapshots must be up to date for the period's trend
+//! ([`crate::Store::refresh_snapshots`]); the callers refresh them first.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::changes::{self, ChangeCounts, ChangedFinding};
+use super::findings::{list_findings, FindingFilter, FindingRow, Page, SortField};
+use super::posture::{self, Posture, RequirementStatus, SCORE_FORMULA};
+use super::requirement::{failing_findings, FailingFinding};
+use super::sla::{self, SeveritySla};
+use super::trend;
+use crate::catalog::{Catalog, Remediation, Rule};
+use crate::store::governance::{self, Acceptance};
+use crate::store::owners::Owners;
+use crate::store::StoreError;
+use crate::time::format_ts;
+
+/// The period a report covers (days, UTC, inclusive) and the moment it is built.
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Now (ms): what "current" means (the posture, acceptances, SLA).
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scope {
+    pub workspace: String,
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub from: String,
+    pub to: String,
+    /// RFC 3339: the moment the posture describes.
+    pub as_of: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub day: String,
+    pub score: Option<f64>,
+    pub failing: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkSummary {
+    pub id: String,
+    pub name: String,
+    pub score: Option<f64>,
+    pub control_score: Option<f64>,
+    /// The score on the period's first day (from the snapshots), for the change.
+    pub score_at_start: Option<f64>,
+    pub passing: u32,
+    pub failing: u32,
+    pub no_data: u32,
+    pub attested: u32,
+    pub expired: u32,
+    pub not_attested: u32,
+    /// Failing findings covered by risk acceptances.
+    pub accepted_findings: u32,
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Risk {
+    pub framework: String,
+    pub requirement: String,
+    pub title: String,
+    pub failed: u32,
+    /// The worst severity among its failing controls (from the catalog).
+    pub severity: String,
+    pub controls: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Overdue {
+    pub total: u32,
+    pub by_severity: Vec<SeveritySla>,
+    /// The longest overdue, worst first (at most [`LISTED`]).
+    pub oldest: Vec<FindingBrief>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingBrief {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub account: String,
+    pub region: String,
+    pub control: Option<String>,
+    pub resource: Option<String>,
+    pub age_days: u32,
+    pub due_at: Option<String>,
+}
+
+impl From<FindingRow> for FindingBrief {
+    fn from(r: FindingRow) -> Self {
+        FindingBrief {
+            id: r.id,
+            title: r.title,
+            severity: r.severity,
+            account: r.account,
+            region: r.region,
+            control: r.control,
+            resource: r.resources.into_iter().next(),
+            age_days: r.age_days,
+            due_at: r.due_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttestationLine {
+    pub framework: String,
+    pub requirement: String,
+    pub title: String,
+    /// attested | expired | not_attested
+    pub status: String,
+    pub by: Option<String>,
+    pub attested_at: Option<String>,
+    pub expires_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanItem {
+    pub control: String,
+    pub title: String,
+    pub severity: String,
+    /// Failing findings not covered by an acceptance.
+    pub failing: u32,
+    pub accounts: u32,
+    pub owner: Option<String>,
+    pub first_step: Option<String>,
+    pub requirements: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceLine {
+    pub shape: String,
+    pub last_import: String,
+    pub imports: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeSummary {
+    pub totals: ChangeCounts,
+    pub by_framework: Vec<(String, ChangeCounts)>,
+    /// The most recent changes (at most [`LISTED`]).
+    pub latest: Vec<ChangedFinding>,
+}
+
+/// The executive summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExecutiveReport {
+    pub kind: &'static str,
+    pub generated_at: String,
+    pub fingerprint: String,
+    pub scope: Scope,
+    pub formula: String,
+    pub active_findings: u32,
+    pub failing_findings: u32,
+    pub unmapped: u32,
+    pub frameworks: Vec<FrameworkSummary>,
+    pub changes: ChangeSummary,
+    pub top_risks: Vec<Risk>,
+    pub overdue: Overdue,
+    pub acceptances: Vec<Acceptance>,
+    pub attestations: Vec<AttestationLine>,
+    pub plan: Vec<PlanItem>,
+    pub sources: Vec<SourceLine>,
+}
+
+/// How many rows a list in a report shows (the exports carry everything).
+pub const LISTED: usize = 15;
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn end_of(d: NaiveDate) -> i64 {
+    d.and_hms_milli_opt(23, 59, 59, 999)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(i64::MAX)
+}
+
+fn scope(conn: &Connection, workspace: &str, period: &Period, posture: &Posture) -> Result<Scope, StoreError> {
+    let distinct = |col: &str| -> Result<Vec<String>, StoreError> {
+        let mut stmt = conn.prepare(&format!("SELECT DISTINCT {col} FROM findings ORDER BY 1"))?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    Ok(Scope {
+        workspace: workspace.to_string(),
+        accounts: distinct("account")?,
+        regions: distinct("region")?,
+        from: day(period.from),
+        to: day(period.to),
+        as_of: posture.as_of.clone(),
+    })
+}
+
+fn sources(conn: &Connection) -> Result<Vec<SourceLine>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT shape, max(finished_at), count(*) FROM imports WHERE shape <> '' GROUP BY shape ORDER BY shape",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(SourceLine {
+            shape: r.get(0)?,
+            last_import: format_ts(r.get(1)?),
+            imports: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// SHA-256 of the model's JSON with the moments of building blanked (the generation
+/// time and the posture's "as of"), so that the same data gives the same fingerprint.
+fn fingerprint<T: Serialize>(model: &T) -> String {
+    let mut v = serde_json::to_value(model).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.insert("generated_at".into(), serde_json::Value::Null);
+        o.insert("fingerprint".into(), serde_json::Value::Null);
+        if let Some(scope) = o.get_mut("scope").and_then(|s| s.as_object_mut()) {
+            scope.insert("as_of".into(), serde_json::Value::Null);
+        }
+    }
+    format!("{:x}", Sha256::digest(v.to_string().as_bytes()))
+}
+
+fn severity_rank(s: &str) -> u8 {
+    match s {
+        "CRITICAL" => 0,
+        "HIGH" => 1,
+        "MEDIUM" => 2,
+        "LOW" => 3,
+        _ => 4,
+    }
+}
+
+/// Builds the executive summary for `period`.
+pub fn executive(
+    conn: &Connection,
+    catalog: &Catalog,
+    workspace: &str,
+    period: &Period,
+) -> Result<ExecutiveReport, StoreError> {
+    let now = period.now;
+    let posture = posture::posture(conn, catalog, None, None, now)?;
+    let scope = scope(conn, workspace, period, &posture)?;
+    let trend = trend::trend(conn, catalog, None, period.from, period.to, false)?;
+    let frameworks = posture
+        .frameworks
+        .iter()
+        .map(|f| {
+            let points: Vec<TrendPoint> = trend
+                .frameworks
+                .iter()
+                .find(|t| t.id == f.id)
+                .map(|t| {
+                    t.points
+                        .iter()
+                        .map(|p| TrendPoint {
+                            day: p.day.clone(),
+                            score: p.score,
+                            failing: p.failing,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            FrameworkSummary {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                score: f.score,
+                control_score: f.control_score,
+                score_at_start: points.first().and_then(|p| p.score),
+                passing: f.passing,
+                failing: f.failing,
+                no_data: f.no_data,
+                attested: f.attested,
+                expired: f.expired,
+                not_attested: f.not_attested,
+                accepted_findings: f.requirements.iter().map(|r| r.accepted).sum(),
+                trend: points,
+            }
+        })
+        .collect();
+
+    // What changed over the period.
+    let since = end_of(period.from - chrono::Duration::days(1));
+    let until = end_of(period.to).min(now);
+    let c = changes::changes(conn, since, until.max(since + 1))?;
+    let changes = ChangeSummary {
+        totals: c.totals.clone(),
+        by_framework: c
+            .by_framework
+            .iter()
+            .map(|g| (g.key.clone(), g.counts.clone()))
+            .collect(),
+        latest: c.findings.into_iter().take(LISTED).collect(),
+    };
+
+    // Top risks: failing requirements, worst control severity first, then most failing.
+    let mut top_risks: Vec<Risk> = Vec::new();
+    for f in &posture.frameworks {
+        for r in f.requirements.iter().filter(|r| r.status == RequirementStatus::Failing) {
+            let controls: Vec<String> = r
+                .controls
+                .iter()
+                .filter(|c| c.status == "failed")
+                .map(|c| c.id.clone())
+                .collect();
+            let severity = controls
+                .iter()
+                .filter_map(|c| catalog.controls.get(c))
+                .map(|c| c.severity.as_str())
+                .min_by_key(|s| severity_rank(s))
+                .unwrap_or("MEDIUM")
+                .to_string();
+            top_risks.push(Risk {
+                framework: f.id.clone(),
+                requirement: r.id.clone(),
+                title: r.title.clone(),
+                failed: r.failed,
+                severity,
+                controls,
+            });
+        }
+    }
+    top_risks.sort_by(|a, b| {
+        severity_rank(&a.severity)
+            .cmp(&severity_rank(&b.severity))
+            .then(b.failed.cmp(&a.failed))
+            .then_with(|| (&a.framework, &a.requirement).cmp(&(&b.framework, &b.requirement)))
+    });
+    top_risks.truncate(10);
+
+    // Past their SLA.
+    let s = sla::summary(conn, now)?;
+    let mut oldest = Vec::new();
+    let filter = FindingFilter {
+        overdue_at: Some(now),
+        ..Default::default()
+    };
+    list_findings(
+        conn,
+        &filter,
+        SortField::FirstSeen,
+        false,
+        Some(Page {
+            page: 1,
+            size: LISTED as u32,
+        }),
+        now,
+        |row| {
+            oldest.push(FindingBrief::from(row));
+            Ok(())
+        },
+    )?;
+    let overdue = Overdue {
+        total: s.by_severity.iter().map(|x| x.overdue).sum(),
+        by_severity: s.by_severity,
+        oldest,
+    };
+
+    let acceptances: Vec<Acceptance> = governance::list(conn, now, None)?
+        .into_iter()
+        .filter(|a| a.status == "active")
+        .collect();
+    let mut attestations = Vec::new();
+    for f in &posture.frameworks {
+        for r in f.requirements.iter().filter(|r| r.manual) {
+            attestations.push(AttestationLine {
+                framework: f.id.clone(),
+                requirement: r.id.clone(),
+                title: r.title.clone(),
+                status: r.status.as_str().to_string(),
+                by: r.attestation.as_ref().map(|a| a.by.clone()),
+                attested_at: r.attestation.as_ref().map(|a| a.attested_at.clone()),
+                expires_at: r.attestation.as_ref().and_then(|a| a.expires_at.clone()),
+            });
+        }
+    }
+
+    let plan = plan(conn, catalog, now)?;
+    let (active, failing): (u32, u32) = conn.query_row(
+        "SELECT count(*), coalesce(sum(status = 'failed'), 0) FROM findings WHERE record_state = 'active'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut report = ExecutiveReport {
+        kind: "executive",
+        generated_at: format_ts(now),
+        fingerprint: String::new(),
+        scope,
+        formula: SCORE_FORMULA.to_string(),
+        active_findings: active,
+        failing_findings: failing,
+        unmapped: posture.unmapped,
+        frameworks,
+        changes,
+        top_risks,
+        overdue,
+        acceptances,
+        attestations,
+        plan,
+        sources: sources(conn)?,
+    };
+    report.fingerprint = fingerprint(&report);
+    Ok(report)
+}
+
+/// The remediation plan: failing controls (accepted findings left out), worst severity
+/// and most failing findings first, with their owner when one is assigned to the control.
+fn plan(conn: &Connection, catalog: &Catalog, now: i64) -> Result<Vec<PlanItem>, StoreError> {
+    let accepted = governance::coverage(conn, now, None)?.findings;
+    let owners = Owners::load(conn)?;
+    // control → (failing findings, accounts, failing findings per owner)
+    type Tally = (u32, BTreeSet<String>, BTreeMap<String, u32>);
+    let mut per: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT fid, id, mapped_control, account FROM findings
+         WHERE record_state = 'active' AND status = 'failed' AND mapped_control IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let fid: i64 = r.get(0)?;
+        if accepted.contains(&fid) {
+            continue;
+        }
+        let (id, control, account): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        let owner = owners.of(&id, Some(&control), &account).map(str::to_string);
+        let e = per.entry(control).or_default();
+        e.0 += 1;
+        e.1.insert(account);
+        if let Some(o) = owner {
+            *e.2.entry(o).or_default() += 1;
+        }
+    }
+    let mut items: Vec<PlanItem> = per
+        .into_iter()
+        .map(|(control, (failing, accounts, owners))| {
+            let meta = catalog.controls.get(&control);
+            let requirements = catalog
+                .frameworks
+                .iter()
+                .flat_map(|f| f.requirements.iter())
+                .filter(|r| r.evidence.iter().any(|e| e.rule == Rule::Control(control.clone())))
+                .count() as u32;
+            PlanItem {
+                title: meta.map(|m| m.title.clone()).unwrap_or_default(),
+                severity: meta.map_or("MEDIUM", |m| m.severity.as_str()).to_string(),
+                failing,
+                accounts: accounts.len() as u32,
+                // The owner of most of its failing findings.
+                owner: owners.into_iter().max_by_key(|(_, n)| *n).map(|(o, _)| o),
+                first_step: meta.and_then(|m: &crate::catalog::Control| first_step(&m.remediation)),
+                requirements,
+                control,
+            }
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        severity_rank(&a.severity)
+            .cmp(&severity_rank(&b.severity))
+            .then(b.failing.cmp(&a.failing))
+            .then_with(|| a.control.cmp(&b.control))
+    });
+    items.truncate(10);
+    Ok(items)
+}
+
+fn first_step(r: &Remediation) -> Option<String> {
+    r.steps.first().cloned()
+}
+
+/// One failing control in a framework report (once, whatever number of requirements it
+/// fails).
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlSection {
+    pub id: String,
+    /// The requirements of the framework it fails.
+    pub requirements: Vec<String>,
+    pub title: String,
+    pub severity: String,
+    pub status: String,
+    pub failed: u32,
+    pub passed: u32,
+    pub accepted: u32,
+    pub remediation: Option<Remediation>,
+    /// Its failing findings, worst first (at most [`FINDINGS_PER_CONTROL`]); `failed`
+    /// says how many there are in all.
+    pub findings: Vec<FailingFinding>,
+}
+
+/// A failing control as one requirement lists it: why it bears on the requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlRef {
+    pub id: String,
+    pub failed: u32,
+    pub accepted: u32,
+    pub rationale: Option<String>,
+}
+
+/// How many failing findings a framework report lists per control (the CSV export has all).
+pub const FINDINGS_PER_CONTROL: usize = 15;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementSection {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub manual: bool,
+    pub status: String,
+    pub failed: u32,
+    pub passed: u32,
+    pub accepted: u32,
+    pub other: u32,
+    pub evidence_rules: u32,
+    pub controls_passed: u32,
+    pub controls_no_data: u32,
+    pub failing_controls: Vec<ControlRef>,
+    pub attestation: Option<AttestationLine>,
+}
+
+/// One framework in full.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkReport {
+    pub kind: &'static str,
+    pub generated_at: String,
+    pub fingerprint: String,
+    pub scope: Scope,
+    pub formula: String,
+    pub framework: FrameworkSummary,
+    pub requirements: Vec<RequirementSection>,
+    /// Every failing control once, worst severity and most failing first.
+    pub controls: Vec<ControlSection>,
+    pub acceptances: Vec<Acceptance>,
+    pub unmapped: u32,
+    pub sources: Vec<SourceLine>,
+}
+
+/// Builds the report of one framework.
+pub fn framework(
+    conn: &Connection,
+    catalog: &Catalog,
+    workspace: &str,
+    framework_id: &str,
+    period: &Period,
+) -> Result<Option<FrameworkReport>, StoreError> {
+    let Some(fw) = catalog.framework(framework_id) else {
+        return Ok(None);
+    };
+    let now = period.now;
+    let posture = posture::posture(conn, catalog, Some(framework_id), None, now)?;
+    let all = posture::posture(conn, catalog, None, None, now)?;
+    let Some(fp) = posture.frameworks.first() else {
+        return Ok(None);
+    };
+    let scope = scope(conn, workspace, period, &posture)?;
+    let trend = trend::trend(conn, catalog, Some(framework_id), period.from, period.to, false)?;
+    let points: Vec<TrendPoint> = trend
+        .frameworks
+        .first()
+        .map(|t| {
+            t.points
+                .iter()
+                .map(|p| TrendPoint {
+                    day: p.day.clone(),
+                    score: p.score,
+                    failing: p.failing,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let accepted = governance::coverage(conn, now, None)?;
+    let mut requirements = Vec::new();
+    let mut controls: BTreeMap<String, ControlSection> = BTreeMap::new();
+    for (r, req) in fp.requirements.iter().zip(&fw.requirements) {
+        let mut failing_controls = Vec::new();
+        for c in r.controls.iter().filter(|c| c.failed > 0 || c.accepted > 0) {
+            failing_controls.push(ControlRef {
+                id: c.id.clone(),
+                failed: c.failed,
+                accepted: c.accepted,
+                rationale: req
+                    .evidence
+                    .iter()
+                    .find(|e| e.rule == Rule::Control(c.id.clone()))
+                    .map(|e| e.why.clone()),
+            });
+            if let Some(section) = controls.get_mut(&c.id) {
+                section.requirements.push(r.id.clone());
+                continue;
+            }
+            let meta = catalog.controls.get(&c.id);
+            let mut findings = failing_findings(conn, framework_id, &r.id, Some(&c.id), &accepted)?;
+            findings.truncate(FINDINGS_PER_CONTROL);
+            controls.insert(
+                c.id.clone(),
+                ControlSection {
+                    id: c.id.clone(),
+                    requirements: vec![r.id.clone()],
+                    title: c.title.clone(),
+                    severity: meta.map_or("MEDIUM", |m| m.severity.as_str()).to_string(),
+                    status: c.status.clone(),
+                    failed: c.failed,
+                    passed: c.passed,
+                    accepted: c.accepted,
+                    remediation: meta.map(|m| m.remediation.clone()),
+                    findings,
+                },
+            );
+        }
+        failing_controls.sort_by(|a, b| b.failed.cmp(&a.failed).then_with(|| a.id.cmp(&b.id)));
+        requirements.push(RequirementSection {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            parent: r.parent.clone(),
+            manual: r.manual,
+            status: r.status.as_str().to_string(),
+            failed: r.failed,
+            passed: r.passed,
+            accepted: r.accepted,
+            other: r.other,
+            evidence_rules: req.evidence.len() as u32,
+            controls_passed: r.controls.iter().filter(|c| c.status == "passed").count() as u32,
+            controls_no_data: r.controls.iter().filter(|c| c.status == "no_data").count() as u32,
+            failing_controls,
+            attestation: (req.manual || req.attestation.is_some()).then(|| AttestationLine {
+                framework: framework_id.to_string(),
+                requirement: r.id.clone(),
+                title: r.title.clone(),
+                status: r.status.as_str().to_string(),
+                by: r.attestation.as_ref().map(|a| a.by.clone()),
+                attested_at: r.attestation.as_ref().map(|a| a.attested_at.clone()),
+                expires_at: r.attestation.as_ref().and_then(|a| a.expires_at.clone()),
+            }),
+        });
+    }
+    let mut controls: Vec<ControlSection> = controls.into_values().collect();
+    controls.sort_by(|a, b| {
+        severity_rank(&a.severity)
+            .cmp(&severity_rank(&b.severity))
+            .then(b.failed.cmp(&a.failed))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let acceptances = governance::list(conn, now, None)?
+        .into_iter()
+        .filter(|a| a.status == "active")
+        .filter(|a| match &a.scope {
+            governance::Scope::Requirement(t) => t.starts_with(&format!("{framework_id}:")),
+            _ => true,
+        })
+        .collect();
+    let mut report = FrameworkReport {
+        kind: "framework",
+        generated_at: format_ts(now),
+        fingerprint: String::new(),
+        scope,
+        formula: SCORE_FORMULA.to_string(),
+        framework: FrameworkSummary {
+            id: fp.id.clone(),
+            name: fp.name.clone(),
+            score: fp.score,
+            control_score: fp.control_score,
+            score_at_start: points.first().and_then(|p| p.score),
+            passing: fp.passing,
+            failing: fp.failing,
+            no_data: fp.no_data,
+            attested: fp.attested,
+            expired: fp.expired,
+            not_attested: fp.not_attested,
+            accepted_findings: fp.requirements.iter().map(|r| r.accepted).sum(),
+            trend: points,
+        },
+        requirements,
+        controls,
+        acceptances,
+        unmapped: all.unmapped,
+        sources: sources(conn)?,
+    };
+    report.fingerprint = fingerprint(&report);
+    Ok(Some(report))
+}

@@ -1,0 +1,350 @@
+//! Reports as a user makes them: the real binary writes the PDFs, which are read back with
+//! `pdftotext` and compared with the posture and report JSON of the same workspace; the
+//! CSV export round-trips; strings full of Typst markup cannot change the layout.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+mod common;
+
+use common::{ok, rampart};
+use serde_json::{json, Value};
+
+fn json_of(db: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(rampart(db, args))).expect("json")
+}
+
+fn demo() -> &'static Path {
+    static DEMO: OnceLock<PathBuf> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir").keep();
+        let db = dir.join("demo.db");
+        ok(rampart(&db, &["demo"]));
+        db
+    })
+}
+
+/// The PDF's text with all whitespace (and the zero-width break hints) removed, so that
+/// line wrapping does not matter.
+fn pdf_text(pdf: &Path) -> (String, String) {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) must be installed");
+    assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    (squash(&text), text)
+}
+
+/// The PDF's lines as `pdftotext -layout` places them, each squashed: a table row is one line.
+fn pdf_rows(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    String::from_utf8_lossy(&out.stdout).lines().map(squash).collect()
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '\u{200B}').collect()
+}
+
+/// A score as the report prints it: percent rounded to one decimal, no trailing ".0".
+fn pct(v: &Value) -> String {
+    match v.as_f64() {
+        None => "—".into(),
+        Some(x) => {
+            let r = (x * 1000.0).round() / 10.0;
+            if r.fract() == 0.0 {
+                format!("{}%", r as i64)
+            } else {
+                format!("{r}%")
+            }
+        }
+    }
+}
+
+fn pages(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().expect("pages")))
+        .expect("a page count")
+}
+
+#[test]
+fn the_executive_summary_shows_the_posture_of_the_same_data() {
+    let db = demo();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("exec.pdf");
+    ok(rampart(
+        db,
+        &["report", "--format", "pdf", "--out", pdf.to_str().expect("path")],
+    ));
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let model_path = dir.path().join("exec.json");
+    ok(rampart(
+        db,
+        &[
+            "report",
+            "--format",
+            "json",
+            "--out",
+            model_path.to_str().expect("path"),
+        ],
+    ));
+    let model: Value = serde_json::from_slice(&std::fs::read(&model_path).expect("json")).expect("json");
+    let posture = json_of(db, &["posture", "--format", "json"]);
+    let (text, raw) = pdf_text(&pdf);
+    let rows = pdf_rows(&pdf);
+
+    // Every framework's score and control score, as posture computes them, in its row.
+    for f in posture["frameworks"].as_array().expect("frameworks") {
+        let name = f["name"].as_str().expect("name");
+        let row = squash(&format!("{name}{}{}", pct(&f["score"]), pct(&f["control_score"])));
+        assert!(rows.iter().any(|r| r.contains(&row)), "{row} not in the PDF");
+    }
+    assert!(
+        text.contains(&squash("passing ÷ (passing + failing) requirements")),
+        "the formula is stated"
+    );
+    // The top risks are failing requirements with posture's counts, and the PDF lists them.
+    let risks = model["top_risks"].as_array().expect("risks");
+    assert!(!risks.is_empty());
+    for r in risks {
+        let (fw, req) = (
+            r["framework"].as_str().expect("fw"),
+            r["requirement"].as_str().expect("req"),
+        );
+        let p = posture["frameworks"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| f["id"] == fw))
+            .and_then(|f| f["requirements"].as_array())
+            .and_then(|rs| rs.iter().find(|x| x["id"] == req))
+            .expect("in posture");
+        assert_eq!(p["status"], "failing");
+        assert_eq!(p["failed"], r["failed"]);
+        assert!(
+            text.contains(&squash(&format!("{fw}:{req}"))),
+            "{fw}:{req} not in the PDF"
+        );
+    }
+    // The plan's controls and the latest overdue findings are there too.
+    for p in model["plan"].as_array().expect("plan") {
+        assert!(text.contains(p["control"].as_str().expect("control")));
+    }
+    for f in model["overdue"]["oldest"].as_array().expect("overdue").iter().take(5) {
+        assert!(text.contains(&squash(f["title"].as_str().expect("title"))));
+    }
+    // The footer: page numbers and the fingerprint of the data (the same as the JSON's:
+    // same data, same fingerprint).
+    let n = pages(&pdf);
+    assert!(n >= 3);
+    assert!(raw.contains(&format!("Page 1 of {n}")) && raw.contains(&format!("Page {n} of {n}")));
+    let fp = model["fingerprint"].as_str().expect("fingerprint");
+    assert_eq!(fp.len(), 64);
+    assert!(text.contains(fp), "the fingerprint is printed");
+}
+
+#[test]
+fn a_framework_report_lists_every_requirement_and_the_failing_controls() {
+    let db = demo();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pdf = dir.path().join("hipaa.pdf");
+    ok(rampart(
+        db,
+        &[
+            "report",
+            "--format",
+            "pdf",
+            "--framework",
+            "hipaa",
+            "--out",
+            pdf.to_str().expect("path"),
+        ],
+    ));
+    let posture = json_of(db, &["posture", "--framework", "hipaa", "--format", "json"]);
+    let (text, _) = pdf_text(&pdf);
+    let f = &posture["frameworks"][0];
+    let row = squash(&format!(
+        "HIPAA Security Rule{}{}",
+        pct(&f["score"]),
+        pct(&f["control_score"])
+    ));
+    assert!(pdf_rows(&pdf).iter().any(|r| r.contains(&row)), "{row} not in the PDF");
+    for r in f["requirements"].as_array().expect("requirements") {
+        let id = r["id"].as_str().expect("id");
+        assert!(text.contains(&squash(id)), "{id} missing");
+        for c in r["controls"].as_array().expect("controls") {
+            if c["status"] == "failed" {
+                assert!(text.contains(c["id"].as_str().expect("control")), "{} missing", c["id"]);
+            }
+        }
+    }
+    // Remediation steps and the manual requirements' attestation state.
+    assert!(text.contains(&squash("Why it matters.")) && text.contains("Steps."));
+    assert!(text.contains(&squash("164.316(b)(2)(i)")));
+    assert!(text.contains("Attestations") && text.contains("Appendix"));
+}
+
+/// A minimal RFC 4180 reader: fields, quoted fields with "" escapes and newlines.
+fn parse_csv(s: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = s.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "unterminated quoted field");
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    rows
+}
+
+#[test]
+fn the_csv_export_round_trips() {
+    let db = demo();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("findings.csv");
+    ok(rampart(
+        db,
+        &[
+            "report",
+            "--format",
+            "csv",
+            "--framework",
+            "gdpr",
+            "--out",
+            csv.to_str().expect("path"),
+        ],
+    ));
+    let rows = parse_csv(&std::fs::read_to_string(&csv).expect("csv"));
+    let header = &rows[0];
+    assert_eq!(header[0], "id");
+    assert!(header.contains(&"accepted".to_string()) && header.contains(&"requirements".to_string()));
+    let listed = json_of(db, &["findings", "--framework", "gdpr", "--format", "json"]);
+    let listed = listed.as_array().expect("findings");
+    assert_eq!(rows.len() - 1, listed.len());
+    for (row, f) in rows[1..].iter().zip(listed) {
+        assert_eq!(row.len(), header.len(), "every row has every column");
+        assert_eq!(row[0], f["id"].as_str().expect("id"));
+        let title = header.iter().position(|h| h == "title").expect("title column");
+        assert_eq!(&row[title], f["title"].as_str().expect("title"));
+    }
+}
+
+#[test]
+fn typst_markup_in_aws_strings_is_printed_as_text() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let now = chrono::Utc::now();
+    let recent = (now - chrono::Duration::days(2))
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let long_token = "A".repeat(300);
+    let hostile = [
+        "#set page(width: 10pt) #panic(\"boom\")",
+        "$x^2$ *bold* _under_ `raw` [link](javascript:alert(1)) <label> @ref",
+        "= Heading \\ backslash // comment /* block */ #{ 1 + } #import \"/etc/passwd\"",
+        "<script>alert(1)</script> ]] [[ }} {{ ## $$",
+    ];
+    let findings: Vec<Value> = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            json!({
+                "SchemaVersion": "2018-10-08", "Id": format!("hostile-{i}-#[x]*"),
+                "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub",
+                "GeneratorId": "security-control/S3.5", "AwsAccountId": "111122223333",
+                "CreatedAt": "2025-01-01T00:00:00Z", "UpdatedAt": recent,
+                "FirstObservedAt": "2025-01-01T00:00:00Z",
+                "Title": title, "Description": title, "Severity": {"Label": "CRITICAL"},
+                "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::{long_token}-#{i}$[*]")}],
+                "Compliance": {"Status": "FAILED", "SecurityControlId": "S3.5"}, "RecordState": "ACTIVE"
+            })
+        })
+        .collect();
+    let file = dir.path().join("hostile.json");
+    std::fs::write(
+        &file,
+        serde_json::to_vec(&json!({ "Findings": findings })).expect("json"),
+    )
+    .expect("write");
+    ok(rampart(&db, &["import", file.to_str().expect("path")]));
+    let owner = "#strong[team] $owner$";
+    ok(rampart(
+        &db,
+        &["assign", "--control", "S3.5", "--owner", owner, "--by", "lead"],
+    ));
+    let expires = (now + chrono::Duration::days(20)).format("%Y-%m-%d").to_string();
+    ok(rampart(
+        &db,
+        &[
+            "accept",
+            "--finding",
+            "hostile-3-#[x]*",
+            "--reason",
+            "#pagebreak() [x] *y*",
+            "--owner",
+            "o",
+            "--approver",
+            "a",
+            "--expires",
+            &expires,
+        ],
+    ));
+    for (args, name) in [(vec![], "exec.pdf"), (vec!["--framework", "api12"], "api12.pdf")] {
+        let pdf = dir.path().join(name);
+        let mut all = vec!["report", "--format", "pdf", "--out", pdf.to_str().expect("path")];
+        all.extend(args);
+        ok(rampart(&db, &all));
+        let (text, _) = pdf_text(&pdf);
+        for (i, t) in hostile.iter().enumerate() {
+            assert!(text.contains(&squash(t)), "{name}: title {i} is not printed literally");
+        }
+        if name == "exec.pdf" {
+            assert!(text.contains(&squash(owner)), "the owner is printed literally");
+            assert!(
+                text.contains(&squash("#pagebreak() [x] *y*")),
+                "the reason is printed literally"
+            );
+        } else {
+            // The long resource ids wrap (24 characters a line at most) instead of running
+            // off the page, and are printed whole: every run of A's adds up to the four
+            // 300-character tokens, and each id's end is there.
+            let (_, raw) = pdf_text(&pdf);
+            let runs: Vec<usize> = raw
+                .split(|c: char| c != 'A')
+                .map(str::len)
+                .filter(|n| *n >= 10)
+                .collect();
+            assert!(runs.iter().all(|n| *n <= 36), "an unwrapped run: {runs:?}");
+            assert_eq!(runs.iter().sum::<usize>(), 4 * long_token.len(), "{runs:?}");
+            for i in 0..4 {
+                assert!(text.contains(&format!("-#{i}$[*]")));
+            }
+        }
+    }
+}
