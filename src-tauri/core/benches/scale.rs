@@ -13,6 +13,9 @@
 //!    days), and one explorer page with search + filter + sort. Median of repeated runs;
 //!    bar: under 50 ms each.
 //!
+//! 3. **Report**: the executive summary (model built from the store, laid out as a PDF by
+//!    the embedded Typst) at that size; bar: under 2 s.
+//!
 //! Prints a table; exits 1 if a bar is missed (`--no-fail` to only report).
 
 use std::io::Write;
@@ -425,6 +428,19 @@ fn run_queries(store: &Store, catalog: &Catalog, size: &Size, end: NaiveDate) ->
             time_runs(size.runs, || drop(findings_page(conn, &explorer, now).expect("page"))),
         ),
     ];
+    // The executive summary: the report model built from the store, laid out as a PDF.
+    let period = rampart_core::query::report::Period {
+        from: end - chrono::Duration::days(29),
+        to: end,
+        now,
+    };
+    let mut pdf_bytes = 0;
+    let report_ms = time_runs(3.min(size.runs), || {
+        let model = rampart_core::query::report::executive(conn, catalog, "bench", &period).expect("report model");
+        pdf_bytes = rampart_report::render(rampart_report::Kind::Executive, &model)
+            .expect("render")
+            .len();
+    });
     println!();
     println!(
         "| query ({} findings, {} events)        | median ms | bar   |",
@@ -443,6 +459,19 @@ fn run_queries(store: &Store, catalog: &Catalog, size: &Size, end: NaiveDate) ->
         if !ok {
             missed.push(*name);
         }
+    }
+    let ok = report_ms < 2000.0;
+    println!();
+    println!("| report                                   | median ms | bar     |");
+    println!("|------------------------------------------|-----------|---------|");
+    println!(
+        "| executive summary PDF ({:>4} kB)          | {:>9.1} | {} |",
+        pdf_bytes / 1024,
+        report_ms,
+        if ok { "ok < 2 s" } else { "MISS    " }
+    );
+    if !ok {
+        missed.push("executive summary PDF");
     }
     missed
 }

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// A path under `tests/fixtures/`.
+/// A path under `tests/fixtures/`. (Each test file compiles this module on its own; not
+/// every one needs every helper.)
+#[allow(dead_code)]
 pub fn fixtures(p: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(p)
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::Severity;
+use crate::store::findings::flags;
 use crate::store::{meta, StoreError};
 
 pub const DAY_MS: i64 = 86_400_000;
@@ -131,34 +132,51 @@ pub fn summary(conn: &Connection, now: i64) -> Result<SlaSummary, StoreError> {
             e.2 = Some(e.2.map_or(d.age_days, |o: u32| o.max(d.age_days)));
         }
     }
-    // Failing runs, from the history in time order per finding.
+    // Failing runs that ended, from the history. Each event's flags say whether it and
+    // the event before it were failing, so a run starts at an event that fails after one
+    // that did not and ends at one that does not fail after one that did. The total
+    // length of a finding's ended runs is then Σ ends − Σ starts + (the start of its
+    // run still open, if any): one scan of the window index, no per-finding seeks.
     let mut runs: BTreeMap<Severity, (u32, f64)> = BTreeMap::new();
     {
-        let mut stmt = conn.prepare(
-            "SELECT h.fid, h.at, h.status = 'failed' AND h.record_state = 'active', f.severity
-             FROM finding_history h JOIN findings f ON f.fid = h.fid ORDER BY h.fid, h.at, h.seq",
-        )?;
+        let max_fid: i64 = conn.query_row("SELECT coalesce(max(fid), 0) FROM findings", [], |r| r.get(0))?;
+        let n = usize::try_from(max_fid).unwrap_or(0) + 1;
+        // Per fid: (Σ end − Σ start in ms, ended runs, start of the open run).
+        let mut per: Vec<(i64, u32, Option<i64>)> = vec![(0, 0, None); n];
+        let mut stmt = conn
+            .prepare("SELECT fid, at, flags FROM finding_history INDEXED BY finding_history_window ORDER BY at, fid")?;
         let mut rows = stmt.query([])?;
-        let mut current: Option<(i64, Option<i64>)> = None; // (fid, failing since)
         while let Some(r) = rows.next()? {
-            let (fid, at, failing, sev): (i64, i64, bool, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let since = match current {
-                Some((f, since)) if f == fid => since,
-                _ => None,
+            let Some(e) = usize::try_from(r.get::<_, i64>(0)?).ok().and_then(|i| per.get_mut(i)) else {
+                continue;
             };
-            let next = match (since, failing) {
-                (None, true) => Some(at),
-                (Some(start), false) => {
-                    if let Some(s) = Severity::parse_label(&sev) {
-                        let e = runs.entry(s).or_default();
-                        e.0 += 1;
-                        e.1 += (at - start) as f64 / DAY_MS as f64;
-                    }
-                    None
-                }
-                (s, _) => s,
+            let (at, bits): (i64, i64) = (r.get(1)?, r.get(2)?);
+            let failing = bits & flags::FAILING != 0;
+            let was = bits & flags::PREV_FAILING != 0;
+            if failing && !was {
+                e.0 -= at;
+                e.2 = Some(at);
+            } else if !failing && was {
+                e.0 += at;
+                e.1 += 1;
+                e.2 = None;
+            }
+        }
+        let mut stmt = conn.prepare("SELECT fid, severity FROM findings INDEXED BY findings_overview")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(&(sum, ended, open)) = usize::try_from(r.get::<_, i64>(0)?).ok().and_then(|i| per.get(i)) else {
+                continue;
             };
-            current = Some((fid, next));
+            if ended == 0 {
+                continue;
+            }
+            let Some(sev) = Severity::parse_label(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?) else {
+                continue;
+            };
+            let e = runs.entry(sev).or_default();
+            e.0 += ended;
+            e.1 += (sum + open.unwrap_or(0)) as f64 / DAY_MS as f64;
         }
     }
     let by_severity = Severity::ALL
