@@ -20,6 +20,7 @@ const COMMANDS: &[&str] = &[
     "audit_verify",
     "settings",
     "set_settings",
+    "export",
 ];
 
 fn main() {

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use rampart_core::query::changes::{self, Changes};
-use rampart_core::query::findings::{self, FindingsPage, FindingsQuery};
+use rampart_core::query::findings::{self, FindingsPage, FindingsQuery, SortField};
 use rampart_core::query::overview::{self, Overview};
 use rampart_core::query::posture::{self, Posture};
 use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
@@ -15,6 +15,7 @@ use rampart_core::store::governance::{self, Acceptance, NewAcceptance, Settings}
 use rampart_core::time::now_ms;
 use tauri::State;
 
+use crate::export::{self, ExportFormat};
 use crate::ipc::{IpcError, WorkspaceStatus};
 use crate::state::AppState;
 
@@ -269,6 +270,118 @@ pub async fn set_settings(state: State<'_, AppState>, settings: Settings, by: St
             store.set_settings(&settings, by.trim(), now_ms())?;
             Ok(governance::settings(store.conn())?)
         })
+    })
+    .await
+}
+
+/// What the window asks to export.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct ExportRequest {
+    /// `report` (the executive summary, or `framework`'s report) or `findings` (the
+    /// explorer's current selection).
+    #[ts(type = "\"report\" | \"findings\"")]
+    pub what: String,
+    pub format: ExportFormat,
+    pub framework: Option<String>,
+    /// The report's period (YYYY-MM-DD; default the last 30 days).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The explorer's query (its page and page size are ignored: every match is written).
+    pub query: Option<FindingsQuery>,
+}
+
+/// Writes a report or the explorer's selection to a file the user picks in the system's
+/// save dialog (opened here, so the page never supplies a path). Returns the path written,
+/// or null when the dialog was cancelled. With `RAMPART_EXPORT_DIR` set (unattended use
+/// and tests), writes into that folder under the suggested name without asking.
+#[tauri::command]
+pub async fn export(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: ExportRequest,
+) -> Result<Option<String>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let catalog = state.catalog()?;
+        let bad = |m: String| IpcError::new("bad_request", m);
+        if let Some(fw) = &request.framework {
+            if catalog.framework(fw).is_none() {
+                return Err(IpcError::new("not_found", format!("unknown framework {fw:?}")));
+            }
+        }
+        let day = |s: &Option<String>, what: &str| -> Result<Option<NaiveDate>, IpcError> {
+            s.as_deref()
+                .filter(|d| !d.is_empty())
+                .map(|d| parse_day(d, what))
+                .transpose()
+        };
+        let period = export::period(day(&request.from, "from")?, day(&request.to, "to")?, now_ms())
+            .map_err(|e| bad(e.to_string()))?;
+        let today = period.to.format("%Y-%m-%d");
+        let ext = request.format.extension();
+        let name = match (request.what.as_str(), &request.framework) {
+            ("findings", _) if request.format == ExportFormat::Pdf => {
+                return Err(bad("findings are exported as CSV or JSON".into()));
+            }
+            ("findings", _) => format!("rampart-findings-{today}.{ext}"),
+            ("report", _) if request.format == ExportFormat::Csv => {
+                return Err(bad("a report is exported as PDF or JSON".into()));
+            }
+            ("report", None) => format!("rampart-executive-summary-{today}.{ext}"),
+            ("report", Some(fw)) => format!("rampart-{fw}-report-{today}.{ext}"),
+            (other, _) => return Err(bad(format!("nothing to export called {other:?}"))),
+        };
+        let path = match std::env::var_os("RAMPART_EXPORT_DIR") {
+            Some(dir) => std::path::PathBuf::from(dir).join(&name),
+            None => {
+                use tauri_plugin_dialog::DialogExt;
+                let chosen = app
+                    .dialog()
+                    .file()
+                    .set_file_name(&name)
+                    .add_filter(ext.to_uppercase(), &[ext])
+                    .blocking_save_file();
+                match chosen.map(|p| p.into_path()) {
+                    None => return Ok(None),
+                    Some(Ok(p)) => p,
+                    Some(Err(e)) => return Err(bad(format!("the chosen file cannot be used: {e}"))),
+                }
+            }
+        };
+        let internal = |e: anyhow::Error| IpcError::new("internal", format!("{e:#}"));
+        let bytes = if request.what == "findings" {
+            let query = request.query.clone().unwrap_or_default();
+            let sort = query.sort.as_deref().and_then(SortField::parse).unwrap_or_default();
+            state.read(|conn| {
+                export::findings_bytes(
+                    conn,
+                    &query.filter(period.now),
+                    (sort, query.reverse),
+                    period.now,
+                    request.format,
+                )
+                .map_err(internal)
+            })?
+        } else {
+            let workspace = state
+                .db_path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            state.write(|store| {
+                export::report_bytes(
+                    store,
+                    &catalog,
+                    &workspace,
+                    request.format,
+                    request.framework.as_deref(),
+                    &period,
+                )
+                .map_err(internal)
+            })?
+        };
+        export::write_whole(&path, &bytes).map_err(internal)?;
+        Ok(Some(path.display().to_string()))
     })
     .await
 }

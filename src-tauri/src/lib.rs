@@ -3,11 +3,14 @@
 
 mod cli;
 mod commands;
+mod export;
 mod external;
 mod ipc;
 mod state;
 mod workspace;
 
+pub use commands::ExportRequest;
+pub use export::ExportFormat;
 pub use ipc::{IpcError, WorkspaceStatus};
 
 /// The app's identifier (also in `tauri.conf.json`): names the data folder.
@@ -35,6 +38,7 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
     };
     let app_state = state::AppState::new(db_path, catalogs);
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
         .setup(|app| {
             use tauri::Manager;
@@ -68,7 +72,8 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::audit_log,
             commands::audit_verify,
             commands::settings,
-            commands::set_settings
+            commands::set_settings,
+            commands::export
         ])
         .run(tauri::generate_context!());
     match result {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rampart_app::{IpcError, WorkspaceStatus};
+use rampart_app::{ExportFormat, ExportRequest, IpcError, WorkspaceStatus};
 use rampart_core::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
 use rampart_core::query::changes::{ChangeCounts, ChangeGroup, ChangedFinding, Changes};
 use rampart_core::query::findings::{FindingRow, FindingsPage, FindingsQuery};
@@ -66,6 +66,8 @@ fn generated() -> BTreeMap<String, String> {
     one::<Settings>(&cfg, &mut out);
     one::<AuditEntry>(&cfg, &mut out);
     one::<AuditReport>(&cfg, &mut out);
+    one::<ExportFormat>(&cfg, &mut out);
+    one::<ExportRequest>(&cfg, &mut out);
     one::<FindingRow>(&cfg, &mut out);
     one::<FindingsQuery>(&cfg, &mut out);
     one::<FindingsPage>(&cfg, &mut out);

@@ -13,6 +13,7 @@ use rampart_core::query::sla::SlaSummary;
 use rampart_core::query::trend::Trend;
 
 use super::Format;
+use crate::export::csv_field;
 
 pub(super) fn print_findings(
     conn: &rampart_core::rusqlite::Connection,
@@ -139,20 +140,6 @@ pub(super) fn clip(s: &str, width: usize) -> String {
         let mut t: String = clean.chars().take(width.saturating_sub(1)).collect();
         t.push('…');
         t
-    }
-}
-
-/// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula.
-fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    };
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
     }
 }
 
