@@ -10,6 +10,7 @@ import type { Acceptance } from './bindings/Acceptance';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { AuditReport } from './bindings/AuditReport';
 import type { Changes } from './bindings/Changes';
+import type { ExportRequest } from './bindings/ExportRequest';
 import type { FindingsPage } from './bindings/FindingsPage';
 import type { FindingsQuery } from './bindings/FindingsQuery';
 import type { IpcError } from './bindings/IpcError';
@@ -33,6 +34,8 @@ export type { Changes } from './bindings/Changes';
 export type { ControlDetail } from './bindings/ControlDetail';
 export type { ControlPosture } from './bindings/ControlPosture';
 export type { EvidenceView } from './bindings/EvidenceView';
+export type { ExportFormat } from './bindings/ExportFormat';
+export type { ExportRequest } from './bindings/ExportRequest';
 export type { FailingFinding } from './bindings/FailingFinding';
 export type { FindingRow } from './bindings/FindingRow';
 export type { FindingsPage } from './bindings/FindingsPage';
@@ -276,4 +279,16 @@ export function getSettings(): Promise<Settings> {
  */
 export function setSettings(settings: Settings, by: string): Promise<Settings> {
   return call<Settings>('set_settings', { settings, by });
+}
+
+/**
+ * Writes a report (`what: "report"`: PDF or JSON; the executive summary, or `framework`'s report
+ * for the period `from`–`to`, default the last 30 days) or every finding matching `query`
+ * (`what: "findings"`: CSV or JSON) to a file the user picks in the system's save dialog, which
+ * the core opens (the page never names a path). Resolves with the path written, or null when the
+ * user cancelled the dialog. Rejects with `bad_request` (a format that does not apply, a
+ * malformed day), `not_found` (unknown framework) or `internal` (the file could not be written).
+ */
+export function exportFile(request: ExportRequest): Promise<string | null> {
+  return call<string | null>('export', { request });
 }
