@@ -276,6 +276,7 @@ export type Backend = {
   audit_verify?: Answer<AuditReport>;
   settings?: Answer<Settings>;
   set_settings?: Answer<Settings>;
+  export?: Answer<string | null>;
 };
 
 /** One mocked command call: its name and arguments. */

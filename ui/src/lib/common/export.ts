@@ -1,0 +1,37 @@
+/**
+ * What the Export menus offer and the requests they send: a report (the executive summary, or one
+ * framework's) as PDF or its JSON data, or the explorer's selection as CSV or JSON.
+ */
+import type { ExportFormat, ExportRequest, FindingsQuery } from '../backend';
+
+export type ExportOption = { format: ExportFormat; label: string };
+
+export const REPORT_FORMATS: ExportOption[] = [
+  { format: 'pdf', label: 'PDF report' },
+  { format: 'json', label: 'JSON data' },
+];
+
+export const FINDINGS_FORMATS: ExportOption[] = [
+  { format: 'csv', label: 'CSV' },
+  { format: 'json', label: 'JSON' },
+];
+
+/** A report: the executive summary when `framework` is null; the period defaults to the last 30 days. */
+export function reportRequest(
+  format: ExportFormat,
+  options: { framework?: string | null; from?: string | null; to?: string | null } = {},
+): ExportRequest {
+  return {
+    what: 'report',
+    format,
+    framework: options.framework ?? null,
+    from: options.from ?? null,
+    to: options.to ?? null,
+    query: null,
+  };
+}
+
+/** Every finding matching the explorer's query (the core ignores its page and page size). */
+export function findingsRequest(format: ExportFormat, query: FindingsQuery): ExportRequest {
+  return { what: 'findings', format, framework: null, from: null, to: null, query };
+}
