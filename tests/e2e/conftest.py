@@ -86,7 +86,13 @@ def display():
 
 
 @pytest.fixture(scope="session")
-def driver_server(display, tmp_path_factory):
+def export_dir(tmp_path_factory):
+    """Where the window's Export writes (RAMPART_EXPORT_DIR for the app): no save dialog in tests."""
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(scope="session")
+def driver_server(display, tmp_path_factory, export_dir):
     """tauri-driver on a free port, with its own data folders so no real workspace is touched."""
     assert BINARY.exists(), f"{BINARY} is missing: build it first (make build)"
     assert TAURI_DRIVER.exists(), f"{TAURI_DRIVER} is missing (make deps installs it)"
@@ -94,6 +100,7 @@ def driver_server(display, tmp_path_factory):
     env = dict(os.environ, DISPLAY=display, XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
     env.pop("RAMPART_DB", None)
+    env["RAMPART_EXPORT_DIR"] = str(export_dir)
     env.pop("WAYLAND_DISPLAY", None)
     port, native = free_port(), free_port()
     log = open(home / "tauri-driver.log", "w")

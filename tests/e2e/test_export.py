@@ -1,0 +1,86 @@
+"""Export from the real window (RAMPART_EXPORT_DIR set by conftest, so no save dialog): a
+manager opens the Overview, goes to Trends and exports the executive summary as PDF; then
+narrows the findings explorer to the critical failures and exports that selection as CSV."""
+
+import csv
+import io
+import json
+import subprocess
+import time
+from pathlib import Path
+
+from conftest import rampart
+from selenium.webdriver.common.by import By
+from test_frameworks import click, wait_attr
+from test_window import wait_for
+
+
+def wait_file(folder: Path, pattern: str, timeout: float = 60) -> Path:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = sorted(folder.glob(pattern))
+        if found:
+            return found[-1]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {pattern} in {folder}: {[p.name for p in folder.iterdir()]}")
+        time.sleep(0.2)
+
+
+def wait_saved(driver, timeout: float = 120) -> str:
+    """Waits until the export's result line says the file is saved; returns the path it shows."""
+    result = wait_attr(driver, '[data-testid="export-result"]', "data-state", "saved", timeout)
+    return result.get_attribute("data-path")
+
+
+def clear(folder: Path, pattern: str) -> None:
+    for p in folder.glob(pattern):
+        p.unlink()
+
+
+def test_manager_exports_the_executive_summary_from_trends(open_app, demo_db, export_dir):
+    db, _ = demo_db
+    clear(export_dir, "rampart-executive-summary-*.pdf")
+    d = open_app("--db", str(db))
+    wait_for(d, '[data-testid="kpi-active"]')
+    click(d, 'nav a[href="#/trends"]')
+    wait_for(d, '[data-testid^="trend-table-"]')
+
+    click(d, '[data-testid="export-menu"]')
+    click(d, '[data-testid="export-pdf"]')
+    shown = wait_saved(d)
+
+    pdf = wait_file(export_dir, "rampart-executive-summary-*.pdf")
+    assert Path(shown) == pdf
+    result = wait_for(d, '[data-testid="export-result"]').text
+    assert result.startswith("Saved to") and pdf.name in result
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "executive summary" in text.lower()
+    assert "HIPAA Security Rule" in text
+
+
+def test_manager_exports_the_critical_failures_as_csv(open_app, demo_db, export_dir):
+    db, _ = demo_db
+    clear(export_dir, "rampart-findings-*.csv")
+    expected = json.loads(rampart("--db", str(db), "findings", "--severity", "critical",
+                                  "--record-state", "active", "--format", "json"))
+    assert expected, "the demo has critical findings"
+    d = open_app("--db", str(db))
+    d.execute_script("window.location.hash = '#/findings'")
+    wait_for(d, '[data-testid="explorer-total"]')
+    click(d, '[data-testid="filter-severity-CRITICAL"]')
+    total = wait_attr(d, '[data-testid="explorer-total"]', "data-value", str(len(expected)))
+    shown_total = int(total.get_attribute("data-value"))
+
+    click(d, '[data-testid="export-menu"]')
+    click(d, '[data-testid="export-csv"]')
+    shown = wait_saved(d)
+
+    path = wait_file(export_dir, "rampart-findings-*.csv")
+    assert Path(shown) == path
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("id,")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) - 1 == shown_total
+    ids = {r[0] for r in rows[1:]}
+    assert ids == {f["id"] for f in expected}
