@@ -250,6 +250,50 @@ fn severity_rank(s: &str) -> u8 {
     }
 }
 
+/// A framework's posture with its trend over the period.
+fn summary(f: &posture::FrameworkPosture, trend: Option<&trend::FrameworkTrend>) -> FrameworkSummary {
+    let points: Vec<TrendPoint> = trend
+        .map(|t| {
+            t.points
+                .iter()
+                .map(|p| TrendPoint {
+                    day: p.day.clone(),
+                    score: p.score,
+                    failing: p.failing,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    FrameworkSummary {
+        id: f.id.clone(),
+        name: f.name.clone(),
+        score: f.score,
+        control_score: f.control_score,
+        score_at_start: points.first().and_then(|p| p.score),
+        passing: f.passing,
+        failing: f.failing,
+        no_data: f.no_data,
+        attested: f.attested,
+        expired: f.expired,
+        not_attested: f.not_attested,
+        accepted_findings: f.requirements.iter().map(|r| r.accepted).sum(),
+        trend: points,
+    }
+}
+
+/// A requirement's attestation state, as the reports list it.
+fn attestation_line(framework: &str, r: &posture::RequirementPosture) -> AttestationLine {
+    AttestationLine {
+        framework: framework.to_string(),
+        requirement: r.id.clone(),
+        title: r.title.clone(),
+        status: r.status.as_str().to_string(),
+        by: r.attestation.as_ref().map(|a| a.by.clone()),
+        attested_at: r.attestation.as_ref().map(|a| a.attested_at.clone()),
+        expires_at: r.attestation.as_ref().and_then(|a| a.expires_at.clone()),
+    }
+}
+
 /// Builds the executive summary for `period`.
 pub fn executive(
     conn: &Connection,
@@ -264,38 +308,7 @@ pub fn executive(
     let frameworks = posture
         .frameworks
         .iter()
-        .map(|f| {
-            let points: Vec<TrendPoint> = trend
-                .frameworks
-                .iter()
-                .find(|t| t.id == f.id)
-                .map(|t| {
-                    t.points
-                        .iter()
-                        .map(|p| TrendPoint {
-                            day: p.day.clone(),
-                            score: p.score,
-                            failing: p.failing,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            FrameworkSummary {
-                id: f.id.clone(),
-                name: f.name.clone(),
-                score: f.score,
-                control_score: f.control_score,
-                score_at_start: points.first().and_then(|p| p.score),
-                passing: f.passing,
-                failing: f.failing,
-                no_data: f.no_data,
-                attested: f.attested,
-                expired: f.expired,
-                not_attested: f.not_attested,
-                accepted_findings: f.requirements.iter().map(|r| r.accepted).sum(),
-                trend: points,
-            }
-        })
+        .map(|f| summary(f, trend.frameworks.iter().find(|t| t.id == f.id)))
         .collect();
 
     // What changed over the period.
@@ -382,15 +395,7 @@ pub fn executive(
     let mut attestations = Vec::new();
     for f in &posture.frameworks {
         for r in f.requirements.iter().filter(|r| r.manual) {
-            attestations.push(AttestationLine {
-                framework: f.id.clone(),
-                requirement: r.id.clone(),
-                title: r.title.clone(),
-                status: r.status.as_str().to_string(),
-                by: r.attestation.as_ref().map(|a| a.by.clone()),
-                attested_at: r.attestation.as_ref().map(|a| a.attested_at.clone()),
-                expires_at: r.attestation.as_ref().and_then(|a| a.expires_at.clone()),
-            });
+            attestations.push(attestation_line(&f.id, r));
         }
     }
 
@@ -571,20 +576,6 @@ pub fn framework(
     };
     let scope = scope(conn, workspace, period, &posture)?;
     let trend = trend::trend(conn, catalog, Some(framework_id), period.from, period.to, false)?;
-    let points: Vec<TrendPoint> = trend
-        .frameworks
-        .first()
-        .map(|t| {
-            t.points
-                .iter()
-                .map(|p| TrendPoint {
-                    day: p.day.clone(),
-                    score: p.score,
-                    failing: p.failing,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let accepted = governance::coverage(conn, now, None)?;
     let mut requirements = Vec::new();
     let mut controls: BTreeMap<String, ControlSection> = BTreeMap::new();
@@ -639,15 +630,7 @@ pub fn framework(
             controls_passed: r.controls.iter().filter(|c| c.status == "passed").count() as u32,
             controls_no_data: r.controls.iter().filter(|c| c.status == "no_data").count() as u32,
             failing_controls,
-            attestation: (req.manual || req.attestation.is_some()).then(|| AttestationLine {
-                framework: framework_id.to_string(),
-                requirement: r.id.clone(),
-                title: r.title.clone(),
-                status: r.status.as_str().to_string(),
-                by: r.attestation.as_ref().map(|a| a.by.clone()),
-                attested_at: r.attestation.as_ref().map(|a| a.attested_at.clone()),
-                expires_at: r.attestation.as_ref().and_then(|a| a.expires_at.clone()),
-            }),
+            attestation: (req.manual || req.attestation.is_some()).then(|| attestation_line(framework_id, r)),
         });
     }
     let mut controls: Vec<ControlSection> = controls.into_values().collect();
@@ -671,21 +654,7 @@ pub fn framework(
         fingerprint: String::new(),
         scope,
         formula: SCORE_FORMULA.to_string(),
-        framework: FrameworkSummary {
-            id: fp.id.clone(),
-            name: fp.name.clone(),
-            score: fp.score,
-            control_score: fp.control_score,
-            score_at_start: points.first().and_then(|p| p.score),
-            passing: fp.passing,
-            failing: fp.failing,
-            no_data: fp.no_data,
-            attested: fp.attested,
-            expired: fp.expired,
-            not_attested: fp.not_attested,
-            accepted_findings: fp.requirements.iter().map(|r| r.accepted).sum(),
-            trend: points,
-        },
+        framework: summary(fp, trend.frameworks.first()),
         requirements,
         controls,
         acceptances,
