@@ -12,7 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::store::findings::flags;
-use crate::store::mapping::set_members;
+use crate::store::mapping::load_sets;
 use crate::store::StoreError;
 use crate::time::format_ts;
 
@@ -345,11 +345,7 @@ fn changes_in(
             }
         }
     }
-    let sets: HashMap<i64, Vec<(String, String)>> = {
-        let mut stmt = conn.prepare_cached("SELECT id, requirements FROM requirement_sets")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, set_members(&r.get::<_, String>(1)?))))?;
-        rows.collect::<Result<_, _>>()?
-    };
+    let sets = load_sets(conn)?;
     let mut by_framework = Tally::default();
     let mut by_requirement = Tally::default();
     for (set, counts) in &per_set {

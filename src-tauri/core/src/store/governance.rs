@@ -13,7 +13,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::mapping::set_members;
+use super::mapping::load_sets;
 use super::{audit, meta, Store, StoreError};
 use crate::catalog::Catalog;
 use crate::query::sla::{SlaDays, DAY_MS};
@@ -163,6 +163,11 @@ pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde
     ))
 }
 
+/// Whether `s` is an AWS account id (12 digits).
+pub(crate) fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("{field}: {message}"))
 }
@@ -204,7 +209,7 @@ impl Store {
             ));
         }
         for acct in &a.accounts {
-            if acct.len() != 12 || !acct.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_account_id(acct) {
                 return Err(invalid(
                     "accounts",
                     format!("{acct:?} is not a 12-digit AWS account id"),
@@ -454,9 +459,7 @@ pub(crate) fn scoped(conn: &Connection, valid_at: Option<i64>) -> Result<Vec<Sco
             continue;
         }
         if sets.is_none() {
-            let mut stmt = conn.prepare_cached("SELECT id, requirements FROM requirement_sets")?;
-            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, set_members(&r.get::<_, String>(1)?))))?;
-            sets = Some(rows.collect::<Result<_, _>>()?);
+            sets = Some(load_sets(conn)?);
         }
         let sets = sets.as_ref().expect("loaded above");
         let accounts: Vec<String> = serde_json::from_str(&accounts).unwrap_or_default();

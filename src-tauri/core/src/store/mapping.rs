@@ -145,6 +145,13 @@ impl RequirementSets {
     }
 }
 
+/// Every requirement set: id → its (framework, requirement) pairs.
+pub(crate) fn load_sets(conn: &rusqlite::Connection) -> rusqlite::Result<HashMap<i64, Vec<(String, String)>>> {
+    let mut stmt = conn.prepare_cached("SELECT id, requirements FROM requirement_sets")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, set_members(&r.get::<_, String>(1)?))))?;
+    rows.collect()
+}
+
 /// Splits a requirement set's text into (framework, requirement) pairs.
 pub(crate) fn set_members(text: &str) -> Vec<(String, String)> {
     text.lines()

@@ -132,7 +132,7 @@ impl Store {
                     return Err(StoreError::NotFound(format!("no finding has the id {target:?}")));
                 }
             }
-            OwnerScope::Account if target.len() != 12 || !target.bytes().all(|b| b.is_ascii_digit()) => {
+            OwnerScope::Account if !super::governance::is_account_id(target) => {
                 return Err(StoreError::Invalid(format!(
                     "account: {target:?} is not a 12-digit AWS account id"
                 )));
