@@ -16,7 +16,7 @@ CARGO            := cargo
 APT_PACKAGES     := build-essential pkg-config libwebkit2gtk-4.1-dev \
                     xvfb webkit2gtk-driver imagemagick poppler-utils python3-venv
 
-.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke
+.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke moto
 
 ## make run: install what is missing, build, open the window (the demo workspace on first start).
 run: build
@@ -47,6 +47,11 @@ bench-smoke:
 ## The real window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 e2e: $(VENV)/.stamp $(TAURI_DRIVER)
 	TAURI_DRIVER=$(TAURI_DRIVER) RAMPART_BIN=$(BIN) $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
+
+## `rampart sync --source securityhub` against moto (a local AWS emulator, from the venv):
+## 250 findings over 3 pages, compared with `rampart import` of the same findings.
+moto: $(VENV)/.stamp
+	RAMPART_BIN=$(BIN) $(VENV)/bin/python -m pytest tests/moto -q -p no:cacheprovider
 
 build: deps ui
 	$(CARGO) build -p rampart --locked
