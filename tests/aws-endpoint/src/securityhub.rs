@@ -1,0 +1,318 @@
+//! Security Hub (restJson1): GetFindings with filters, sorting and paging; the finding aggregator.
+
+use serde_json::{json, Value};
+
+use crate::filter::{self, SortKey, StringFilter, Window};
+use crate::server::{ApiError, Served};
+use crate::Dataset;
+
+fn invalid(msg: impl Into<String>) -> ApiError {
+    ApiError::new(400, "InvalidInputException", msg)
+}
+
+/// String filter keys and where they look in a finding.
+fn string_path(key: &str) -> Option<&'static [&'static str]> {
+    Some(match key {
+        "Id" => &["Id"],
+        "AwsAccountId" => &["AwsAccountId"],
+        "AwsAccountName" => &["AwsAccountName"],
+        "Region" => &["Region"],
+        "RecordState" => &["RecordState"],
+        "GeneratorId" => &["GeneratorId"],
+        "ProductArn" => &["ProductArn"],
+        "ProductName" => &["ProductName"],
+        "CompanyName" => &["CompanyName"],
+        "Title" => &["Title"],
+        "Description" => &["Description"],
+        "Type" => &["Types", "*"],
+        "SeverityLabel" => &["Severity", "Label"],
+        "ComplianceStatus" => &["Compliance", "Status"],
+        "ComplianceSecurityControlId" => &["Compliance", "SecurityControlId"],
+        "ComplianceAssociatedStandardsId" => &["Compliance", "AssociatedStandards", "*", "StandardsId"],
+        "WorkflowStatus" => &["Workflow", "Status"],
+        "WorkflowState" => &["WorkflowState"],
+        "ResourceType" => &["Resources", "*", "Type"],
+        "ResourceId" => &["Resources", "*", "Id"],
+        "ResourceRegion" => &["Resources", "*", "Region"],
+        "ResourcePartition" => &["Resources", "*", "Partition"],
+        _ => return None,
+    })
+}
+
+/// Date filter keys and the finding field they read.
+fn date_field(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "UpdatedAt" => "UpdatedAt",
+        "CreatedAt" => "CreatedAt",
+        "FirstObservedAt" => "FirstObservedAt",
+        "LastObservedAt" => "LastObservedAt",
+        "ProcessedAt" => "ProcessedAt",
+        _ => return None,
+    })
+}
+
+enum Clause {
+    Strings(&'static [&'static str], Vec<StringFilter>),
+    /// Several date filters on one key are ORed.
+    Dates(&'static str, Vec<Window>),
+}
+
+impl Clause {
+    fn matches(&self, finding: &Value) -> bool {
+        match self {
+            Clause::Strings(path, filters) => filter::string_filters_match(filters, &filter::values_at(finding, path)),
+            Clause::Dates(field, windows) => {
+                windows.is_empty()
+                    || filter::time_of(finding.get(*field)).is_some_and(|t| windows.iter().any(|w| w.contains(t)))
+            }
+        }
+    }
+}
+
+fn parse_date_filter(key: &str, item: &Value, now: f64) -> Result<Window, ApiError> {
+    if !item.is_object() {
+        return Err(invalid(format!("Filters.{key}: every DateFilter must be an object")));
+    }
+    if let Some(range) = item.get("DateRange").filter(|v| !v.is_null()) {
+        let value = range
+            .get("Value")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| invalid(format!("Filters.{key}.DateRange.Value must be an integer")))?;
+        match range.get("Unit").and_then(Value::as_str) {
+            Some("DAYS") => {}
+            other => {
+                return Err(invalid(format!(
+                    "Filters.{key}.DateRange.Unit must be DAYS, not {other:?}"
+                )))
+            }
+        }
+        return Ok(Window {
+            start: Some(now - value as f64 * 86_400.0),
+            end: None,
+        });
+    }
+    let bound = |name: &str| -> Result<Option<f64>, ApiError> {
+        match item.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => filter::parse_iso(s)
+                .map(Some)
+                .ok_or_else(|| invalid(format!("Filters.{key}.{name}: {s:?} is not an ISO 8601 timestamp"))),
+            Some(_) => Err(invalid(format!("Filters.{key}.{name} must be a string"))),
+        }
+    };
+    Ok(Window {
+        start: bound("Start")?,
+        end: bound("End")?,
+    })
+}
+
+fn compile_filters(filters: Option<&Value>, now: f64) -> Result<Vec<Clause>, ApiError> {
+    let Some(filters) = filters.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let map = filters
+        .as_object()
+        .ok_or_else(|| invalid("Filters must be an object"))?;
+    let mut clauses = Vec::new();
+    for (key, list) in map {
+        if list.is_null() {
+            continue;
+        }
+        if let Some(path) = string_path(key) {
+            let parsed = filter::parse_string_filters(key, list, "Value", "Comparison").map_err(invalid)?;
+            if !parsed.is_empty() {
+                clauses.push(Clause::Strings(path, parsed));
+            }
+        } else if let Some(field) = date_field(key) {
+            let items = list
+                .as_array()
+                .ok_or_else(|| invalid(format!("Filters.{key} must be a list")))?;
+            let windows = items
+                .iter()
+                .map(|i| parse_date_filter(key, i, now))
+                .collect::<Result<Vec<_>, _>>()?;
+            clauses.push(Clause::Dates(field, windows));
+        } else {
+            return Err(invalid(format!("Filters.{key} is not supported by this test endpoint")));
+        }
+    }
+    Ok(clauses)
+}
+
+struct Sorter {
+    field: String,
+    descending: bool,
+}
+
+impl Sorter {
+    fn key(&self, finding: &Value) -> SortKey {
+        if date_field(&self.field).is_some() {
+            return filter::time_of(finding.get(&self.field)).map_or(SortKey::Missing, SortKey::Time);
+        }
+        let path: Vec<&str> = match string_path(&self.field) {
+            Some(p) => p.to_vec(),
+            None => vec![self.field.as_str()],
+        };
+        filter::values_at(finding, &path)
+            .into_iter()
+            .next()
+            .map_or(SortKey::Missing, SortKey::Text)
+    }
+}
+
+fn compile_sort(sort: Option<&Value>) -> Result<Vec<Sorter>, ApiError> {
+    let Some(sort) = sort.filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let items = sort.as_array().ok_or_else(|| invalid("SortCriteria must be a list"))?;
+    items
+        .iter()
+        .map(|c| {
+            let field = c
+                .get("Field")
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid("SortCriteria: every criterion needs a Field"))?;
+            let descending = match c.get("SortOrder").and_then(Value::as_str) {
+                None | Some("desc") => true,
+                Some("asc") => false,
+                Some(other) => {
+                    return Err(invalid(format!(
+                        "SortCriteria: SortOrder must be asc or desc, not {other:?}"
+                    )))
+                }
+            };
+            Ok(Sorter {
+                field: field.to_string(),
+                descending,
+            })
+        })
+        .collect()
+}
+
+/// Which finding regions a request in `region` sees.
+fn region_visible<'a>(ds: &'a Dataset, region: &'a str) -> impl Fn(&str) -> bool + 'a {
+    move |finding_region: &str| {
+        if finding_region == region {
+            return true;
+        }
+        match &ds.aggregator {
+            Some(agg) if agg.home_region == region => match agg.linking_mode.as_str() {
+                "ALL_REGIONS" => true,
+                "SPECIFIED_REGIONS" => agg.regions.iter().any(|r| r == finding_region),
+                "ALL_REGIONS_EXCEPT_SPECIFIED" => !agg.regions.iter().any(|r| r == finding_region),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+pub(crate) fn get_findings(ds: &Dataset, region: &str, body: &Value) -> Result<Served, ApiError> {
+    let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
+    let max = match body.get("MaxResults") {
+        None | Some(Value::Null) => 100,
+        Some(v) => match v.as_i64() {
+            Some(n @ 1..=100) => n as usize,
+            _ => return Err(invalid(format!("MaxResults must be between 1 and 100, got {v}"))),
+        },
+    };
+    let filters = body.get("Filters");
+    let sort = body.get("SortCriteria");
+    let null = Value::Null;
+    let fp = filter::fingerprint(
+        "GetFindings",
+        region,
+        &[filters.unwrap_or(&null), sort.unwrap_or(&null)],
+    );
+    let offset = match body.get("NextToken") {
+        None | Some(Value::Null) => 0,
+        Some(Value::String(s)) if s.is_empty() => 0,
+        Some(Value::String(s)) => filter::read_token(s, fp).ok_or_else(|| {
+            invalid("The NextToken is invalid: it is not a token from a previous GetFindings with the same Filters and SortCriteria")
+        })?,
+        Some(_) => return Err(invalid("NextToken must be a string")),
+    };
+    let clauses = compile_filters(filters, now)?;
+    let sorters = compile_sort(sort)?;
+    let visible = region_visible(ds, region);
+    let mut matched: Vec<&Value> = ds
+        .securityhub
+        .iter()
+        .filter(|f| visible(f.get("Region").and_then(Value::as_str).unwrap_or_default()))
+        .filter(|f| clauses.iter().all(|c| c.matches(f)))
+        .collect();
+    if !sorters.is_empty() {
+        let mut keyed: Vec<(Vec<SortKey>, &Value)> = matched
+            .into_iter()
+            .map(|f| (sorters.iter().map(|s| s.key(f)).collect(), f))
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            for ((x, y), s) in a.iter().zip(b).zip(&sorters) {
+                let ord = match (x, y) {
+                    // Missing values go last whichever the order.
+                    (SortKey::Missing, _) | (_, SortKey::Missing) => filter::cmp_keys(x, y),
+                    _ if s.descending => filter::cmp_keys(y, x),
+                    _ => filter::cmp_keys(x, y),
+                };
+                if ord.is_ne() {
+                    return ord;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        matched = keyed.into_iter().map(|(_, f)| f).collect();
+    }
+    let (page, next) = filter::page(matched, offset, max);
+    let items = page.len() as u64;
+    let mut out = json!({ "Findings": page });
+    if let Some(next) = next {
+        out["NextToken"] = json!(filter::make_token(next, fp));
+    }
+    Ok(Served { body: out, items })
+}
+
+fn aggregator_arn(ds: &Dataset) -> Option<String> {
+    ds.aggregator.as_ref().map(|a| {
+        format!(
+            "arn:aws:securityhub:{}:{}:finding-aggregator/1",
+            a.home_region, ds.account
+        )
+    })
+}
+
+pub(crate) fn list_finding_aggregators(ds: &Dataset, query: &[(String, String)]) -> Result<Served, ApiError> {
+    // There is at most one aggregator, so one page; MaxResults is still checked like the service does.
+    if let Some((_, v)) = query.iter().find(|(k, _)| k == "MaxResults") {
+        if !v.parse::<i64>().is_ok_and(|n| (1..=100).contains(&n)) {
+            return Err(invalid(format!("MaxResults must be between 1 and 100, got {v}")));
+        }
+    }
+    let list: Vec<Value> = aggregator_arn(ds)
+        .into_iter()
+        .map(|arn| json!({"FindingAggregatorArn": arn}))
+        .collect();
+    let items = list.len() as u64;
+    Ok(Served {
+        body: json!({ "FindingAggregators": list }),
+        items,
+    })
+}
+
+pub(crate) fn get_finding_aggregator(ds: &Dataset, arn: &str) -> Result<Served, ApiError> {
+    match (&ds.aggregator, aggregator_arn(ds)) {
+        (Some(agg), Some(own)) if own == arn => Ok(Served {
+            body: json!({
+                "FindingAggregatorArn": own,
+                "FindingAggregationRegion": agg.home_region,
+                "RegionLinkingMode": agg.linking_mode,
+                "Regions": agg.regions,
+            }),
+            items: 1,
+        }),
+        _ => Err(ApiError::new(
+            404,
+            "ResourceNotFoundException",
+            format!("Finding aggregator {arn} not found"),
+        )),
+    }
+}
