@@ -21,6 +21,9 @@ const COMMANDS: &[&str] = &[
     "settings",
     "set_settings",
     "export",
+    "sync_start",
+    "sync_cancel",
+    "sync_status",
 ];
 
 fn main() {

@@ -12,12 +12,16 @@ use rampart_core::query::trend::{self, Trend};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::audit::{self, AuditEntry, AuditReport};
 use rampart_core::store::governance::{self, Acceptance, NewAcceptance, Settings};
+use rampart_core::store::sync_state::{self, SourceStatus};
+use rampart_core::sync::SyncEvent;
 use rampart_core::time::now_ms;
+use std::sync::Arc;
 use tauri::State;
 
 use crate::export::{self, ExportFormat};
 use crate::ipc::{IpcError, WorkspaceStatus};
 use crate::state::AppState;
+use crate::sync::{SyncReport, SyncRequest};
 
 #[tauri::command]
 pub async fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceStatus, IpcError> {
@@ -384,6 +388,46 @@ pub async fn export(
         Ok(Some(path.display().to_string()))
     })
     .await
+}
+
+/// Pulls findings from AWS, streaming progress over `on_event`; returns how each source
+/// and Region ended. One sync at a time. The endpoint override is never taken from the
+/// page: only `RAMPART_ENDPOINT_URL` (emulators and tests) sets it.
+#[tauri::command]
+pub async fn sync_start(
+    state: State<'_, AppState>,
+    request: SyncRequest,
+    on_event: tauri::ipc::Channel<SyncEvent>,
+) -> Result<SyncReport, IpcError> {
+    let state = state.inner().clone();
+    let catalog = state.catalog()?;
+    let Some(cancel) = state.begin_sync() else {
+        return Err(IpcError::new("busy", "A sync is already running."));
+    };
+    let request = SyncRequest {
+        endpoint_url: std::env::var("RAMPART_ENDPOINT_URL").ok().filter(|u| !u.is_empty()),
+        ..request
+    };
+    let events: rampart_core::sync::engine::Events = Arc::new(move |e| {
+        // The page may have gone away (window reloaded): progress is then dropped.
+        let _ = on_event.send(e);
+    });
+    let result = crate::sync::run(&state.db_path, catalog, &request, cancel, events).await;
+    state.end_sync();
+    result.map_err(|e| IpcError::from_anyhow(&e))
+}
+
+/// Cancels the running sync (the pages stored so far stay). False when none runs.
+#[tauri::command]
+pub fn sync_cancel(state: State<'_, AppState>) -> bool {
+    state.cancel_sync()
+}
+
+/// Where each source, account and Region stands.
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> Result<Vec<SourceStatus>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(sync_state::statuses(conn)?))).await
 }
 
 /// Runs database work off the async runtime's threads.

@@ -7,6 +7,7 @@ mod export;
 mod external;
 mod ipc;
 mod state;
+pub mod sync;
 mod workspace;
 
 pub use commands::ExportRequest;
@@ -73,7 +74,10 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::audit_verify,
             commands::settings,
             commands::set_settings,
-            commands::export
+            commands::export,
+            commands::sync_start,
+            commands::sync_cancel,
+            commands::sync_status
         ])
         .run(tauri::generate_context!());
     match result {

@@ -26,6 +26,8 @@ pub struct AppState {
     readiness: Arc<Mutex<Readiness>>,
     reader: Arc<Mutex<Option<Connection>>>,
     writer: Arc<Mutex<()>>,
+    /// The sync in progress, if any (one at a time), to cancel it.
+    sync: Arc<Mutex<Option<rampart_core::sync::engine::Cancel>>>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             readiness: Arc::new(Mutex::new(Readiness::Preparing)),
             reader: Arc::new(Mutex::new(None)),
             writer: Arc::new(Mutex::new(())),
+            sync: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -86,6 +89,32 @@ impl AppState {
                 state: "error",
                 message: Some(e.message.clone()),
             },
+        }
+    }
+
+    /// Claims the sync slot: `None` when a sync is already running.
+    pub fn begin_sync(&self) -> Option<rampart_core::sync::engine::Cancel> {
+        let mut slot = self.sync.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_some() {
+            return None;
+        }
+        let cancel = rampart_core::sync::engine::Cancel::default();
+        *slot = Some(cancel.clone());
+        Some(cancel)
+    }
+
+    pub fn end_sync(&self) {
+        *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// Cancels the running sync; false when none runs.
+    pub fn cancel_sync(&self) -> bool {
+        match &*self.sync.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(c) => {
+                c.cancel();
+                true
+            }
+            None => false,
         }
     }
 

@@ -74,6 +74,13 @@ fn generated() -> BTreeMap<String, String> {
     one::<SlaDays>(&cfg, &mut out);
     one::<SeveritySla>(&cfg, &mut out);
     one::<SlaSummary>(&cfg, &mut out);
+    one::<rampart_core::sync::SyncTarget>(&cfg, &mut out);
+    one::<rampart_core::sync::SourceStatus>(&cfg, &mut out);
+    one::<rampart_core::sync::ErrorKind>(&cfg, &mut out);
+    one::<rampart_core::sync::SyncEvent>(&cfg, &mut out);
+    one::<rampart_app::sync::SyncRequest>(&cfg, &mut out);
+    one::<rampart_app::sync::TargetReport>(&cfg, &mut out);
+    one::<rampart_app::sync::SyncReport>(&cfg, &mut out);
     out
 }
 

@@ -1254,6 +1254,7 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
                 options: ImportOptions {
                     account: Some(ACCOUNTS[a].id.to_string()),
                     region: Some(region.to_string()),
+                    observed_at: None,
                 },
             });
         }

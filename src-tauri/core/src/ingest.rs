@@ -62,7 +62,7 @@ impl Store {
         inputs: Vec<ImportInput<'_>>,
         clock: &dyn Fn() -> i64,
     ) -> Result<Vec<ImportReport>, ImportFailure> {
-        self.import_with(inputs, clock, None)
+        self.import_with(inputs, clock, None, None)
     }
 
     /// Imports as [`Store::import`] does and maps each finding with `catalog` as it is
@@ -78,7 +78,25 @@ impl Store {
             label: "(mapping)".into(),
             error: ImportError::Sink(e.to_string()),
         })?;
-        self.import_with(inputs, clock, Some(catalog))
+        self.import_with(inputs, clock, Some(catalog), None)
+    }
+
+    /// Imports one page fetched by a live sync, mapped as [`Store::import_mapped`] maps,
+    /// and runs `finish` in the same transaction just before the commit (the sync saves
+    /// its cursor there, so the page and the cursor are stored together or not at all).
+    pub fn import_page(
+        &mut self,
+        input: ImportInput<'_>,
+        clock: &dyn Fn() -> i64,
+        catalog: &Catalog,
+        finish: Finish<'_>,
+    ) -> Result<ImportReport, ImportFailure> {
+        self.ensure_mapped(catalog).map_err(|e| ImportFailure {
+            label: "(mapping)".into(),
+            error: ImportError::Sink(e.to_string()),
+        })?;
+        let mut reports = self.import_with(vec![input], clock, Some(catalog), Some(finish))?;
+        Ok(reports.remove(0))
     }
 
     /// Reading and writing run side by side: this thread reads each file, normalises its
@@ -90,11 +108,12 @@ impl Store {
         inputs: Vec<ImportInput<'_>>,
         clock: &dyn Fn() -> i64,
         catalog: Option<&Catalog>,
+        finish: Option<Finish<'_>>,
     ) -> Result<Vec<ImportReport>, ImportFailure> {
         let conn = self.conn_mut();
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Msg>(256);
-            let writer = scope.spawn(move || write_all(conn, catalog, receive));
+            let writer = scope.spawn(move || write_all(conn, catalog, receive, finish));
             let read = read_all(inputs, clock, &send);
             drop(send);
             let written = match writer.join() {
@@ -116,6 +135,9 @@ impl Store {
         })
     }
 }
+
+/// Work done in an import's transaction just before it commits.
+pub type Finish<'a> = Box<dyn FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()> + Send + 'a>;
 
 /// What the reading side sends to the writer.
 enum Msg {
@@ -192,7 +214,9 @@ fn write_all(
     conn: &mut rusqlite::Connection,
     catalog: Option<&Catalog>,
     receive: Receiver<Msg>,
+    finish: Option<Finish<'_>>,
 ) -> Result<Option<Vec<ImportReport>>, ImportFailure> {
+    let mut finish = finish;
     let db_failure = |label: &str, e: rusqlite::Error| ImportFailure {
         label: label.to_string(),
         error: ImportError::Sink(format!("database error: {e}")),
@@ -268,6 +292,9 @@ fn write_all(
                     pass.finish(&tx).map_err(|e| db_failure("(mapping)", e))?;
                 }
                 reindex(&tx, &search_pending).map_err(|e| db_failure("(search index)", e))?;
+                if let Some(f) = finish.take() {
+                    f(&tx).map_err(|e| db_failure("(sync cursor)", e))?;
+                }
                 tx.commit().map_err(|e| db_failure("(commit)", e))?;
                 return Ok(Some(reports));
             }

@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod model;
 pub mod query;
 pub mod store;
+pub mod sync;
 pub mod time;
 
 pub use ingest::{ImportFailure, ImportInput, ImportReport};

@@ -5,6 +5,7 @@
 mod governance;
 mod output;
 mod report;
+mod sync;
 
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -239,6 +240,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Table, global = true)]
         format: TextFormat,
     },
+    /// Pull findings from AWS: Security Hub, Inspector and Config, incrementally, with the
+    /// standard credentials chain. Ctrl-C cancels; the next run resumes.
+    Sync(sync::SyncArgs),
     /// Write a report: the executive summary (or, with --framework, that framework's
     /// report) as PDF, its data as JSON, or the findings as CSV.
     Report {
@@ -387,7 +391,16 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
     match command {
         Command::Import { files, account, region } => {
             let catalog = load_catalog(db, extra_catalogs)?;
-            import(db, &catalog, files, ImportOptions { account, region })
+            import(
+                db,
+                &catalog,
+                files,
+                ImportOptions {
+                    account,
+                    region,
+                    observed_at: None,
+                },
+            )
         }
         Command::Demo { end_day, seed } => {
             let catalog = load_catalog(db, extra_catalogs)?;
@@ -684,6 +697,7 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                 to,
             },
         ),
+        Command::Sync(a) => sync::run(db, extra_catalogs, a),
         Command::Accept(a) => governance::accept(db, extra_catalogs, a),
         Command::Assign(a) => governance::assign(db, a),
         Command::Revoke { id, by, reason } => governance::revoke(db, id, &by, &reason),

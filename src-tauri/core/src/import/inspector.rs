@@ -211,3 +211,104 @@ fn sniff_arn(raw: &RawValue) -> Option<String> {
         .and_then(|a| a.arn)
         .and_then(|v| value_text(&v))
 }
+
+/// A resource as `aws inspector2 list-coverage` prints it (`coveredResources[]`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CoveredResource {
+    account_id: String,
+    resource_id: String,
+    resource_type: String,
+    scan_type: Option<String>,
+    scan_status: Option<ScanStatus>,
+    last_scanned_at: Option<TsValue>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ScanStatus {
+    status_code: String,
+    reason: Option<String>,
+}
+
+/// The finding type given to coverage records, so the catalog can name them.
+pub const COVERAGE_TYPE: &str = "COVERAGE";
+
+/// Normalises one Inspector coverage record into a finding about the resource: failed
+/// when Inspector does not scan it (evidence against continuous security testing),
+/// passed when it does. The Region comes from `opts` (the record has none); the time is
+/// when it was fetched (`opts.observed_at`), else its last scan.
+pub fn normalise_coverage(raw: &RawValue, index: usize, opts: &super::ImportOptions) -> Result<Finding, ImportError> {
+    let bad = |message: String| ImportError::BadFinding {
+        index,
+        id: None,
+        message,
+    };
+    let c: CoveredResource = serde_json::from_str(raw.get()).map_err(|e| bad(element_error(&e)))?;
+    let scanned_at = match &c.last_scanned_at {
+        Some(v) => Some(required_ts(v, "lastScannedAt").map_err(bad)?),
+        None => None,
+    };
+    let at = opts
+        .observed_at
+        .or(scanned_at)
+        .ok_or_else(|| bad("field `lastScannedAt` is missing and the import gives no observation time".to_string()))?;
+    let region = opts.region.clone().unwrap_or_default();
+    let scan = c.scan_type.clone().unwrap_or_else(|| "scan".into());
+    let (code, reason) = match &c.scan_status {
+        Some(s) => (s.status_code.as_str(), s.reason.clone().unwrap_or_default()),
+        None => ("INACTIVE", String::new()),
+    };
+    let (status, title, description) = if code == "ACTIVE" {
+        (
+            Status::Passed,
+            format!("Inspector scans {} {}", c.resource_type, c.resource_id),
+            format!("Amazon Inspector {scan} scanning is active for this resource."),
+        )
+    } else {
+        (
+            Status::Failed,
+            format!("Inspector does not scan {} {}", c.resource_type, c.resource_id),
+            format!(
+                "Amazon Inspector {scan} scanning is not active for this resource{}, so its vulnerabilities are not tested.",
+                if reason.is_empty() { String::new() } else { format!(" (reason: {reason})") }
+            ),
+        )
+    };
+    Ok(Finding {
+        id: format!(
+            "inspector-coverage:{}:{region}:{}:{}",
+            c.account_id, c.resource_type, c.resource_id
+        ),
+        source: Source::Inspector,
+        product: "Inspector".into(),
+        account: c.account_id,
+        region: region.clone(),
+        control_id: None,
+        standard: None,
+        config_rule: None,
+        generator_id: None,
+        types: vec![COVERAGE_TYPE.into()],
+        title,
+        description,
+        severity: if status == Status::Failed { Severity::Medium } else { Severity::Informational },
+        status,
+        record_state: RecordState::Active,
+        workflow_status: None,
+        resources: vec![Resource {
+            kind: c.resource_type,
+            id: c.resource_id,
+            region: (!region.is_empty()).then_some(region),
+            tags: Vec::new(),
+        }],
+        remediation_text: (status == Status::Failed).then(|| {
+            "Enable Inspector scanning for this resource type in the account, and for EC2 make sure the instance is managed by Systems Manager.".to_string()
+        }),
+        remediation_url: None,
+        vulnerabilities: Vec::new(),
+        first_observed_at: scanned_at,
+        last_observed_at: scanned_at,
+        created_at: at,
+        updated_at: at,
+    })
+}

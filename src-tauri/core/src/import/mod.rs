@@ -26,6 +26,8 @@ pub enum Shape {
     Inspector2Findings,
     /// `aws configservice get-compliance-details-by-config-rule`: `{"EvaluationResults": […]}`.
     ConfigEvaluations,
+    /// `aws inspector2 list-coverage`: `{"coveredResources": […]}`.
+    Inspector2Coverage,
 }
 
 impl Shape {
@@ -35,6 +37,7 @@ impl Shape {
             Shape::EventBridgeEvent => "eventbridge-event",
             Shape::Inspector2Findings => "inspector2-findings",
             Shape::ConfigEvaluations => "config-evaluations",
+            Shape::Inspector2Coverage => "inspector2-coverage",
         }
     }
 
@@ -44,6 +47,7 @@ impl Shape {
             Shape::SecurityHubFindings | Shape::EventBridgeEvent => RawFormat::Asff,
             Shape::Inspector2Findings => RawFormat::Inspector2,
             Shape::ConfigEvaluations => RawFormat::ConfigEvaluation,
+            Shape::Inspector2Coverage => RawFormat::Inspector2Coverage,
         }
     }
 }
@@ -54,6 +58,7 @@ pub enum RawFormat {
     Asff,
     Inspector2,
     ConfigEvaluation,
+    Inspector2Coverage,
 }
 
 impl RawFormat {
@@ -62,6 +67,7 @@ impl RawFormat {
             RawFormat::Asff => "asff",
             RawFormat::Inspector2 => "inspector2",
             RawFormat::ConfigEvaluation => "config-evaluation",
+            RawFormat::Inspector2Coverage => "inspector2-coverage",
         }
     }
 }
@@ -73,6 +79,9 @@ impl RawFormat {
 pub struct ImportOptions {
     pub account: Option<String>,
     pub region: Option<String>,
+    /// When the data was fetched (ms), for records that carry no time of their own
+    /// (Inspector coverage from a live sync).
+    pub observed_at: Option<i64>,
 }
 
 /// Why an export could not be read. The caller adds the file name.
@@ -89,7 +98,7 @@ pub enum ImportError {
     #[error(
         "not a recognised AWS export: expected `Findings` (aws securityhub get-findings), \
          `findings` (aws inspector2 list-findings), `EvaluationResults` (aws configservice \
-         get-compliance-details-by-config-rule), an EventBridge event with `detail.findings`, \
+         get-compliance-details-by-config-rule), `coveredResources` (aws inspector2 list-coverage), an EventBridge event with `detail.findings`, \
          or an array of findings; found {0}"
     )]
     UnknownShape(String),
@@ -200,6 +209,10 @@ impl State<'_> {
             Shape::SecurityHubFindings | Shape::EventBridgeEvent => (asff::normalise(raw, index)?, RawFormat::Asff),
             Shape::Inspector2Findings => (inspector::normalise(raw, index)?, RawFormat::Inspector2),
             Shape::ConfigEvaluations => (config::normalise(raw, index, self.opts)?, RawFormat::ConfigEvaluation),
+            Shape::Inspector2Coverage => (
+                inspector::normalise_coverage(raw, index, self.opts)?,
+                RawFormat::Inspector2Coverage,
+            ),
         };
         self.sink
             .take(Item {
@@ -242,6 +255,7 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
                 "Findings" => Some(Shape::SecurityHubFindings),
                 "findings" => Some(Shape::Inspector2Findings),
                 "EvaluationResults" => Some(Shape::ConfigEvaluations),
+                "coveredResources" => Some(Shape::Inspector2Coverage),
                 _ => None,
             };
             if self.state.keys_seen.len() < 8 {

@@ -11,6 +11,7 @@ pub mod imports;
 pub mod mapping;
 pub mod owners;
 pub mod snapshots;
+pub mod sync_state;
 
 use std::path::{Path, PathBuf};
 
@@ -69,12 +70,13 @@ fn migrations() -> Migrations<'static> {
         M::up(audit::SCHEMA_V11),
         M::up(governance::SCHEMA_V12),
         M::up(owners::SCHEMA_V13),
+        M::up(sync_state::SCHEMA_V14),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    13
+    14
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

@@ -1,0 +1,108 @@
+//! AWS Config: `DescribeComplianceByConfigRule` lists the rules (every page names rules
+//! whose evaluations are fetched next), `GetComplianceDetailsByConfigRule` pages through
+//! one rule's compliant and non-compliant evaluations (100 per page). Rules of conformance
+//! packs are ordinary rules here, so they are synced too.
+
+use aws_sdk_config::types::ComplianceType;
+use aws_sdk_config::Client;
+use rampart_core::import::ImportOptions;
+use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query, QuerySpec, SyncTarget};
+
+use crate::capture::Capture;
+use crate::securityhub::body;
+use crate::{classify, token, Aws};
+
+pub struct Config {
+    client: Client,
+    target: SyncTarget,
+    profile: Option<String>,
+}
+
+impl Config {
+    pub fn new(aws: &Aws, target: SyncTarget, profile: Option<String>) -> Config {
+        let conf = aws_sdk_config::config::Builder::from(aws.sdk())
+            .region(Aws::region(&target.region))
+            .build();
+        Config {
+            client: Client::from_conf(conf),
+            target,
+            profile,
+        }
+    }
+
+    async fn rules(&self, next: Option<&str>) -> Result<Page, FetchError> {
+        const ACTION: &str = "config:DescribeComplianceByConfigRule";
+        let out = self
+            .client
+            .describe_compliance_by_config_rule()
+            .set_next_token(next.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| classify(e, ACTION, &self.target.region, self.profile.as_deref()))?;
+        let rules = out.compliance_by_config_rules();
+        let follow_up = rules
+            .iter()
+            .filter_map(|r| r.config_rule_name())
+            .map(|name| Query {
+                key: format!("rule:{name}"),
+                spec: QuerySpec::ConfigRuleDetails { rule: name.to_string() },
+            })
+            .collect();
+        Ok(Page {
+            next_token: token(out.next_token()),
+            follow_up,
+            items: rules.len(),
+            ..Page::default()
+        })
+    }
+
+    async fn details(&self, rule: &str, next: Option<&str>) -> Result<Page, FetchError> {
+        const ACTION: &str = "config:GetComplianceDetailsByConfigRule";
+        let capture = Capture::default();
+        let out = self
+            .client
+            .get_compliance_details_by_config_rule()
+            .config_rule_name(rule)
+            .compliance_types(ComplianceType::NonCompliant)
+            .compliance_types(ComplianceType::Compliant)
+            .limit(100)
+            .set_next_token(next.map(str::to_string))
+            .customize()
+            .interceptor(capture.clone())
+            .send()
+            .await
+            .map_err(|e| classify(e, ACTION, &self.target.region, self.profile.as_deref()))?;
+        let items = out.evaluation_results().len();
+        Ok(Page {
+            body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
+            // Evaluation results name neither account nor Region.
+            options: ImportOptions {
+                account: Some(self.target.account.clone()),
+                region: Some(self.target.region.clone()),
+                observed_at: None,
+            },
+            next_token: token(out.next_token()),
+            items,
+            ..Page::default()
+        })
+    }
+}
+
+impl Fetcher for Config {
+    fn target(&self) -> &SyncTarget {
+        &self.target
+    }
+
+    fn fetch<'a>(&'a self, query: &'a Query, next: Option<&'a str>) -> BoxFuture<'a, Result<Page, FetchError>> {
+        Box::pin(async move {
+            match &query.spec {
+                QuerySpec::ConfigRules => self.rules(next).await,
+                QuerySpec::ConfigRuleDetails { rule } => self.details(rule, next).await,
+                other => Err(FetchError::new(
+                    ErrorKind::Fatal,
+                    format!("Config cannot run {other:?}"),
+                )),
+            }
+        })
+    }
+}

@@ -1,0 +1,180 @@
+//! Security Hub: `GetFindings` (pages of 100, filtered on `UpdatedAt` and `RecordState`,
+//! oldest update first) and the cross-Region finding aggregator.
+
+use aws_sdk_securityhub::types::{
+    AwsSecurityFindingFilters, DateFilter, SortCriterion, SortOrder, StringFilter, StringFilterComparison,
+};
+use aws_sdk_securityhub::Client;
+use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query, QuerySpec, SyncTarget};
+
+use crate::capture::Capture;
+use crate::{classify, token, Aws};
+
+pub struct SecurityHub {
+    client: Client,
+    target: SyncTarget,
+    profile: Option<String>,
+}
+
+impl SecurityHub {
+    pub fn new(aws: &Aws, target: SyncTarget, profile: Option<String>) -> SecurityHub {
+        let conf = aws_sdk_securityhub::config::Builder::from(aws.sdk())
+            .region(Aws::region(&target.region))
+            .build();
+        SecurityHub {
+            client: Client::from_conf(conf),
+            target,
+            profile,
+        }
+    }
+
+    async fn get_findings(
+        &self,
+        updated_since: Option<i64>,
+        record_state: Option<&str>,
+        next: Option<&str>,
+    ) -> Result<Page, FetchError> {
+        let mut filters = AwsSecurityFindingFilters::builder();
+        if let Some(ms) = updated_since {
+            filters = filters.updated_at(DateFilter::builder().start(iso(ms)).build());
+        }
+        if let Some(state) = record_state {
+            filters = filters.record_state(
+                StringFilter::builder()
+                    .value(state)
+                    .comparison(StringFilterComparison::Equals)
+                    .build(),
+            );
+        }
+        let capture = Capture::default();
+        let out = self
+            .client
+            .get_findings()
+            .filters(filters.build())
+            .sort_criteria(
+                SortCriterion::builder()
+                    .field("UpdatedAt")
+                    .sort_order(SortOrder::Ascending)
+                    .build(),
+            )
+            .max_results(100)
+            .set_next_token(next.map(str::to_string))
+            .customize()
+            .interceptor(capture.clone())
+            .send()
+            .await
+            .map_err(|e| {
+                classify(
+                    e,
+                    "securityhub:GetFindings",
+                    &self.target.region,
+                    self.profile.as_deref(),
+                )
+            })?;
+        let items = out.findings().len();
+        Ok(Page {
+            body: if items > 0 {
+                Some(body(&capture, "securityhub:GetFindings")?)
+            } else {
+                None
+            },
+            next_token: token(out.next_token()),
+            items,
+            ..Page::default()
+        })
+    }
+}
+
+pub(crate) fn body(capture: &Capture, action: &str) -> Result<Vec<u8>, FetchError> {
+    capture.take().ok_or_else(|| {
+        FetchError::new(
+            ErrorKind::Transient,
+            format!("{action}: the response body was not kept"),
+        )
+    })
+}
+
+fn iso(ms: i64) -> String {
+    chrono_like_iso(ms)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` from epoch milliseconds (the ASFF date format).
+pub(crate) fn chrono_like_iso(ms: i64) -> String {
+    aws_smithy_types::DateTime::from_millis(ms)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+impl Fetcher for SecurityHub {
+    fn target(&self) -> &SyncTarget {
+        &self.target
+    }
+
+    fn fetch<'a>(&'a self, query: &'a Query, next: Option<&'a str>) -> BoxFuture<'a, Result<Page, FetchError>> {
+        Box::pin(async move {
+            match &query.spec {
+                QuerySpec::SecurityHubFindings {
+                    updated_since,
+                    record_state,
+                } => self.get_findings(*updated_since, *record_state, next).await,
+                other => Err(FetchError::new(
+                    ErrorKind::Fatal,
+                    format!("Security Hub cannot run {other:?}"),
+                )),
+            }
+        })
+    }
+}
+
+/// A cross-Region finding aggregator: its home Region and which Regions it links.
+#[derive(Debug, Clone)]
+pub struct Aggregator {
+    pub home: String,
+    pub mode: String,
+    pub regions: Vec<String>,
+}
+
+impl Aggregator {
+    /// Whether findings of `region` arrive in the home Region.
+    pub fn links(&self, region: &str) -> bool {
+        let listed = self.regions.iter().any(|r| r == region);
+        match self.mode.as_str() {
+            "ALL_REGIONS" => true,
+            "SPECIFIED_REGIONS" => listed,
+            "ALL_REGIONS_EXCEPT_SPECIFIED" => !listed,
+            _ => false,
+        }
+    }
+}
+
+/// The aggregator visible from `region`, if any (`ListFindingAggregators`,
+/// `GetFindingAggregator`).
+pub async fn aggregator(aws: &Aws, region: &str) -> Result<Option<Aggregator>, FetchError> {
+    let conf = aws_sdk_securityhub::config::Builder::from(aws.sdk())
+        .region(Aws::region(region))
+        .build();
+    let client = Client::from_conf(conf);
+    let list = client
+        .list_finding_aggregators()
+        .send()
+        .await
+        .map_err(|e| classify(e, "securityhub:ListFindingAggregators", region, None))?;
+    let Some(arn) = list
+        .finding_aggregators()
+        .iter()
+        .find_map(|a| a.finding_aggregator_arn().map(str::to_string))
+    else {
+        return Ok(None);
+    };
+    let got = client
+        .get_finding_aggregator()
+        .finding_aggregator_arn(arn)
+        .send()
+        .await
+        .map_err(|e| classify(e, "securityhub:GetFindingAggregator", region, None))?;
+    Ok(got.finding_aggregation_region().map(|home| Aggregator {
+        home: home.to_string(),
+        mode: got.region_linking_mode().unwrap_or("").to_string(),
+        regions: got.regions().to_vec(),
+    }))
+}
