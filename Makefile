@@ -16,7 +16,7 @@ CARGO            := cargo
 APT_PACKAGES     := build-essential pkg-config libwebkit2gtk-4.1-dev \
                     xvfb webkit2gtk-driver imagemagick poppler-utils python3-venv
 
-.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke moto
+.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke bench-sync moto
 
 ## make run: install what is missing, build, open the window (the demo workspace on first start).
 run: build
@@ -33,6 +33,7 @@ test: deps
 	$(CARGO) test --workspace --locked
 	$(CARGO) build -p rampart --locked
 	$(MAKE) bench-smoke
+	$(MAKE) moto
 	$(MAKE) e2e
 
 ## The scale benchmark (import vs a serde_json baseline; queries at 100k findings and 1M
@@ -40,9 +41,17 @@ test: deps
 ## the small size only to prove it works (timings on a shared CI machine are not judged).
 bench:
 	$(CARGO) bench -p rampart-core --bench scale --locked -- --size full
+	$(MAKE) bench-sync
+
+## The sync benchmark: 20,000 findings from the project's endpoint enforcing Security Hub's
+## GetFindings quota (3/s, burst 6); prints the achieved rate against it and what an
+## incremental re-sync fetches. Paced by the quota, not the CPU: built unoptimised.
+bench-sync:
+	$(CARGO) bench -p rampart-aws --bench sync --profile dev --locked -- --size full
 
 bench-smoke:
 	$(CARGO) bench -p rampart-core --bench scale --locked -- --size small --no-fail
+	$(CARGO) bench -p rampart-aws --bench sync --profile dev --locked -- --size small --no-fail
 
 ## The real window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 e2e: $(VENV)/.stamp $(TAURI_DRIVER)

@@ -348,7 +348,16 @@ fn a_denied_region_fails_alone_and_says_where_and_what() {
 #[test]
 fn an_incremental_sync_fetches_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
-    let ep = Endpoint::start(dataset(1000, 0), Faults::default()).unwrap();
+    let mut ds = dataset(1000, 0);
+    // Nothing updated in the last hour: the next run's margin for clock skew (5 minutes
+    // before the watermark) must bring back only what changes below.
+    let hour_ago = rampart_core::time::now_ms() - 3_600_000;
+    for f in &mut ds.securityhub {
+        if rampart_core::time::parse_ts(f["UpdatedAt"].as_str().unwrap()).unwrap() > hour_ago {
+            f["UpdatedAt"] = "2026-01-01T00:00:00.000Z".into();
+        }
+    }
+    let ep = Endpoint::start(ds, Faults::default()).unwrap();
     let db = dir.path().join("sync.db");
     assert_eq!(sync(&db, &ep.url(), &["securityhub"]).summary.failed(), 0);
     let history_before = count(&db, "SELECT count(*) FROM finding_history");

@@ -398,6 +398,7 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                 ImportOptions {
                     account,
                     region,
+                    // A file is dated by its own records (re-importing it changes nothing).
                     observed_at: None,
                 },
             )
