@@ -18,7 +18,15 @@ fn sync_command(db: &Path, home: &Path, url: &str, extra: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
     c.arg("--db")
         .arg(db)
-        .args(["sync", "--endpoint-url", url, "--region", "us-east-1", "--source", "securityhub"])
+        .args([
+            "sync",
+            "--endpoint-url",
+            url,
+            "--region",
+            "us-east-1",
+            "--source",
+            "securityhub",
+        ])
         .args(extra)
         .env_remove("RAMPART_DB")
         .env_remove("AWS_PROFILE")
@@ -54,7 +62,10 @@ fn kill_after_pages(mut child: Child, ep: &Endpoint, pages: u64) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while ep.stats().op("GetFindings").ok < pages {
         assert!(Instant::now() < deadline, "the sync never got going");
-        assert!(child.try_wait().expect("wait").is_none(), "the sync ended before it was killed");
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the sync ended before it was killed"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().expect("kill -9");
@@ -152,12 +163,26 @@ fn faults_and_a_denied_region_never_leak_the_secret_key() {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     // us-east-1 completes; eu-west-1 is refused and named.
     assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(stdout.lines().any(|l| l.starts_with("securityhub 123456789012/us-east-1: ")
-            && l.ends_with("page(s), 300 findings (300 new, 0 updated): ok")), "{stdout}");
-    assert!(stdout.contains("AccessDenied on securityhub:GetFindings in eu-west-1"), "{stdout}");
-    assert!(stderr.contains("retry"), "throttling was retried and reported: {stderr}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("securityhub 123456789012/us-east-1: ")
+                && l.ends_with("page(s), 300 findings (300 new, 0 updated): ok")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("AccessDenied on securityhub:GetFindings in eu-west-1"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("retry"),
+        "throttling was retried and reported: {stderr}"
+    );
     let status = ok(rampart(&db, &["sync", "--status"]));
-    assert!(status.contains("AccessDenied on securityhub:GetFindings in eu-west-1"), "{status}");
+    assert!(
+        status.contains("AccessDenied on securityhub:GetFindings in eu-west-1"),
+        "{status}"
+    );
 
     for text in [&stdout, &stderr, &status] {
         assert!(!text.contains(SECRET));

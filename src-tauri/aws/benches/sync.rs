@@ -104,7 +104,11 @@ fn main() {
     let hour_ago = rampart_core::time::now_ms() - 3_600_000;
     for f in &mut findings {
         f["RecordState"] = "ACTIVE".into();
-        if f["UpdatedAt"].as_str().and_then(rampart_core::time::parse_ts).is_some_and(|t| t > hour_ago) {
+        if f["UpdatedAt"]
+            .as_str()
+            .and_then(rampart_core::time::parse_ts)
+            .is_some_and(|t| t > hour_ago)
+        {
             f["UpdatedAt"] = "2026-01-01T00:00:00.000Z".into();
         }
     }
@@ -168,7 +172,10 @@ fn main() {
         problems.push("the endpoint refused requests over its quota".to_string());
     }
     if again.served != expected {
-        problems.push(format!("the incremental sync fetched {} findings, not the {expected} changed", again.served));
+        problems.push(format!(
+            "the incremental sync fetched {} findings, not the {expected} changed",
+            again.served
+        ));
     }
     if problems.is_empty() {
         println!("all bars met");

@@ -1,7 +1,11 @@
 //! AWS Config: `DescribeComplianceByConfigRule` lists the rules (every page names rules
 //! whose evaluations are fetched next), `GetComplianceDetailsByConfigRule` pages through
-//! one rule's compliant and non-compliant evaluations (100 per page). Rules of conformance
-//! packs are ordinary rules here, so they are synced too.
+//! one rule's compliant and non-compliant evaluations (100 per page). Conformance packs
+//! are listed first (`DescribeConformancePacks`, `DescribeConformancePackCompliance`) so
+//! that each evaluation of a pack's rule is stored with the pack as its standard.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
 
 use aws_sdk_config::types::ComplianceType;
 use aws_sdk_config::Client;
@@ -16,6 +20,9 @@ pub struct Config {
     client: Client,
     target: SyncTarget,
     profile: Option<String>,
+    /// Rule name → the conformance pack it belongs to, learnt from the pack queries that
+    /// run before the rules in each sync.
+    packs: Mutex<HashMap<String, String>>,
 }
 
 impl Config {
@@ -27,7 +34,71 @@ impl Config {
             client: Client::from_conf(conf),
             target,
             profile,
+            packs: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn classify<E>(
+        &self,
+        e: aws_smithy_runtime_api::client::result::SdkError<
+            E,
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+        >,
+        action: &str,
+    ) -> FetchError
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        classify(e, action, &self.target.region, self.profile.as_deref())
+    }
+
+    async fn packs(&self, next: Option<&str>) -> Result<Page, FetchError> {
+        let out = self
+            .client
+            .describe_conformance_packs()
+            .limit(20)
+            .set_next_token(next.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.classify(e, "config:DescribeConformancePacks"))?;
+        let packs = out.conformance_pack_details();
+        Ok(Page {
+            next_token: token(out.next_token()),
+            follow_up: packs
+                .iter()
+                .map(|p| p.conformance_pack_name())
+                .map(|name| Query {
+                    key: format!("pack:{name}"),
+                    spec: QuerySpec::ConfigPackRules { pack: name.to_string() },
+                })
+                .collect(),
+            items: packs.len(),
+            ..Page::default()
+        })
+    }
+
+    async fn pack_rules(&self, pack: &str, next: Option<&str>) -> Result<Page, FetchError> {
+        let out = self
+            .client
+            .describe_conformance_pack_compliance()
+            .conformance_pack_name(pack)
+            .limit(1000)
+            .set_next_token(next.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.classify(e, "config:DescribeConformancePackCompliance"))?;
+        let rules = out.conformance_pack_rule_compliance_list();
+        let mut map = self.packs.lock().unwrap_or_else(|p| p.into_inner());
+        for r in rules {
+            if let Some(name) = r.config_rule_name() {
+                map.insert(name.to_string(), pack.to_string());
+            }
+        }
+        Ok(Page {
+            next_token: token(out.next_token()),
+            items: rules.len(),
+            ..Page::default()
+        })
     }
 
     async fn rules(&self, next: Option<&str>) -> Result<Page, FetchError> {
@@ -80,6 +151,7 @@ impl Config {
                 account: Some(self.target.account.clone()),
                 region: Some(self.target.region.clone()),
                 observed_at: None,
+                conformance_pack: self.packs.lock().unwrap_or_else(|p| p.into_inner()).get(rule).cloned(),
             },
             next_token: token(out.next_token()),
             items,
@@ -96,6 +168,8 @@ impl Fetcher for Config {
     fn fetch<'a>(&'a self, query: &'a Query, next: Option<&'a str>) -> BoxFuture<'a, Result<Page, FetchError>> {
         Box::pin(async move {
             match &query.spec {
+                QuerySpec::ConfigPacks => self.packs(next).await,
+                QuerySpec::ConfigPackRules { pack } => self.pack_rules(pack, next).await,
                 QuerySpec::ConfigRules => self.rules(next).await,
                 QuerySpec::ConfigRuleDetails { rule } => self.details(rule, next).await,
                 other => Err(FetchError::new(

@@ -96,6 +96,7 @@ impl Inspector {
                 account: None,
                 region: Some(self.target.region.clone()),
                 observed_at: Some(now_ms()),
+                conformance_pack: None,
             },
             next_token: token(out.next_token()),
             items,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex, Once};
 
-use aws_endpoint::{synth, Aggregator, Dataset, Endpoint, Faults};
+use aws_endpoint::{synth, Aggregator, ConformancePack, Dataset, Endpoint, Faults};
 use rampart_aws::{connect, targets, ConnectOptions};
 use rampart_core::catalog::Catalog;
 use rampart_core::query::findings::{for_each_finding, FindingFilter, FindingRow};
@@ -32,13 +32,28 @@ fn credentials() {
     });
 }
 
+const PACK: &str = "Operational-Best-Practices-for-HIPAA-Security";
+
 fn dataset(sh: usize, insp: usize) -> Dataset {
+    let config_rules = synth::config_rules(12, 15, &REGIONS, 10);
+    // Three of the us-east-1 rules belong to a conformance pack.
+    let pack_rules: Vec<String> = config_rules
+        .iter()
+        .filter(|r| r.region == "us-east-1")
+        .take(3)
+        .map(|r| r.name.clone())
+        .collect();
     Dataset {
         account: ACCOUNT.into(),
         securityhub: synth::securityhub_findings(sh, ACCOUNT, &REGIONS, 7),
         inspector: synth::inspector_findings(insp, ACCOUNT, &REGIONS, 8),
         coverage: synth::coverage(30, ACCOUNT, &REGIONS, 9),
-        config_rules: synth::config_rules(12, 15, &REGIONS, 10),
+        config_rules,
+        conformance_packs: vec![ConformancePack {
+            region: "us-east-1".into(),
+            name: PACK.into(),
+            rule_names: pack_rules,
+        }],
         ..Dataset::default()
     }
 }
@@ -142,6 +157,11 @@ fn imported(ds: &Dataset, dir: &Path) -> BTreeMap<String, FindingRow> {
                     account: Some(ACCOUNT.into()),
                     region: Some(rule.region.clone()),
                     observed_at: None,
+                    conformance_pack: ds
+                        .conformance_packs
+                        .iter()
+                        .find(|p| p.region == rule.region && p.rule_names.contains(&rule.name))
+                        .map(|p| p.name.clone()),
                 },
             ),
         );
@@ -182,6 +202,7 @@ fn a_first_sync_stores_exactly_what_every_source_holds() {
     let run = sync(&db, &ep.url(), &["securityhub", "inspector", "config"]);
     assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
     assert_eq!(run.summary.outcomes.len(), 6);
+    assert_eq!(ep.stats().op("DescribeConformancePackCompliance").ok, 1);
 
     let got = rows(&db);
     // Every finding of the three sources, by id, as an import of the same data stores it
@@ -202,6 +223,12 @@ fn a_first_sync_stores_exactly_what_every_source_holds() {
         .collect();
     assert_eq!(coverage.len(), ds.coverage.len());
     assert_eq!(got.len(), expected.len() - old_archived + coverage.len());
+    // Evaluations of a conformance pack's rules name the pack.
+    let in_pack = got
+        .values()
+        .filter(|r| r.standard.as_deref() == Some(&format!("conformance-pack/{PACK}")))
+        .count();
+    assert_eq!(in_pack, 3 * 15);
     // Not scanned by Inspector is failing evidence for security testing (API-7).
     let unscanned = ds
         .coverage

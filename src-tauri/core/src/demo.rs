@@ -1255,6 +1255,7 @@ pub fn generate(spec: &DemoSpec) -> Vec<DemoDay> {
                     account: Some(ACCOUNTS[a].id.to_string()),
                     region: Some(region.to_string()),
                     observed_at: None,
+                    conformance_pack: None,
                 },
             });
         }

@@ -400,6 +400,7 @@ fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyho
                     region,
                     // A file is dated by its own records (re-importing it changes nothing).
                     observed_at: None,
+                    conformance_pack: None,
                 },
             )
         }

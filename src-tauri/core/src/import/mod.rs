@@ -82,6 +82,8 @@ pub struct ImportOptions {
     /// When the data was fetched (ms), for records that carry no time of their own
     /// (Inspector coverage from a live sync).
     pub observed_at: Option<i64>,
+    /// The conformance pack a Config rule's evaluation results belong to, if any.
+    pub conformance_pack: Option<String>,
 }
 
 /// Why an export could not be read. The caller adds the file name.

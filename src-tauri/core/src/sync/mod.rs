@@ -45,6 +45,11 @@ pub enum QuerySpec {
     InspectorFindings { updated_since: Option<i64> },
     /// Inspector `ListCoverage`: every resource Inspector knows and whether it scans it.
     InspectorCoverage,
+    /// Config `DescribeConformancePacks`: each page names the packs whose rules are
+    /// then looked up, so that evaluations can say which pack they belong to.
+    ConfigPacks,
+    /// Config `DescribeConformancePackCompliance` for one pack: its rules.
+    ConfigPackRules { pack: String },
     /// Config `DescribeComplianceByConfigRule`: the rules; each page names the rules
     /// whose evaluations are then fetched.
     ConfigRules,
@@ -66,6 +71,8 @@ impl Query {
             QuerySpec::SecurityHubFindings { .. } => "securityhub:GetFindings",
             QuerySpec::InspectorFindings { .. } => "inspector2:ListFindings",
             QuerySpec::InspectorCoverage => "inspector2:ListCoverage",
+            QuerySpec::ConfigPacks => "config:DescribeConformancePacks",
+            QuerySpec::ConfigPackRules { .. } => "config:DescribeConformancePackCompliance",
             QuerySpec::ConfigRules => "config:DescribeComplianceByConfigRule",
             QuerySpec::ConfigRuleDetails { .. } => "config:GetComplianceDetailsByConfigRule",
         }
@@ -208,7 +215,7 @@ pub fn plan(source: &str, watermark: Option<i64>, run_started: i64, opts: &PlanO
             q("findings", QuerySpec::InspectorFindings { updated_since: since }),
             q("coverage", QuerySpec::InspectorCoverage),
         ],
-        "config" => vec![q("rules", QuerySpec::ConfigRules)],
+        "config" => vec![q("packs", QuerySpec::ConfigPacks), q("rules", QuerySpec::ConfigRules)],
         _ => Vec::new(),
     }
 }
@@ -315,7 +322,13 @@ mod tests {
             }
         );
         assert_eq!(i[1].spec, QuerySpec::InspectorCoverage);
-        assert_eq!(plan("config", None, 0, &o)[0].spec, QuerySpec::ConfigRules);
+        assert_eq!(
+            plan("config", None, 0, &o)
+                .into_iter()
+                .map(|q| q.spec)
+                .collect::<Vec<_>>(),
+            [QuerySpec::ConfigPacks, QuerySpec::ConfigRules]
+        );
         assert!(plan("guardduty", None, 0, &o).is_empty());
     }
 
@@ -334,6 +347,7 @@ mod tests {
                 "securityhub:GetFindings",
                 "inspector2:ListFindings",
                 "inspector2:ListCoverage",
+                "config:DescribeConformancePacks",
                 "config:DescribeComplianceByConfigRule"
             ]
         );
