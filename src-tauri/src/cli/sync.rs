@@ -106,7 +106,7 @@ fn progress(e: &SyncEvent) -> Option<String> {
             match (resumed, incremental) {
                 (true, _) => "resuming where the last run stopped",
                 (false, true) => "fetching what changed since the last sync",
-                (false, false) => "first sync: fetching everything active and what changed recently",
+                (false, false) => "first sync",
             }
         ),
         SyncEvent::Page {
