@@ -74,6 +74,8 @@ fn generated() -> BTreeMap<String, String> {
     one::<SlaDays>(&cfg, &mut out);
     one::<SeveritySla>(&cfg, &mut out);
     one::<SlaSummary>(&cfg, &mut out);
+    one::<rampart_core::query::overview::SyncHealth>(&cfg, &mut out);
+    one::<rampart_core::query::overview::SyncFailure>(&cfg, &mut out);
     one::<rampart_core::sync::SyncTarget>(&cfg, &mut out);
     one::<rampart_core::sync::SourceStatus>(&cfg, &mut out);
     one::<rampart_core::sync::ErrorKind>(&cfg, &mut out);

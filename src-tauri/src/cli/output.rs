@@ -188,6 +188,24 @@ pub(super) fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io
         )?,
         None => writeln!(out, "\nNo imports yet: run `rampart import FILE` or `rampart demo`.")?,
     }
+    if let Some(s) = &o.sync {
+        let when = |ms: Option<i64>| {
+            ms.and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|t| t.format("%Y-%m-%d %H:%M:%SZ").to_string())
+                .unwrap_or_else(|| "never".into())
+        };
+        writeln!(
+            out,
+            "Last sync  attempt {}, success {} — {} of {} sources failing",
+            when(s.last_attempt),
+            when(s.last_success),
+            s.failing.len(),
+            s.targets
+        )?;
+        for f in &s.failing {
+            writeln!(out, "  {}: {}", clip(&f.target, 60), clip(&f.error, 160))?;
+        }
+    }
     Ok(())
 }
 

@@ -59,6 +59,48 @@ pub struct Overview {
     pub by_account: Vec<GroupCount>,
     pub last_import: Option<ImportSummary>,
     pub imports: u32,
+    /// Where live sync stands, or `None` when nothing was ever synced.
+    pub sync: Option<SyncHealth>,
+}
+
+/// The last live sync at a glance: when, and which sources failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SyncHealth {
+    /// Sources × accounts × Regions ever synced.
+    pub targets: u32,
+    #[ts(type = "number | null")]
+    pub last_attempt: Option<i64>,
+    #[ts(type = "number | null")]
+    pub last_success: Option<i64>,
+    /// Targets whose last attempt failed, each with its error in plain words.
+    pub failing: Vec<SyncFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SyncFailure {
+    pub target: String,
+    pub error: String,
+}
+
+fn sync_health(conn: &Connection) -> Result<Option<SyncHealth>, StoreError> {
+    let all = crate::store::sync_state::statuses(conn)?;
+    if all.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(SyncHealth {
+        targets: all.len() as u32,
+        last_attempt: all.iter().filter_map(|s| s.last_attempt).max(),
+        last_success: all.iter().filter_map(|s| s.last_success).max(),
+        failing: all
+            .iter()
+            .filter_map(|s| {
+                s.last_error.as_ref().map(|e| SyncFailure {
+                    target: s.target.to_string(),
+                    error: e.clone(),
+                })
+            })
+            .collect(),
+    }))
 }
 
 /// Builds the Overview from the store.
@@ -143,5 +185,6 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
         by_account,
         last_import: imports::latest(conn)?,
         imports: imports::count(conn)?,
+        sync: sync_health(conn)?,
     })
 }

@@ -2,6 +2,7 @@
 import type { GroupCount } from "./GroupCount";
 import type { ImportSummary } from "./ImportSummary";
 import type { SeverityCount } from "./SeverityCount";
+import type { SyncHealth } from "./SyncHealth";
 import type { Totals } from "./Totals";
 import type { WorkspaceInfo } from "./WorkspaceInfo";
 
@@ -20,4 +21,8 @@ by_source: Array<GroupCount>,
 /**
  * Accounts with active findings, most failures first.
  */
-by_account: Array<GroupCount>, last_import: ImportSummary | null, imports: number, };
+by_account: Array<GroupCount>, last_import: ImportSummary | null, imports: number, 
+/**
+ * Where live sync stands, or `None` when nothing was ever synced.
+ */
+sync: SyncHealth | null, };
