@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "sync_start",
     "sync_cancel",
     "sync_status",
+    "aws_profiles",
 ];
 
 fn main() {

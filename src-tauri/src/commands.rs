@@ -430,6 +430,13 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<Vec<SourceStatus>
     blocking(move || state.read(|conn| Ok(sync_state::statuses(conn)?))).await
 }
 
+/// The profiles of the standard AWS config files (names, Regions, SSO), for choosing
+/// what to sync. No credential is read or returned.
+#[tauri::command]
+pub fn aws_profiles() -> Vec<rampart_aws::profiles::AwsProfile> {
+    rampart_aws::profiles::list()
+}
+
 /// Runs database work off the async runtime's threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, IpcError> + Send + 'static) -> Result<T, IpcError> {
     tauri::async_runtime::spawn_blocking(f)

@@ -77,7 +77,8 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::export,
             commands::sync_start,
             commands::sync_cancel,
-            commands::sync_status
+            commands::sync_status,
+            commands::aws_profiles
         ])
         .run(tauri::generate_context!());
     match result {

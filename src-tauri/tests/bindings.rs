@@ -76,6 +76,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<SlaSummary>(&cfg, &mut out);
     one::<rampart_core::query::overview::SyncHealth>(&cfg, &mut out);
     one::<rampart_core::query::overview::SyncFailure>(&cfg, &mut out);
+    one::<rampart_aws::profiles::AwsProfile>(&cfg, &mut out);
     one::<rampart_core::sync::SyncTarget>(&cfg, &mut out);
     one::<rampart_core::sync::SourceStatus>(&cfg, &mut out);
     one::<rampart_core::sync::ErrorKind>(&cfg, &mut out);

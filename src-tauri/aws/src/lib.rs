@@ -14,6 +14,7 @@
 mod capture;
 mod config;
 mod inspector;
+pub mod profiles;
 mod securityhub;
 
 use std::sync::Arc;

@@ -49,6 +49,9 @@ pub struct SyncArgs {
     /// Show where each source stands (last attempt, last success, last error) and exit.
     #[arg(long)]
     pub status: bool,
+    /// List the profiles of the AWS config files (name, Region, SSO) and exit.
+    #[arg(long, conflicts_with = "status")]
+    pub list_profiles: bool,
     #[arg(long, value_enum, default_value_t = TextFormat::Table)]
     pub format: TextFormat,
     /// Print no progress lines.
@@ -158,6 +161,28 @@ fn print_report(r: &SyncReport, format: TextFormat) -> anyhow::Result<()> {
 pub fn run(db: &Path, extra: &[PathBuf], a: SyncArgs) -> anyhow::Result<()> {
     if a.status {
         return status(db, a.format);
+    }
+    if a.list_profiles {
+        let all = rampart_aws::profiles::list();
+        if a.format == TextFormat::Json {
+            println!("{}", serde_json::to_string_pretty(&all)?);
+        } else if all.is_empty() {
+            println!("No profiles in the AWS config files: the default credentials chain is used.");
+        } else {
+            for p in all {
+                println!(
+                    "{}  region {}{}",
+                    p.name,
+                    p.region.as_deref().unwrap_or("(none)"),
+                    if p.sso {
+                        "  (SSO: `aws sso login --profile NAME` when expired)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        return Ok(());
     }
     let catalog = Arc::new(load_catalog(db, extra)?);
     let req = SyncRequest {
