@@ -14,12 +14,11 @@ use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query,
 
 use crate::capture::Capture;
 use crate::securityhub::body;
-use crate::{classify, token, Aws};
+use crate::{token, Aws, Origin};
 
 pub struct Config {
     client: Client,
-    target: SyncTarget,
-    profile: Option<String>,
+    at: Origin,
     /// Rule name → the conformance pack it belongs to, learnt from the pack queries that
     /// run before the rules in each sync.
     packs: Mutex<HashMap<String, String>>,
@@ -32,24 +31,9 @@ impl Config {
             .build();
         Config {
             client: Client::from_conf(conf),
-            target,
-            profile,
+            at: Origin { target, profile },
             packs: Mutex::new(HashMap::new()),
         }
-    }
-
-    fn classify<E>(
-        &self,
-        e: aws_smithy_runtime_api::client::result::SdkError<
-            E,
-            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-        >,
-        action: &str,
-    ) -> FetchError
-    where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        classify(e, action, &self.target.region, self.profile.as_deref())
     }
 
     async fn packs(&self, next: Option<&str>) -> Result<Page, FetchError> {
@@ -60,7 +44,7 @@ impl Config {
             .set_next_token(next.map(str::to_string))
             .send()
             .await
-            .map_err(|e| self.classify(e, "config:DescribeConformancePacks"))?;
+            .map_err(|e| self.at.fail(e, "config:DescribeConformancePacks"))?;
         let packs = out.conformance_pack_details();
         Ok(Page {
             next_token: token(out.next_token()),
@@ -86,7 +70,7 @@ impl Config {
             .set_next_token(next.map(str::to_string))
             .send()
             .await
-            .map_err(|e| self.classify(e, "config:DescribeConformancePackCompliance"))?;
+            .map_err(|e| self.at.fail(e, "config:DescribeConformancePackCompliance"))?;
         let rules = out.conformance_pack_rule_compliance_list();
         let mut map = self.packs.lock().unwrap_or_else(|p| p.into_inner());
         for r in rules {
@@ -109,7 +93,7 @@ impl Config {
             .set_next_token(next.map(str::to_string))
             .send()
             .await
-            .map_err(|e| classify(e, ACTION, &self.target.region, self.profile.as_deref()))?;
+            .map_err(|e| self.at.fail(e, ACTION))?;
         let rules = out.compliance_by_config_rules();
         let follow_up = rules
             .iter()
@@ -142,14 +126,14 @@ impl Config {
             .interceptor(capture.clone())
             .send()
             .await
-            .map_err(|e| classify(e, ACTION, &self.target.region, self.profile.as_deref()))?;
+            .map_err(|e| self.at.fail(e, ACTION))?;
         let items = out.evaluation_results().len();
         Ok(Page {
             body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
             // Evaluation results name neither account nor Region.
             options: ImportOptions {
-                account: Some(self.target.account.clone()),
-                region: Some(self.target.region.clone()),
+                account: Some(self.at.target.account.clone()),
+                region: Some(self.at.target.region.clone()),
                 observed_at: None,
                 conformance_pack: self.packs.lock().unwrap_or_else(|p| p.into_inner()).get(rule).cloned(),
             },
@@ -162,7 +146,7 @@ impl Config {
 
 impl Fetcher for Config {
     fn target(&self) -> &SyncTarget {
-        &self.target
+        &self.at.target
     }
 
     fn fetch<'a>(&'a self, query: &'a Query, next: Option<&'a str>) -> BoxFuture<'a, Result<Page, FetchError>> {

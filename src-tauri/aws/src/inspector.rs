@@ -11,12 +11,11 @@ use rampart_core::time::now_ms;
 
 use crate::capture::Capture;
 use crate::securityhub::body;
-use crate::{classify, token, Aws};
+use crate::{token, Aws, Origin};
 
 pub struct Inspector {
     client: Client,
-    target: SyncTarget,
-    profile: Option<String>,
+    at: Origin,
 }
 
 impl Inspector {
@@ -26,23 +25,8 @@ impl Inspector {
             .build();
         Inspector {
             client: Client::from_conf(conf),
-            target,
-            profile,
+            at: Origin { target, profile },
         }
-    }
-
-    fn classify<E>(
-        &self,
-        e: aws_smithy_runtime_api::client::result::SdkError<
-            E,
-            aws_smithy_runtime_api::client::orchestrator::HttpResponse,
-        >,
-        action: &str,
-    ) -> FetchError
-    where
-        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        classify(e, action, &self.target.region, self.profile.as_deref())
     }
 
     async fn list_findings(&self, updated_since: Option<i64>, next: Option<&str>) -> Result<Page, FetchError> {
@@ -65,7 +49,7 @@ impl Inspector {
             .interceptor(capture.clone())
             .send()
             .await
-            .map_err(|e| self.classify(e, ACTION))?;
+            .map_err(|e| self.at.fail(e, ACTION))?;
         let items = out.findings().len();
         Ok(Page {
             body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
@@ -87,14 +71,14 @@ impl Inspector {
             .interceptor(capture.clone())
             .send()
             .await
-            .map_err(|e| self.classify(e, ACTION))?;
+            .map_err(|e| self.at.fail(e, ACTION))?;
         let items = out.covered_resources().len();
         Ok(Page {
             body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
             // Coverage records carry no Region and no time of their own.
             options: ImportOptions {
                 account: None,
-                region: Some(self.target.region.clone()),
+                region: Some(self.at.target.region.clone()),
                 observed_at: Some(now_ms()),
                 conformance_pack: None,
             },
@@ -107,7 +91,7 @@ impl Inspector {
 
 impl Fetcher for Inspector {
     fn target(&self) -> &SyncTarget {
-        &self.target
+        &self.at.target
     }
 
     fn fetch<'a>(&'a self, query: &'a Query, next: Option<&'a str>) -> BoxFuture<'a, Result<Page, FetchError>> {

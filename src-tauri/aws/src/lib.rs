@@ -340,6 +340,22 @@ where
     }
 }
 
+/// Where a fetcher works (its target) and which profile's credentials it uses: what an
+/// error message names.
+pub(crate) struct Origin {
+    pub target: SyncTarget,
+    pub profile: Option<String>,
+}
+
+impl Origin {
+    pub fn fail<E>(&self, e: SdkError<E, HttpResponse>, action: &str) -> FetchError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        classify(e, action, &self.target.region, self.profile.as_deref())
+    }
+}
+
 /// A page token: AWS sends an empty string on some last pages.
 pub(crate) fn token(t: Option<&str>) -> Option<String> {
     t.filter(|t| !t.is_empty()).map(str::to_string)

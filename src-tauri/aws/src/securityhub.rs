@@ -8,12 +8,11 @@ use aws_sdk_securityhub::Client;
 use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query, QuerySpec, SyncTarget};
 
 use crate::capture::Capture;
-use crate::{classify, token, Aws};
+use crate::{classify, token, Aws, Origin};
 
 pub struct SecurityHub {
     client: Client,
-    target: SyncTarget,
-    profile: Option<String>,
+    at: Origin,
 }
 
 impl SecurityHub {
@@ -23,8 +22,7 @@ impl SecurityHub {
             .build();
         SecurityHub {
             client: Client::from_conf(conf),
-            target,
-            profile,
+            at: Origin { target, profile },
         }
     }
 
@@ -63,14 +61,7 @@ impl SecurityHub {
             .interceptor(capture.clone())
             .send()
             .await
-            .map_err(|e| {
-                classify(
-                    e,
-                    "securityhub:GetFindings",
-                    &self.target.region,
-                    self.profile.as_deref(),
-                )
-            })?;
+            .map_err(|e| self.at.fail(e, "securityhub:GetFindings"))?;
         let items = out.findings().len();
         Ok(Page {
             body: if items > 0 {
@@ -107,7 +98,7 @@ pub(crate) fn chrono_like_iso(ms: i64) -> String {
 
 impl Fetcher for SecurityHub {
     fn target(&self) -> &SyncTarget {
-        &self.target
+        &self.at.target
     }
 
     fn fetch<'a>(&'a self, query: &'a Query, next: Option<&'a str>) -> BoxFuture<'a, Result<Page, FetchError>> {
