@@ -81,9 +81,11 @@ impl Store {
         self.import_with(inputs, clock, Some(catalog), None)
     }
 
-    /// Imports one page fetched by a live sync, mapped as [`Store::import_mapped`] maps,
-    /// and runs `finish` in the same transaction just before the commit (the sync saves
-    /// its cursor there, so the page and the cursor are stored together or not at all).
+    /// Imports one page fetched by a live sync, mapping each finding with `catalog` as
+    /// it is applied, and runs `finish` in the same transaction just before the commit
+    /// (the sync saves its cursor there, so the page and the cursor are stored together
+    /// or not at all). The caller maps what was stored before once, with
+    /// [`Store::ensure_mapped`], before the first page (not per page: that scans).
     pub fn import_page(
         &mut self,
         input: ImportInput<'_>,
@@ -91,10 +93,6 @@ impl Store {
         catalog: &Catalog,
         finish: Finish<'_>,
     ) -> Result<ImportReport, ImportFailure> {
-        self.ensure_mapped(catalog).map_err(|e| ImportFailure {
-            label: "(mapping)".into(),
-            error: ImportError::Sink(e.to_string()),
-        })?;
         let mut reports = self.import_with(vec![input], clock, Some(catalog), Some(finish))?;
         Ok(reports.remove(0))
     }

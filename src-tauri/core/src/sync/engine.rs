@@ -128,11 +128,18 @@ enum Apply {
 }
 
 fn writer(mut store: Store, catalog: Arc<Catalog>, requests: std::sync::mpsc::Receiver<Apply>) -> Store {
+    // What was stored before is mapped once, up front; each page is then mapped as it
+    // is applied.
+    let mapped = store
+        .ensure_mapped(&catalog)
+        .map(|_| ())
+        .map_err(|e| format!("mapping the workspace: {e}"));
     for req in requests {
         match req {
             Apply::Begin { target, reply } => {
-                let r = sync_state::begin(store.conn(), &target, now_ms())
-                    .map_err(|e| e.to_string())
+                let r = mapped
+                    .clone()
+                    .and_then(|()| sync_state::begin(store.conn(), &target, now_ms()).map_err(|e| e.to_string()))
                     .and_then(|()| sync_state::cursor(store.conn(), &target).map_err(|e| e.to_string()));
                 let _ = reply.send(r);
             }
