@@ -18,6 +18,9 @@ import type {
   RequirementDetail,
   Settings,
   SlaSummary,
+  SourceStatus,
+  SyncEvent,
+  SyncReport,
   Trend,
   WorkspaceStatus,
 } from '../lib/backend';
@@ -72,6 +75,7 @@ export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
       stale: 20,
     },
     imports: 7,
+    sync: null,
     ...overrides,
   };
 }
@@ -255,6 +259,97 @@ export function sampleAuditLog(): AuditEntry[] {
   ];
 }
 
+/** Where each source stands after a sync of Security Hub in two Regions, one of them denied. */
+export function sampleSyncStatus(): SourceStatus[] {
+  const target = (region: string) => ({ source: 'securityhub', account: '123456789012', region });
+  return [
+    {
+      target: target('us-east-1'),
+      watermark: 1_795_990_911_580,
+      last_attempt: 1_795_990_911_576,
+      last_success: 1_795_990_911_647,
+      last_error: null,
+      last_error_kind: null,
+      resumable: false,
+      last_pages: 3,
+      last_findings: 187,
+    },
+    {
+      target: target('eu-west-1'),
+      watermark: null,
+      last_attempt: 1_795_990_911_580,
+      last_success: null,
+      last_error:
+        'AccessDenied on securityhub:GetFindings in eu-west-1: User: arn:aws:iam::123456789012:user/test is not authorized to perform: securityhub:GetFindings',
+      last_error_kind: 'denied',
+      resumable: false,
+      last_pages: 0,
+      last_findings: 0,
+    },
+  ];
+}
+
+/** The events of that sync, in the order the core sends them. */
+export function sampleSyncEvents(): SyncEvent[] {
+  const east = { source: 'securityhub', account: '123456789012', region: 'us-east-1' };
+  const west = { source: 'securityhub', account: '123456789012', region: 'eu-west-1' };
+  return [
+    { kind: 'planned', targets: [east, west] },
+    { kind: 'target_started', target: east, incremental: false, resumed: false },
+    { kind: 'target_started', target: west, incremental: false, resumed: false },
+    { kind: 'page', target: east, query: 'active', page: 1, items: 100, new: 100, updated: 0, findings: 100 },
+    {
+      kind: 'retry',
+      target: east,
+      attempt: 1,
+      wait_ms: 1300,
+      reason: 'throttled on securityhub:GetFindings in us-east-1: Rate exceeded',
+    },
+    { kind: 'page', target: east, query: 'active', page: 2, items: 83, new: 83, updated: 0, findings: 183 },
+    {
+      kind: 'target_failed',
+      target: west,
+      error_kind: 'denied',
+      message:
+        'AccessDenied on securityhub:GetFindings in eu-west-1: User: arn:aws:iam::123456789012:user/test is not authorized to perform: securityhub:GetFindings',
+      pages: 0,
+      findings: 0,
+    },
+    { kind: 'page', target: east, query: 'archived-recent', page: 1, items: 4, new: 4, updated: 0, findings: 187 },
+    { kind: 'target_done', target: east, pages: 3, findings: 187, elapsed_ms: 412 },
+    { kind: 'finished', succeeded: 1, failed: 1, cancelled: false, elapsed_ms: 420 },
+  ];
+}
+
+/** The report that ends that sync. */
+export function sampleSyncReport(): SyncReport {
+  const [east, west] = sampleSyncStatus();
+  return {
+    targets: [
+      { target: west!.target, ok: false, error_kind: 'denied', message: west!.last_error, pages: 0, findings: 0, new: 0, updated: 0 },
+      { target: east!.target, ok: true, error_kind: null, message: null, pages: 3, findings: 187, new: 187, updated: 0 },
+    ],
+    errors: [],
+    cancelled: false,
+    elapsed_ms: 420,
+  };
+}
+
+/**
+ * Sends `events` to the page over the Channel a mocked `sync_start` received (its `onEvent`
+ * argument), the way the core does: numbered messages through the IPC callback registry.
+ */
+export function sendSyncEvents(args: Record<string, unknown>, events: SyncEvent[]): void {
+  const channel = args.onEvent as { id: number };
+  const internals = (globalThis as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+    .__TAURI_INTERNALS__;
+  const sent = channelIndex.get(channel.id) ?? 0;
+  events.forEach((message, i) => internals.runCallback(channel.id, { index: sent + i, message }));
+  channelIndex.set(channel.id, sent + events.length);
+}
+
+const channelIndex = new Map<number, number>();
+
 type Args = Record<string, unknown>;
 type Answer<T> = T | IpcError | ((args: Args) => T | IpcError | Promise<T | IpcError>);
 
@@ -277,6 +372,9 @@ export type Backend = {
   settings?: Answer<Settings>;
   set_settings?: Answer<Settings>;
   export?: Answer<string | null>;
+  sync_start?: Answer<SyncReport>;
+  sync_cancel?: Answer<boolean>;
+  sync_status?: Answer<SourceStatus[]>;
 };
 
 /** One mocked command call: its name and arguments. */

@@ -1,27 +1,39 @@
 // The backend module against a mocked Tauri IPC: command names, results, and error normalisation.
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sampleOverview, samplePosture, sampleRequirement } from '../../test/fixtures';
+import {
+  sampleOverview,
+  samplePosture,
+  sampleRequirement,
+  sampleSyncEvents,
+  sampleSyncReport,
+  sampleSyncStatus,
+  sendSyncEvents,
+} from '../../test/fixtures';
 import { EMPTY_FILTERS, toFindingsQuery } from '../findings/query';
 import {
   acceptRisk,
   attest,
   BackendError,
+  cancelSync,
   ErrorCode,
   getAuditLog,
   getChanges,
   getExceptions,
   getSettings,
   getFindingsPage,
+  type SyncEvent,
   getOverview,
   getPosture,
   getSlaSummary,
+  getSyncStatus,
   getTrend,
   getRequirementDetail,
   getWorkspaceStatus,
   isIpcError,
   revokeRisk,
   setSettings,
+  startSync,
   toBackendError,
   verifyAudit,
 } from '.';
@@ -269,5 +281,55 @@ describe('governance commands', () => {
         expires_at: 0,
       }),
     ).rejects.toMatchObject({ code: ErrorCode.BadRequest, message: 'reason: required' });
+  });
+});
+
+describe('sync commands', () => {
+  it('start a sync with the request and a channel, deliver its events in order, and resolve with the report', async () => {
+    const seen: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+    const events = sampleSyncEvents();
+    mockIPC((cmd, args) => {
+      const a = args as Record<string, unknown>;
+      seen.push({ cmd, args: a });
+      if (cmd !== 'sync_start') return null;
+      sendSyncEvents(a, events.slice(0, 3));
+      sendSyncEvents(a, events.slice(3));
+      return sampleSyncReport();
+    });
+    const got: SyncEvent[] = [];
+    const request = { profiles: ['prod'], regions: ['us-east-1'], sources: ['securityhub'], endpoint_url: null };
+
+    await expect(startSync(request, (e) => got.push(e))).resolves.toEqual(sampleSyncReport());
+    expect(got).toEqual(events);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.cmd).toBe('sync_start');
+    expect(seen[0]!.args.request).toEqual(request);
+    // The channel goes over the IPC as its id (the Rust parameter is on_event).
+    expect(JSON.stringify(seen[0]!.args)).toMatch(/"onEvent":"__CHANNEL__:\d+"/);
+  });
+
+  it('reject a second sync with busy', async () => {
+    mockIPC(() => {
+      throw { code: 'busy', message: 'A sync is already running.' };
+    });
+    const request = { profiles: [], regions: [], sources: [], endpoint_url: null };
+    await expect(startSync(request, () => {})).rejects.toMatchObject({ code: ErrorCode.Busy });
+  });
+
+  it('fail with internal, not a TypeError, outside the Rampart window', async () => {
+    const request = { profiles: [], regions: [], sources: [], endpoint_url: null };
+    await expect(startSync(request, () => {})).rejects.toMatchObject({ code: 'internal' });
+  });
+
+  it('cancel and read the status', async () => {
+    const seen = recordCalls(true);
+    await expect(cancelSync()).resolves.toBe(true);
+    await getSyncStatus();
+    expect(seen).toEqual([
+      { cmd: 'sync_cancel', args: {} },
+      { cmd: 'sync_status', args: {} },
+    ]);
+    mockIPC(() => sampleSyncStatus());
+    await expect(getSyncStatus()).resolves.toEqual(sampleSyncStatus());
   });
 });

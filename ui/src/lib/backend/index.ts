@@ -5,7 +5,7 @@
  * {@link BackendError} (an `Error` that also has the {@link IpcError} shape), so views branch
  * on `error.code` and never on message text.
  */
-import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type { Acceptance } from './bindings/Acceptance';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { AuditReport } from './bindings/AuditReport';
@@ -20,6 +20,10 @@ import type { NewAcceptance } from './bindings/NewAcceptance';
 import type { RequirementDetail } from './bindings/RequirementDetail';
 import type { Settings } from './bindings/Settings';
 import type { SlaSummary } from './bindings/SlaSummary';
+import type { SourceStatus } from './bindings/SourceStatus';
+import type { SyncEvent } from './bindings/SyncEvent';
+import type { SyncReport } from './bindings/SyncReport';
+import type { SyncRequest } from './bindings/SyncRequest';
 import type { Trend } from './bindings/Trend';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
@@ -33,6 +37,7 @@ export type { ChangeGroup } from './bindings/ChangeGroup';
 export type { Changes } from './bindings/Changes';
 export type { ControlDetail } from './bindings/ControlDetail';
 export type { ControlPosture } from './bindings/ControlPosture';
+export type { ErrorKind } from './bindings/ErrorKind';
 export type { EvidenceView } from './bindings/EvidenceView';
 export type { ExportFormat } from './bindings/ExportFormat';
 export type { ExportRequest } from './bindings/ExportRequest';
@@ -61,7 +66,13 @@ export type { SeveritySla } from './bindings/SeveritySla';
 export type { SlaDays } from './bindings/SlaDays';
 export type { SlaSummary } from './bindings/SlaSummary';
 export type { Source } from './bindings/Source';
+export type { SourceStatus } from './bindings/SourceStatus';
 export type { Status } from './bindings/Status';
+export type { SyncEvent } from './bindings/SyncEvent';
+export type { SyncReport } from './bindings/SyncReport';
+export type { SyncRequest } from './bindings/SyncRequest';
+export type { SyncTarget } from './bindings/SyncTarget';
+export type { TargetReport } from './bindings/TargetReport';
 export type { Totals } from './bindings/Totals';
 export type { Trend } from './bindings/Trend';
 export type { TrendPoint } from './bindings/TrendPoint';
@@ -82,6 +93,8 @@ export const ErrorCode = {
   BadRequest: 'bad_request',
   /** The compliance catalog (bundled or the user's own override) failed to load or validate. */
   CatalogError: 'catalog_error',
+  /** A sync is already running (one at a time); cancel it or wait for it to finish. */
+  Busy: 'busy',
   /** Anything else, including a backend that cannot be reached at all. */
   Internal: 'internal',
 } as const;
@@ -131,13 +144,17 @@ function backendReachable(): boolean {
   return typeof internals?.invoke === 'function';
 }
 
-async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+function requireBackend(): void {
   if (!backendReachable()) {
     throw new BackendError(
       ErrorCode.Internal,
       'The Rampart core is not reachable: this page only works inside the Rampart window.',
     );
   }
+}
+
+async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
+  requireBackend();
   try {
     return await invoke<T>(command, args);
   } catch (reason) {
@@ -291,4 +308,30 @@ export function setSettings(settings: Settings, by: string): Promise<Settings> {
  */
 export function exportFile(request: ExportRequest): Promise<string | null> {
   return call<string | null>('export', { request });
+}
+
+/**
+ * Runs a sync from AWS (Security Hub, Inspector, Config) with the standard credentials chain and
+ * resolves with how each source, account and Region ended once the run is over (also when some
+ * failed or it was cancelled). `onEvent` sees the run's progress as it happens (planned targets,
+ * each page stored, retries, each target's end, the finish), in order. Empty lists in `request`
+ * mean the default profile, its Region and every source; its `endpoint_url` is ignored by the core
+ * (only the `RAMPART_ENDPOINT_URL` environment variable sets one). Rejects with `busy` while another
+ * sync runs, and with `internal` when the run could not start at all (an unknown source).
+ */
+export async function startSync(request: SyncRequest, onEvent: (event: SyncEvent) => void): Promise<SyncReport> {
+  requireBackend();
+  const channel = new Channel<SyncEvent>();
+  channel.onmessage = onEvent;
+  return call<SyncReport>('sync_start', { request, onEvent: channel });
+}
+
+/** Asks the running sync to stop; the pages stored so far stay and the next run resumes. False when none runs. */
+export function cancelSync(): Promise<boolean> {
+  return call<boolean>('sync_cancel');
+}
+
+/** Where each source stands in each account and Region: last attempt, last success, last error, resumable. */
+export function getSyncStatus(): Promise<SourceStatus[]> {
+  return call<SourceStatus[]>('sync_status');
 }
