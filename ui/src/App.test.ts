@@ -3,7 +3,8 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from './App.svelte';
-import type { FindingsQuery } from './lib/backend';
+import type { FindingsQuery, SyncReport } from './lib/backend';
+import { syncSession } from './lib/sync/session.svelte';
 import {
   mockBackend,
   sampleAcceptances,
@@ -13,6 +14,7 @@ import {
   sampleRequirement,
   sampleSettings,
   sampleSla,
+  sampleSyncReport,
   syntheticPage,
   type Invocation,
 } from './test/fixtures';
@@ -40,7 +42,7 @@ function fullBackend(invocations?: Invocation[]): string[] {
 }
 
 describe('App', () => {
-  it('marks Overview as the current section, links the live sections, and lists the others as coming soon', async () => {
+  it('marks Overview as the current section and links every section', async () => {
     mockBackend({ overview: sampleOverview(), posture: samplePosture() });
     render(App);
 
@@ -52,17 +54,14 @@ describe('App', () => {
       ['Findings', '#/findings'],
       ['Trends', '#/trends'],
       ['Exceptions', '#/exceptions'],
+      ['Sync', '#/sync'],
       ['Settings', '#/settings'],
     ]) {
       const link = within(nav).getByRole('link', { name: label });
       expect(link.getAttribute('href')).toBe(href);
-      expect(link.textContent).not.toMatch(/soon/);
     }
-    for (const label of ['Sync']) {
-      const item = [...nav.querySelectorAll('li')].find((li) => li.textContent?.includes(label));
-      expect(item?.textContent).toMatch(/soon/);
-      expect(item?.querySelector('a, button')).toBeNull();
-    }
+    expect(nav.textContent).not.toMatch(/soon/);
+    expect(nav.querySelectorAll('li')).toHaveLength(nav.querySelectorAll('li a').length);
     await screen.findByTestId('kpi-active');
   });
 
@@ -151,6 +150,44 @@ describe('App', () => {
       go(within(nav).getByRole('link', { name: 'Settings' }).getAttribute('href')!);
       expect(await screen.findByTestId('settings-form')).toBeTruthy();
       expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Settings/);
+    });
+
+    it('syncs from the Sync view (the sidebar shows it runs), and the Overview then loads the new counts', async () => {
+      const seen: Invocation[] = [];
+      let finish: (report: SyncReport) => void = () => {};
+      let overviews = 0;
+      mockBackend(
+        {
+          overview: () => (overviews++ === 0 ? sampleOverview() : sampleOverview({ imports: 8 })),
+          posture: samplePosture(),
+          sync_status: [],
+          sync_start: () => new Promise<SyncReport>((resolve) => (finish = resolve)),
+        },
+        seen,
+      );
+      render(App);
+      await screen.findByTestId('kpi-active');
+      const nav = screen.getByRole('navigation', { name: 'Sections' });
+
+      go(within(nav).getByRole('link', { name: 'Sync' }).getAttribute('href')!);
+      await screen.findByTestId('sync-form');
+      expect(nav.querySelector('[aria-current="page"]')?.textContent).toMatch(/Sync/);
+      expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Sync');
+      expect(screen.queryByTestId('sync-running')).toBeNull();
+
+      await fireEvent.click(screen.getByTestId('sync-start'));
+      expect(await screen.findByTestId('sync-running')).toBeTruthy();
+      expect(within(nav).getByRole('link', { name: 'Sync (running)' })).toBeTruthy();
+
+      finish(sampleSyncReport());
+      await screen.findByTestId('sync-summary');
+      expect(screen.queryByTestId('sync-running')).toBeNull();
+
+      const before = seen.filter((c) => c.cmd === 'overview').length;
+      go(within(nav).getByRole('link', { name: 'Overview' }).getAttribute('href')!);
+      await screen.findByTestId('kpi-active');
+      await waitFor(() => expect(seen.filter((c) => c.cmd === 'overview').length).toBe(before + 1));
+      syncSession.reset();
     });
 
     it('follows a framework card from the Overview to the framework', async () => {

@@ -40,6 +40,9 @@ describe('parseRoute', () => {
     ['#/exceptions/audit', { view: 'audit' }],
     ['#/exceptions/other', { view: 'unknown', path: '/exceptions/other' }],
     ['#/settings', { view: 'settings' }],
+    ['#/sync', { view: 'sync' }],
+    ['#/sync/', { view: 'sync' }],
+    ['#/sync/now', { view: 'unknown', path: '/sync/now' }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
   });

@@ -13,6 +13,7 @@
  * - `#/exceptions?filter=expiring|all`: risk acceptances (default: the active ones);
  *   `#/exceptions/audit`: the audit log
  * - `#/settings`: the workspace settings
+ * - `#/sync`: sync from AWS, with where each source stands
  */
 
 export type Route =
@@ -24,6 +25,7 @@ export type Route =
   | { view: 'exceptions'; filter: ExceptionFilter }
   | { view: 'audit' }
   | { view: 'settings' }
+  | { view: 'sync' }
   | { view: 'unknown'; path: string };
 
 /** Which risk acceptances the Exceptions view lists: active ones, those expiring within 14 days, or all. */
@@ -76,6 +78,7 @@ export function parseRoute(hash: string): Route | null {
   }
   if (section === 'exceptions' && segments.length === 2 && segments[1] === 'audit') return { view: 'audit' };
   if (section === 'settings' && segments.length === 1) return { view: 'settings' };
+  if (section === 'sync' && segments.length === 1) return { view: 'sync' };
   if (section === 'frameworks' && rest.length === 0) {
     if (framework === undefined) return { view: 'framework', framework: null, at: null };
     if (requirement === undefined) {
@@ -118,6 +121,8 @@ export function exceptionsHref(filter: ExceptionFilter = 'active'): string {
 export const auditHref = '#/exceptions/audit';
 
 export const settingsHref = '#/settings';
+
+export const syncHref = '#/sync';
 
 /** The link to a framework (or to the frameworks section when `id` is null), optionally as of a past day. */
 export function frameworkHref(id: string | null, at: string | null = null): string {
