@@ -55,7 +55,8 @@ bench-smoke:
 
 ## The real window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 e2e: $(VENV)/.stamp $(TAURI_DRIVER)
-	TAURI_DRIVER=$(TAURI_DRIVER) RAMPART_BIN=$(BIN) $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
+	$(CARGO) build -p rampart-aws-endpoint --locked
+	TAURI_DRIVER=$(TAURI_DRIVER) RAMPART_BIN=$(BIN) AWS_ENDPOINT_BIN=$(CARGO_TARGET_DIR)/debug/aws-endpoint $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 
 ## `rampart sync --source securityhub` against moto (a local AWS emulator, from the venv):
 ## 250 findings over 3 pages, compared with `rampart import` of the same findings.

@@ -4,6 +4,7 @@ WebKitWebDriver, which runs the app), and the `rampart` binary for preparing dat
 Every process started here is stopped by its PID when the session ends.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -22,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/rampart/target"))
 BINARY = Path(os.environ.get("RAMPART_BIN", TARGET / "debug/rampart"))
 TAURI_DRIVER = Path(os.environ.get("TAURI_DRIVER", Path.home() / ".cache/rampart/tools/bin/tauri-driver"))
+# The project's local AWS test endpoint (tests/aws-endpoint; `make e2e` builds it).
+AWS_ENDPOINT_BIN = Path(os.environ.get("AWS_ENDPOINT_BIN", TARGET / "debug/aws-endpoint"))
 DEMO_END_DAY = "2026-11-28"
 
 
@@ -52,6 +55,32 @@ def stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@contextlib.contextmanager
+def aws_endpoint(work: Path, *flags: str):
+    """Runs the local AWS test endpoint on a free port with `flags`; yields its URL and stops it
+    by its PID afterwards."""
+    assert AWS_ENDPOINT_BIN.exists(), f"{AWS_ENDPOINT_BIN} is missing: cargo build -p rampart-aws-endpoint"
+    port_file = work / "aws-endpoint.port"
+    port_file.unlink(missing_ok=True)
+    log = open(work / "aws-endpoint.log", "w")
+    proc = subprocess.Popen([str(AWS_ENDPOINT_BIN), "--port", "0", "--port-file", str(port_file), *flags],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while not (port_file.exists() and port_file.read_text().strip()):
+            if proc.poll() is not None:
+                raise RuntimeError(f"aws-endpoint exited with {proc.returncode}: {(work / 'aws-endpoint.log').read_text()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("aws-endpoint did not write its port within 30s")
+            time.sleep(0.1)
+        port = int(port_file.read_text().strip())
+        wait_for_port(port, proc, "aws-endpoint")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+        log.close()
 
 
 def rampart(*args: str) -> str:
@@ -91,27 +120,60 @@ def export_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("exports")
 
 
-@pytest.fixture(scope="session")
-def driver_server(display, tmp_path_factory, export_dir):
-    """tauri-driver on a free port, with its own data folders so no real workspace is touched."""
+@contextlib.contextmanager
+def tauri_driver(display: str, home: Path, export_dir: Path, extra_env: dict | None = None):
+    """tauri-driver on a free port, with its own data folders so no real workspace is touched.
+    The app it starts inherits its environment, with `extra_env` on top (None removes a
+    variable). Yields the driver's URL."""
     assert BINARY.exists(), f"{BINARY} is missing: build it first (make build)"
     assert TAURI_DRIVER.exists(), f"{TAURI_DRIVER} is missing (make deps installs it)"
-    home = tmp_path_factory.mktemp("home")
     env = dict(os.environ, DISPLAY=display, XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), XDG_CACHE_HOME=str(home / "cache"))
     env.pop("RAMPART_DB", None)
     env["RAMPART_EXPORT_DIR"] = str(export_dir)
     env.pop("WAYLAND_DISPLAY", None)
+    for key, val in (extra_env or {}).items():
+        if val is None:
+            env.pop(key, None)
+        else:
+            env[key] = val
     port, native = free_port(), free_port()
     log = open(home / "tauri-driver.log", "w")
     proc = subprocess.Popen([str(TAURI_DRIVER), "--port", str(port), "--native-port", str(native)],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port, proc, "tauri-driver")
-        yield {"url": f"http://127.0.0.1:{port}", "data_home": home / "data"}
+        yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)
         log.close()
+
+
+def open_window(url: str, args) -> webdriver.Remote:
+    """Opens the real window through the tauri-driver at `url`, the app given `args`."""
+    opts = ArgOptions()
+    opts.set_capability("browserName", "wry")
+    opts.set_capability("tauri:options", {"application": str(BINARY), "args": list(args)})
+    connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=url))
+    d = webdriver.Remote(command_executor=connection, options=opts)
+    d.implicitly_wait(0)
+    return d
+
+
+def quit_all(sessions) -> None:
+    for d in sessions:
+        try:
+            d.quit()
+        except Exception:  # the window may already be gone
+            pass
+
+
+@pytest.fixture(scope="session")
+def driver_server(display, tmp_path_factory, export_dir):
+    """tauri-driver on a free port, with its own data folders so no real workspace is touched."""
+    home = tmp_path_factory.mktemp("home")
+    with tauri_driver(display, home, export_dir) as url:
+        yield {"url": url, "data_home": home / "data"}
 
 
 @pytest.fixture
@@ -120,21 +182,32 @@ def open_app(driver_server):
     sessions = []
 
     def _open(*args: str) -> webdriver.Remote:
-        opts = ArgOptions()
-        opts.set_capability("browserName", "wry")
-        opts.set_capability("tauri:options", {"application": str(BINARY), "args": list(args)})
-        connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=driver_server["url"]))
-        d = webdriver.Remote(command_executor=connection, options=opts)
-        d.implicitly_wait(0)
+        d = open_window(driver_server["url"], args)
         sessions.append(d)
         return d
 
     yield _open
-    for d in sessions:
+    quit_all(sessions)
+
+
+@pytest.fixture
+def open_app_with_env(display, tmp_path_factory, export_dir):
+    """Like `open_app`, but the app also gets `env` (an AWS endpoint, test credentials): each
+    window has its own tauri-driver and data folders (so its own localStorage), stopped afterwards."""
+    with contextlib.ExitStack() as stack:
+        sessions = []
+
+        def _open(env: dict, *args: str) -> webdriver.Remote:
+            home = tmp_path_factory.mktemp("home-env")
+            url = stack.enter_context(tauri_driver(display, home, export_dir, env))
+            d = open_window(url, args)
+            sessions.append(d)
+            return d
+
         try:
-            d.quit()
-        except Exception:  # the window may already be gone
-            pass
+            yield _open
+        finally:
+            quit_all(sessions)
 
 
 @pytest.fixture(scope="session")

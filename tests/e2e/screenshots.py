@@ -1,9 +1,13 @@
-"""Takes screenshots of Rampart's main views on the demo workspace, for the README.
+"""Takes screenshots of Rampart's main views on the demo workspace, for the README, and last
+of the Sync screen after a sync against the local AWS endpoint (tests/aws-endpoint; eu-west-1
+denied, so the screen shows a failure too).
 
-Usage: python tests/e2e/screenshots.py OUT_DIR   (run by `make screenshots`)
-Starts its own Xvfb and tauri-driver and stops both by PID.
+Usage: python tests/e2e/screenshots.py OUT_DIR [NAME.png ...]   (run by `make screenshots`;
+names pick some of the screenshots, all by default)
+Starts its own Xvfb, tauri-driver and AWS endpoint and stops them by PID.
 """
 
+import contextlib
 import datetime
 import os
 import subprocess
@@ -13,7 +17,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import BINARY, DEMO_END_DAY, TAURI_DRIVER, free_port, rampart, stop, wait_for_port  # noqa: E402
+from conftest import (  # noqa: E402
+    BINARY,
+    DEMO_END_DAY,
+    TAURI_DRIVER,
+    aws_endpoint,
+    free_port,
+    rampart,
+    stop,
+    wait_for_port,
+)
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.options import ArgOptions  # noqa: E402
@@ -41,7 +54,33 @@ def add_acceptances(db: Path) -> None:
             "--reason", "The audit account is live: access logging is on.")
 
 
-def main(out: Path) -> None:
+def wait_css(d, css: str, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not d.find_elements(By.CSS_SELECTOR, css):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what}: {css} did not render")
+        time.sleep(0.2)
+
+
+def sync_screen(d) -> None:
+    """The Sync screen after syncing every source in two Regions (one of them denied)."""
+    d.execute_script("window.location.hash = '#/sync'")
+    wait_css(d, '[data-testid="sync-form"]', "sync")
+    regions = d.find_element(By.CSS_SELECTOR, '[data-testid="sync-regions"]')
+    regions.clear()
+    regions.send_keys("us-east-1 eu-west-1")
+    d.find_element(By.CSS_SELECTOR, '[data-testid="sync-start"]').click()
+    wait_css(d, '[data-testid="sync-summary"]', "sync", timeout=180)
+    wait_css(d, '[data-testid="sync-status-row"]', "sync")
+    d.execute_script("document.activeElement && document.activeElement.blur()")
+    # From the Sync now button down: the summary, then the row per source, account and Region.
+    d.execute_script(
+        "const main = document.querySelector('main');"
+        "const top = document.querySelector('[data-testid=\"sync-start\"]').getBoundingClientRect().top;"
+        "main.scrollTo(0, main.scrollTop + top - main.getBoundingClientRect().top - 24);")
+
+
+def main(out: Path, only: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="rampart-shots-"))
     db = work / "demo.db"
@@ -50,9 +89,20 @@ def main(out: Path) -> None:
     display = ":97"
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
     driver_proc = None
+    endpoint = contextlib.ExitStack()
     try:
+        url = endpoint.enter_context(aws_endpoint(
+            work, "--account", "123456789012", "--regions", "us-east-1,eu-west-1",
+            "--synth-securityhub", "400", "--synth-inspector", "50", "--synth-coverage", "20",
+            "--synth-config-rules", "5", "--results-per-rule", "5", "--deny-regions", "eu-west-1"))
         time.sleep(1)
-        env = dict(os.environ, DISPLAY=display, XDG_DATA_HOME=str(work / "data"))
+        missing = str(work / "no-such-aws-file")
+        env = dict(os.environ, DISPLAY=display, XDG_DATA_HOME=str(work / "data"),
+                   RAMPART_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="AKIATEST",
+                   AWS_SECRET_ACCESS_KEY="screenshot-secret", AWS_CONFIG_FILE=missing,
+                   AWS_SHARED_CREDENTIALS_FILE=missing, AWS_EC2_METADATA_DISABLED="true")
+        for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"):
+            env.pop(key, None)
         port, native = free_port(), free_port()
         driver_proc = subprocess.Popen([str(TAURI_DRIVER), "--port", str(port), "--native-port", str(native)], env=env)
         wait_for_port(port, driver_proc, "tauri-driver")
@@ -77,9 +127,15 @@ def main(out: Path) -> None:
                 ("trends.png", f"#/trends?days=180&until={DEMO_END_DAY}&weekly=1", '[data-testid="trend-chart-hipaa"]'),
                 ("findings.png", "#/findings?status=failed", '[data-testid="explorer-row"]'),
                 ("exceptions.png", "#/exceptions?filter=all", '[data-testid="exception-row"]'),
+                # Last: the sync adds findings to the workspace.
+                ("sync.png", sync_screen, '[data-testid="sync-status-row"]'),
             ]
             for name, hash_, ready in shots:
-                if hash_:
+                if only and name not in only:
+                    continue
+                if callable(hash_):
+                    hash_(d)
+                elif hash_:
                     d.execute_script("window.location.hash = arguments[0]", hash_)
                 deadline = time.monotonic() + 30
                 while not d.find_elements(By.CSS_SELECTOR, ready):
@@ -94,8 +150,9 @@ def main(out: Path) -> None:
     finally:
         if driver_proc:
             stop(driver_proc)
+        endpoint.close()
         stop(xvfb)
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"), sys.argv[2:])
