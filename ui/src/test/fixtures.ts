@@ -5,6 +5,7 @@
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
+  AwsProfile,
   Acceptance,
   AuditEntry,
   AuditReport,
@@ -375,6 +376,7 @@ export type Backend = {
   sync_start?: Answer<SyncReport>;
   sync_cancel?: Answer<boolean>;
   sync_status?: Answer<SourceStatus[]>;
+  aws_profiles?: Answer<AwsProfile[]>;
 };
 
 /** One mocked command call: its name and arguments. */
@@ -401,4 +403,13 @@ export function mockBackend(backend: Backend, invocations?: Invocation[]): strin
     return value;
   });
   return calls;
+}
+
+/** Profiles as the AWS config files might list them: a plain one, an SSO one, one without a Region. */
+export function sampleAwsProfiles(): AwsProfile[] {
+  return [
+    { name: 'default', region: 'us-east-1', sso: false },
+    { name: 'prod-audit', region: 'eu-west-1', sso: true },
+    { name: 'sandbox', region: null, sso: false },
+  ];
 }

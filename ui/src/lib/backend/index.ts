@@ -8,6 +8,7 @@
 import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type { Acceptance } from './bindings/Acceptance';
 import type { AuditEntry } from './bindings/AuditEntry';
+import type { AwsProfile } from './bindings/AwsProfile';
 import type { AuditReport } from './bindings/AuditReport';
 import type { Changes } from './bindings/Changes';
 import type { ExportRequest } from './bindings/ExportRequest';
@@ -31,6 +32,7 @@ export type { Acceptance } from './bindings/Acceptance';
 export type { Attestation } from './bindings/Attestation';
 export type { AuditEntry } from './bindings/AuditEntry';
 export type { AuditReport } from './bindings/AuditReport';
+export type { AwsProfile } from './bindings/AwsProfile';
 export type { ChangeCounts } from './bindings/ChangeCounts';
 export type { ChangedFinding } from './bindings/ChangedFinding';
 export type { ChangeGroup } from './bindings/ChangeGroup';
@@ -69,6 +71,8 @@ export type { Source } from './bindings/Source';
 export type { SourceStatus } from './bindings/SourceStatus';
 export type { Status } from './bindings/Status';
 export type { SyncEvent } from './bindings/SyncEvent';
+export type { SyncFailure } from './bindings/SyncFailure';
+export type { SyncHealth } from './bindings/SyncHealth';
 export type { SyncReport } from './bindings/SyncReport';
 export type { SyncRequest } from './bindings/SyncRequest';
 export type { SyncTarget } from './bindings/SyncTarget';
@@ -334,4 +338,13 @@ export function cancelSync(): Promise<boolean> {
 /** Where each source stands in each account and Region: last attempt, last success, last error, resumable. */
 export function getSyncStatus(): Promise<SourceStatus[]> {
   return call<SourceStatus[]>('sync_status');
+}
+
+/**
+ * The profiles in the standard AWS config files (`~/.aws/config`, `~/.aws/credentials`): name,
+ * Region and whether it signs in through IAM Identity Center. No credential is read or returned;
+ * an empty list when there are no such files.
+ */
+export function getAwsProfiles(): Promise<AwsProfile[]> {
+  return call<AwsProfile[]>('aws_profiles');
 }

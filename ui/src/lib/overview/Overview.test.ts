@@ -2,7 +2,7 @@
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addDays, today } from '../format';
+import { addDays, formatDateTime, today } from '../format';
 import {
   emptyOverview,
   mockBackend,
@@ -74,6 +74,69 @@ describe('Overview', () => {
     expect(value('import-stale')).toBe('20');
 
     expect(screen.queryByTestId('empty-state')).toBeNull();
+  });
+
+  describe('live sync', () => {
+    it('says nothing was synced yet and links to the Sync screen when sync is null', async () => {
+      mockBackend({ overview: sampleOverview({ sync: null }) });
+      render(Overview);
+
+      const panel = await screen.findByTestId('overview-sync');
+      expect(panel.textContent).toMatch(/Not synced from AWS yet/);
+      expect(screen.getByTestId('overview-sync-link').getAttribute('href')).toBe('#/sync');
+      expect(screen.queryAllByTestId('overview-sync-failing')).toHaveLength(0);
+    });
+
+    it('shows the last success and attempt, and that every source is OK', async () => {
+      const success = Date.parse('2026-03-31T08:00:00Z');
+      const attempt = Date.parse('2026-03-31T09:30:00Z');
+      mockBackend({
+        overview: sampleOverview({ sync: { targets: 4, last_attempt: attempt, last_success: success, failing: [] } }),
+      });
+      render(Overview);
+
+      const panel = await screen.findByTestId('overview-sync');
+      expect(panel.textContent).toMatch(/All 4 sources OK/);
+      expect(panel.textContent).not.toMatch(/failing/);
+      const times = [...panel.querySelectorAll('time')].map((t) => t.getAttribute('datetime'));
+      expect(times).toEqual([new Date(success).toISOString(), new Date(attempt).toISOString()]);
+      expect(panel.textContent).toContain(formatDateTime(new Date(success).toISOString()));
+      expect(screen.getByTestId('overview-sync-link').getAttribute('href')).toBe('#/sync');
+      expect(screen.queryAllByTestId('overview-sync-failing')).toHaveLength(0);
+    });
+
+    it('lists each failing source with its error as text, whole in the tooltip', async () => {
+      const long = `AccessDeniedException: User arn:aws:iam::123456789012:user/ana is not authorized ${'x'.repeat(300)} ${HOSTILE}`;
+      mockBackend({
+        overview: sampleOverview({
+          sync: {
+            targets: 3,
+            last_attempt: Date.parse('2026-03-31T09:30:00Z'),
+            last_success: null,
+            failing: [
+              { target: 'securityhub 123456789012/eu-west-1', error: long },
+              { target: 'inspector 123456789012/us-east-1', error: 'The security token included in the request is expired' },
+            ],
+          },
+        }),
+      });
+      render(Overview);
+
+      const panel = await screen.findByTestId('overview-sync');
+      expect(panel.textContent).toMatch(/2 of 3 sources failing/);
+      expect(panel.textContent).toMatch(/Last success\s*never/);
+      const rows = screen.getAllByTestId('overview-sync-failing');
+      expect(rows.map((r) => r.dataset.target)).toEqual([
+        'securityhub 123456789012/eu-west-1',
+        'inspector 123456789012/us-east-1',
+      ]);
+      expect(rows[0]!.textContent).toContain('securityhub 123456789012/eu-west-1');
+      expect(rows[0]!.textContent).toContain(HOSTILE);
+      expect(rows[0]!.querySelector('img')).toBeNull();
+      expect(rows[0]!.querySelector('[title]')?.getAttribute('title')).toBe(long);
+      expect(rows[1]!.textContent).toMatch(/security token .* expired/);
+      expect(screen.getByTestId('overview-sync-link').getAttribute('href')).toBe('#/sync');
+    });
   });
 
   it('lists every severity, with zero for those the backend omits', async () => {

@@ -6,6 +6,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   mockBackend,
+  sampleAwsProfiles,
   sampleSyncEvents,
   sampleSyncReport,
   sampleSyncStatus,
@@ -43,6 +44,46 @@ function rows(testid: string): HTMLElement[] {
 }
 
 describe('SyncView', () => {
+  it('offers the profiles from the AWS config files, each with its Region and SSO, adding to what is typed', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ sync_status: [], aws_profiles: sampleAwsProfiles() }, seen);
+    render(SyncView);
+
+    await waitFor(() => expect(screen.getAllByTestId('sync-profile-choice')).toHaveLength(3));
+    expect(seen.find((c) => c.cmd === 'aws_profiles')).toBeTruthy();
+    const [plain, sso, noRegion] = screen.getAllByTestId('sync-profile-choice');
+    expect(plain!.dataset.name).toBe('default');
+    expect(plain!.textContent).toMatch(/us-east-1/);
+    expect(plain!.textContent).not.toMatch(/SSO/);
+    expect(sso!.textContent).toMatch(/prod-audit/);
+    expect(sso!.textContent).toMatch(/eu-west-1/);
+    expect(sso!.textContent).toMatch(/SSO/);
+    expect(noRegion!.textContent).toMatch(/sandbox/);
+    expect(screen.queryByTestId('sync-profiles-none')).toBeNull();
+
+    // Free text stays; a choice is appended, pressed, and taken out on a second click.
+    await fireEvent.input(input('sync-profiles'), { target: { value: 'typed-one,' } });
+    await fireEvent.click(sso!);
+    expect(input('sync-profiles').value).toBe('typed-one prod-audit');
+    expect(sso!.getAttribute('aria-pressed')).toBe('true');
+    expect(plain!.getAttribute('aria-pressed')).toBe('false');
+    await fireEvent.click(plain!);
+    expect(input('sync-profiles').value).toBe('typed-one prod-audit default');
+    await fireEvent.click(sso!);
+    expect(input('sync-profiles').value).toBe('typed-one default');
+    expect(sso!.getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('says the default credentials chain is used when the AWS config has no profiles', async () => {
+    mockBackend({ sync_status: [], aws_profiles: [] });
+    render(SyncView);
+
+    const none = await screen.findByTestId('sync-profiles-none');
+    expect(none.textContent).toMatch(/default credentials chain/);
+    expect(screen.queryAllByTestId('sync-profile-choice')).toHaveLength(0);
+    expect(input('sync-profiles').disabled).toBe(false);
+  });
+
   it('explains credentials and the IAM policy when nothing was synced yet', async () => {
     mockBackend({ sync_status: [] });
     render(SyncView);
@@ -267,7 +308,7 @@ describe('SyncView', () => {
     expect(errors).toEqual(['"Ireland" is not a Region name such as us-east-1.', 'Choose at least one source.']);
     expect(input('sync-regions').getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(input('sync-regions'));
-    expect(seen.map((c) => c.cmd)).toEqual(['sync_status']);
+    expect(seen.map((c) => c.cmd)).not.toContain('sync_start');
 
     // Fixing a field clears its error at once.
     await fireEvent.input(input('sync-regions'), { target: { value: 'us-east-1' } });

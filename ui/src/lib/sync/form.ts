@@ -27,6 +27,12 @@ export function splitList(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter((part) => part !== ''))];
 }
 
+/** The profiles field with `name` added at the end, or taken out when it is already there. */
+export function toggleProfile(text: string, name: string): string {
+  const names = splitList(text);
+  return (names.includes(name) ? names.filter((n) => n !== name) : [...names, name]).join(' ');
+}
+
 // us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5…
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
