@@ -154,8 +154,17 @@ def open_window(url: str, args) -> webdriver.Remote:
     opts = ArgOptions()
     opts.set_capability("browserName", "wry")
     opts.set_capability("tauri:options", {"application": str(BINARY), "args": list(args)})
-    connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=url))
-    d = webdriver.Remote(command_executor=connection, options=opts)
+    # A tauri-driver that has just started listening may still be starting WebKitWebDriver
+    # behind it and drop the first new-session request: try again briefly.
+    for attempt in range(4):
+        connection = RemoteConnection(client_config=ClientConfig(remote_server_addr=url))
+        try:
+            d = webdriver.Remote(command_executor=connection, options=opts)
+            break
+        except Exception as e:  # urllib3 ProtocolError / connection reset
+            if attempt == 3 or "Connection aborted" not in str(e) and "Connection refused" not in str(e):
+                raise
+            time.sleep(1.5)
     d.implicitly_wait(0)
     return d
 
