@@ -10,7 +10,7 @@ use std::time::Duration;
 use rampart_aws::{connect, targets, ConnectOptions};
 use rampart_core::catalog::Catalog;
 use rampart_core::store::Store;
-use rampart_core::sync::engine::{self, Cancel, Events, SyncOptions};
+use rampart_core::sync::engine::{self, Cancel, Events, SyncOptions, Work};
 use rampart_core::sync::{ErrorKind, SyncEvent, SyncTarget};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -138,11 +138,11 @@ pub async fn run(
     let (_store, summary) = engine::run(
         store,
         catalog,
-        fetchers,
-        skipped,
+        Work { fetchers, skipped },
         SyncOptions::default(),
         cancel,
         counting,
+        Arc::new(rampart_core::time::now_ms),
     )
     .await;
     let tally = tally.lock().unwrap_or_else(|p| p.into_inner()).clone();

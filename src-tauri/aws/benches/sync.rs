@@ -60,11 +60,14 @@ fn sync(db: &std::path::Path, ep: &Endpoint) -> Measured {
         let (_s, summary) = engine::run(
             store,
             catalog,
-            t.fetchers,
-            t.skipped,
+            engine::Work {
+                fetchers: t.fetchers,
+                skipped: t.skipped,
+            },
             SyncOptions::default(),
             Cancel::default(),
             events,
+            Arc::new(rampart_core::time::now_ms),
         )
         .await;
         for o in &summary.outcomes {

@@ -11,7 +11,7 @@ use rampart_aws::{connect, targets, ConnectOptions};
 use rampart_core::catalog::Catalog;
 use rampart_core::query::findings::{for_each_finding, FindingFilter, FindingRow};
 use rampart_core::store::{sync_state, Store};
-use rampart_core::sync::engine::{self, Cancel, Events, Summary, SyncOptions};
+use rampart_core::sync::engine::{self, Cancel, Events, Summary, SyncOptions, Work};
 use rampart_core::sync::{ErrorKind, SyncEvent};
 use rampart_core::ImportInput;
 
@@ -112,7 +112,19 @@ fn sync_with(
         };
         let catalog = Arc::new(Catalog::builtin().unwrap());
         let store = Store::open(db).unwrap();
-        let (_store, summary) = engine::run(store, catalog, t.fetchers, t.skipped, opts, cancel, events).await;
+        let (_store, summary) = engine::run(
+            store,
+            catalog,
+            Work {
+                fetchers: t.fetchers,
+                skipped: t.skipped,
+            },
+            opts,
+            cancel,
+            events,
+            Arc::new(rampart_core::time::now_ms),
+        )
+        .await;
         let events = seen.lock().unwrap().clone();
         Run { summary, events }
     })

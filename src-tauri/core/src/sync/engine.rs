@@ -18,7 +18,6 @@ use crate::import::ImportOptions;
 use crate::ingest::ImportInput;
 use crate::store::sync_state::{self, Cursor, Resume};
 use crate::store::Store;
-use crate::time::now_ms;
 
 /// The resume point of a run whose queries all finished but whose completion was not
 /// recorded (the process stopped in between): nothing is left to fetch.
@@ -96,6 +95,17 @@ impl Summary {
 
 pub type Events = Arc<dyn Fn(SyncEvent) + Send + Sync>;
 
+/// What a run syncs: a fetcher per target, and the targets left out with the reason
+/// (Regions a finding aggregator covers, say).
+pub struct Work {
+    pub fetchers: Vec<Arc<dyn Fetcher>>,
+    pub skipped: Vec<(SyncTarget, String)>,
+}
+
+/// The wall clock (ms since the epoch), given by the caller: cursors and the status
+/// are dated with it.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
 /// What the fetching side asks of the writer thread.
 enum Apply {
     Begin {
@@ -127,7 +137,8 @@ enum Apply {
     },
 }
 
-fn writer(mut store: Store, catalog: Arc<Catalog>, requests: std::sync::mpsc::Receiver<Apply>) -> Store {
+fn writer(mut store: Store, catalog: Arc<Catalog>, clock: Clock, requests: std::sync::mpsc::Receiver<Apply>) -> Store {
+    let now: &(dyn Fn() -> i64 + Send + Sync) = &*clock;
     // What was stored before is mapped once, up front; each page is then mapped as it
     // is applied.
     let mapped = store
@@ -139,7 +150,7 @@ fn writer(mut store: Store, catalog: Arc<Catalog>, requests: std::sync::mpsc::Re
             Apply::Begin { target, reply } => {
                 let r = mapped
                     .clone()
-                    .and_then(|()| sync_state::begin(store.conn(), &target, now_ms()).map_err(|e| e.to_string()))
+                    .and_then(|()| sync_state::begin(store.conn(), &target, now()).map_err(|e| e.to_string()))
                     .and_then(|()| sync_state::cursor(store.conn(), &target).map_err(|e| e.to_string()));
                 let _ = reply.send(r);
             }
@@ -155,7 +166,7 @@ fn writer(mut store: Store, catalog: Arc<Catalog>, requests: std::sync::mpsc::Re
                 let r = store
                     .import_page(
                         input,
-                        &now_ms,
+                        now,
                         &catalog,
                         Box::new(move |tx| sync_state::save_progress(tx, &target, &resume)),
                     )
@@ -173,15 +184,8 @@ fn writer(mut store: Store, catalog: Arc<Catalog>, requests: std::sync::mpsc::Re
                 findings,
                 reply,
             } => {
-                let r = sync_state::complete(
-                    store.conn(),
-                    &target,
-                    watermark,
-                    now_ms(),
-                    pages.into(),
-                    findings.into(),
-                )
-                .map_err(|e| e.to_string());
+                let r = sync_state::complete(store.conn(), &target, watermark, now(), pages.into(), findings.into())
+                    .map_err(|e| e.to_string());
                 let _ = reply.send(r);
             }
             Apply::Fail {
@@ -210,6 +214,7 @@ fn writer(mut store: Store, catalog: Arc<Catalog>, requests: std::sync::mpsc::Re
 
 struct Ctx {
     opts: SyncOptions,
+    clock: Clock,
     cancel: Cancel,
     events: Events,
     apply: Mutex<std::sync::mpsc::Sender<Apply>>,
@@ -294,26 +299,30 @@ impl Ctx {
 }
 
 /// Syncs every target and returns the store (for the caller to keep using) and how
-/// each target ended. `skipped` targets are reported, not fetched.
+/// each target ended. Skipped targets are reported, not fetched.
 pub async fn run(
     store: Store,
     catalog: Arc<Catalog>,
-    fetchers: Vec<Arc<dyn Fetcher>>,
-    skipped: Vec<(SyncTarget, String)>,
+    work: Work,
     opts: SyncOptions,
     cancel: Cancel,
     events: Events,
+    clock: Clock,
 ) -> (Store, Summary) {
+    let Work { fetchers, skipped } = work;
     let started = Instant::now();
     let (send, receive) = std::sync::mpsc::channel();
-    let writer = tokio::task::spawn_blocking(move || writer(store, catalog, receive));
+    let writer_clock = clock.clone();
+    let seed = clock() as u64;
+    let writer = tokio::task::spawn_blocking(move || writer(store, catalog, writer_clock, receive));
     let ctx = Arc::new(Ctx {
         opts: opts.clone(),
+        clock,
         cancel: cancel.clone(),
         events: events.clone(),
         apply: Mutex::new(send),
         limiters: Mutex::new(HashMap::new()),
-        jitter: Mutex::new(Jitter::from_clock()),
+        jitter: Mutex::new(Jitter::new(seed)),
     });
     events(SyncEvent::Planned {
         targets: fetchers.iter().map(|f| f.target().clone()).collect(),
@@ -415,7 +424,11 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
             reply,
         })
         .await?;
-    let run_started = cursor.resume.as_ref().map(|r| r.run_started).unwrap_or_else(now_ms);
+    let run_started = cursor
+        .resume
+        .as_ref()
+        .map(|r| r.run_started)
+        .unwrap_or_else(|| (ctx.clock)());
     let mut queries: VecDeque<Query> = plan(&target.source, cursor.watermark, run_started, &ctx.opts.plan).into();
     let mut token: Option<String> = None;
     if let Some(r) = &cursor.resume {

@@ -61,14 +61,6 @@ impl Jitter {
         Jitter(seed | 1)
     }
 
-    pub fn from_clock() -> Jitter {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0x9E37_79B9_7F4A_7C15);
-        Jitter::new(nanos)
-    }
-
     /// Uniform in [0, 1).
     pub fn unit(&mut self) -> f64 {
         let mut x = self.0;
