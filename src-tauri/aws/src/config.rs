@@ -13,7 +13,6 @@ use rampart_core::import::ImportOptions;
 use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query, QuerySpec, SyncTarget};
 
 use crate::capture::Capture;
-use crate::securityhub::body;
 use crate::{token, Aws, Origin};
 
 pub struct Config {
@@ -127,9 +126,7 @@ impl Config {
             .send()
             .await
             .map_err(|e| self.at.fail(e, ACTION))?;
-        let items = out.evaluation_results().len();
         Ok(Page {
-            body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
             // Evaluation results name neither account nor Region.
             options: ImportOptions {
                 account: Some(self.at.target.account.clone()),
@@ -137,9 +134,7 @@ impl Config {
                 observed_at: None,
                 conformance_pack: self.packs.lock().unwrap_or_else(|p| p.into_inner()).get(rule).cloned(),
             },
-            next_token: token(out.next_token()),
-            items,
-            ..Page::default()
+            ..capture.page(ACTION, out.evaluation_results().len(), out.next_token())?
         })
     }
 }

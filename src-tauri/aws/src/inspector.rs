@@ -10,8 +10,7 @@ use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query,
 use rampart_core::time::now_ms;
 
 use crate::capture::Capture;
-use crate::securityhub::body;
-use crate::{token, Aws, Origin};
+use crate::{Aws, Origin};
 
 pub struct Inspector {
     client: Client,
@@ -50,13 +49,7 @@ impl Inspector {
             .send()
             .await
             .map_err(|e| self.at.fail(e, ACTION))?;
-        let items = out.findings().len();
-        Ok(Page {
-            body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
-            next_token: token(out.next_token()),
-            items,
-            ..Page::default()
-        })
+        capture.page(ACTION, out.findings().len(), out.next_token())
     }
 
     async fn list_coverage(&self, next: Option<&str>) -> Result<Page, FetchError> {
@@ -72,9 +65,7 @@ impl Inspector {
             .send()
             .await
             .map_err(|e| self.at.fail(e, ACTION))?;
-        let items = out.covered_resources().len();
         Ok(Page {
-            body: if items > 0 { Some(body(&capture, ACTION)?) } else { None },
             // Coverage records carry no Region and no time of their own.
             options: ImportOptions {
                 account: None,
@@ -82,9 +73,7 @@ impl Inspector {
                 observed_at: Some(now_ms()),
                 conformance_pack: None,
             },
-            next_token: token(out.next_token()),
-            items,
-            ..Page::default()
+            ..capture.page(ACTION, out.covered_resources().len(), out.next_token())?
         })
     }
 }

@@ -8,7 +8,7 @@ use aws_sdk_securityhub::Client;
 use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query, QuerySpec, SyncTarget};
 
 use crate::capture::Capture;
-use crate::{classify, token, Aws, Origin};
+use crate::{classify, Aws, Origin};
 
 pub struct SecurityHub {
     client: Client,
@@ -62,35 +62,12 @@ impl SecurityHub {
             .send()
             .await
             .map_err(|e| self.at.fail(e, "securityhub:GetFindings"))?;
-        let items = out.findings().len();
-        Ok(Page {
-            body: if items > 0 {
-                Some(body(&capture, "securityhub:GetFindings")?)
-            } else {
-                None
-            },
-            next_token: token(out.next_token()),
-            items,
-            ..Page::default()
-        })
+        capture.page("securityhub:GetFindings", out.findings().len(), out.next_token())
     }
 }
 
-pub(crate) fn body(capture: &Capture, action: &str) -> Result<Vec<u8>, FetchError> {
-    capture.take().ok_or_else(|| {
-        FetchError::new(
-            ErrorKind::Transient,
-            format!("{action}: the response body was not kept"),
-        )
-    })
-}
-
-fn iso(ms: i64) -> String {
-    chrono_like_iso(ms)
-}
-
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` from epoch milliseconds (the ASFF date format).
-pub(crate) fn chrono_like_iso(ms: i64) -> String {
+fn iso(ms: i64) -> String {
     aws_smithy_types::DateTime::from_millis(ms)
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
