@@ -25,6 +25,12 @@ const COMMANDS: &[&str] = &[
     "sync_cancel",
     "sync_status",
     "aws_profiles",
+    "owners",
+    "assign_owner",
+    "workspace_details",
+    "catalog_add",
+    "catalog_remove",
+    "open_workspace",
 ];
 
 fn main() {

@@ -7,14 +7,16 @@ use rampart_core::query::findings::{self, FindingsPage, FindingsQuery, SortField
 use rampart_core::query::overview::{self, Overview};
 use rampart_core::query::posture::{self, Posture};
 use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
-use rampart_core::query::sla::{self, SlaSummary};
+use rampart_core::query::sla::{self, OwnerSla, SlaSummary};
 use rampart_core::query::trend::{self, Trend};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::audit::{self, AuditEntry, AuditReport};
 use rampart_core::store::governance::{self, Acceptance, NewAcceptance, Settings};
+use rampart_core::store::owners::{OwnerAssignment, OwnerScope, Owners};
 use rampart_core::store::sync_state::{self, SourceStatus};
 use rampart_core::sync::SyncEvent;
 use rampart_core::time::now_ms;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::State;
 
@@ -22,6 +24,7 @@ use crate::export::{self, ExportFormat};
 use crate::ipc::{IpcError, WorkspaceStatus};
 use crate::state::AppState;
 use crate::sync::{SyncReport, SyncRequest};
+use crate::workspace::{describe_catalog, CatalogInfo};
 
 #[tauri::command]
 pub async fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceStatus, IpcError> {
@@ -32,7 +35,7 @@ pub async fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceSta
 pub async fn overview(state: State<'_, AppState>) -> Result<Overview, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
-        let path = state.db_path.display().to_string();
+        let path = state.db_path().display().to_string();
         state.read(|conn| Ok(overview::overview(conn, &path)?))
     })
     .await
@@ -368,7 +371,7 @@ pub async fn export(
             })?
         } else {
             let workspace = state
-                .db_path
+                .db_path()
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
@@ -412,7 +415,7 @@ pub async fn sync_start(
         // The page may have gone away (window reloaded): progress is then dropped.
         let _ = on_event.send(e);
     });
-    let result = crate::sync::run(&state.db_path, catalog, &request, cancel, events).await;
+    let result = crate::sync::run(&state.db_path(), catalog, &request, cancel, events).await;
     state.end_sync();
     result.map_err(|e| IpcError::from_anyhow(&e))
 }
@@ -442,4 +445,221 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, IpcError> + S
     tauri::async_runtime::spawn_blocking(f)
         .await
         .unwrap_or_else(|e| Err(IpcError::new("internal", format!("the query thread failed: {e}"))))
+}
+
+/// Open, overdue and accepted failing findings per remediation owner, with the
+/// assignments in force.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct OwnersView {
+    pub owners: Vec<OwnerSla>,
+    pub assignments: Vec<OwnerAssignment>,
+}
+
+#[tauri::command]
+pub async fn owners(state: State<'_, AppState>) -> Result<OwnersView, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.read(|conn| {
+            Ok(OwnersView {
+                owners: sla::by_owner(conn, now_ms())?,
+                assignments: Owners::load(conn)?.assignments(),
+            })
+        })
+    })
+    .await
+}
+
+/// Assigns (or, with an empty owner, clears) the remediation owner of a finding, a control
+/// or an account; audited with `by` as the author.
+#[tauri::command]
+pub async fn assign_owner(
+    state: State<'_, AppState>,
+    scope: OwnerScope,
+    target: String,
+    owner: String,
+    by: String,
+) -> Result<i64, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.write(|store| Ok(store.assign_owner(scope, &target, owner.trim(), by.trim(), now_ms())?)))
+        .await
+}
+
+/// Where the open workspace lives and the catalog it is mapped with.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct WorkspaceDetails {
+    pub database: String,
+    #[ts(type = "number")]
+    pub database_bytes: u64,
+    /// Opened when Rampart starts without `--db`.
+    pub is_default: bool,
+    pub catalog: CatalogInfo,
+}
+
+#[tauri::command]
+pub async fn workspace_details(state: State<'_, AppState>) -> Result<WorkspaceDetails, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let db = state.db_path();
+        let catalog = describe_catalog(&db, state.extra_catalog_files()).map_err(|e| IpcError::from_anyhow(&e))?;
+        Ok(WorkspaceDetails {
+            database_bytes: std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0),
+            is_default: crate::workspace::default_db_path().as_deref() == Some(db.as_path()),
+            database: db.display().to_string(),
+            catalog,
+        })
+    })
+    .await
+}
+
+/// A file the user picks in the system's open (or, for a new file, save) dialog, opened
+/// here so the page never supplies a path. `RAMPART_OPEN_FILE` answers instead of the
+/// dialog (unattended use and tests). None when the dialog was cancelled.
+fn pick_file(
+    app: &tauri::AppHandle,
+    title: &str,
+    filter: (&str, &str),
+    new_name: Option<&str>,
+) -> Result<Option<PathBuf>, IpcError> {
+    if let Some(path) = std::env::var_os("RAMPART_OPEN_FILE") {
+        return Ok(Some(PathBuf::from(path)));
+    }
+    use tauri_plugin_dialog::DialogExt;
+    let dialog = app.dialog().file().set_title(title).add_filter(filter.0, &[filter.1]);
+    let chosen = match new_name {
+        Some(name) => dialog.set_file_name(name).blocking_save_file(),
+        None => dialog.blocking_pick_file(),
+    };
+    match chosen.map(|p| p.into_path()) {
+        None => Ok(None),
+        Some(Ok(p)) => Ok(Some(p)),
+        Some(Err(e)) => Err(IpcError::new(
+            "bad_request",
+            format!("the chosen file cannot be used: {e}"),
+        )),
+    }
+}
+
+/// Adds a catalog file (custom frameworks or mappings) the user picks: it is checked with
+/// the catalog in force, copied into the workspace's `catalog/` folder, and the findings
+/// are mapped again. Returns the file's name, or null when the dialog was cancelled.
+#[tauri::command]
+pub async fn catalog_add(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    by: String,
+) -> Result<Option<String>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let bad = |m: String| IpcError::new("bad_request", m);
+        if by.trim().is_empty() {
+            return Err(bad("by: say who changes the catalog: the audit log records it".into()));
+        }
+        state.catalog()?;
+        let Some(source) = pick_file(&app, "Add a catalog file", ("Rampart catalog (TOML)", "toml"), None)? else {
+            return Ok(None);
+        };
+        let name = source
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .ok_or_else(|| bad(format!("{}: a catalog file is a .toml file", source.display())))?;
+        let db = state.db_path();
+        let folder = crate::workspace::user_catalog_dir(&db);
+        let dest = folder.join(&name);
+        if dest.exists() {
+            return Err(bad(format!(
+                "{name}: a catalog file of that name is already in use; remove it first"
+            )));
+        }
+        // Checked together with the files already in force, before anything is copied.
+        let mut files = crate::workspace::catalog_files(&db, state.extra_catalog_files());
+        files.push(source.clone());
+        crate::workspace::read_sources(&files)
+            .and_then(|s| crate::workspace::catalog_from(&s))
+            .map_err(|e| bad(format!("{e:#}")))?;
+        std::fs::create_dir_all(&folder).map_err(|e| bad(format!("{}: cannot create: {e}", folder.display())))?;
+        std::fs::copy(&source, &dest).map_err(|e| bad(format!("{}: cannot copy: {e}", source.display())))?;
+        let catalog = match state.reload_catalog() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = std::fs::remove_file(&dest);
+                return Err(e);
+            }
+        };
+        state.write(|store| {
+            Ok(store.record_catalog_change("catalog.add", &name, &catalog.fingerprint, &by, now_ms())?)
+        })?;
+        Ok(Some(name))
+    })
+    .await
+}
+
+/// Removes a file from the workspace's `catalog/` folder and maps the findings again.
+#[tauri::command]
+pub async fn catalog_remove(state: State<'_, AppState>, name: String, by: String) -> Result<(), IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let bad = |m: String| IpcError::new("bad_request", m);
+        if by.trim().is_empty() {
+            return Err(bad("by: say who changes the catalog: the audit log records it".into()));
+        }
+        let db = state.db_path();
+        let folder = crate::workspace::user_catalog_dir(&db);
+        let in_folder = crate::workspace::catalog_files(&db, &[])
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == name.as_str()))
+            .ok_or_else(|| IpcError::new("not_found", format!("{name}: no such file in {}", folder.display())))?;
+        // The catalog without it must still be valid (another file may build on it).
+        let rest: Vec<PathBuf> = crate::workspace::catalog_files(&db, state.extra_catalog_files())
+            .into_iter()
+            .filter(|p| *p != in_folder)
+            .collect();
+        crate::workspace::read_sources(&rest)
+            .and_then(|s| crate::workspace::catalog_from(&s))
+            .map_err(|e| bad(format!("without {name}, {e:#}")))?;
+        let kept = std::fs::read(&in_folder).map_err(|e| bad(format!("{name}: cannot read: {e}")))?;
+        std::fs::remove_file(&in_folder).map_err(|e| bad(format!("{name}: cannot remove: {e}")))?;
+        let catalog = match state.reload_catalog() {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = std::fs::write(&in_folder, kept);
+                return Err(e);
+            }
+        };
+        state.write(|store| {
+            Ok(store.record_catalog_change("catalog.remove", &name, &catalog.fingerprint, &by, now_ms())?)
+        })
+    })
+    .await
+}
+
+/// Opens another workspace (an existing database, or a new empty one when `create`) picked
+/// in the system's dialog, and remembers it for the next start. Returns its path, or null
+/// when the dialog was cancelled.
+#[tauri::command]
+pub async fn open_workspace(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    create: bool,
+) -> Result<Option<String>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let (title, new_name) = if create {
+            ("Create a new workspace", Some("rampart.db"))
+        } else {
+            ("Open a workspace", None)
+        };
+        let Some(path) = pick_file(&app, title, ("Rampart workspace", "db"), new_name)? else {
+            return Ok(None);
+        };
+        let path = if path.is_absolute() {
+            path
+        } else {
+            std::env::current_dir().map(|d| d.join(&path)).unwrap_or(path)
+        };
+        state.switch_to(path.clone(), create)?;
+        crate::workspace::save_choice(&path).map_err(|e| IpcError::from_anyhow(&e))?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }

@@ -10,9 +10,10 @@ mod state;
 pub mod sync;
 mod workspace;
 
-pub use commands::ExportRequest;
+pub use commands::{ExportRequest, OwnersView, WorkspaceDetails};
 pub use export::ExportFormat;
 pub use ipc::{IpcError, WorkspaceStatus};
+pub use workspace::{CatalogFileInfo, CatalogInfo, FrameworkInfo};
 
 /// The app's identifier (also in `tauri.conf.json`): names the data folder.
 pub const IDENTIFIER: &str = "dev.rampart.desktop";
@@ -78,7 +79,13 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::sync_start,
             commands::sync_cancel,
             commands::sync_status,
-            commands::aws_profiles
+            commands::aws_profiles,
+            commands::owners,
+            commands::assign_owner,
+            commands::workspace_details,
+            commands::catalog_add,
+            commands::catalog_remove,
+            commands::open_workspace
         ])
         .run(tauri::generate_context!());
     match result {

@@ -20,7 +20,8 @@ enum Readiness {
 /// Cheap to clone: commands take a clone onto a blocking thread.
 #[derive(Clone)]
 pub struct AppState {
-    pub db_path: PathBuf,
+    /// The open workspace; Settings may switch it to another file.
+    db_path: Arc<Mutex<PathBuf>>,
     catalog_files: Vec<PathBuf>,
     catalog: Arc<Mutex<Option<Arc<Catalog>>>>,
     readiness: Arc<Mutex<Readiness>>,
@@ -33,7 +34,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db_path: PathBuf, catalog_files: Vec<PathBuf>) -> AppState {
         AppState {
-            db_path,
+            db_path: Arc::new(Mutex::new(db_path)),
             catalog_files,
             catalog: Arc::new(Mutex::new(None)),
             readiness: Arc::new(Mutex::new(Readiness::Preparing)),
@@ -41,6 +42,71 @@ impl AppState {
             writer: Arc::new(Mutex::new(())),
             sync: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// The database file of the open workspace.
+    pub fn db_path(&self) -> PathBuf {
+        self.db_path.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The catalog files given with `--catalog` (on top of the workspace's folder).
+    pub fn extra_catalog_files(&self) -> &[PathBuf] {
+        &self.catalog_files
+    }
+
+    /// Loads the workspace's catalog again (after a file was added or removed), maps the
+    /// findings with it and puts it in force. On error nothing changes and the message
+    /// names the file and what is wrong in it.
+    pub fn reload_catalog(&self) -> Result<Arc<Catalog>, IpcError> {
+        let _one_writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let db = self.db_path();
+        let catalog = crate::workspace::load_catalog(&db, &self.catalog_files)
+            .map_err(|e| IpcError::new("bad_request", format!("{e:#}")))?;
+        let mut store = rampart_core::Store::open(&db)?;
+        store.ensure_mapped(&catalog)?;
+        let catalog = Arc::new(catalog);
+        *self.catalog.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&catalog));
+        Ok(catalog)
+    }
+
+    /// Switches the window to the workspace at `path` (created empty when `create`), and
+    /// prepares it in the background like the first one. Refused while a sync runs.
+    pub fn switch_to(&self, path: PathBuf, create: bool) -> Result<(), IpcError> {
+        if self.sync.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+            return Err(IpcError::new(
+                "busy",
+                "A sync is running: cancel it or let it finish before opening another workspace.",
+            ));
+        }
+        if matches!(
+            *self.readiness.lock().unwrap_or_else(|p| p.into_inner()),
+            Readiness::Preparing
+        ) {
+            return Err(IpcError::new(
+                "not_ready",
+                "The workspace is still being prepared: try again in a moment.",
+            ));
+        }
+        let _one_writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if create {
+            if path.exists() {
+                return Err(IpcError::new(
+                    "bad_request",
+                    format!("{} already exists: open it instead", path.display()),
+                ));
+            }
+        } else if !path.is_file() {
+            return Err(IpcError::new("not_found", format!("{}: no such file", path.display())));
+        }
+        // Opening checks that the file is a Rampart workspace (or creates an empty one)
+        // before the window lets go of the current one.
+        drop(rampart_core::Store::open(&path)?);
+        *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.catalog.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.readiness.lock().unwrap_or_else(|p| p.into_inner()) = Readiness::Preparing;
+        *self.db_path.lock().unwrap_or_else(|p| p.into_inner()) = path;
+        self.prepare_in_background();
+        Ok(())
     }
 
     /// The catalog the workspace was mapped with (set once the workspace is ready).
@@ -55,7 +121,7 @@ impl AppState {
     /// Opens (migrating) the workspace, or builds the demo when none exists yet, on a
     /// background thread so the window paints at once.
     pub fn prepare_in_background(&self) {
-        let path = self.db_path.clone();
+        let path = self.db_path();
         let files = self.catalog_files.clone();
         let readiness = Arc::clone(&self.readiness);
         let catalog_slot = Arc::clone(&self.catalog);
@@ -79,7 +145,7 @@ impl AppState {
         match &*self.readiness.lock().unwrap_or_else(|p| p.into_inner()) {
             Readiness::Preparing => WorkspaceStatus {
                 state: "preparing",
-                message: Some("Building the demo workspace…".into()),
+                message: Some("Preparing the workspace (a first start builds the demo)…".into()),
             },
             Readiness::Ready => WorkspaceStatus {
                 state: "ready",
@@ -122,7 +188,7 @@ impl AppState {
     pub fn write<T>(&self, f: impl FnOnce(&mut rampart_core::Store) -> Result<T, IpcError>) -> Result<T, IpcError> {
         self.read(|_| Ok(()))?;
         let _one_writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let mut store = rampart_core::Store::open(&self.db_path)?;
+        let mut store = rampart_core::Store::open(&self.db_path())?;
         f(&mut store)
     }
 
@@ -135,7 +201,7 @@ impl AppState {
         }
         let mut guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
-            *guard = Some(store::open_reader(&self.db_path)?);
+            *guard = Some(store::open_reader(&self.db_path())?);
         }
         match guard.as_ref() {
             Some(conn) => f(conn),

@@ -64,6 +64,24 @@ fn attempt_timeout() -> Duration {
         .unwrap_or(Duration::from_secs(30))
 }
 
+/// The request with each list it leaves empty taken from the workspace's saved sync
+/// settings (`settings set --sync-profile …`, or the window's Settings).
+fn with_saved_defaults(db: &Path, req: &SyncRequest) -> anyhow::Result<SyncRequest> {
+    let saved = if db.exists() {
+        let store = Store::open(db)?;
+        rampart_core::store::governance::settings(store.conn())?.sync
+    } else {
+        Default::default()
+    };
+    let pick = |given: &[String], saved: Vec<String>| if given.is_empty() { saved } else { given.to_vec() };
+    Ok(SyncRequest {
+        profiles: pick(&req.profiles, saved.profiles),
+        regions: pick(&req.regions, saved.regions),
+        sources: pick(&req.sources, saved.sources),
+        endpoint_url: req.endpoint_url.clone(),
+    })
+}
+
 /// Runs a sync against the workspace at `db`. `events` sees every progress event.
 pub async fn run(
     db: &Path,
@@ -72,6 +90,7 @@ pub async fn run(
     cancel: Cancel,
     events: Events,
 ) -> anyhow::Result<SyncReport> {
+    let req = &with_saved_defaults(db, req)?;
     let sources: Vec<String> = if req.sources.is_empty() {
         rampart_aws::SOURCES.iter().map(|s| s.to_string()).collect()
     } else {

@@ -2,15 +2,47 @@
 //! the demo on first start when asked), and the catalog — built in, plus the user's own
 //! files from the `catalog/` folder beside the database and any given with `--catalog`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rampart_core::catalog::{Catalog, CatalogErrors, Source};
 use rampart_core::demo::{self, DemoSpec};
 use rampart_core::store::Store;
 
-/// The platform data folder for the app's identifier (what Tauri uses too).
+/// The workspace opened when no `--db` is given: the one last chosen in the window's
+/// Settings, else `rampart.db` in the platform data folder for the app's identifier.
 pub fn default_db_path() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join(crate::IDENTIFIER).join("rampart.db"))
+    saved_choice().or_else(|| dirs::data_dir().map(|d| d.join(crate::IDENTIFIER).join("rampart.db")))
+}
+
+/// Where the window keeps its choice of workspace: a path only, never a secret.
+fn choice_file() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join(crate::IDENTIFIER).join("workspace.json"))
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Choice {
+    database: PathBuf,
+}
+
+/// The saved choice, when it names an absolute path whose folder still exists.
+fn saved_choice() -> Option<PathBuf> {
+    let text = std::fs::read_to_string(choice_file()?).ok()?;
+    let choice: Choice = serde_json::from_str(&text).ok()?;
+    let folder_exists = choice.database.parent().is_some_and(Path::is_dir);
+    (choice.database.is_absolute() && folder_exists).then_some(choice.database)
+}
+
+/// Remembers `db` as the workspace to open when no `--db` is given.
+pub fn save_choice(db: &Path) -> anyhow::Result<()> {
+    let file = choice_file().ok_or_else(|| anyhow::anyhow!("no configuration folder on this system"))?;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let text = serde_json::to_string_pretty(&Choice {
+        database: db.to_path_buf(),
+    })?;
+    std::fs::write(&file, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", file.display()))
 }
 
 /// The folder of user catalog files for a workspace: `<db folder>/catalog/`.
@@ -30,11 +62,11 @@ pub fn read_sources(files: &[PathBuf]) -> anyhow::Result<Vec<Source>> {
         .collect()
 }
 
-/// The catalog for a workspace: built in + `<db folder>/catalog/*.toml` (sorted) + extra.
-pub fn load_catalog(db: &Path, extra: &[PathBuf]) -> anyhow::Result<Catalog> {
+/// The user's catalog files of a workspace, in load order: `<db folder>/catalog/*.toml`
+/// (sorted by name), then `extra`.
+pub fn catalog_files(db: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let dir = user_catalog_dir(db);
-    if let Ok(entries) = std::fs::read_dir(&dir) {
+    if let Ok(entries) = std::fs::read_dir(user_catalog_dir(db)) {
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -43,8 +75,116 @@ pub fn load_catalog(db: &Path, extra: &[PathBuf]) -> anyhow::Result<Catalog> {
         files.extend(found);
     }
     files.extend(extra.iter().cloned());
+    files
+}
+
+/// The catalog for a workspace: built in + `<db folder>/catalog/*.toml` (sorted) + extra.
+pub fn load_catalog(db: &Path, extra: &[PathBuf]) -> anyhow::Result<Catalog> {
+    catalog_from(&read_sources(&catalog_files(db, extra))?)
+}
+
+/// The built-in catalog with `sources` on top; errors name each file and what is wrong.
+pub fn catalog_from(sources: &[Source]) -> anyhow::Result<Catalog> {
+    Catalog::with_user_files(sources).map_err(|e: CatalogErrors| anyhow::anyhow!("the catalog has errors:\n{e}"))
+}
+
+/// One user catalog file and what it brings to the catalog.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct CatalogFileInfo {
+    /// The file name.
+    pub name: String,
+    pub path: String,
+    /// In the workspace's `catalog/` folder (so the window may remove it), rather than given
+    /// with `--catalog`.
+    pub in_folder: bool,
+    /// Frameworks it defines that were not there before it.
+    pub adds_frameworks: Vec<String>,
+    /// Frameworks already there whose requirements or evidence it changes.
+    pub changes_frameworks: Vec<String>,
+    pub adds_controls: u32,
+}
+
+/// One framework of the catalog in force.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct FrameworkInfo {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub requirements: u32,
+    pub manual: u32,
+    /// Defined by a user file rather than shipped with Rampart.
+    pub custom: bool,
+}
+
+/// The catalog a workspace is mapped with, and where its parts come from.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct CatalogInfo {
+    /// The folder whose `*.toml` files are loaded on top of the built-in catalog.
+    pub folder: String,
+    pub files: Vec<CatalogFileInfo>,
+    pub frameworks: Vec<FrameworkInfo>,
+    pub controls: u32,
+    pub fingerprint: String,
+}
+
+/// Per framework id: (requirement count, evidence rule count).
+fn shape(c: &Catalog) -> BTreeMap<String, (usize, usize)> {
+    c.frameworks
+        .iter()
+        .map(|f| {
+            let evidence = f.requirements.iter().map(|r| r.evidence.len()).sum();
+            (f.id.clone(), (f.requirements.len(), evidence))
+        })
+        .collect()
+}
+
+/// Describes the catalog of the workspace at `db`: each user file is loaded on top of the
+/// ones before it, and what changed is what it brings.
+pub fn describe_catalog(db: &Path, extra: &[PathBuf]) -> anyhow::Result<CatalogInfo> {
+    let files = catalog_files(db, extra);
     let sources = read_sources(&files)?;
-    Catalog::with_user_files(&sources).map_err(|e: CatalogErrors| anyhow::anyhow!("the catalog has errors:\n{e}"))
+    let builtin = catalog_from(&[])?;
+    let mut before = builtin.clone();
+    let mut described = Vec::new();
+    for (i, path) in files.iter().enumerate() {
+        let after = catalog_from(&sources[..=i])?;
+        let (old, new) = (shape(&before), shape(&after));
+        described.push(CatalogFileInfo {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: path.display().to_string(),
+            in_folder: i < files.len() - extra.len(),
+            adds_frameworks: new.keys().filter(|k| !old.contains_key(*k)).cloned().collect(),
+            changes_frameworks: new
+                .iter()
+                .filter(|(k, v)| old.get(*k).is_some_and(|o| o != *v))
+                .map(|(k, _)| k.clone())
+                .collect(),
+            adds_controls: after.controls.len().saturating_sub(before.controls.len()) as u32,
+        });
+        before = after;
+    }
+    let builtin_ids: Vec<&str> = builtin.frameworks.iter().map(|f| f.id.as_str()).collect();
+    Ok(CatalogInfo {
+        folder: user_catalog_dir(db).display().to_string(),
+        files: described,
+        frameworks: before
+            .frameworks
+            .iter()
+            .map(|f| FrameworkInfo {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                version: f.version.clone(),
+                requirements: f.requirements.len() as u32,
+                manual: f.requirements.iter().filter(|r| r.manual).count() as u32,
+                custom: !builtin_ids.contains(&f.id.as_str()),
+            })
+            .collect(),
+        controls: before.controls.len() as u32,
+        fingerprint: before.fingerprint.clone(),
+    })
 }
 
 /// Opens the workspace at `path`, building the demo first when no database exists yet,

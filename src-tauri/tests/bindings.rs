@@ -77,6 +77,15 @@ fn generated() -> BTreeMap<String, String> {
     one::<rampart_core::query::overview::SyncHealth>(&cfg, &mut out);
     one::<rampart_core::query::overview::SyncFailure>(&cfg, &mut out);
     one::<rampart_aws::profiles::AwsProfile>(&cfg, &mut out);
+    one::<rampart_core::store::governance::SyncDefaults>(&cfg, &mut out);
+    one::<rampart_core::store::owners::OwnerScope>(&cfg, &mut out);
+    one::<rampart_core::store::owners::OwnerAssignment>(&cfg, &mut out);
+    one::<rampart_core::query::sla::OwnerSla>(&cfg, &mut out);
+    one::<rampart_app::OwnersView>(&cfg, &mut out);
+    one::<rampart_app::CatalogFileInfo>(&cfg, &mut out);
+    one::<rampart_app::FrameworkInfo>(&cfg, &mut out);
+    one::<rampart_app::CatalogInfo>(&cfg, &mut out);
+    one::<rampart_app::WorkspaceDetails>(&cfg, &mut out);
     one::<rampart_core::sync::SyncTarget>(&cfg, &mut out);
     one::<rampart_core::sync::SourceStatus>(&cfg, &mut out);
     one::<rampart_core::sync::ErrorKind>(&cfg, &mut out);

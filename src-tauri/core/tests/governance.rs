@@ -9,7 +9,7 @@ use rampart_core::query::posture::{posture, Posture, RequirementPosture, Require
 use rampart_core::query::sla::SlaDays;
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::audit::verify;
-use rampart_core::store::governance::{list, settings, NewAcceptance, Scope, Settings};
+use rampart_core::store::governance::{list, settings, NewAcceptance, Scope, Settings, SyncDefaults};
 use rampart_core::time::parse_ts;
 use rampart_core::{ImportInput, Store, StoreError};
 use serde_json::json;
@@ -261,6 +261,7 @@ fn bad_acceptances_are_refused_naming_the_problem() {
             &Settings {
                 sla_days: SlaDays::default(),
                 max_acceptance_days: 500,
+                sync: Default::default(),
             },
             "admin",
             now,
@@ -285,12 +286,56 @@ fn bad_acceptances_are_refused_naming_the_problem() {
                     low: 180,
                 },
                 max_acceptance_days: 365,
+                sync: Default::default(),
             },
             "admin",
             now,
         )
         .expect_err("critical > high");
     assert!(bad.to_string().starts_with("sla_days:"), "{bad}");
+}
+
+#[test]
+fn sync_defaults_are_checked_kept_and_audited() {
+    let (_d, mut store, _catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    assert_eq!(settings(store.conn()).expect("settings").sync, SyncDefaults::default());
+    let with = |profiles: &[&str], regions: &[&str], sources: &[&str]| Settings {
+        sla_days: SlaDays::default(),
+        max_acceptance_days: 365,
+        sync: SyncDefaults {
+            profiles: profiles.iter().map(|s| s.to_string()).collect(),
+            regions: regions.iter().map(|s| s.to_string()).collect(),
+            sources: sources.iter().map(|s| s.to_string()).collect(),
+        },
+    };
+    for (bad, field) in [
+        (with(&["prod audit"], &[], &[]), "sync.profiles:"),
+        (with(&[], &["eu-west"], &[]), "sync.regions:"),
+        (with(&[], &["EU-WEST-1"], &[]), "sync.regions:"),
+        (with(&[], &[], &["guardduty"]), "sync.sources:"),
+    ] {
+        let e = store.set_settings(&bad, "admin", now).expect_err("refused");
+        assert!(e.to_string().starts_with(field), "{e}");
+    }
+    assert_eq!(settings(store.conn()).expect("settings").sync, SyncDefaults::default());
+    store
+        .set_settings(
+            &with(&["prod", " prod "], &["eu-west-1", "us-gov-west-1"], &["config"]),
+            "admin",
+            now,
+        )
+        .expect("valid");
+    let kept = settings(store.conn()).expect("settings").sync;
+    assert_eq!(kept.profiles, ["prod"], "trimmed and deduplicated");
+    assert_eq!(kept.regions, ["eu-west-1", "us-gov-west-1"]);
+    assert_eq!(kept.sources, ["config"]);
+    let log = rampart_core::store::audit::entries(store.conn(), 10).expect("audit");
+    assert!(
+        log.iter()
+            .any(|e| e.subject == "setting:sync_defaults" && e.actor == "admin"),
+        "the change is in the audit log"
+    );
 }
 
 /// A workspace with an acceptance, a revocation, an attestation and a settings change.
@@ -320,6 +365,7 @@ fn audited() -> (tempfile::TempDir, Store) {
                     ..SlaDays::default()
                 },
                 max_acceptance_days: 365,
+                sync: Default::default(),
             },
             "admin",
             now + 3,

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use clap::{Args as ClapArgs, Subcommand};
 use rampart_core::query::sla::{self, SlaDays};
 use rampart_core::store::audit;
-use rampart_core::store::governance::{self, NewAcceptance, Scope, Settings};
+use rampart_core::store::governance::{self, NewAcceptance, Scope, Settings, SyncDefaults};
 use rampart_core::store::owners::OwnerScope;
 use rampart_core::store::Store;
 use rampart_core::time::now_ms;
@@ -105,6 +105,19 @@ pub enum SettingsCommand {
         /// The longest a risk acceptance may run.
         #[arg(long, value_name = "DAYS")]
         max_acceptance_days: Option<u32>,
+        /// The AWS profile `rampart sync` (and the window's Sync form) uses when not told.
+        /// Repeat for several accounts; replaces the saved list.
+        #[arg(long = "sync-profile", value_name = "NAME")]
+        sync_profiles: Vec<String>,
+        /// The Regions a sync reads when not told. Repeat for several; replaces the saved list.
+        #[arg(long = "sync-region", value_name = "REGION")]
+        sync_regions: Vec<String>,
+        /// The sources a sync reads when not told (securityhub, inspector, config).
+        #[arg(long = "sync-source", value_name = "SOURCE")]
+        sync_sources: Vec<String>,
+        /// Forget the saved sync profiles, Regions and sources (the standard choice again).
+        #[arg(long, conflicts_with_all = ["sync_profiles", "sync_regions", "sync_sources"])]
+        clear_sync: bool,
         /// Who makes the change.
         #[arg(long)]
         by: String,
@@ -348,10 +361,24 @@ pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat)
         sla_medium,
         sla_low,
         max_acceptance_days,
+        sync_profiles,
+        sync_regions,
+        sync_sources,
+        clear_sync,
         by,
     }) = command
     {
         let old = governance::settings(store.conn())?;
+        let keep_or = |given: Vec<String>, old: &[String]| if given.is_empty() { old.to_vec() } else { given };
+        let sync = if clear_sync {
+            SyncDefaults::default()
+        } else {
+            SyncDefaults {
+                profiles: keep_or(sync_profiles, &old.sync.profiles),
+                regions: keep_or(sync_regions, &old.sync.regions),
+                sources: keep_or(sync_sources, &old.sync.sources),
+            }
+        };
         let new = Settings {
             sla_days: SlaDays {
                 critical: sla_critical.unwrap_or(old.sla_days.critical),
@@ -360,6 +387,7 @@ pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat)
                 low: sla_low.unwrap_or(old.sla_days.low),
             },
             max_acceptance_days: max_acceptance_days.unwrap_or(old.max_acceptance_days),
+            sync,
         };
         if by.trim().is_empty() {
             bail!("--by must not be empty");
@@ -381,6 +409,20 @@ pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat)
                 d.critical, d.high, d.medium, d.low
             )?;
             writeln!(out, "longest risk acceptance: {} days", s.max_acceptance_days)?;
+            let or = |list: &[String], standard: &str| {
+                if list.is_empty() {
+                    standard.to_string()
+                } else {
+                    list.join(", ")
+                }
+            };
+            writeln!(
+                out,
+                "sync reads: profiles {}; Regions {}; sources {}",
+                or(&s.sync.profiles, "(the default credentials chain)"),
+                or(&s.sync.regions, "(each profile's own)"),
+                or(&s.sync.sources, "(all three)")
+            )?;
         }
     }
     Ok(())

@@ -145,7 +145,11 @@ export function syntheticPage(query: FindingsQuery, total: number): FindingsPage
 
 /** The demo workspace's settings (the defaults). */
 export function sampleSettings(): Settings {
-  return { sla_days: { critical: 7, high: 30, medium: 90, low: 180 }, max_acceptance_days: 365 };
+  return {
+    sla_days: { critical: 7, high: 30, medium: 90, low: 180 },
+    max_acceptance_days: 365,
+    sync: { profiles: [], regions: [], sources: [] },
+  };
 }
 
 /**

@@ -245,3 +245,31 @@ fn current_records(conn: &Connection) -> Result<Vec<(String, serde_json::Value)>
     }
     Ok(out)
 }
+
+impl super::Store {
+    /// Records that a catalog file was added to or removed from the workspace's catalog
+    /// folder (`action` is `catalog.add` or `catalog.remove`): mappings, and so posture,
+    /// change with it. `fingerprint` identifies the catalog in force afterwards.
+    pub fn record_catalog_change(
+        &mut self,
+        action: &str,
+        file: &str,
+        fingerprint: &str,
+        actor: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        if !matches!(action, "catalog.add" | "catalog.remove") {
+            return Err(StoreError::Invalid(format!(
+                "action: {action:?} is not a catalog change"
+            )));
+        }
+        if actor.trim().is_empty() {
+            return Err(StoreError::Invalid("by: required".into()));
+        }
+        let tx = self.conn_mut().transaction()?;
+        let details = serde_json::json!({"file": file, "catalog_fingerprint": fingerprint});
+        append(&tx, now, actor.trim(), action, &format!("catalog:{file}"), &details)?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -136,6 +136,78 @@ pub struct Acceptance {
 pub struct Settings {
     pub sla_days: SlaDays,
     pub max_acceptance_days: u32,
+    /// What a sync reads when it is not told (the window's Sync form and `rampart sync`).
+    #[serde(default)]
+    pub sync: SyncDefaults,
+}
+
+/// The sources a sync knows.
+pub const SYNC_SOURCES: [&str; 3] = ["securityhub", "inspector", "config"];
+
+/// What a sync reads by default. An empty list means the standard choice: the credentials
+/// chain's default profile, that profile's Region, all three sources.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncDefaults {
+    pub profiles: Vec<String>,
+    pub regions: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+/// Whether `s` looks like an AWS Region name (`eu-west-1`, `us-gov-west-1`, `ap-southeast-4`).
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].len() <= 2
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+impl SyncDefaults {
+    /// Checks each entry (a refusal names the list and the entry) and drops repeats.
+    pub fn checked(&self) -> Result<SyncDefaults, StoreError> {
+        fn dedup(items: &[String]) -> Vec<String> {
+            let mut seen = HashSet::new();
+            items
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| seen.insert(s.clone()))
+                .collect()
+        }
+        let out = SyncDefaults {
+            profiles: dedup(&self.profiles),
+            regions: dedup(&self.regions),
+            sources: dedup(&self.sources),
+        };
+        for p in &out.profiles {
+            if p.is_empty() || p.len() > 128 || p.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(invalid(
+                    "sync.profiles",
+                    format!("{p:?} is not a profile name (no spaces, at most 128 characters)"),
+                ));
+            }
+        }
+        for r in &out.regions {
+            if !is_region_name(r) {
+                return Err(invalid(
+                    "sync.regions",
+                    format!("{r:?} is not an AWS Region name such as eu-west-1"),
+                ));
+            }
+        }
+        for s in &out.sources {
+            if !SYNC_SOURCES.contains(&s.as_str()) {
+                return Err(invalid(
+                    "sync.sources",
+                    format!("{s:?} is not a source; known: {}", SYNC_SOURCES.join(", ")),
+                ));
+            }
+        }
+        Ok(out)
+    }
 }
 
 /// The columns [`record_json`] reads.
@@ -179,6 +251,9 @@ pub fn settings(conn: &Connection) -> Result<Settings, StoreError> {
         max_acceptance_days: meta(conn, "max_acceptance_days")?
             .and_then(|s| s.parse().ok())
             .unwrap_or(DEFAULT_MAX_ACCEPTANCE_DAYS),
+        sync: meta(conn, "sync_defaults")?
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
     })
 }
 
@@ -369,9 +444,10 @@ impl Store {
                 ),
             ));
         }
+        let sync = s.sync.checked()?;
         let old = settings(self.conn())?;
         let tx = self.conn_mut().transaction()?;
-        let changes: [(&str, String, serde_json::Value, serde_json::Value); 2] = [
+        let changes: [(&str, String, serde_json::Value, serde_json::Value); 3] = [
             (
                 "sla_days",
                 serde_json::to_string(&s.sla_days).unwrap_or_default(),
@@ -383,6 +459,12 @@ impl Store {
                 s.max_acceptance_days.to_string(),
                 old.max_acceptance_days.into(),
                 s.max_acceptance_days.into(),
+            ),
+            (
+                "sync_defaults",
+                serde_json::to_string(&sync).unwrap_or_default(),
+                serde_json::to_value(&old.sync).unwrap_or_default(),
+                serde_json::to_value(&sync).unwrap_or_default(),
             ),
         ];
         for (key, stored, from, to) in changes {

@@ -64,6 +64,14 @@ pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde
     ))
 }
 
+/// One assignment in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OwnerAssignment {
+    pub scope: OwnerScope,
+    pub target: String,
+    pub owner: String,
+}
+
 /// The assignments in force: the latest per (scope, target), empty owners dropped.
 #[derive(Debug, Default, Clone)]
 pub struct Owners(HashMap<(OwnerScope, String), String>);
@@ -92,6 +100,26 @@ impl Owners {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The assignments in force, by scope (accounts, controls, findings) then target.
+    pub fn assignments(&self) -> Vec<OwnerAssignment> {
+        let rank = |s: OwnerScope| match s {
+            OwnerScope::Account => 0,
+            OwnerScope::Control => 1,
+            OwnerScope::Finding => 2,
+        };
+        let mut out: Vec<OwnerAssignment> = self
+            .0
+            .iter()
+            .map(|((scope, target), owner)| OwnerAssignment {
+                scope: *scope,
+                target: target.clone(),
+                owner: owner.clone(),
+            })
+            .collect();
+        out.sort_by(|a, b| (rank(a.scope), &a.target).cmp(&(rank(b.scope), &b.target)));
+        out
     }
 
     /// The owner of a finding: its own, else its control's, else its account's.

@@ -252,7 +252,11 @@ describe('governance commands', () => {
     await getAuditLog(200);
     await verifyAudit();
     await getSettings();
-    const settings = { sla_days: { critical: 7, high: 30, medium: 90, low: 180 }, max_acceptance_days: 365 };
+    const settings = {
+      sla_days: { critical: 7, high: 30, medium: 90, low: 180 },
+      max_acceptance_days: 365,
+      sync: { profiles: [], regions: [], sources: [] },
+    };
     await setSettings(settings, 'Dana');
     expect(seen).toEqual([
       { cmd: 'exceptions', args: { expiring: null } },

@@ -15,6 +15,8 @@ import type { ExportRequest } from './bindings/ExportRequest';
 import type { FindingsPage } from './bindings/FindingsPage';
 import type { FindingsQuery } from './bindings/FindingsQuery';
 import type { IpcError } from './bindings/IpcError';
+import type { OwnerScope } from './bindings/OwnerScope';
+import type { OwnersView } from './bindings/OwnersView';
 import type { Overview } from './bindings/Overview';
 import type { Posture } from './bindings/Posture';
 import type { NewAcceptance } from './bindings/NewAcceptance';
@@ -26,6 +28,7 @@ import type { SyncEvent } from './bindings/SyncEvent';
 import type { SyncReport } from './bindings/SyncReport';
 import type { SyncRequest } from './bindings/SyncRequest';
 import type { Trend } from './bindings/Trend';
+import type { WorkspaceDetails } from './bindings/WorkspaceDetails';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
 export type { Acceptance } from './bindings/Acceptance';
@@ -33,6 +36,8 @@ export type { Attestation } from './bindings/Attestation';
 export type { AuditEntry } from './bindings/AuditEntry';
 export type { AuditReport } from './bindings/AuditReport';
 export type { AwsProfile } from './bindings/AwsProfile';
+export type { CatalogFileInfo } from './bindings/CatalogFileInfo';
+export type { CatalogInfo } from './bindings/CatalogInfo';
 export type { ChangeCounts } from './bindings/ChangeCounts';
 export type { ChangedFinding } from './bindings/ChangedFinding';
 export type { ChangeGroup } from './bindings/ChangeGroup';
@@ -48,12 +53,17 @@ export type { FindingRow } from './bindings/FindingRow';
 export type { FindingsPage } from './bindings/FindingsPage';
 export type { FindingsQuery } from './bindings/FindingsQuery';
 export type { FrameworkPosture } from './bindings/FrameworkPosture';
+export type { FrameworkInfo } from './bindings/FrameworkInfo';
 export type { FrameworkTrend } from './bindings/FrameworkTrend';
 export type { GroupCount } from './bindings/GroupCount';
 export type { ImportSummary } from './bindings/ImportSummary';
 export type { IpcError } from './bindings/IpcError';
 export type { NewAcceptance } from './bindings/NewAcceptance';
 export type { Overview } from './bindings/Overview';
+export type { OwnerAssignment } from './bindings/OwnerAssignment';
+export type { OwnerScope } from './bindings/OwnerScope';
+export type { OwnerSla } from './bindings/OwnerSla';
+export type { OwnersView } from './bindings/OwnersView';
 export type { Posture } from './bindings/Posture';
 export type { RecordState } from './bindings/RecordState';
 export type { RemediationView } from './bindings/RemediationView';
@@ -71,6 +81,7 @@ export type { Source } from './bindings/Source';
 export type { SourceStatus } from './bindings/SourceStatus';
 export type { Status } from './bindings/Status';
 export type { SyncEvent } from './bindings/SyncEvent';
+export type { SyncDefaults } from './bindings/SyncDefaults';
 export type { SyncFailure } from './bindings/SyncFailure';
 export type { SyncHealth } from './bindings/SyncHealth';
 export type { SyncReport } from './bindings/SyncReport';
@@ -80,6 +91,7 @@ export type { TargetReport } from './bindings/TargetReport';
 export type { Totals } from './bindings/Totals';
 export type { Trend } from './bindings/Trend';
 export type { TrendPoint } from './bindings/TrendPoint';
+export type { WorkspaceDetails } from './bindings/WorkspaceDetails';
 export type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
@@ -347,4 +359,52 @@ export function getSyncStatus(): Promise<SourceStatus[]> {
  */
 export function getAwsProfiles(): Promise<AwsProfile[]> {
   return call<AwsProfile[]>('aws_profiles');
+}
+
+/**
+ * Open, overdue and accepted failing findings per remediation owner (the most overdue first,
+ * findings nobody owns last), and the assignments in force (account, control or finding).
+ */
+export function getOwners(): Promise<OwnersView> {
+  return call<OwnersView>('owners');
+}
+
+/**
+ * Assigns the remediation owner of a finding, a control or an account (an empty `owner` clears
+ * it); recorded in the audit log with `by` as the author. Rejects with `bad_request` naming the
+ * field (`finding: no such finding`, `account: … 12 digits`, `by: required`).
+ */
+export function assignOwner(scope: OwnerScope, target: string, owner: string, by: string): Promise<number> {
+  return call<number>('assign_owner', { scope, target, owner, by });
+}
+
+/** The open workspace's database file and the catalog it is mapped with (built in plus user files). */
+export function getWorkspaceDetails(): Promise<WorkspaceDetails> {
+  return call<WorkspaceDetails>('workspace_details');
+}
+
+/**
+ * Adds a catalog file the user picks in the system's open dialog (opened by the core): checked
+ * with the catalog in force, copied into the workspace's `catalog/` folder, findings mapped again.
+ * Resolves with the file's name, or null when the dialog was cancelled. Rejects with
+ * `bad_request` whose message names the file and what is wrong in it; nothing changes then.
+ */
+export function addCatalogFile(by: string): Promise<string | null> {
+  return call<string | null>('catalog_add', { by });
+}
+
+/** Removes a file from the workspace's `catalog/` folder and maps the findings again (audited). */
+export async function removeCatalogFile(name: string, by: string): Promise<void> {
+  await call<null>('catalog_remove', { name, by });
+}
+
+/**
+ * Opens another workspace picked in the system's dialog: an existing database, or with `create`
+ * a new empty one. The window switches to it at once (views then see `not_ready` while it is
+ * prepared) and Rampart opens it on the next start. Resolves with its path, or null when the
+ * dialog was cancelled. Rejects with `busy` while a sync runs, `not_found`, or `bad_request`
+ * when the file is not a Rampart workspace.
+ */
+export function openWorkspace(create: boolean): Promise<string | null> {
+  return call<string | null>('open_workspace', { create });
 }
