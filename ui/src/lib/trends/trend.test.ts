@@ -6,6 +6,7 @@ import { sampleTrend } from '../../test/fixtures';
 import {
   carriedSpans,
   changeWeeks,
+  countAxis,
   customRange,
   failingOption,
   scoreDescription,
@@ -113,7 +114,17 @@ describe('failingOption', () => {
     expect(line!.data.map((d) => d.value)).toEqual([3, 3]);
     expect(line!.data.map((d) => d.symbol)).toEqual(['none', 'emptyCircle']);
     expect(line!.markArea?.data).toEqual([[{ xAxis: '2026-11-01' }, { xAxis: '2026-11-02' }]]);
-    expect(option.yAxis).toMatchObject({ min: 0, max: 4 });
+    expect(option.yAxis).toMatchObject({ min: 0, max: 4, interval: 1 });
+  });
+});
+
+describe('countAxis', () => {
+  it('ends a count axis on a whole step, so the top label never overlaps the one below', () => {
+    expect(countAxis(4)).toEqual({ max: 4, interval: 1 });
+    expect(countAxis(10)).toEqual({ max: 10, interval: 2 });
+    expect(countAxis(28)).toEqual({ max: 30, interval: 5 });
+    expect(countAxis(0)).toEqual({ max: 1, interval: 1 });
+    expect(countAxis(191)).toEqual({ max: 200, interval: 50 });
   });
 });
 

@@ -206,13 +206,28 @@ export function scoreOption(
  * Failing requirements per day as a stepped area, against the requirements that have a status
  * (so "10 of 10" fills the chart); carried days hollow over a shaded band, like the scores.
  */
+/**
+ * The top of a count axis and its step: at least `n`, a whole number of steps of 1, 2 or 5 × 10^k,
+ * at most `steps` of them. A top between two labels (28 over steps of 5) would print its label on
+ * top of the one below, so the axis ends on a step (30) instead.
+ */
+export function countAxis(n: number, steps = 6): { max: number; interval: number } {
+  const top = Math.max(1, Math.ceil(n));
+  for (let scale = 1; ; scale *= 10) {
+    for (const unit of [1, 2, 5]) {
+      const interval = unit * scale;
+      if (Math.ceil(top / interval) <= steps) return { max: Math.ceil(top / interval) * interval, interval };
+    }
+  }
+}
+
 export function failingOption(
   fw: FrameworkTrend,
   colors: ChartColors,
   { weekly = false, animate = true }: { weekly?: boolean; animate?: boolean } = {},
 ): ChartOption {
   const list = fw.points;
-  const ceiling = Math.max(1, ...list.map((p) => p.failing + p.passing + p.no_data));
+  const ceiling = countAxis(Math.max(1, ...list.map((p) => p.failing + p.passing + p.no_data)));
   return {
     ...base(colors, failingDescription(fw), animate),
     legend: lineLegend(colors),
@@ -226,8 +241,8 @@ export function failingOption(
     yAxis: {
       type: 'value',
       min: 0,
-      max: ceiling,
-      minInterval: 1,
+      max: ceiling.max,
+      interval: ceiling.interval,
       axisLabel: { color: colors.muted },
       splitLine: { lineStyle: { color: colors.grid } },
     },
