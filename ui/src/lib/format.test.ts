@@ -96,6 +96,22 @@ describe('posture formatting', () => {
     expect(statusLook('something_new')).toEqual({ label: 'something_new', tone: 'neutral', icon: 'dash' });
   });
 
+  it('names the sync states the status chip shows, while a run goes and as stored', () => {
+    const looks = (states: string[]) => states.map((s) => statusLook(s).label);
+    expect(looks(['waiting', 'running', 'done', 'failed', 'skipped', 'cancelled'])).toEqual([
+      'Waiting',
+      'Running',
+      'Done',
+      'Failed',
+      'Skipped',
+      'Cancelled',
+    ]);
+    expect(looks(['ok', 'interrupted', 'never', 'syncing'])).toEqual(['Synced', 'Did not finish', 'Never synced', 'Syncing now']);
+    expect(statusLook('running')).toEqual({ label: 'Running', tone: 'info', icon: 'spin' });
+    expect(statusLook('ok').tone).toBe('success');
+    expect(statusLook('interrupted').tone).toBe('warning');
+  });
+
   it('gives today as YYYY-MM-DD in local time', () => {
     expect(today(new Date(2026, 8, 3, 23, 59))).toBe('2026-09-03');
   });

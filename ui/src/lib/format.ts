@@ -172,8 +172,8 @@ export function today(now: Date = new Date()): string {
 /** How a status looks: its words, the tone (colour family) and the icon drawn beside them. */
 export type StatusLook = {
   label: string;
-  tone: 'danger' | 'success' | 'warning' | 'neutral' | 'accepted';
-  icon: 'cross' | 'check' | 'dash' | 'seal' | 'clock' | 'pen' | 'flag' | 'ban';
+  tone: 'danger' | 'success' | 'warning' | 'neutral' | 'accepted' | 'info';
+  icon: 'cross' | 'check' | 'dash' | 'seal' | 'clock' | 'pen' | 'flag' | 'ban' | 'spin';
 };
 
 const STATUS_LOOKS: Record<string, StatusLook> = {
@@ -193,11 +193,24 @@ const STATUS_LOOKS: Record<string, StatusLook> = {
   active: { label: 'Active', tone: 'accepted', icon: 'flag' },
   revoked: { label: 'Revoked', tone: 'neutral', icon: 'ban' },
   pending: { label: 'Pending', tone: 'neutral', icon: 'clock' },
+  // A sync target while a run goes (waiting to done; "failed" is shared with controls)…
+  waiting: { label: 'Waiting', tone: 'neutral', icon: 'clock' },
+  running: { label: 'Running', tone: 'info', icon: 'spin' },
+  done: { label: 'Done', tone: 'success', icon: 'check' },
+  skipped: { label: 'Skipped', tone: 'neutral', icon: 'dash' },
+  cancelled: { label: 'Cancelled', tone: 'warning', icon: 'ban' },
+  // …and as the status table keeps it, with "syncing" for one the running sync is working on.
+  ok: { label: 'Synced', tone: 'success', icon: 'check' },
+  interrupted: { label: 'Did not finish', tone: 'warning', icon: 'clock' },
+  never: { label: 'Never synced', tone: 'neutral', icon: 'dash' },
+  syncing: { label: 'Syncing now', tone: 'info', icon: 'spin' },
 };
 
 /**
  * The look of a requirement status (failing, attested…), a control status (failed, accepted,
- * passed, no_data) or a risk acceptance's status (active, expired, revoked, pending).
+ * passed, no_data), a risk acceptance's status (active, expired, revoked, pending) or a sync
+ * target's state (waiting, running, done, failed, skipped, cancelled; ok, interrupted, never,
+ * syncing).
  */
 export function statusLook(status: string): StatusLook {
   return STATUS_LOOKS[status] ?? { label: status, tone: 'neutral', icon: 'dash' };

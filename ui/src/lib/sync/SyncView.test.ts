@@ -14,7 +14,9 @@ import {
   type Invocation,
 } from '../../test/fixtures';
 import type { SourceStatus, SyncReport } from '../backend';
+import { targetKey } from './progress';
 import { syncSession } from './session.svelte';
+import SourceStatusTable from './SourceStatusTable.svelte';
 import { IAM_ACTIONS } from './status';
 import SyncView from './SyncView.svelte';
 
@@ -150,11 +152,15 @@ describe('SyncView', () => {
       'retry 1 in 1.3 s: throttled on securityhub:GetFindings in us-east-1: Rate exceeded',
     );
     expect(west!.dataset.state).toBe('running');
+    // Each state is a status chip: words and an icon, not colour alone.
+    expect(east!.querySelector('.chip[data-status="running"]')?.textContent?.trim()).toBe('Running');
     expect(screen.getByTestId('sync-overall').textContent).toMatch(/0 of 2 targets done, 2 running; 100 findings stored/);
 
     sendSyncEvents(sync.args(), events.slice(5));
     await waitFor(() => expect(rows('sync-row')[0]!.dataset.state).toBe('done'));
     expect(rows('sync-row')[1]!.dataset.state).toBe('failed');
+    expect(rows('sync-row')[0]!.querySelector('.chip')?.textContent?.trim()).toBe('Done');
+    expect(rows('sync-row')[1]!.querySelector('.chip')?.textContent?.trim()).toBe('Failed');
     expect(within(rows('sync-row')[1]!).getByTestId('sync-row-message').textContent).toMatch(
       /Access denied:\s+AccessDenied on securityhub:GetFindings in eu-west-1/,
     );
@@ -183,6 +189,8 @@ describe('SyncView', () => {
     expect(within(statusWest!).getByTestId('sync-status-error').textContent).toMatch(/Access denied:\s+AccessDenied/);
     expect(within(statusWest!).getByTestId('sync-status-success').textContent).toBe('never');
     expect(statusEast!.dataset).toMatchObject({ region: 'us-east-1', state: 'ok', pages: '3', findings: '187' });
+    expect(statusEast!.querySelector('.chip[data-status="ok"]')?.textContent?.trim()).toBe('Synced');
+    expect(statusWest!.querySelector('.chip[data-status="failed"]')?.textContent?.trim()).toBe('Failed');
     const success = within(statusEast!).getByTestId('sync-status-success');
     expect(success.getAttribute('datetime')).toBe(new Date(1_795_990_911_647).toISOString());
     expect(success.querySelector('.relative')!.textContent).not.toBe('');
@@ -373,6 +381,19 @@ describe('SyncView', () => {
     expect(error.textContent).toMatch(/disk I\/O error/);
     await fireEvent.click(within(error).getByRole('button', { name: 'Try again' }));
     await screen.findByTestId('sync-status-empty');
+  });
+});
+
+describe('SourceStatusTable', () => {
+  it('shows each target\'s state as a status chip, and "Syncing now" on those the running sync works on', () => {
+    const statuses = sampleSyncStatus();
+    render(SourceStatusTable, { statuses, live: new Set([targetKey(statuses[0]!.target)]) });
+    const rows = screen.getAllByTestId('sync-status-row');
+    const chips = (row: HTMLElement) => [...row.querySelectorAll('.chip')].map((c) => c.textContent?.trim());
+    const east = rows.find((r) => r.dataset.region === statuses[0]!.target.region)!;
+    const others = rows.filter((r) => r !== east);
+    expect(chips(east)).toContain('Syncing now');
+    for (const row of others) expect(chips(row)).not.toContain('Syncing now');
   });
 });
 

@@ -292,15 +292,6 @@ export function retryText(retry: Retry): string {
   return `retry ${retry.attempt} ${when}: ${retry.reason}`;
 }
 
-export const ROW_STATE_LABELS: Record<RowState, string> = {
-  waiting: 'Waiting',
-  running: 'Running',
-  done: 'Done',
-  failed: 'Failed',
-  skipped: 'Skipped',
-  cancelled: 'Cancelled',
-};
-
 const KIND_NAMES: Record<string, string> = {
   denied: 'Access denied',
   credentials: 'No usable credentials',

@@ -37,14 +37,6 @@ export function statusState(s: SourceStatus): StatusState {
   return 'ok';
 }
 
-export const STATUS_STATE_LABELS: Record<StatusState, string> = {
-  ok: 'Synced',
-  interrupted: 'Did not finish',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-  never: 'Never synced',
-};
-
 /** Sorted by source (as the form lists them), then account, then Region. */
 export function sortStatuses(list: readonly SourceStatus[]): SourceStatus[] {
   return [...list].sort((a, b) => compareTargets(a.target, b.target));
