@@ -1,8 +1,10 @@
 /**
  * The Sync form as plain functions: the fields as typed, their checks, the request the core
  * takes, and the last values kept in localStorage (a preference, not data; never credentials).
+ * On a first visit (nothing kept yet) the form starts from the workspace's saved sync defaults
+ * (Settings), through `formFromDefaults`.
  */
-import type { SyncRequest } from '../backend';
+import type { SyncDefaults, SyncRequest } from '../backend';
 
 /** The sources a sync can read, in the order the form lists them. */
 export const SYNC_SOURCES: ReadonlyArray<{ key: string; label: string; what: string }> = [
@@ -33,8 +35,13 @@ export function toggleProfile(text: string, name: string): string {
   return (names.includes(name) ? names.filter((n) => n !== name) : [...names, name]).join(' ');
 }
 
-// us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5…
+// us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5… (the core's shape check)
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/** Whether `name` has the shape of an AWS Region name, as the core checks it. */
+export function isRegionName(name: string): boolean {
+  return REGION.test(name);
+}
 
 export type FormErrors = Partial<Record<'regions' | 'sources', string>>;
 
@@ -60,7 +67,30 @@ export function toRequest(form: SyncForm): SyncRequest {
   };
 }
 
+/**
+ * The form the workspace's saved sync defaults give: their profiles and Regions, and their
+ * sources (none saved: every source checked, which is what an empty list means).
+ */
+export function formFromDefaults(defaults: SyncDefaults): SyncForm {
+  const known = SYNC_SOURCES.map((s) => s.key);
+  const sources = known.filter((k) => defaults.sources.includes(k));
+  return {
+    profiles: defaults.profiles.join(' '),
+    regions: defaults.regions.join(' '),
+    sources: sources.length > 0 ? sources : known,
+  };
+}
+
 const STORAGE_KEY = 'rampart.sync.form';
+
+/** Whether the form has values kept from an earlier visit (then they win over the saved defaults). */
+export function hasSavedForm(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) != null;
+  } catch {
+    return false;
+  }
+}
 
 /** The values the form had last time, or the defaults (every source checked). */
 export function loadForm(): SyncForm {
