@@ -3,7 +3,7 @@
 
 use rampart_core::catalog::Catalog;
 use rampart_core::model::Severity;
-use rampart_core::query::findings::{findings_page, fts_query, FindingsQuery};
+use rampart_core::query::findings::{findings_page, fts_query, page_plan, FindingsQuery};
 use rampart_core::query::sla::summary;
 use rampart_core::time::parse_ts;
 use rampart_core::{ImportInput, Store};
@@ -256,4 +256,19 @@ fn a_finding_inserted_and_replaced_in_one_import_is_indexed_once_as_it_ends() {
     assert!(ids(&store, &search("alpha"), now).is_empty());
     assert_eq!(ids(&store, &search("beta"), now), ["x1"]);
     assert_eq!(ids(&store, &search("bucket"), now), ["x1"], "one entry, not two");
+}
+
+#[test]
+fn the_default_order_pages_through_an_index_without_sorting() {
+    let (_d, store) = setup();
+    let mut q = query();
+    q.record_state = Some(rampart_core::model::RecordState::Active);
+    q.page = 500;
+    let plan = page_plan(store.conn(), &q, 0).expect("plan");
+    assert!(plan.contains("findings_explorer_default"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    // A severity chip keeps the order on the index too.
+    q.severities = vec![Severity::Critical];
+    let plan = page_plan(store.conn(), &q, 0).expect("plan");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }

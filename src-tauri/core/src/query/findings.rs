@@ -1,6 +1,8 @@
 //! Listing findings with filters, streamed row by row so that 100k findings print without
 //! being held in memory.
 
+use std::collections::HashMap;
+
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
@@ -177,8 +179,7 @@ impl SortField {
 
     /// The ORDER BY clause; `reverse` flips the natural direction. Ties break on id.
     fn order_sql(self, reverse: bool) -> String {
-        let severity_rank =
-            "CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END";
+        let severity_rank = SEVERITY_RANK_SQL;
         let (expr, natural_desc) = match self {
             SortField::Severity => (severity_rank.to_string(), false),
             SortField::Updated => ("f.updated_at".to_string(), true),
@@ -200,6 +201,11 @@ impl SortField {
         format!("{expr} {}{tie}, f.id", if desc { "DESC" } else { "ASC" })
     }
 }
+
+/// Severity as a rank, most severe first: the default order, which the index
+/// `findings_explorer_default` (schema v15) holds, so the expression must stay the same.
+pub const SEVERITY_RANK_SQL: &str =
+    "CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END";
 
 /// A page of a listing: `page` counts from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -352,16 +358,8 @@ pub fn list_findings(
     let sla = SlaDays::load(conn)?;
     let accepted = governance::coverage(conn, now, None)?.findings;
     let (where_sql, params) = where_clause(filter, &sla);
-    let limit = match page {
-        Some(p) => format!(
-            "LIMIT {} OFFSET {}",
-            p.size,
-            u64::from(p.page.saturating_sub(1)) * u64::from(p.size)
-        ),
-        None => String::new(),
-    };
-    let sql = format!(
-        "SELECT f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
+    let order = sort.order_sql(reverse);
+    let columns = "f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
                 f.severity, f.status, f.record_state, f.workflow_status, f.remediation_url,
                 f.first_observed_at, f.last_observed_at, f.created_at, f.updated_at,
                 (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
@@ -369,16 +367,9 @@ pub fn list_findings(
                 (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid),
                 (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
                    FROM finding_requirements fr WHERE fr.fid = f.fid),
-                f.fid
-         FROM findings f {where_sql}
-         ORDER BY {} {limit}",
-        sort.order_sql(reverse)
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+                f.fid";
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
-    let mut n = 0;
-    while let Some(r) = rows.next()? {
+    let read = |r: &rusqlite::Row<'_>| -> Result<FindingRow, StoreError> {
         let severity: String = r.get(9)?;
         let status: String = r.get(10)?;
         let record_state: String = r.get(11)?;
@@ -390,7 +381,7 @@ pub fn list_findings(
             first_seen,
             now,
         );
-        let row = FindingRow {
+        Ok(FindingRow {
             id: r.get(0)?,
             source: r.get(1)?,
             product: r.get(2)?,
@@ -417,11 +408,77 @@ pub fn list_findings(
             due_at: d.due.map(format_ts),
             overdue: d.overdue,
             accepted: accepted.contains(&r.get::<_, i64>(22)?),
-        };
-        each(row)?;
-        n += 1;
+        })
+    };
+    let Some(p) = page else {
+        // Every match (exports): one pass, in order.
+        let sql = format!("SELECT {columns} FROM findings f {where_sql} ORDER BY {order}");
+        let mut stmt = conn.prepare(&sql)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            each(read(r)?)?;
+            n += 1;
+        }
+        return Ok(n);
+    };
+    // One page: first the page's rows in order, sorting only the sort keys (so a page deep in
+    // 100k findings does not build the resource and requirement lists of every row before
+    // it), then those rows' columns.
+    let ids: Vec<i64> = conn
+        .prepare(&page_ids_sql(&where_sql, &order, p))?
+        .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let wanted = serde_json::to_string(&ids).unwrap_or_default();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {columns} FROM findings f WHERE f.fid IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut by_fid: HashMap<i64, FindingRow> = HashMap::with_capacity(ids.len());
+    let mut rows = stmt.query([wanted])?;
+    while let Some(r) = rows.next()? {
+        by_fid.insert(r.get(22)?, read(r)?);
+    }
+    let mut n = 0;
+    for fid in ids {
+        if let Some(row) = by_fid.remove(&fid) {
+            each(row)?;
+            n += 1;
+        }
     }
     Ok(n)
+}
+
+/// The query of one page's finding ids, in order.
+fn page_ids_sql(where_sql: &str, order: &str, p: Page) -> String {
+    let offset = u64::from(p.page.saturating_sub(1)) * u64::from(p.size);
+    format!(
+        "SELECT f.fid FROM findings f {where_sql} ORDER BY {order} LIMIT {} OFFSET {offset}",
+        p.size
+    )
+}
+
+/// How SQLite finds one explorer page for `q` (its query plan, one step per line): tests use
+/// it to check that the default order reads an index rather than sorting every finding.
+pub fn page_plan(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<String, StoreError> {
+    let sla = SlaDays::load(conn)?;
+    let (where_sql, params) = where_clause(&q.filter(now), &sla);
+    let sort = q.sort.as_deref().and_then(SortField::parse).unwrap_or_default();
+    let page = Page {
+        page: q.page.max(1),
+        size: q.page_size.clamp(1, 500),
+    };
+    let sql = format!(
+        "EXPLAIN QUERY PLAN {}",
+        page_ids_sql(&where_sql, &sort.order_sql(q.reverse), page)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let steps: Vec<String> = stmt
+        .query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))?
+        .collect::<Result<_, _>>()?;
+    Ok(steps.join("\n"))
 }
 
 /// One recorded change of a finding's state.

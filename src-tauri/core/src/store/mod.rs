@@ -71,12 +71,13 @@ fn migrations() -> Migrations<'static> {
         M::up(governance::SCHEMA_V12),
         M::up(owners::SCHEMA_V13),
         M::up(sync_state::SCHEMA_V14),
+        M::up(findings::SCHEMA_V15),
     ])
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    14
+    15
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
