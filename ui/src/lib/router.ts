@@ -120,6 +120,9 @@ export function exceptionsHref(filter: ExceptionFilter = 'active'): string {
 
 export const auditHref = '#/exceptions/audit';
 
+/** The Owners tab of the Exceptions section. */
+export const ownersHref = '#/owners';
+
 export const settingsHref = '#/settings';
 
 export const syncHref = '#/sync';
