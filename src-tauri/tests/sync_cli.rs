@@ -199,3 +199,66 @@ fn faults_and_a_denied_region_never_leak_the_secret_key() {
         }
     }
 }
+
+#[test]
+fn a_sync_not_told_what_to_read_uses_the_saved_settings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let mut data = active(0);
+    data.securityhub = synth::securityhub_findings(60, ACCOUNT, &["us-east-1", "eu-west-1"], 5);
+    for f in &mut data.securityhub {
+        f["RecordState"] = "ACTIVE".into();
+    }
+    let in_eu = data.securityhub.iter().filter(|f| f["Region"] == "eu-west-1").count() as i64;
+    assert!(in_eu > 0 && in_eu < 60, "both Regions hold findings");
+    let ep = Endpoint::start(data, Faults::default()).expect("endpoint");
+    // An empty workspace to hold the settings.
+    let empty = dir.path().join("empty.json");
+    std::fs::write(&empty, r#"{"Findings": []}"#).expect("write");
+    ok(rampart(&db, &["import", empty.to_str().expect("utf-8")]));
+    let refused = rampart(&db, &["settings", "set", "--sync-region", "eu-west", "--by", "ops"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("sync.regions"));
+    let shown = ok(rampart(
+        &db,
+        &[
+            "settings",
+            "set",
+            "--sync-region",
+            "eu-west-1",
+            "--sync-source",
+            "securityhub",
+            "--by",
+            "ops",
+        ],
+    ));
+    assert!(shown.contains("Regions eu-west-1; sources securityhub"), "{shown}");
+    // No --region and no --source: the saved ones.
+    let mut c = sync_command(&db, dir.path(), &ep.url(), &[]);
+    let args: Vec<String> = c.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+    let keep: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| {
+            !matches!(a.as_str(), "--region" | "--source")
+                && !(*i > 0 && matches!(args[i - 1].as_str(), "--region" | "--source"))
+        })
+        .map(|(_, a)| a.clone())
+        .collect();
+    let mut plain = Command::new(c.get_program());
+    plain.args(&keep);
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => plain.env(k, v),
+            None => plain.env_remove(k),
+        };
+    }
+    let out = plain.stdin(Stdio::null()).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(count(&db, "SELECT count(*) FROM findings"), in_eu);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM findings WHERE region <> 'eu-west-1'"),
+        0
+    );
+    assert_eq!(ep.stats().op("ListFindings").requests, 0, "Inspector was not asked");
+}
