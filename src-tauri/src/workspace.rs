@@ -199,3 +199,47 @@ pub fn open_or_create_demo(path: &Path, catalog: &Catalog) -> anyhow::Result<()>
     store.ensure_mapped(catalog)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/catalog")
+            .join(name)
+    }
+
+    #[test]
+    fn each_user_file_is_described_by_what_it_brings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("w.db");
+        let folder = user_catalog_dir(&db);
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::copy(fixture("custom-framework.toml"), folder.join("a-custom.toml")).expect("copy");
+        let info = describe_catalog(&db, &[fixture("remap.toml")]).expect("describe");
+        assert_eq!(info.folder, folder.display().to_string());
+        let names: Vec<_> = info.files.iter().map(|f| (f.name.as_str(), f.in_folder)).collect();
+        assert_eq!(names, [("a-custom.toml", true), ("remap.toml", false)]);
+        assert_eq!(info.files[0].adds_frameworks, ["acme"]);
+        assert!(info.files[0].changes_frameworks.is_empty());
+        assert!(info.files[1].adds_frameworks.is_empty());
+        assert_eq!(info.files[1].changes_frameworks, ["api12", "hipaa"]);
+        let acme = info.frameworks.iter().find(|f| f.id == "acme").expect("acme");
+        assert!(acme.custom && acme.manual == 1 && acme.requirements == 3);
+        assert!(info.frameworks.iter().filter(|f| f.id != "acme").all(|f| !f.custom));
+        assert_eq!(
+            info.fingerprint,
+            load_catalog(&db, &[fixture("remap.toml")]).expect("load").fingerprint
+        );
+    }
+
+    #[test]
+    fn a_bad_file_is_named_in_the_error() {
+        let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/catalog-bad/syntax-error.toml");
+        let e = read_sources(&[bad])
+            .and_then(|s| catalog_from(&s))
+            .expect_err("refused");
+        assert!(format!("{e:#}").contains("syntax-error.toml"), "{e:#}");
+    }
+}
