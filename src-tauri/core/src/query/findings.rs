@@ -177,7 +177,8 @@ impl SortField {
         })
     }
 
-    /// The ORDER BY clause; `reverse` flips the natural direction. Ties break on id.
+    /// The ORDER BY clause; `reverse` flips the natural direction. Ties break on id (on the row
+    /// id for severity).
     fn order_sql(self, reverse: bool) -> String {
         let severity_rank = SEVERITY_RANK_SQL;
         let (expr, natural_desc) = match self {
@@ -193,12 +194,13 @@ impl SortField {
             SortField::Status => ("f.status".to_string(), false),
         };
         let desc = natural_desc != reverse;
-        let tie = if self == SortField::Severity {
-            ", f.updated_at DESC"
-        } else {
-            ""
-        };
-        format!("{expr} {}{tie}, f.id", if desc { "DESC" } else { "ASC" })
+        let dir = if desc { "DESC" } else { "ASC" };
+        if self == SortField::Severity {
+            // Ties by the row id: the order of the index `findings_explorer_default`.
+            let newest = if reverse { "ASC" } else { "DESC" };
+            return format!("{expr} {dir}, f.updated_at {newest}, f.fid {dir}");
+        }
+        format!("{expr} {dir}, f.id")
     }
 }
 

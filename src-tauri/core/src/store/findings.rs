@@ -63,14 +63,14 @@ pub(super) const RELINK_HISTORY: &str = relink_history_sql!();
 /// older version imported late, between two events, re-links the event after it.
 /// The explorer's default order (most severe first, then the latest update) walks this index
 /// instead of sorting every active finding for each page: a page deep in 100k findings reads
-/// only the index. The expression must stay the one `query::findings` orders by
+/// only the index (whose entries end with the rowid, the order's last key: entries stay small,
+/// so imports pay little for it). The expression must stay the one `query::findings` orders by
 /// ([`crate::query::findings::SEVERITY_RANK_SQL`]).
 pub(super) const SCHEMA_V15: &str = "
 CREATE INDEX findings_explorer_default ON findings(
     record_state,
     (CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END),
-    updated_at DESC,
-    id
+    updated_at DESC
 );
 ";
 
