@@ -105,12 +105,13 @@ describe('charts and the theme', () => {
     };
     document.documentElement.style.setProperty('--brand', '#111111');
     render(EChart, { build, label: 'A chart' });
-    await waitFor(() => expect(seen).toContain('#111111'));
+    // ECharts is imported on first use, which can take a while on a busy machine.
+    await waitFor(() => expect(seen).toContain('#111111'), { timeout: 5000 });
 
     // What app.css does for data-theme="dark", done inline (jsdom does not load the stylesheet).
     document.documentElement.style.setProperty('--brand', '#7c98ff');
     setTheme('dark');
-    await waitFor(() => expect(seen.at(-1)).toBe('#7c98ff'));
+    await waitFor(() => expect(seen.at(-1)).toBe('#7c98ff'), { timeout: 5000 });
   });
 });
 
