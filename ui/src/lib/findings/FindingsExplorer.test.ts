@@ -11,6 +11,7 @@ import {
   sampleFindingRows,
   sampleOverview,
   samplePosture,
+  sampleRequirement,
   sampleSettings,
   sampleSla,
   syntheticPage,
@@ -150,6 +151,87 @@ describe('Findings explorer', () => {
 
     await fireEvent.keyDown(panel, { key: 'Escape' });
     expect(screen.queryByTestId('finding-panel')).toBeNull();
+    // Focus goes back to the row the finding was opened from.
+    const rowButton = () => within(screen.getByTestId('explorer-row')).getByRole('button', { name: log4j.title });
+    await waitFor(() => expect(document.activeElement).toBe(rowButton()));
+
+    // Escape also closes it while focus is back in the table.
+    await fireEvent.click(rowButton());
+    expect(screen.getByTestId('finding-panel')).toBeTruthy();
+    await fireEvent.keyDown(rowButton(), { key: 'Escape' });
+    expect(screen.queryByTestId('finding-panel')).toBeNull();
+  });
+
+  it('shows a control finding’s guidance, timeline and JSON in its panel', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const elb = detail.controls.find((c) => c.id === 'ELB.5')!;
+    const finding = {
+      ...sampleFindingRows()[0]!,
+      control: 'ELB.5',
+      status: 'failed',
+      requirements: ['hipaa:164.312(b)'],
+      first_observed_at: '2026-06-02T05:00:00Z',
+      created_at: '2026-06-02T05:00:00Z',
+      updated_at: '2026-11-28T06:03:00Z',
+      last_observed_at: '2026-11-28T06:03:00Z',
+      remediation_url: 'https://docs.aws.amazon.com/console/securityhub/ELB.5/remediation',
+    };
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        sla_summary: sampleSla(),
+        posture: samplePosture(),
+        requirement_detail: detail,
+        findings_page: { total: 1, page: 1, page_size: 200, rows: [finding] },
+      },
+      seen,
+    );
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    await fireEvent.click(within(screen.getByTestId('explorer-row')).getByRole('button', { name: finding.title }));
+    const panel = screen.getByTestId('finding-panel');
+
+    const guidance = within(panel).getByTestId('finding-guidance');
+    expect(within(guidance).getByRole('heading', { level: 3 }).textContent).toBe('Why it fails and how to fix it');
+    await waitFor(() => expect(guidance.dataset.state).toBe('ready'));
+    expect(seen.find((c) => c.cmd === 'requirement_detail')?.args).toMatchObject({ framework: 'hipaa', requirement: '164.312(b)' });
+    expect(guidance.textContent).toContain(elb.remediation!.problem.replaceAll('`', ''));
+    expect(guidance.textContent).toContain(elb.remediation!.why.replaceAll('`', ''));
+    // A failing finding opens the steps: the control's remediation, as on the requirement page.
+    expect((within(guidance).getByTestId('finding-fix') as HTMLDetailsElement).open).toBe(true);
+    const steps = within(guidance).getByTestId('remediation-ELB.5');
+    expect(steps.querySelectorAll('ol li')).toHaveLength(elb.remediation!.steps.length);
+    const aws = within(guidance).getByTestId('finding-remediation-link');
+    expect(aws.getAttribute('href')).toBe(finding.remediation_url);
+    expect(aws.getAttribute('rel')).toBe('noopener noreferrer');
+
+    const events = within(within(panel).getByTestId('finding-timeline')).getAllByTestId('timeline-event');
+    expect(events.map((e) => e.dataset.kinds)).toEqual(['first_observed created', 'due', 'last_observed updated']);
+
+    const json = within(panel).getByTestId('finding-json') as HTMLDetailsElement;
+    expect(json.open).toBe(false);
+    expect(JSON.parse(json.querySelector('code')!.textContent!)).toMatchObject({ id: finding.id, control: 'ELB.5' });
+    expect(within(json).getByRole('button', { name: 'Copy JSON' })).toBeTruthy();
+  });
+
+  it('links a vulnerability finding’s CVEs to NVD and asks the catalog nothing', async () => {
+    const log4j = sampleFindingRows().find((r) => r.vulnerabilities.includes('CVE-2021-44228'))!;
+    const seen: Invocation[] = [];
+    mockBackend(
+      { sla_summary: sampleSla(), posture: samplePosture(), findings_page: { total: 1, page: 1, page_size: 200, rows: [log4j] } },
+      seen,
+    );
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    await fireEvent.click(within(screen.getByTestId('explorer-row')).getByRole('button', { name: log4j.title }));
+    const panel = screen.getByTestId('finding-panel');
+
+    const [cve] = within(panel).getAllByTestId('finding-cve');
+    const link = within(cve!).getByRole('link');
+    expect(link.getAttribute('href')).toBe('https://nvd.nist.gov/vuln/detail/CVE-2021-44228');
+    expect(link.textContent).toMatch(/NVD entry for CVE-2021-44228/);
+    expect(within(panel).getByTestId('finding-guidance').textContent).toMatch(/known vulnerabilities/);
+    expect(seen.some((c) => c.cmd === 'requirement_detail')).toBe(false);
   });
 
   it('marks accepted findings, and accepts a failing one from its panel', async () => {
@@ -215,6 +297,19 @@ describe('Findings explorer', () => {
     await waitFor(() => expect(document.activeElement).toBe(button(0)));
   });
 
+  it('puts one row in the Tab order: the first, then the one last focused', async () => {
+    backend([], 50);
+    render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const tabbable = () =>
+      screen.getAllByTestId('explorer-row').filter((r) => r.querySelector('.open')!.getAttribute('tabindex') === '0');
+    expect(tabbable().map((r) => r.dataset.index)).toEqual(['0']);
+    const third = screen.getAllByTestId('explorer-row')[2]!.querySelector<HTMLElement>('.open')!;
+    third.focus();
+    await waitFor(() => expect(tabbable().map((r) => r.dataset.index)).toEqual(['2']));
+  });
+
   it('shows the SLA strip', async () => {
     mockBackend({
       sla_summary: sampleSla(),
@@ -262,7 +357,9 @@ describe('Findings explorer', () => {
     expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe(HOSTILE);
     expect(panel.textContent).toContain(`arn:aws:s3:::${HOSTILE}`);
     expect(within(panel).getAllByText(HOSTILE).length).toBeGreaterThan(2);
-    expect(within(panel).queryByRole('link', { name: /remediation/i })).toBeNull();
+    expect(within(panel).queryByRole('link', { name: /remediation|What AWS says/i })).toBeNull();
+    expect(within(panel).queryByRole('link', { name: /NVD/ })).toBeNull();
+    expect(within(panel).getByTestId('finding-json').textContent).toContain(HOSTILE);
     expect(container.querySelector('img')).toBeNull();
   });
 
