@@ -187,10 +187,10 @@ describe('Catalog', () => {
     const [own, given] = screen.getAllByTestId('catalog-file') as [HTMLElement, HTMLElement];
     expect(own.dataset.name).toBe('custom-framework.toml');
     expect(own.textContent).toMatch(/In the workspace folder/);
-    expect(own.textContent).toMatch(/Adds acme/);
+    expect(own.textContent).toMatch(/Adds framework acme/);
     expect(within(own).getByTestId('catalog-remove')).toBeTruthy();
     expect(given.textContent).toMatch(/Given with --catalog/);
-    expect(given.textContent).toMatch(/Changes gdpr · Adds 2 controls/);
+    expect(given.textContent).toMatch(/Changes framework gdpr · Adds 2 controls/);
     expect(within(given).queryByTestId('catalog-remove')).toBeNull();
     expect(screen.getByTestId('catalog-folder').textContent).toBe('/home/ana/.local/share/rampart/catalog');
   });
@@ -228,7 +228,7 @@ describe('Catalog', () => {
 
     await type('catalog-by', ' Dana Whitfield ');
     await fireEvent.click(screen.getByTestId('catalog-add'));
-    expect((await screen.findByText(/custom-framework\.toml is added, which adds acme/)).dataset.testid).toBe('catalog-notice');
+    expect((await screen.findByText(/custom-framework\.toml is added, which adds the framework acme/)).dataset.testid).toBe('catalog-notice');
     expect(seen.filter((c) => c.cmd === 'catalog_add')).toEqual([{ cmd: 'catalog_add', args: { by: 'Dana Whitfield' } }]);
     expect(names('catalog-file')).toEqual(['custom-framework.toml']);
     expect(screen.getAllByTestId('catalog-framework').map((r) => r.dataset.id)).toContain('acme');
