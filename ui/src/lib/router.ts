@@ -12,6 +12,8 @@
  *   (default: 90 days ending today, daily)
  * - `#/exceptions?filter=expiring|all`: risk acceptances (default: the active ones);
  *   `#/exceptions/audit`: the audit log
+ * - `#/owners`: remediation owners (failing findings per owner, the assignments); a tab of the
+ *   Exceptions section
  * - `#/settings`: the workspace settings
  * - `#/sync`: sync from AWS, with where each source stands
  */
@@ -24,6 +26,7 @@ export type Route =
   | { view: 'trends'; range: TrendRange }
   | { view: 'exceptions'; filter: ExceptionFilter }
   | { view: 'audit' }
+  | { view: 'owners' }
   | { view: 'settings' }
   | { view: 'sync' }
   | { view: 'unknown'; path: string };
@@ -77,6 +80,7 @@ export function parseRoute(hash: string): Route | null {
     return { view: 'exceptions', filter: filter !== null && EXCEPTION_FILTERS.includes(filter) ? filter : 'active' };
   }
   if (section === 'exceptions' && segments.length === 2 && segments[1] === 'audit') return { view: 'audit' };
+  if (section === 'owners' && segments.length === 1) return { view: 'owners' };
   if (section === 'settings' && segments.length === 1) return { view: 'settings' };
   if (section === 'sync' && segments.length === 1) return { view: 'sync' };
   if (section === 'frameworks' && rest.length === 0) {
