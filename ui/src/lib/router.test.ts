@@ -42,6 +42,8 @@ describe('parseRoute', () => {
     ['#/owners', { view: 'owners' }],
     ['#/owners/', { view: 'owners' }],
     ['#/owners/x', { view: 'unknown', path: '/owners/x' }],
+    ['#/attestations', { view: 'attestations' }],
+    ['#/attestations/x', { view: 'unknown', path: '/attestations/x' }],
     ['#/settings', { view: 'settings' }],
     ['#/sync', { view: 'sync' }],
     ['#/sync/', { view: 'sync' }],

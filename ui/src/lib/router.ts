@@ -14,6 +14,7 @@
  *   `#/exceptions/audit`: the audit log
  * - `#/owners`: remediation owners (failing findings per owner, the assignments); a tab of the
  *   Exceptions section
+ * - `#/attestations`: every manual requirement with where its attestation stands
  * - `#/settings`: the workspace settings
  * - `#/sync`: sync from AWS, with where each source stands
  */
@@ -27,6 +28,7 @@ export type Route =
   | { view: 'exceptions'; filter: ExceptionFilter }
   | { view: 'audit' }
   | { view: 'owners' }
+  | { view: 'attestations' }
   | { view: 'settings' }
   | { view: 'sync' }
   | { view: 'unknown'; path: string };
@@ -81,6 +83,7 @@ export function parseRoute(hash: string): Route | null {
   }
   if (section === 'exceptions' && segments.length === 2 && segments[1] === 'audit') return { view: 'audit' };
   if (section === 'owners' && segments.length === 1) return { view: 'owners' };
+  if (section === 'attestations' && segments.length === 1) return { view: 'attestations' };
   if (section === 'settings' && segments.length === 1) return { view: 'settings' };
   if (section === 'sync' && segments.length === 1) return { view: 'sync' };
   if (section === 'frameworks' && rest.length === 0) {
@@ -126,6 +129,8 @@ export const auditHref = '#/exceptions/audit';
 
 /** The Owners tab of the Exceptions section. */
 export const ownersHref = '#/owners';
+
+export const attestationsHref = '#/attestations';
 
 export const settingsHref = '#/settings';
 
