@@ -82,3 +82,17 @@ def test_officer_reviews_hipaa_and_attests_a_manual_requirement(open_app, demo_d
     d.back()
     d.back()
     wait_for(d, '[data-testid="requirement-row-164.312(b)"]')
+
+    # The Attestations view lists it as valid now, and the never-attested ones first.
+    d.execute_script("window.location.hash = '#/attestations'")
+    click(d, '[data-testid="attestations-filter-all"]')
+    row = wait_for(d, '[data-testid="attestation-row"][data-requirement="164.316(b)(1)"]')
+    assert row.get_attribute("data-standing") == "valid"
+    assert "E2E Officer" in row.text
+    standings = [r.get_attribute("data-standing")
+                 for r in d.find_elements(By.CSS_SELECTOR, '[data-testid="attestation-row"]')]
+    order = {"expired": 0, "missing": 1, "due": 2, "valid": 3}
+    assert standings == sorted(standings, key=order.__getitem__), standings
+    manual = sum(1 for f in json.loads(rampart("--db", str(db), "posture", "--format", "json"))["frameworks"]
+                 for r in f["requirements"] if r["manual"])
+    assert len(standings) == manual
