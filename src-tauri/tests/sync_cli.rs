@@ -14,20 +14,12 @@ use common::{ok, rampart};
 const ACCOUNT: &str = "123456789012";
 const SECRET: &str = "cli-test-secret-9fK2LmQ7vXw4-must-not-leak";
 
-fn sync_command(db: &Path, home: &Path, url: &str, extra: &[&str]) -> Command {
+/// `rampart sync` against `url` with only test credentials from the environment.
+fn bare_sync_command(db: &Path, home: &Path, url: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rampart"));
     c.arg("--db")
         .arg(db)
-        .args([
-            "sync",
-            "--endpoint-url",
-            url,
-            "--region",
-            "us-east-1",
-            "--source",
-            "securityhub",
-        ])
-        .args(extra)
+        .args(["sync", "--endpoint-url", url])
         .env_remove("RAMPART_DB")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
@@ -38,6 +30,13 @@ fn sync_command(db: &Path, home: &Path, url: &str, extra: &[&str]) -> Command {
         .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::null());
+    c
+}
+
+/// Security Hub in us-east-1, plus `extra`.
+fn sync_command(db: &Path, home: &Path, url: &str, extra: &[&str]) -> Command {
+    let mut c = bare_sync_command(db, home, url);
+    c.args(["--region", "us-east-1", "--source", "securityhub"]).args(extra);
     c
 }
 
@@ -234,26 +233,7 @@ fn a_sync_not_told_what_to_read_uses_the_saved_settings() {
     ));
     assert!(shown.contains("Regions eu-west-1; sources securityhub"), "{shown}");
     // No --region and no --source: the saved ones.
-    let mut c = sync_command(&db, dir.path(), &ep.url(), &[]);
-    let args: Vec<String> = c.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
-    let keep: Vec<String> = args
-        .iter()
-        .enumerate()
-        .filter(|(i, a)| {
-            !matches!(a.as_str(), "--region" | "--source")
-                && !(*i > 0 && matches!(args[i - 1].as_str(), "--region" | "--source"))
-        })
-        .map(|(_, a)| a.clone())
-        .collect();
-    let mut plain = Command::new(c.get_program());
-    plain.args(&keep);
-    for (k, v) in c.get_envs() {
-        match v {
-            Some(v) => plain.env(k, v),
-            None => plain.env_remove(k),
-        };
-    }
-    let out = plain.stdin(Stdio::null()).output().expect("run");
+    let out = bare_sync_command(&db, dir.path(), &ep.url()).output().expect("run");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(count(&db, "SELECT count(*) FROM findings"), in_eu);
     assert_eq!(
