@@ -1,6 +1,6 @@
-"""Takes screenshots of Rampart's main views on the demo workspace, for the README, and last
-of the Sync screen after a sync against the local AWS endpoint (tests/aws-endpoint; eu-west-1
-denied, so the screen shows a failure too).
+"""Takes screenshots of Rampart's main views on the demo workspace, for the README (the Overview
+also in the dark theme), and last of the Sync screen after a sync against the local AWS endpoint
+(tests/aws-endpoint; eu-west-1 denied, so the screen shows a failure too).
 
 Usage: python tests/e2e/screenshots.py OUT_DIR [NAME.png ...]   (run by `make screenshots`;
 names pick some of the screenshots, all by default)
@@ -80,6 +80,19 @@ def sync_screen(d) -> None:
         "main.scrollTo(0, main.scrollTop + top - main.getBoundingClientRect().top - 24);")
 
 
+def dark_theme(d) -> None:
+    """The Overview in the dark theme: the choice the sidebar's Theme control saves, in place before
+    the page loads (the app applies it before mounting)."""
+    d.execute_script("localStorage.setItem('rampart.theme', 'dark'); window.location.hash = '#/overview'")
+    d.refresh()
+
+
+def system_theme(d) -> None:
+    """Back to the theme the system picks (light under Xvfb) for the screenshots after."""
+    d.execute_script("localStorage.removeItem('rampart.theme')")
+    d.refresh()
+
+
 def main(out: Path, only: list[str]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="rampart-shots-"))
@@ -118,8 +131,10 @@ def main(out: Path, only: list[str]) -> None:
                 if time.monotonic() > deadline:
                     raise RuntimeError("the Overview did not render")
                 time.sleep(0.2)
+            # (file, hash or a step to get there, what must be on screen, a step to undo the first)
             shots = [
                 ("overview.png", None, '[data-testid="framework-card-hipaa"]'),
+                ("overview-dark.png", dark_theme, '[data-testid="framework-card-hipaa"]', system_theme),
                 ("framework-hipaa.png", "#/frameworks/hipaa", '[data-testid^="requirement-row-"]'),
                 ("requirement-hipaa-164.312b.png", "#/frameworks/hipaa/" + "164.312(b)".replace("(", "%28").replace(")", "%29"),
                  '[data-testid^="remediation-"]'),
@@ -130,7 +145,7 @@ def main(out: Path, only: list[str]) -> None:
                 # Last: the sync adds findings to the workspace.
                 ("sync.png", sync_screen, '[data-testid="sync-status-row"]'),
             ]
-            for name, hash_, ready in shots:
+            for name, hash_, ready, *undo in shots:
                 if only and name not in only:
                     continue
                 if callable(hash_):
@@ -145,6 +160,8 @@ def main(out: Path, only: list[str]) -> None:
                 time.sleep(2.5)  # let bars finish their transition and the compositor catch up
                 d.save_screenshot(str(out / name))
                 print(f"wrote {out / name}")
+                for step in undo:
+                    step(d)
         finally:
             d.quit()
     finally:
