@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "catalog_add",
     "catalog_remove",
     "open_workspace",
+    "finding_detail",
 ];
 
 fn main() {

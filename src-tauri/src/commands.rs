@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use rampart_core::query::changes::{self, Changes};
-use rampart_core::query::findings::{self, FindingsPage, FindingsQuery, SortField};
+use rampart_core::query::findings::{self, FindingDetail, FindingsPage, FindingsQuery, SortField};
 use rampart_core::query::overview::{self, Overview};
 use rampart_core::query::posture::{self, Posture};
 use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
@@ -660,6 +660,19 @@ pub async fn open_workspace(
         state.switch_to(path.clone(), create)?;
         crate::workspace::save_choice(&path).map_err(|e| IpcError::from_anyhow(&e))?;
         Ok(Some(path.display().to_string()))
+    })
+    .await
+}
+
+/// The finding panel's detail of one finding: resources with tags, vulnerabilities, its own
+/// status history and its JSON as the source sent it.
+#[tauri::command]
+pub async fn finding_detail(state: State<'_, AppState>, id: String) -> Result<FindingDetail, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        state.read(|conn| {
+            findings::detail(conn, &id)?.ok_or_else(|| IpcError::new("not_found", format!("no finding {id:?}")))
+        })
     })
     .await
 }

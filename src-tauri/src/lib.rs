@@ -110,7 +110,8 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::workspace_details,
             commands::catalog_add,
             commands::catalog_remove,
-            commands::open_workspace
+            commands::open_workspace,
+            commands::finding_detail
         ])
         .run(tauri::generate_context!());
     match result {

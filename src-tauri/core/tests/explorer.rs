@@ -272,3 +272,47 @@ fn the_default_order_pages_through_an_index_without_sorting() {
     let plan = page_plan(store.conn(), &q, 0).expect("plan");
     assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
+
+#[test]
+fn a_findings_detail_has_its_resources_tags_vulnerabilities_history_and_raw_json() {
+    let (_d, store) = setup();
+    let d = rampart_core::query::findings::detail(store.conn(), "b1")
+        .expect("detail")
+        .expect("b1 exists");
+    assert_eq!(d.description, "About Bucket allows public reads.");
+    assert_eq!(d.resources.len(), 1);
+    assert_eq!(d.resources[0].id, "arn:aws:s3:::payments-exports");
+    assert_eq!(d.history.len(), 1);
+    assert_eq!(d.history[0].status, "failed");
+    let raw: serde_json::Value = serde_json::from_str(d.raw.as_deref().expect("raw")).expect("json");
+    assert_eq!(raw["Id"], "b1");
+    assert!(rampart_core::query::findings::detail(store.conn(), "nope")
+        .expect("query")
+        .is_none());
+    // An Inspector finding carries its vulnerability with package and versions.
+    let page = findings_page(
+        store.conn(),
+        &FindingsQuery {
+            search: Some("CVE".into()),
+            ..query()
+        },
+        0,
+    )
+    .expect("page");
+    let vuln = page
+        .rows
+        .iter()
+        .find(|r| !r.vulnerabilities.is_empty())
+        .expect("a CVE finding");
+    let d = rampart_core::query::findings::detail(store.conn(), &vuln.id)
+        .expect("detail")
+        .expect("exists");
+    assert!(!d.vulnerabilities.is_empty());
+    assert!(d.vulnerabilities[0].id.starts_with("CVE-"));
+    assert!(d.vulnerabilities[0].package.is_some());
+    assert!(
+        d.resources.iter().any(|r| !r.tags.is_empty()),
+        "its resource's tags: {:?}",
+        d.resources
+    );
+}

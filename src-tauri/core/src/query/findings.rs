@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{RecordState, Severity, Source, Status};
+use crate::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
 use crate::query::sla::{deadline, SlaDays};
 use crate::store::{governance, StoreError};
 use crate::time::format_ts;
@@ -484,7 +484,7 @@ pub fn page_plan(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<Strin
 }
 
 /// One recorded change of a finding's state.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct HistoryEvent {
     /// When the source says it happened (the version's `UpdatedAt`), RFC 3339.
     pub at: String,
@@ -510,6 +510,90 @@ pub fn history(conn: &Connection, id: &str) -> Result<Vec<HistoryEvent>, StoreEr
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// What the finding panel shows beyond the explorer's row: the description, each resource
+/// with its tags, each vulnerability with its package and scores, the finding's own history
+/// of status changes, and the finding exactly as its source sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct FindingDetail {
+    pub id: String,
+    pub description: String,
+    pub remediation_text: Option<String>,
+    pub types: Vec<String>,
+    pub generator_id: Option<String>,
+    pub resources: Vec<Resource>,
+    pub vulnerabilities: Vec<Vulnerability>,
+    /// Oldest first.
+    pub history: Vec<HistoryEvent>,
+    /// The shape the source sent (`securityhub-findings`, `inspector2-findings`…).
+    pub raw_format: Option<String>,
+    /// The finding's JSON exactly as the source sent it.
+    pub raw: Option<String>,
+}
+
+/// The detail of finding `id`, or None when there is no such finding.
+pub fn detail(conn: &Connection, id: &str) -> Result<Option<FindingDetail>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let Some((fid, description, remediation_text, types, generator_id)) = conn
+        .query_row(
+            "SELECT fid, description, remediation_text, types, generator_id FROM findings WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let resources = conn
+        .prepare_cached("SELECT type, resource_id, region, tags FROM finding_resources WHERE fid = ?1 ORDER BY ord")?
+        .query_map([fid], |r| {
+            Ok(Resource {
+                kind: r.get(0)?,
+                id: r.get(1)?,
+                region: r.get(2)?,
+                tags: serde_json::from_str(&r.get::<_, String>(3)?).unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let vulnerabilities = conn
+        .prepare_cached(
+            "SELECT vuln_id, package, installed_version, fixed_version, cvss, fix_available, exploit_available
+             FROM finding_vulnerabilities WHERE fid = ?1 ORDER BY ord",
+        )?
+        .query_map([fid], |r| {
+            Ok(Vulnerability {
+                id: r.get(0)?,
+                package: r.get(1)?,
+                installed_version: r.get(2)?,
+                fixed_version: r.get(3)?,
+                cvss: r.get(4)?,
+                fix_available: r.get::<_, Option<i64>>(5)?.map(|v| v != 0),
+                exploit_available: r.get::<_, Option<i64>>(6)?.map(|v| v != 0),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let raw = crate::store::findings::raw_json(conn, id)?;
+    Ok(Some(FindingDetail {
+        id: id.to_string(),
+        description,
+        remediation_text,
+        types: serde_json::from_str(&types).unwrap_or_default(),
+        generator_id,
+        resources,
+        vulnerabilities,
+        history: history(conn, id)?,
+        raw_format: raw.as_ref().map(|(f, _)| f.clone()),
+        raw: raw.map(|(_, r)| r),
+    }))
 }
 
 /// An explorer query as the window sends it.

@@ -12,6 +12,7 @@ import type { AwsProfile } from './bindings/AwsProfile';
 import type { AuditReport } from './bindings/AuditReport';
 import type { Changes } from './bindings/Changes';
 import type { ExportRequest } from './bindings/ExportRequest';
+import type { FindingDetail } from './bindings/FindingDetail';
 import type { FindingsPage } from './bindings/FindingsPage';
 import type { FindingsQuery } from './bindings/FindingsQuery';
 import type { IpcError } from './bindings/IpcError';
@@ -49,6 +50,7 @@ export type { EvidenceView } from './bindings/EvidenceView';
 export type { ExportFormat } from './bindings/ExportFormat';
 export type { ExportRequest } from './bindings/ExportRequest';
 export type { FailingFinding } from './bindings/FailingFinding';
+export type { FindingDetail } from './bindings/FindingDetail';
 export type { FindingRow } from './bindings/FindingRow';
 export type { FindingsPage } from './bindings/FindingsPage';
 export type { FindingsQuery } from './bindings/FindingsQuery';
@@ -56,6 +58,7 @@ export type { FrameworkPosture } from './bindings/FrameworkPosture';
 export type { FrameworkInfo } from './bindings/FrameworkInfo';
 export type { FrameworkTrend } from './bindings/FrameworkTrend';
 export type { GroupCount } from './bindings/GroupCount';
+export type { HistoryEvent } from './bindings/HistoryEvent';
 export type { ImportSummary } from './bindings/ImportSummary';
 export type { IpcError } from './bindings/IpcError';
 export type { NewAcceptance } from './bindings/NewAcceptance';
@@ -407,4 +410,14 @@ export async function removeCatalogFile(name: string, by: string): Promise<void>
  */
 export function openWorkspace(create: boolean): Promise<string | null> {
   return call<string | null>('open_workspace', { create });
+}
+
+/**
+ * What the finding panel shows beyond the explorer's row: the description, each resource with its
+ * tags, each vulnerability (package, installed and fixed versions, CVSS, fix and exploit
+ * availability), the finding's own status changes (oldest first) and its JSON exactly as the
+ * source sent it. Rejects with `not_found` for an unknown id.
+ */
+export function getFindingDetail(id: string): Promise<FindingDetail> {
+  return call<FindingDetail>('finding_detail', { id });
 }
