@@ -9,6 +9,7 @@ Starts its own Xvfb, tauri-driver and AWS endpoint and stops them by PID.
 
 import contextlib
 import datetime
+import json
 import os
 import subprocess
 import sys
@@ -52,6 +53,14 @@ def add_acceptances(db: Path) -> None:
             "--owner", "Security engineering", "--approver", "Dana Whitfield (Compliance Officer)", "--expires", day(120))
     rampart("--db", str(db), "revoke", "3", "--by", "Dana Whitfield (Compliance Officer)",
             "--reason", "The audit account is live: access logging is on.")
+
+
+def add_owners(db: Path) -> None:
+    """Remediation owners for the Owners view: two accounts and one control."""
+    accounts = [a["key"] for a in json.loads(rampart("--db", str(db), "overview", "--format", "json"))["by_account"]]
+    for account, owner in zip(accounts, ["Payments platform team", "Data engineering"]):
+        rampart("--db", str(db), "assign", "--account", account, "--owner", owner, "--by", "Dana Whitfield")
+    rampart("--db", str(db), "assign", "--control", "IAM.6", "--owner", "Identity team", "--by", "Dana Whitfield")
 
 
 def wait_css(d, css: str, what: str, timeout: float = 30) -> None:
@@ -99,6 +108,7 @@ def main(out: Path, only: list[str]) -> None:
     db = work / "demo.db"
     rampart("--db", str(db), "demo", "--end-day", DEMO_END_DAY)
     add_acceptances(db)
+    add_owners(db)
     display = ":97"
     xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
     driver_proc = None
@@ -113,7 +123,10 @@ def main(out: Path, only: list[str]) -> None:
         env = dict(os.environ, DISPLAY=display, XDG_DATA_HOME=str(work / "data"),
                    RAMPART_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="AKIATEST",
                    AWS_SECRET_ACCESS_KEY="screenshot-secret", AWS_CONFIG_FILE=missing,
-                   AWS_SHARED_CREDENTIALS_FILE=missing, AWS_EC2_METADATA_DISABLED="true")
+                   AWS_SHARED_CREDENTIALS_FILE=missing, AWS_EC2_METADATA_DISABLED="true",
+                   # WebDriver screenshots of some views never finish with compositing off (what
+                   # the app picks on a machine without a GPU); the pictures look the same.
+                   WEBKIT_DISABLE_COMPOSITING_MODE="0")
         for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"):
             env.pop(key, None)
         port, native = free_port(), free_port()
@@ -142,6 +155,9 @@ def main(out: Path, only: list[str]) -> None:
                 ("trends.png", f"#/trends?days=180&until={DEMO_END_DAY}&weekly=1", '[data-testid="trend-chart-hipaa"]'),
                 ("findings.png", "#/findings?status=failed", '[data-testid="explorer-row"]'),
                 ("exceptions.png", "#/exceptions?filter=all", '[data-testid="exception-row"]'),
+                ("owners.png", "#/owners", '[data-testid="owner-row"]'),
+                ("attestations.png", "#/attestations", '[data-testid="attestation-row"]'),
+                ("settings.png", "#/settings", '[data-testid="settings-form"]'),
                 # Last: the sync adds findings to the workspace.
                 ("sync.png", sync_screen, '[data-testid="sync-status-row"]'),
             ]
