@@ -28,6 +28,13 @@ def test_engineer_searches_a_cve_filters_critical_and_opens_it(open_app, demo_db
     rows[0].click()
     panel = wait_for(d, '[data-testid="finding-panel"]')
     assert "CVE-2024-3094" in panel.text
+    # The finding's detail fills in: the CVE's package, and the finding's JSON (collapsed, so read
+    # through textContent) names the finding.
+    opened = panel.get_attribute("data-id")
+    assert wait_for(d, '[data-testid="finding-panel"] [data-testid="cve-package"]').text == "xz-libs"
+    assert "xz-libs" in panel.text
+    json_section = wait_for(d, '[data-testid="finding-panel"] [data-testid="finding-json"]')
+    assert opened in json_section.get_attribute("textContent")
     # The query lives in the URL: reloading the route restores it.
     assert "CVE-2024-3094" in d.execute_script("return decodeURIComponent(window.location.hash)")
 

@@ -91,3 +91,14 @@ def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
     assert export.name in text
     assert d.execute_script("return window.__pwned === undefined")
     assert d.execute_script("return document.querySelectorAll('main img, main script').length") == 0
+    # Its panel shows the hostile description and resource tag as text too.
+    d.execute_script("window.location.hash = '#/findings'")
+    wait_for(d, '[data-testid="explorer-row"]').click()
+    tags = wait_for(d, '[data-testid="finding-panel"] [data-testid="resource-tags"]')
+    assert tags.find_element(By.CSS_SELECTOR, "dt").text == "Name"
+    assert tags.find_element(By.CSS_SELECTOR, "dd").text == payload
+    assert wait_for(d, '[data-testid="finding-description"]').text == payload
+    # The JSON as sent, with the payload's quotes escaped as JSON writes them.
+    assert json.dumps(payload)[1:-1] in wait_for(d, '[data-testid="finding-json"]').get_attribute("textContent")
+    assert d.execute_script("return window.__pwned === undefined")
+    assert d.execute_script("return document.querySelectorAll('main img, main script').length") == 0

@@ -10,6 +10,7 @@ import type {
   AuditEntry,
   AuditReport,
   Changes,
+  FindingDetail,
   FindingRow,
   FindingsPage,
   FindingsQuery,
@@ -123,6 +124,66 @@ export function sampleChanges(): Changes {
 /** 30 findings of the demo workspace, most severe first (securityhub and inspector, some archived). */
 export function sampleFindingRows(): FindingRow[] {
   return structuredClone(findingRows) as FindingRow[];
+}
+
+/**
+ * The detail of the demo's log4j finding (the Inspector row of {@link sampleFindingRows} with
+ * CVE-2021-44228): a two-line description, its instance with two tags, the CVE with its package
+ * and scores, three recorded status changes (failed, passed, failed again; oldest first) and its JSON as Inspector sent it.
+ */
+export function sampleFindingDetail(overrides: Partial<FindingDetail> = {}): FindingDetail {
+  const row = sampleFindingRows().find((r) => r.vulnerabilities.includes('CVE-2021-44228'))!;
+  const raw = {
+    findingArn: row.id,
+    awsAccountId: row.account,
+    type: 'PACKAGE_VULNERABILITY',
+    title: row.title,
+    severity: 'CRITICAL',
+    status: 'ACTIVE',
+    packageVulnerabilityDetails: {
+      vulnerabilityId: 'CVE-2021-44228',
+      cvss: [{ baseScore: 10, version: '3.1' }],
+      vulnerablePackages: [{ name: 'log4j-core', version: '2.14.1', fixedInVersion: '2.17.1' }],
+    },
+  };
+  return {
+    id: row.id,
+    description:
+      'Apache Log4j2 JNDI features do not protect against attacker-controlled LDAP endpoints.\nAn attacker who can control log messages can execute arbitrary code.',
+    remediation_text: 'Update log4j-core to 2.17.1 or later.',
+    types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
+    generator_id: 'AWSInspector',
+    resources: [
+      {
+        type: 'AWS_EC2_INSTANCE',
+        id: `arn:aws:ec2:${row.region}:${row.account}:instance/i-0abc123def4567890`,
+        region: row.region,
+        tags: [
+          ['Name', 'payments-api-1'],
+          ['team', 'payments'],
+        ],
+      },
+    ],
+    vulnerabilities: [
+      {
+        id: 'CVE-2021-44228',
+        package: 'log4j-core',
+        installed_version: '2.14.1',
+        fixed_version: '2.17.1',
+        cvss: 10,
+        fix_available: true,
+        exploit_available: true,
+      },
+    ],
+    history: [
+      { at: '2026-10-13T05:22:00.000Z', status: 'failed', record_state: 'active', workflow_status: 'NEW', severity: 'CRITICAL' },
+      { at: '2026-11-02T09:30:00.000Z', status: 'passed', record_state: 'active', workflow_status: 'RESOLVED', severity: 'CRITICAL' },
+      { at: '2026-11-28T06:06:00.178Z', status: 'failed', record_state: 'active', workflow_status: null, severity: 'CRITICAL' },
+    ],
+    raw_format: 'inspector2-findings',
+    raw: JSON.stringify(raw),
+    ...overrides,
+  };
 }
 
 /** SLA figures of the demo workspace (7/30/90/180 days). */
@@ -381,6 +442,7 @@ export type Backend = {
   sync_cancel?: Answer<boolean>;
   sync_status?: Answer<SourceStatus[]>;
   aws_profiles?: Answer<AwsProfile[]>;
+  finding_detail?: Answer<FindingDetail>;
 };
 
 /** One mocked command call: its name and arguments. */

@@ -5,9 +5,10 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from '../../App.svelte';
-import type { FindingsQuery } from '../backend';
+import type { FindingDetail, FindingRow, FindingsQuery, IpcError } from '../backend';
 import {
   mockBackend,
+  sampleFindingDetail,
   sampleFindingRows,
   sampleOverview,
   samplePosture,
@@ -378,6 +379,182 @@ describe('Findings explorer', () => {
     fail = false;
     await fireEvent.click(within(error).getByRole('button', { name: 'Try again' }));
     expect((await ready()).dataset.value).toBe('3');
+  });
+});
+
+describe('Finding panel: the finding’s detail', () => {
+  const log4j = (): FindingRow => sampleFindingRows().find((r) => r.vulnerabilities.includes('CVE-2021-44228'))!;
+
+  async function open(
+    rows: FindingRow[],
+    detail: FindingDetail | IpcError | ((args: Record<string, unknown>) => FindingDetail | IpcError | Promise<FindingDetail | IpcError>),
+    seen: Invocation[] = [],
+  ): Promise<{ panel: HTMLElement; container: HTMLElement }> {
+    mockBackend(
+      {
+        sla_summary: sampleSla(),
+        posture: samplePosture(),
+        requirement_detail: sampleRequirement('164.312(b)'),
+        findings_page: { total: rows.length, page: 1, page_size: 200, rows },
+        finding_detail: detail,
+      },
+      seen,
+    );
+    const { container } = render(FindingsExplorer, { query: '' });
+    await ready();
+    await fireEvent.click(within(screen.getAllByTestId('explorer-row')[0]!).getByRole('button', { name: rows[0]!.title }));
+    return { panel: screen.getByTestId('finding-panel'), container };
+  }
+
+  it('shows the row at once, then the description, tagged resources, CVE table, history and raw JSON', async () => {
+    const row = log4j();
+    const detail = sampleFindingDetail();
+    let answer: (value: FindingDetail) => void = () => {};
+    const seen: Invocation[] = [];
+    const { panel } = await open([row], () => new Promise<FindingDetail>((resolve) => (answer = resolve)), seen);
+
+    // The row's part is there before the detail comes.
+    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe(row.title);
+    expect(within(panel).getByTestId('finding-detail-state').dataset.state).toBe('loading');
+    expect(panel.textContent).toContain('profiles-448d');
+    expect(seen.find((c) => c.cmd === 'finding_detail')?.args).toEqual({ id: row.id });
+
+    answer(detail);
+    await waitFor(() => expect(within(panel).queryByTestId('finding-detail-state')).toBeNull());
+
+    const description = within(panel).getByTestId('finding-description');
+    expect(description.textContent).toBe(detail.description);
+    expect(description.textContent).toContain('\n');
+
+    const [resource] = within(panel).getAllByTestId('finding-resource');
+    expect(resource!.textContent).toContain('i-0abc123def4567890');
+    expect(resource!.textContent).toContain('AWS_EC2_INSTANCE');
+    expect(resource!.textContent).toContain(row.region);
+    const tags = within(resource!).getByTestId('resource-tags');
+    expect([...tags.querySelectorAll('dt')].map((e) => e.textContent)).toEqual(['Name', 'team']);
+    expect([...tags.querySelectorAll('dd')].map((e) => e.textContent)).toEqual(['payments-api-1', 'payments']);
+
+    const [cve] = within(panel).getAllByTestId('finding-cve');
+    expect(within(cve!).getByRole('link').getAttribute('href')).toBe('https://nvd.nist.gov/vuln/detail/CVE-2021-44228');
+    expect(within(cve!).getByTestId('cve-cvss').textContent).toBe('10.0');
+    expect(within(cve!).getByTestId('cve-package').textContent).toBe('log4j-core');
+    expect(within(cve!).getByTestId('cve-versions').textContent).toBe('2.14.1 → 2.17.1');
+    expect(within(cve!).getByTestId('cve-fix').textContent).toBe('Yes');
+    expect(within(cve!).getByTestId('cve-exploit').textContent).toBe('Yes');
+
+    const events = within(within(panel).getByTestId('finding-timeline')).getAllByTestId('timeline-event');
+    const changes = events.filter((e) => e.dataset.kinds === 'status');
+    expect(changes.map((e) => e.querySelector('[data-status]')?.getAttribute('data-status'))).toEqual(['failed', 'passed', 'failed']);
+    expect(changes[0]!.textContent).toContain('Workflow NEW');
+    expect(changes[0]!.textContent).toContain('Record active');
+    // The due date stays, in its place between the changes.
+    expect(events.map((e) => e.dataset.kinds)).toEqual([
+      'first_observed created',
+      'status',
+      'due',
+      'status',
+      'last_observed updated',
+      'status',
+    ]);
+
+    const json = within(panel).getByTestId('finding-json');
+    expect(within(json).getByTestId('finding-json-origin').dataset.origin).toBe('source');
+    expect(within(json).getByTestId('finding-json-origin').textContent).toContain('inspector2-findings');
+    const code = json.querySelector('pre code')!;
+    expect(code.textContent).toBe(JSON.stringify(JSON.parse(detail.raw!), null, 2));
+    expect(JSON.parse(code.textContent!)).toMatchObject({ findingArn: row.id });
+    expect(within(json).getByRole('button', { name: 'Copy JSON' })).toBeTruthy();
+  });
+
+  it('says when the core has no such finding, and keeps the row and its JSON', async () => {
+    const row = log4j();
+    const { panel } = await open([row], { code: 'not_found', message: `no finding ${row.id}` });
+    const state = await within(panel).findByTestId('finding-detail-state');
+    await waitFor(() => expect(state.dataset.state).toBe('error'));
+    expect(state.textContent).toMatch(/no longer has this finding/);
+    expect(panel.textContent).toContain('CVE-2021-44228');
+    expect(within(panel).queryByTestId('finding-description')).toBeNull();
+    const json = within(panel).getByTestId('finding-json');
+    expect(within(json).getByTestId('finding-json-origin').dataset.origin).toBe('row');
+    expect(JSON.parse(json.querySelector('pre code')!.textContent!)).toMatchObject({ id: row.id });
+  });
+
+  it('shows a failed detail’s message as text', async () => {
+    const { panel } = await open([log4j()], { code: 'db_error', message: `disk I/O error ${HOSTILE}` });
+    await waitFor(() => expect(within(panel).getByTestId('finding-detail-state').dataset.state).toBe('error'));
+    expect(within(panel).getByTestId('finding-detail-state').textContent).toContain(`disk I/O error ${HOSTILE}`);
+    expect(panel.querySelector('img')).toBeNull();
+  });
+
+  it('falls back to the row’s JSON when the source’s is not stored, and says so', async () => {
+    const row = log4j();
+    const { panel } = await open([row], sampleFindingDetail({ raw: null, raw_format: null }));
+    await waitFor(() => expect(within(panel).queryByTestId('finding-detail-state')).toBeNull());
+    const origin = within(panel).getByTestId('finding-json-origin');
+    expect(origin.dataset.origin).toBe('row');
+    expect(origin.textContent).toMatch(/no JSON as sent/);
+    expect(JSON.parse(panel.querySelector('[data-testid="finding-json"] pre code')!.textContent!)).toMatchObject({ id: row.id });
+  });
+
+  it('shows the source’s JSON as it is when it does not parse', async () => {
+    const broken = '{"findingArn": "truncated';
+    const { panel } = await open([log4j()], sampleFindingDetail({ raw: broken }));
+    await waitFor(() => expect(within(panel).queryByTestId('finding-detail-state')).toBeNull());
+    expect(panel.querySelector('[data-testid="finding-json"] pre code')!.textContent).toBe(broken);
+    expect(within(panel).getByTestId('finding-json-origin').dataset.origin).toBe('source');
+    expect(within(panel).getByTestId('finding-json-origin').textContent).toMatch(/does not parse/);
+  });
+
+  it('drops the answer for a finding no longer shown', async () => {
+    const rows = sampleFindingRows().slice(0, 2);
+    const pending = new Map<string, (value: FindingDetail) => void>();
+    await open(rows, (args) => new Promise<FindingDetail>((resolve) => pending.set(args.id as string, resolve)));
+    await waitFor(() => expect(pending.has(rows[0]!.id)).toBe(true));
+    await fireEvent.click(within(screen.getAllByTestId('explorer-row')[1]!).getByRole('button', { name: rows[1]!.title }));
+    await waitFor(() => expect(pending.has(rows[1]!.id)).toBe(true));
+
+    pending.get(rows[1]!.id)!(sampleFindingDetail({ id: rows[1]!.id, description: 'second finding' }));
+    const panel = screen.getByTestId('finding-panel');
+    await waitFor(() => expect(within(panel).getByTestId('finding-description').textContent).toBe('second finding'));
+    // The first finding's answer comes late: ignored.
+    pending.get(rows[0]!.id)!(sampleFindingDetail({ id: rows[0]!.id, description: 'first finding' }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(panel.dataset.id).toBe(rows[1]!.id);
+    expect(within(panel).getByTestId('finding-description').textContent).toBe('second finding');
+  });
+
+  it('renders hostile tags, descriptions, packages and raw JSON as text', async () => {
+    const row = log4j();
+    const raw = JSON.stringify({ Id: row.id, Title: HOSTILE, Resources: [{ Tags: { [HOSTILE]: HOSTILE } }] });
+    const { panel, container } = await open(
+      [row],
+      sampleFindingDetail({
+        description: `${HOSTILE}\n${HOSTILE}`,
+        resources: [{ type: HOSTILE, id: HOSTILE, region: HOSTILE, tags: [[HOSTILE, HOSTILE]] }],
+        vulnerabilities: [
+          { id: HOSTILE, package: HOSTILE, installed_version: HOSTILE, fixed_version: null, cvss: null, fix_available: null, exploit_available: false },
+        ],
+        history: [{ at: '2026-11-01T00:00:00Z', status: HOSTILE, record_state: HOSTILE, workflow_status: HOSTILE, severity: HOSTILE }],
+        raw_format: HOSTILE,
+        raw,
+      }),
+    );
+    await waitFor(() => expect(within(panel).queryByTestId('finding-detail-state')).toBeNull());
+    expect(within(panel).getByTestId('finding-description').textContent).toBe(`${HOSTILE}\n${HOSTILE}`);
+    const tags = within(panel).getByTestId('resource-tags');
+    expect(tags.querySelector('dt')!.textContent).toBe(HOSTILE);
+    expect(tags.querySelector('dd')!.textContent).toBe(HOSTILE);
+    const [cve] = within(panel).getAllByTestId('finding-cve');
+    expect(within(cve!).getByTestId('cve-package').textContent).toBe(HOSTILE);
+    expect(within(cve!).getByTestId('cve-fix').textContent).toBe('Unknown');
+    expect(within(cve!).getByTestId('cve-exploit').textContent).toBe('No');
+    expect(within(cve!).queryByRole('link')).toBeNull();
+    const json = within(panel).getByTestId('finding-json');
+    expect(json.querySelector('pre code')!.textContent).toContain(HOSTILE);
+    expect(within(json).getByTestId('finding-json-origin').textContent).toContain(HOSTILE);
+    expect(within(panel).getByTestId('finding-timeline').textContent).toContain(`Workflow ${HOSTILE}`);
+    expect(container.querySelector('img')).toBeNull();
+    expect(document.querySelector('img')).toBeNull();
   });
 });
 

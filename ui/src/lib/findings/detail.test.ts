@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingRow, RequirementDetail } from '../backend';
 import { sampleFindingRows, sampleRequirement } from '../../test/fixtures';
-import { cveLink, findGuidance, findingTimeline, matchControl } from './detail';
+import { cveLink, findGuidance, findingTimeline, matchControl, prettyRaw, yesNo } from './detail';
 
 function row(over: Partial<FindingRow>): FindingRow {
   return { ...sampleFindingRows()[0]!, ...over };
@@ -91,5 +91,46 @@ describe('cveLink', () => {
     expect(cveLink('GHSA-jfh8-c2jp-5v3q')).toBeNull();
     expect(cveLink('CVE-2021-44228/../../x')).toBeNull();
     expect(cveLink('<img src=x>')).toBeNull();
+  });
+});
+
+describe('findingTimeline with the finding’s history', () => {
+  it('puts each recorded status change in its own entry, in time order, after the row’s moments of the same time', () => {
+    const events = findingTimeline(
+      row({
+        first_observed_at: '2026-01-01T00:00:00Z',
+        created_at: '2026-01-01T00:00:00Z',
+        last_observed_at: '2026-03-01T00:00:00Z',
+        updated_at: '2026-03-01T00:00:00Z',
+        due_at: '2026-02-01T00:00:00Z',
+        overdue: true,
+      }),
+      [
+        { at: '2026-01-01T00:00:00Z', status: 'failed', record_state: 'active', workflow_status: 'NEW', severity: 'HIGH' },
+        { at: '2026-01-15T00:00:00Z', status: 'passed', record_state: 'active', workflow_status: null, severity: 'HIGH' },
+        { at: 'not a date', status: 'failed', record_state: 'active', workflow_status: null, severity: 'HIGH' },
+        { at: '2026-03-01T00:00:00Z', status: 'failed', record_state: 'archived', workflow_status: null, severity: 'HIGH' },
+      ],
+    );
+    expect(events.map((e) => [e.kinds.join(' '), e.change?.status ?? null])).toEqual([
+      ['first_observed created', null],
+      ['status', 'failed'],
+      ['status', 'passed'],
+      ['due', null],
+      ['last_observed updated', null],
+      ['status', 'failed'],
+    ]);
+    expect(events.at(-1)!.change!.record_state).toBe('archived');
+  });
+});
+
+describe('prettyRaw and yesNo', () => {
+  it('pretty-prints JSON, and keeps anything else as it is', () => {
+    expect(prettyRaw('{"a":[1,2]}')).toEqual({ text: '{\n  "a": [\n    1,\n    2\n  ]\n}', parsed: true });
+    expect(prettyRaw('{"a":')).toEqual({ text: '{"a":', parsed: false });
+  });
+
+  it('says yes, no or unknown', () => {
+    expect([yesNo(true), yesNo(false), yesNo(null)]).toEqual(['Yes', 'No', 'Unknown']);
   });
 });

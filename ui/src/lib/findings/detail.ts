@@ -5,11 +5,13 @@
  *   CLI, link). The core has it per control inside a requirement's detail, so the finding's
  *   requirements are asked in turn (at most `tries`) until one lists the finding's control or
  *   Config rule. Inspector and GuardDuty findings have no control: null.
- * - its timeline: the moments the row carries (first and last observed, created, updated, due),
- *   oldest first.
+ * - its timeline: the moments the row carries (first and last observed, created, updated, due)
+ *   and, once the finding's detail has come, its own recorded status changes, oldest first.
+ * - the finding's JSON as its source sent it, pretty-printed when it parses.
  * - a public reference for a CVE id (the NVD entry), for well-formed ids only.
+ * - yes/no/unknown words for a vulnerability's fix and exploit flags.
  */
-import { getRequirementDetail, type ControlDetail, type FindingRow, type RemediationView } from '../backend';
+import { getRequirementDetail, type ControlDetail, type FindingRow, type HistoryEvent, type RemediationView } from '../backend';
 import { sourceName } from '../format';
 import { splitRequirement } from './query';
 
@@ -41,18 +43,24 @@ export async function findGuidance(
   return null;
 }
 
-export type TimelineKind = 'first_observed' | 'created' | 'last_observed' | 'updated' | 'due';
+export type TimelineKind = 'first_observed' | 'created' | 'last_observed' | 'updated' | 'due' | 'status';
 
-/** One moment of a finding's timeline, with what happened then (several things may share a moment). */
-export type TimelineEvent = { at: string; kinds: TimelineKind[]; labels: string[] };
+/**
+ * One moment of a finding's timeline, with what happened then (several things may share a
+ * moment). A recorded status change is an entry of its own (kind `status`) carrying the change.
+ */
+export type TimelineEvent = { at: string; kinds: TimelineKind[]; labels: string[]; change?: HistoryEvent };
 
 /**
  * The moments of a finding, oldest first: first observed, created in its source, last observed,
- * last updated, and (for a failing one) when it is or was due. Missing or unreadable times are
- * left out; things that happened at the same moment share one entry.
+ * last updated, (for a failing one) when it is or was due, and each of its recorded status
+ * changes (`history`, from the finding's detail). Missing or unreadable times are left out;
+ * moments of the row at the same time share one entry; a status change comes after the row's
+ * moments of the same time.
  */
 export function findingTimeline(
   row: Pick<FindingRow, 'source' | 'first_observed_at' | 'created_at' | 'last_observed_at' | 'updated_at' | 'due_at' | 'overdue'>,
+  history: HistoryEvent[] = [],
 ): TimelineEvent[] {
   const moments: Array<[TimelineKind, string, string | null]> = [
     ['first_observed', 'First observed', row.first_observed_at],
@@ -75,7 +83,25 @@ export function findingTimeline(
       events.push({ at, kinds: [kind], labels: [label] });
     }
   }
-  return events;
+  const changes: TimelineEvent[] = history
+    .filter((h) => !Number.isNaN(Date.parse(h.at)))
+    .map((h) => ({ at: h.at, kinds: ['status'], labels: ['Status'], change: h }));
+  // Stable: the row's moments first, then the changes in the order the core sent them (oldest first).
+  return [...events, ...changes].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** `raw` pretty-printed when it is JSON (`parsed`), else as it is. */
+export function prettyRaw(raw: string): { text: string; parsed: boolean } {
+  try {
+    return { text: JSON.stringify(JSON.parse(raw), null, 2), parsed: true };
+  } catch {
+    return { text: raw, parsed: false };
+  }
+}
+
+/** A vulnerability flag in words: Yes, No, or Unknown when the source did not say. */
+export function yesNo(flag: boolean | null): 'Yes' | 'No' | 'Unknown' {
+  return flag === null ? 'Unknown' : flag ? 'Yes' : 'No';
 }
 
 /** The NVD page of a CVE id (`CVE-2021-44228`), or null for anything else (vendor advisories, odd text). */
