@@ -5,6 +5,7 @@ import json
 import time
 
 from conftest import rampart
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 
@@ -12,7 +13,12 @@ def wait_for(driver, css: str, timeout: float = 60):
     """Waits until an element matching `css` exists, and returns it."""
     deadline = time.monotonic() + timeout
     while True:
-        found = driver.find_elements(By.CSS_SELECTOR, css)
+        try:
+            found = driver.find_elements(By.CSS_SELECTOR, css)
+        except StaleElementReferenceException:
+            # WebKitWebDriver can lose a match that the page removed while it was answering
+            # (a table re-rendering as its data arrives): ask again.
+            found = []
         if found:
             return found[0]
         if time.monotonic() > deadline:
