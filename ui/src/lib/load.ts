@@ -3,7 +3,7 @@
  * workspace still being prepared (retried every `retryMs` while the core answers `not_ready`),
  * ready, or failed with a {@link BackendError}.
  */
-import { BackendError, ErrorCode, getWorkspaceStatus, toBackendError } from './backend';
+import { BackendError, getWorkspaceStatus, toBackendError } from './backend';
 
 export type Loaded<T> =
   | { kind: 'loading' }
@@ -31,7 +31,7 @@ export function load<T>(
     } catch (reason) {
       if (stopped) return;
       const error = toBackendError(reason, command);
-      if (error.code !== ErrorCode.NotReady) {
+      if (error.code !== 'not_ready') {
         report({ kind: 'error', error });
         return;
       }
@@ -39,7 +39,7 @@ export function load<T>(
       if (stopped) return;
       if (status?.state === 'error') {
         const message = status.message ?? 'The workspace could not be prepared.';
-        report({ kind: 'error', error: new BackendError(ErrorCode.Internal, message) });
+        report({ kind: 'error', error: new BackendError('internal', message) });
         return;
       }
       report({ kind: 'preparing', message: status?.message ?? null });

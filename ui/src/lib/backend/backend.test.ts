@@ -16,7 +16,6 @@ import {
   attest,
   BackendError,
   cancelSync,
-  ErrorCode,
   getAuditLog,
   getChanges,
   getExceptions,
@@ -72,7 +71,7 @@ describe('getOverview', () => {
     const error = await getOverview().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     expect(error).toBeInstanceOf(Error);
-    expect(error).toMatchObject({ code: ErrorCode.NewerSchema, message: 'database schema 9 is newer than this Rampart (3)' });
+    expect(error).toMatchObject({ code: 'newer_schema', message: 'database schema 9 is newer than this Rampart (3)' });
     expect(isIpcError(error)).toBe(true);
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       code: 'newer_schema',
@@ -135,8 +134,8 @@ describe('getPosture', () => {
         : { code: 'not_found', message: 'unknown framework "nope"' };
     });
 
-    await expect(getPosture({ framework: 'nope' })).rejects.toMatchObject({ code: ErrorCode.NotFound });
-    await expect(getPosture({ at: 'soon' })).rejects.toMatchObject({ code: ErrorCode.BadRequest });
+    await expect(getPosture({ framework: 'nope' })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(getPosture({ at: 'soon' })).rejects.toMatchObject({ code: 'bad_request' });
   });
 });
 
@@ -155,7 +154,7 @@ describe('getRequirementDetail', () => {
     });
 
     await expect(getRequirementDetail('hipaa', '164.312(b)')).rejects.toMatchObject({
-      code: ErrorCode.CatalogError,
+      code: 'catalog_error',
       message: 'custom.toml: line 3: unknown framework field "nmae"',
     });
   });
@@ -194,6 +193,21 @@ describe('toBackendError', () => {
     expect(toBackendError(reason, 'x')).toMatchObject({ code, message });
   });
 
+  it('maps a code this UI does not know to internal, keeping the message', () => {
+    expect(toBackendError({ code: 'quota_exceeded', message: 'too many' }, 'x')).toMatchObject({
+      code: 'internal',
+      message: 'too many',
+    });
+    expect(toBackendError({ code: 'not_rampart', message: 'not a Rampart workspace' }, 'x').code).toBe('not_rampart');
+  });
+
+  it('keeps the field a bad_request names', () => {
+    const error = toBackendError({ code: 'bad_request', field: 'owner', message: 'owner: required' }, 'x');
+    expect(error).toMatchObject({ code: 'bad_request', field: 'owner', message: 'owner: required' });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({ code: 'bad_request', field: 'owner', message: 'owner: required' });
+    expect(toBackendError({ code: 'db_error', message: 'disk I/O error' }, 'x').field).toBeUndefined();
+  });
+
   it('returns a BackendError unchanged', () => {
     const error = new BackendError('not_ready', 'preparing');
     expect(toBackendError(error)).toBe(error);
@@ -227,7 +241,7 @@ describe('trend, changes, findings_page, sla_summary', () => {
       throw { code: 'bad_request', message: 'since must be before until' };
     });
     await expect(getChanges('2026-11-22', '2026-11-01')).rejects.toMatchObject({
-      code: ErrorCode.BadRequest,
+      code: 'bad_request',
       message: 'since must be before until',
     });
   });
@@ -284,7 +298,7 @@ describe('governance commands', () => {
         approver: 'a',
         expires_at: 0,
       }),
-    ).rejects.toMatchObject({ code: ErrorCode.BadRequest, message: 'reason: required' });
+    ).rejects.toMatchObject({ code: 'bad_request', message: 'reason: required' });
   });
 });
 
@@ -317,7 +331,7 @@ describe('sync commands', () => {
       throw { code: 'busy', message: 'A sync is already running.' };
     });
     const request = { profiles: [], regions: [], sources: [], endpoint_url: null };
-    await expect(startSync(request, () => {})).rejects.toMatchObject({ code: ErrorCode.Busy });
+    await expect(startSync(request, () => {})).rejects.toMatchObject({ code: 'busy' });
   });
 
   it('fail with internal, not a TypeError, outside the Rampart window', async () => {

@@ -15,6 +15,7 @@ import type { ExportRequest } from './bindings/ExportRequest';
 import type { FindingDetail } from './bindings/FindingDetail';
 import type { FindingsPage } from './bindings/FindingsPage';
 import type { FindingsQuery } from './bindings/FindingsQuery';
+import type { ErrorCode } from './bindings/ErrorCode';
 import type { IpcError } from './bindings/IpcError';
 import type { OwnerScope } from './bindings/OwnerScope';
 import type { OwnersView } from './bindings/OwnersView';
@@ -45,6 +46,7 @@ export type { ChangeGroup } from './bindings/ChangeGroup';
 export type { Changes } from './bindings/Changes';
 export type { ControlDetail } from './bindings/ControlDetail';
 export type { ControlPosture } from './bindings/ControlPosture';
+export type { ErrorCode } from './bindings/ErrorCode';
 export type { ErrorKind } from './bindings/ErrorKind';
 export type { EvidenceView } from './bindings/EvidenceView';
 export type { ExportFormat } from './bindings/ExportFormat';
@@ -98,60 +100,68 @@ export type { WorkspaceDetails } from './bindings/WorkspaceDetails';
 export type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
-/** The stable error codes the core sends and the UI branches on. Others may appear; treat them as `internal`. */
-export const ErrorCode = {
-  /** The workspace is still being prepared (first start builds the demo workspace): retry shortly. */
-  NotReady: 'not_ready',
-  /** The database was written by a newer Rampart: the user must upgrade. */
-  NewerSchema: 'newer_schema',
-  /** The database could not be opened or queried. */
-  DbError: 'db_error',
-  /** What was asked for does not exist: a framework or requirement of the catalog, a finding, an acceptance. */
-  NotFound: 'not_found',
-  /** The request was refused as invalid (a malformed date, a missing field, an expiry in the past). */
-  BadRequest: 'bad_request',
-  /** The compliance catalog (bundled or the user's own override) failed to load or validate. */
-  CatalogError: 'catalog_error',
-  /** A sync is already running (one at a time); cancel it or wait for it to finish. */
-  Busy: 'busy',
-  /** Anything else, including a backend that cannot be reached at all. */
-  Internal: 'internal',
-} as const;
+/** Every error code the core sends (the generated `ErrorCode`; the type makes this list complete). */
+const KNOWN_CODES: Record<ErrorCode, true> = {
+  not_ready: true,
+  newer_schema: true,
+  not_rampart: true,
+  db_error: true,
+  not_found: true,
+  bad_request: true,
+  catalog_error: true,
+  busy: true,
+  internal: true,
+};
 
-/** A failed backend call: an `Error` (stack, `instanceof`) carrying the IPC `{code, message}` shape. */
+/** The code as the UI knows it: one of {@link ErrorCode}, else `internal` (a newer core may send others). */
+export function errorCode(code: unknown): ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(KNOWN_CODES, code) ? (code as ErrorCode) : 'internal';
+}
+
+/**
+ * A failed backend call: an `Error` (stack, `instanceof`) carrying the IPC shape: the `code` views
+ * branch on, the message to show and, for `bad_request`, the request `field` it is about.
+ */
 export class BackendError extends Error implements IpcError {
-  readonly code: string;
+  readonly code: ErrorCode;
+  readonly field?: string;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
     super(message, options);
     this.name = 'BackendError';
     this.code = code;
+    if (options?.field !== undefined) this.field = options.field;
   }
 
   toJSON(): IpcError {
-    return { code: this.code, message: this.message };
+    return this.field === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, field: this.field };
   }
 }
 
-/** True for a value that has the `{code, message}` shape the core rejects with. */
-export function isIpcError(value: unknown): value is IpcError {
+/** True for a value that has the `{code, message}` shape the core rejects with (its code may be one this UI does not know). */
+export function isIpcError(value: unknown): value is { code: string; message: string; field?: unknown } {
   if (typeof value !== 'object' || value === null) return false;
   const { code, message } = value as Record<string, unknown>;
   return typeof code === 'string' && code !== '' && typeof message === 'string';
 }
 
-/** Turns whatever a rejected `invoke` produced into a {@link BackendError}. */
+/** Turns whatever a rejected `invoke` produced into a {@link BackendError}; an unknown code becomes `internal`. */
 export function toBackendError(reason: unknown, command = 'backend'): BackendError {
   if (reason instanceof BackendError) return reason;
-  if (isIpcError(reason)) return new BackendError(reason.code, reason.message, { cause: reason });
+  if (isIpcError(reason)) {
+    const field = typeof reason.field === 'string' && reason.field !== '' ? reason.field : undefined;
+    return new BackendError(errorCode(reason.code), reason.message, { cause: reason, field });
+  }
   if (typeof reason === 'string' && reason.trim() !== '') {
     // Tauri itself rejects with a bare string, e.g. for an unknown command or a denied permission.
-    return new BackendError(ErrorCode.Internal, reason, { cause: reason });
+    return new BackendError('internal', reason, { cause: reason });
   }
   if (reason instanceof Error && reason.message !== '') {
-    return new BackendError(ErrorCode.Internal, reason.message, { cause: reason });
+    return new BackendError('internal', reason.message, { cause: reason });
   }
-  return new BackendError(ErrorCode.Internal, `The "${command}" request failed without an explanation.`, {
+  return new BackendError('internal', `The "${command}" request failed without an explanation.`, {
     cause: reason,
   });
 }
@@ -166,7 +176,7 @@ function backendReachable(): boolean {
 function requireBackend(): void {
   if (!backendReachable()) {
     throw new BackendError(
-      ErrorCode.Internal,
+      'internal',
       'The Rampart core is not reachable: this page only works inside the Rampart window.',
     );
   }

@@ -132,6 +132,24 @@ describe('OwnersView', () => {
     expect(screen.queryByTestId('owners-notice')).toBeNull();
   });
 
+  it('marks the field a bad_request names in its field, not in its text', async () => {
+    mock({
+      owners: sampleOwners(),
+      assign_owner: { code: 'bad_request', field: 'owner', message: 'owner: required' },
+    });
+    render(OwnersView);
+    await screen.findByTestId('assign-form');
+    await type('assign-target', '444455556666');
+    await type('assign-owner', 'SRE');
+    await type('assign-by', 'Dana');
+    await fireEvent.click(screen.getByTestId('assign-submit'));
+
+    expect((await screen.findByTestId('assign-failure')).textContent).toMatch(/The owner was not assigned: owner: required/);
+    expect(field('assign-owner').getAttribute('aria-invalid')).toBe('true');
+    expect(field('assign-target').getAttribute('aria-invalid')).not.toBe('true');
+    expect(field('assign-by').getAttribute('aria-invalid')).not.toBe('true');
+  });
+
   it('fills the form from a row to change its owner', async () => {
     mock({ owners: sampleOwners() });
     render(OwnersView);

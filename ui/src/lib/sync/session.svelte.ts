@@ -6,7 +6,6 @@
  */
 import {
   cancelSync,
-  ErrorCode,
   startSync,
   toBackendError,
   type BackendError,
@@ -89,7 +88,7 @@ class SyncSession {
    */
   async cancel(): Promise<void> {
     const run = this.run;
-    if (run === null || run.cancelling || (!run.running && run.error?.code !== ErrorCode.Busy)) return;
+    if (run === null || run.cancelling || (!run.running && run.error?.code !== 'busy')) return;
     const id = run.id;
     this.#patch(id, () => ({ cancelling: true, cancelError: null }));
     try {
