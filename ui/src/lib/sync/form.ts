@@ -1,10 +1,13 @@
 /**
- * The Sync form as plain functions: the fields as typed, their checks, the request the core
- * takes, and the last values kept in localStorage (a preference, not data; never credentials).
- * On a first visit (nothing kept yet) the form starts from the workspace's saved sync defaults
- * (Settings), through `formFromDefaults`.
+ * The one model of the sync form, which two screens edit: the Sync screen (what this run reads;
+ * its fields are free text, its last values kept in localStorage — a preference, not data, never
+ * credentials) and Settings' sync defaults (what a run reads when not told: lists of names, each
+ * added or removed, and what is still typed). Both start from the workspace's saved
+ * `SyncDefaults`, pick AWS profiles with `toggle`, check Region names with `isRegionName` and
+ * keep the sources in the order `SYNC_SOURCES` lists them. An empty list means the standard
+ * choice (the default credentials chain, each profile's Region, every source).
  */
-import type { SyncDefaults, SyncRequest } from '../backend';
+import type { AwsProfile, SyncDefaults, SyncRequest } from '../backend';
 
 /** The sources a sync can read, in the order the form lists them. */
 export const SYNC_SOURCES: ReadonlyArray<{ key: string; label: string; what: string }> = [
@@ -31,8 +34,17 @@ export function splitList(text: string): string[] {
 
 /** The profiles field with `name` added at the end, or taken out when it is already there. */
 export function toggleProfile(text: string, name: string): string {
-  const names = splitList(text);
-  return (names.includes(name) ? names.filter((n) => n !== name) : [...names, name]).join(' ');
+  return toggle(splitList(text), name).join(' ');
+}
+
+/** `list` with `name` taken out, or added at the end when it was not there. */
+export function toggle(list: string[], name: string): string[] {
+  return list.includes(name) ? list.filter((n) => n !== name) : [...list, name];
+}
+
+/** The sources of `list` that a sync knows, in the order the forms list them. */
+export function sourcesInOrder(list: readonly string[]): string[] {
+  return SYNC_SOURCES.map((s) => s.key).filter((key) => list.includes(key));
 }
 
 // us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5… (the core's shape check)
@@ -62,7 +74,7 @@ export function toRequest(form: SyncForm): SyncRequest {
   return {
     profiles: splitList(form.profiles),
     regions: splitList(form.regions),
-    sources: SYNC_SOURCES.map((s) => s.key).filter((key) => form.sources.includes(key)),
+    sources: sourcesInOrder(form.sources),
     endpoint_url: null,
   };
 }
@@ -72,12 +84,11 @@ export function toRequest(form: SyncForm): SyncRequest {
  * sources (none saved: every source checked, which is what an empty list means).
  */
 export function formFromDefaults(defaults: SyncDefaults): SyncForm {
-  const known = SYNC_SOURCES.map((s) => s.key);
-  const sources = known.filter((k) => defaults.sources.includes(k));
+  const draft = draftFrom(defaults);
   return {
-    profiles: defaults.profiles.join(' '),
-    regions: defaults.regions.join(' '),
-    sources: sources.length > 0 ? sources : known,
+    profiles: draft.profiles.join(' '),
+    regions: draft.regions.join(' '),
+    sources: draft.sources.length > 0 ? draft.sources : sourcesInOrder(DEFAULT_FORM.sources),
   };
 }
 
@@ -98,11 +109,10 @@ export function loadForm(): SyncForm {
     const saved = JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? 'null') as unknown;
     if (typeof saved === 'object' && saved !== null) {
       const { profiles, regions, sources } = saved as Record<string, unknown>;
-      const known = SYNC_SOURCES.map((s) => s.key);
       return {
         profiles: typeof profiles === 'string' ? profiles : '',
         regions: typeof regions === 'string' ? regions : '',
-        sources: Array.isArray(sources) ? known.filter((k) => sources.includes(k)) : [...known],
+        sources: Array.isArray(sources) ? sourcesInOrder(sources) : [...DEFAULT_FORM.sources],
       };
     }
   } catch {
@@ -120,4 +130,109 @@ export function saveForm(form: SyncForm): void {
   } catch {
     // Storage can be unavailable; the values then last for this session only.
   }
+}
+
+/*
+ * Settings' sync defaults: the draft being edited (the lists chosen so far and what is typed in
+ * the two "add" fields), adding names to a list, the checks the core makes (so a mistake is
+ * caught before saving), the Regions the AWS profiles suggest, and the `SyncDefaults` saved.
+ */
+
+export type SyncDraft = {
+  profiles: string[];
+  regions: string[];
+  /** The sources checked; none means all three. */
+  sources: string[];
+  /** Typed in the profile field but not added yet (added on save). */
+  profileText: string;
+  /** Typed in the Region field but not added yet (added on save). */
+  regionText: string;
+};
+
+export type SyncErrors = Partial<Record<'profiles' | 'regions' | 'sources', string>>;
+
+/** The draft of the saved defaults, nothing typed. */
+export function draftFrom(defaults: SyncDefaults): SyncDraft {
+  return {
+    profiles: [...defaults.profiles],
+    regions: [...defaults.regions],
+    sources: sourcesInOrder(defaults.sources),
+    profileText: '',
+    regionText: '',
+  };
+}
+
+/** Why `name` cannot be a profile name (the core's rule), or null. */
+export function profileProblem(name: string): string | null {
+  // Names are split on white space, so only length and control characters are left to check.
+  if (name.length > 128 || /[\u0000-\u001f\u007f]/.test(name)) {
+    return `"${name}" is not a profile name (no spaces, at most 128 characters).`;
+  }
+  return null;
+}
+
+/** Why `name` cannot be a Region name, or null. */
+export function regionProblem(name: string): string | null {
+  return isRegionName(name) ? null : `"${name}" is not an AWS Region name such as eu-west-1.`;
+}
+
+/**
+ * `list` with the names in `text` (split on commas and white space) added at the end, repeats
+ * dropped; or the first problem when one of them is not acceptable (then nothing is added).
+ */
+export function addNames(
+  list: string[],
+  text: string,
+  problem: (name: string) => string | null,
+): { list: string[]; error: string | null } {
+  const names = splitList(text);
+  for (const name of names) {
+    const error = problem(name);
+    if (error) return { list, error };
+  }
+  return { list: [...new Set([...list, ...names])], error: null };
+}
+
+/**
+ * The defaults to save: the chosen lists with what is still typed in the add fields, each entry
+ * checked; or the errors, per list, when something is not acceptable.
+ */
+export function checkDraft(draft: SyncDraft): { defaults: SyncDefaults | null; errors: SyncErrors } {
+  const errors: SyncErrors = {};
+  const profiles = addNames(draft.profiles, draft.profileText, profileProblem);
+  if (profiles.error) errors.profiles = profiles.error;
+  const regions = addNames(draft.regions, draft.regionText, regionProblem);
+  if (regions.error) errors.regions = regions.error;
+  for (const r of regions.list) {
+    const problem = regionProblem(r);
+    if (problem && !errors.regions) errors.regions = problem;
+  }
+  if (Object.keys(errors).length > 0) return { defaults: null, errors };
+  return {
+    defaults: {
+      profiles: profiles.list,
+      regions: regions.list,
+      sources: sourcesInOrder(draft.sources),
+    },
+    errors,
+  };
+}
+
+/** The profiles' Regions not chosen yet, each once, in the order the profiles list them. */
+export function regionSuggestions(profiles: AwsProfile[], chosen: string[]): string[] {
+  const seen = new Set(chosen);
+  const out: string[] = [];
+  for (const p of profiles) {
+    if (p.region !== null && isRegionName(p.region) && !seen.has(p.region)) {
+      seen.add(p.region);
+      out.push(p.region);
+    }
+  }
+  return out;
+}
+
+/** The field of a core refusal about the sync defaults (`sync.regions: …`), or null. */
+export function refusedSyncField(message: string): keyof SyncErrors | null {
+  const name = /^sync\.(profiles|regions|sources):/.exec(message)?.[1];
+  return (name as keyof SyncErrors | undefined) ?? null;
 }
