@@ -82,16 +82,8 @@ export function severityLabel(severity: Severity): string {
   return SEVERITY_LABELS[severity];
 }
 
-const SOURCE_NAMES: Record<string, string> = {
-  securityhub: 'Security Hub',
-  inspector: 'Inspector',
-  config: 'AWS Config',
-};
-
-/** The product name for a source id; an unknown id is shown as it is. */
-export function sourceName(key: string): string {
-  return SOURCE_NAMES[key] ?? key;
-}
+/** The product name for a source id (kept with the list of sources); an unknown id is shown as it is. */
+export { sourceName } from './sources';
 
 const SHAPE_NAMES: Record<string, string> = {
   'securityhub-findings': 'Security Hub findings export',

@@ -10,12 +10,12 @@
  */
 import type { FindingsQuery, RecordState, Severity, Source, Status } from '../backend';
 import { SEVERITIES } from '../format';
+import { SOURCES } from '../sources';
 
 /** Rows per backend request as the table scrolls. */
 export const PAGE_SIZE = 200;
 
 export const STATUSES: readonly Status[] = ['failed', 'passed', 'warning', 'not_available'];
-export const SOURCES: readonly Source[] = ['securityhub', 'inspector', 'config'];
 export const SORT_FIELDS = ['severity', 'updated', 'first_seen', 'title', 'account', 'control', 'status'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 

@@ -4,17 +4,11 @@
  * credentials) and Settings' sync defaults (what a run reads when not told: lists of names, each
  * added or removed, and what is still typed). Both start from the workspace's saved
  * `SyncDefaults`, pick AWS profiles with `toggle`, check Region names with `isRegionName` and
- * keep the sources in the order `SYNC_SOURCES` lists them. An empty list means the standard
+ * keep the sources in the order `lib/sources.ts` lists them. An empty list means the standard
  * choice (the default credentials chain, each profile's Region, every source).
  */
 import type { AwsProfile, SyncDefaults, SyncRequest } from '../backend';
-
-/** The sources a sync can read, in the order the form lists them. */
-export const SYNC_SOURCES: ReadonlyArray<{ key: string; label: string; what: string }> = [
-  { key: 'securityhub', label: 'Security Hub', what: 'findings from every product Security Hub aggregates' },
-  { key: 'inspector', label: 'Inspector', what: 'vulnerability findings and scan coverage' },
-  { key: 'config', label: 'AWS Config', what: 'rule compliance of each resource' },
-];
+import { SOURCES, sourcesInOrder } from '../sources';
 
 export type SyncForm = {
   /** Profile names as typed, separated by commas or spaces. */
@@ -25,7 +19,7 @@ export type SyncForm = {
   sources: string[];
 };
 
-export const DEFAULT_FORM: SyncForm = { profiles: '', regions: '', sources: SYNC_SOURCES.map((s) => s.key) };
+export const DEFAULT_FORM: SyncForm = { profiles: '', regions: '', sources: [...SOURCES] };
 
 /** The names in a field: split on commas and white space, blanks and repeats dropped. */
 export function splitList(text: string): string[] {
@@ -40,11 +34,6 @@ export function toggleProfile(text: string, name: string): string {
 /** `list` with `name` taken out, or added at the end when it was not there. */
 export function toggle(list: string[], name: string): string[] {
   return list.includes(name) ? list.filter((n) => n !== name) : [...list, name];
-}
-
-/** The sources of `list` that a sync knows, in the order the forms list them. */
-export function sourcesInOrder(list: readonly string[]): string[] {
-  return SYNC_SOURCES.map((s) => s.key).filter((key) => list.includes(key));
 }
 
 // us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5… (the core's shape check)
@@ -88,7 +77,7 @@ export function formFromDefaults(defaults: SyncDefaults): SyncForm {
   return {
     profiles: draft.profiles.join(' '),
     regions: draft.regions.join(' '),
-    sources: draft.sources.length > 0 ? draft.sources : sourcesInOrder(DEFAULT_FORM.sources),
+    sources: draft.sources.length > 0 ? draft.sources : [...SOURCES],
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import type { SyncEvent, SyncReport, SyncTarget } from '../backend';
 import { formatCount, sourceName } from '../format';
+import { sourceRank } from '../sources';
 
 /** Where one target is in the run. */
 export type RowState = 'waiting' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
@@ -50,16 +51,10 @@ export function targetKey(t: SyncTarget): string {
   return `${t.source}\u0000${t.account}\u0000${t.region}`;
 }
 
-const SOURCE_ORDER = ['securityhub', 'inspector', 'config'];
-
 /** Orders targets by source (as the form lists them), then account, then Region. */
 export function compareTargets(a: SyncTarget, b: SyncTarget): number {
-  const rank = (source: string) => {
-    const i = SOURCE_ORDER.indexOf(source);
-    return i === -1 ? SOURCE_ORDER.length : i;
-  };
   return (
-    rank(a.source) - rank(b.source) ||
+    sourceRank(a.source) - sourceRank(b.source) ||
     a.source.localeCompare(b.source) ||
     a.account.localeCompare(b.account) ||
     a.region.localeCompare(b.region)
