@@ -102,6 +102,7 @@ describe('AcceptRiskForm', () => {
       settings: sampleSettings(),
       accept_risk: {
         code: 'bad_request',
+        field: 'expires',
         message: 'expires: 2027-12-01T00:00:00Z is more than 365 days away (the workspace maximum)',
       },
     });

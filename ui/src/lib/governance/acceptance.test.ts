@@ -97,13 +97,13 @@ describe('toNewAcceptance', () => {
 
 describe('refusedField', () => {
   it.each([
-    ['reason: required', 'reason'],
-    ['expires: 2028-01-10T00:00:00Z is more than 365 days away', 'expires'],
-    ['accounts: "12345" is not a 12-digit AWS account id', 'accounts'],
-    ['no finding has the id "x"', null],
-    ['requirement: hipaa:164.316(b)(1) is judged by attestation only', null],
-  ])('%s', (message, field) => {
-    expect(refusedField(message)).toBe(field);
+    ['reason: required', 'bad_request', 'reason', 'reason'],
+    ['expires: 2028-01-10T00:00:00Z is more than 365 days away', 'bad_request', 'expires', 'expires'],
+    ['accounts: "12345" is not a 12-digit AWS account id', 'bad_request', 'accounts', 'accounts'],
+    ['no finding has the id "x"', 'not_found', undefined, null],
+    ['requirement: hipaa:164.316(b)(1) is judged by attestation only', 'bad_request', 'requirement', null],
+  ] as const)('%s', (message, code, field, expected) => {
+    expect(refusedField({ code, field, message })).toBe(expected);
   });
 });
 

@@ -4,7 +4,7 @@
  * accept form makes before calling the core (which checks them again), the request it sends, and
  * how a scope is named. Plain functions, so they are tested without a component.
  */
-import type { Acceptance, NewAcceptance, Scope } from '../backend';
+import type { Acceptance, IpcError, NewAcceptance, Scope } from '../backend';
 import { addDays } from '../format';
 
 /** An active acceptance with this many days left or fewer is "expiring soon" (the core's `EXPIRY_WARNING_DAYS`). */
@@ -110,12 +110,15 @@ export function toNewAcceptance(scope: Scope, input: AcceptanceInput): NewAccept
 }
 
 /**
- * The form field a refusal from the core is about: its `bad_request` messages start with the
- * field's name (`reason: required`, `expires: … is more than 365 days away`). Null for any other.
+ * The form field a refusal from the core is about: the `field` of a `bad_request` when the form
+ * has that field (`reason`, `expires`, …). Null for any other (`requirement`, `resources`, a
+ * `not_found`).
  */
-export function refusedField(message: string): AcceptanceField | null {
-  const field = /^([a-z_]+):/.exec(message)?.[1];
-  return field !== undefined && (ACCEPTANCE_FIELDS as readonly string[]).includes(field) ? (field as AcceptanceField) : null;
+export function refusedField(error: IpcError): AcceptanceField | null {
+  const { code, field } = error;
+  return code === 'bad_request' && field !== undefined && (ACCEPTANCE_FIELDS as readonly string[]).includes(field)
+    ? (field as AcceptanceField)
+    : null;
 }
 
 const KIND_NAMES: Record<Scope['scope'], string> = {

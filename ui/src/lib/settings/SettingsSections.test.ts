@@ -142,7 +142,11 @@ describe('AWS sync defaults', () => {
     mock(
       {
         settings: sampleSettings(),
-        set_settings: { code: 'bad_request', message: 'sync.regions: "mars-north-1x" is not an AWS Region name such as eu-west-1' },
+        set_settings: {
+          code: 'bad_request',
+          field: 'sync.regions',
+          message: 'sync.regions: "mars-north-1x" is not an AWS Region name such as eu-west-1',
+        },
         aws_profiles: [],
         workspace_details: sampleDetails(),
       },
@@ -264,6 +268,23 @@ describe('Catalog', () => {
     expect(alert.querySelector('pre')!.textContent).toBe(message);
     expect(document.querySelector('img')).toBeNull();
     expect(screen.getByTestId('catalog-files-empty')).toBeTruthy();
+  });
+
+  it('puts a refusal about the author, by its field, under the author field', async () => {
+    mock({
+      settings: sampleSettings(),
+      aws_profiles: [],
+      workspace_details: builtInOnly(),
+      catalog_add: { code: 'bad_request', field: 'by', message: 'by: must not contain control characters' },
+    });
+    render(SettingsView);
+    await screen.findByTestId('catalog-files-empty');
+    await type('catalog-by', 'Dana');
+
+    await fireEvent.click(screen.getByTestId('catalog-add'));
+    expect((await screen.findByTestId('catalog-by-error')).textContent).toBe('by: must not contain control characters');
+    expect(document.activeElement).toBe(field('catalog-by'));
+    expect(screen.queryByTestId('catalog-add-error')).toBeNull();
   });
 
   it('removes a file from the folder after a confirmation', async () => {

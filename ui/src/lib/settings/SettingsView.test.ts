@@ -86,7 +86,11 @@ describe('SettingsView', () => {
   it('shows the core refusal', async () => {
     mockBackend({
       settings: sampleSettings(),
-      set_settings: { code: 'bad_request', message: 'sla_days: a more severe finding cannot get more days than a less severe one' },
+      set_settings: {
+        code: 'bad_request',
+        field: 'sla_days',
+        message: 'sla_days: a more severe finding cannot get more days than a less severe one',
+      },
     });
     render(SettingsView);
     await screen.findByTestId('settings-form');

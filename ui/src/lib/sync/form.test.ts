@@ -111,8 +111,16 @@ describe('sync defaults draft', () => {
   });
 
   it('finds the list a refusal from the core names', () => {
-    expect(refusedSyncField('sync.regions: "eu-west" is not an AWS Region name such as eu-west-1')).toBe('regions');
-    expect(refusedSyncField('sync.sources: "guardduty" is not a source')).toBe('sources');
-    expect(refusedSyncField('by: required')).toBeNull();
+    expect(
+      refusedSyncField({
+        code: 'bad_request',
+        field: 'sync.regions',
+        message: 'sync.regions: "eu-west" is not an AWS Region name such as eu-west-1',
+      }),
+    ).toBe('regions');
+    expect(refusedSyncField({ code: 'bad_request', field: 'sync.sources', message: 'sync.sources: "guardduty" is not a source' })).toBe(
+      'sources',
+    );
+    expect(refusedSyncField({ code: 'bad_request', field: 'by', message: 'by: required' })).toBeNull();
   });
 });

@@ -7,7 +7,7 @@
  * keep the sources in the order `lib/sources.ts` lists them. An empty list means the standard
  * choice (the default credentials chain, each profile's Region, every source).
  */
-import type { AwsProfile, SyncDefaults, SyncRequest } from '../backend';
+import type { AwsProfile, IpcError, SyncDefaults, SyncRequest } from '../backend';
 import { SOURCES, sourcesInOrder } from '../sources';
 
 export type SyncForm = {
@@ -220,8 +220,15 @@ export function regionSuggestions(profiles: AwsProfile[], chosen: string[]): str
   return out;
 }
 
-/** The field of a core refusal about the sync defaults (`sync.regions: …`), or null. */
-export function refusedSyncField(message: string): keyof SyncErrors | null {
-  const name = /^sync\.(profiles|regions|sources):/.exec(message)?.[1];
-  return (name as keyof SyncErrors | undefined) ?? null;
+const SYNC_FIELDS: Record<string, keyof SyncErrors> = {
+  'sync.profiles': 'profiles',
+  'sync.regions': 'regions',
+  'sync.sources': 'sources',
+};
+
+/** The list a core refusal about the sync defaults is about, from its `field` (`sync.regions`), or null. */
+export function refusedSyncField(error: IpcError): keyof SyncErrors | null {
+  return error.code === 'bad_request' && error.field !== undefined && Object.hasOwn(SYNC_FIELDS, error.field)
+    ? SYNC_FIELDS[error.field]!
+    : null;
 }
