@@ -7,11 +7,13 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context};
-use chrono::NaiveDate;
 use rampart_core::catalog::Catalog;
-use rampart_core::query::findings::{list_findings, FindingFilter, SortField, CSV_COLUMNS};
+use rampart_core::error::Refusal;
+use rampart_core::query::findings::{list_findings, FindingFilter, FindingsQuery, Page, SortField, CSV_COLUMNS};
 use rampart_core::query::report::{self, Period};
 use rampart_core::store::Store;
+use rampart_core::time::parse_optional_day;
+use rampart_core::Invalid;
 use rampart_report::Kind;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -38,15 +40,96 @@ impl ExportFormat {
     }
 }
 
-/// The period of a report: `from`..=`to`, by default the 30 days ending today.
-pub fn period(from: Option<NaiveDate>, to: Option<NaiveDate>, now: i64) -> anyhow::Result<Period> {
-    let today = chrono::Utc::now().date_naive();
-    let to = to.unwrap_or(today).min(today);
-    let from = from.unwrap_or(to - chrono::Duration::days(29));
-    if from > to {
-        bail!("the period starts ({from}) after it ends ({to})");
+/// What the window asks to export.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportRequest {
+    /// `report` (the executive summary, or `framework`'s report) or `findings` (the
+    /// explorer's current selection).
+    pub what: ExportKind,
+    pub format: ExportFormat,
+    pub framework: Option<String>,
+    /// The report's period (YYYY-MM-DD; default the last 30 days).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// The explorer's query (its page and page size are ignored: every match is written).
+    pub query: Option<FindingsQuery>,
+}
+
+/// What an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    Report,
+    Findings,
+}
+
+/// An export request, checked: the file name to offer, the period and what to write.
+#[derive(Debug, Clone)]
+pub struct ExportPlan {
+    pub file_name: String,
+    pub format: ExportFormat,
+    pub period: Period,
+    pub framework: Option<String>,
+    /// For findings: the selection and its order.
+    pub findings: Option<(FindingFilter, SortField, bool)>,
+}
+
+/// Checks an export request against the catalog at `now`: the framework exists, the period
+/// is well formed, the format suits what is exported; names the file by what and when.
+pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<ExportPlan, Refusal> {
+    if let Some(fw) = &request.framework {
+        catalog.find_framework(fw)?;
     }
-    Ok(Period { from, to, now })
+    let period = Period::new(
+        parse_optional_day(request.from.as_deref(), "from")?,
+        parse_optional_day(request.to.as_deref(), "to")?,
+        now,
+    )?;
+    let day = period.to.format("%Y-%m-%d");
+    let ext = request.format.extension();
+    let file_name = match (request.what, &request.framework, request.format) {
+        (ExportKind::Findings, _, ExportFormat::Pdf) => {
+            return Err(Invalid::new("format", "findings are exported as CSV or JSON").into());
+        }
+        (ExportKind::Findings, _, _) => format!("rampart-findings-{day}.{ext}"),
+        (ExportKind::Report, _, ExportFormat::Csv) => {
+            return Err(Invalid::new("format", "a report is exported as PDF or JSON").into());
+        }
+        (ExportKind::Report, None, _) => format!("rampart-executive-summary-{day}.{ext}"),
+        (ExportKind::Report, Some(fw), _) => format!("rampart-{fw}-report-{day}.{ext}"),
+    };
+    let findings = match request.what {
+        ExportKind::Findings => {
+            let query = request.query.clone().unwrap_or_default();
+            let sort = query.sort_field()?;
+            Some((query.filter(now), sort, query.reverse))
+        }
+        ExportKind::Report => None,
+    };
+    Ok(ExportPlan {
+        file_name,
+        format: request.format,
+        period,
+        framework: request.framework.clone(),
+        findings,
+    })
+}
+
+/// The bytes an export plan writes: the findings it selects, or its report.
+pub fn bytes(store: &mut Store, catalog: &Catalog, workspace: &str, plan: &ExportPlan) -> anyhow::Result<Vec<u8>> {
+    match &plan.findings {
+        Some((filter, sort, reverse)) => {
+            findings_bytes(store.conn(), filter, (*sort, *reverse), plan.period.now, plan.format)
+        }
+        None => report_bytes(
+            store,
+            catalog,
+            workspace,
+            plan.format,
+            plan.framework.as_deref(),
+            &plan.period,
+        ),
+    }
 }
 
 /// The bytes of a report: PDF or its JSON data (executive, or the framework's).
@@ -89,36 +172,66 @@ pub fn findings_bytes(
     format: ExportFormat,
 ) -> anyhow::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    {
-        let mut out = BufWriter::new(&mut buf);
-        match format {
-            ExportFormat::Csv => {
-                writeln!(out, "{}", CSV_COLUMNS.join(","))?;
-                let mut err = None;
-                list_findings(conn, filter, sort, reverse, None, now, |row| {
-                    let line: Vec<String> = row.csv_values().iter().map(|v| csv_field(v)).collect();
-                    if let Err(e) = writeln!(out, "{}", line.join(",")) {
-                        err.get_or_insert(e);
-                    }
-                    Ok(())
-                })?;
-                if let Some(e) = err {
-                    return Err(e.into());
-                }
-            }
-            _ => {
-                let mut rows = Vec::new();
-                list_findings(conn, filter, sort, reverse, None, now, |row| {
-                    rows.push(row);
-                    Ok(())
-                })?;
-                serde_json::to_writer_pretty(&mut out, &rows)?;
-                writeln!(out)?;
+    write_findings(&mut buf, conn, filter, (sort, reverse, None), now, format)?;
+    Ok(buf)
+}
+
+/// Streams the findings a filter selects (one page of them, or all) to `out` as CSV (the
+/// columns of [`CSV_COLUMNS`], RFC 4180, formula-safe) or a JSON array, one finding a
+/// line. The one writer of findings files, for `rampart findings` and every export. A
+/// failed write (a closed pipe) stops the listing and is returned as the `io::Error`.
+pub fn write_findings(
+    out: impl Write,
+    conn: &rampart_core::rusqlite::Connection,
+    filter: &FindingFilter,
+    (sort, reverse, page): (SortField, bool, Option<Page>),
+    now: i64,
+    format: ExportFormat,
+) -> anyhow::Result<u64> {
+    let mut out = BufWriter::new(out);
+    let n = match format {
+        ExportFormat::Csv => {
+            writeln!(out, "{}", CSV_COLUMNS.join(","))?;
+            unwrap_io(list_findings(conn, filter, sort, reverse, page, now, |row| {
+                let line: Vec<String> = row.csv_values().iter().map(|v| csv_field(v)).collect();
+                writeln!(out, "{}", line.join(",")).map_err(io_error)
+            }))?
+        }
+        ExportFormat::Json | ExportFormat::Pdf => {
+            out.write_all(b"[")?;
+            let mut first = true;
+            let n = unwrap_io(list_findings(conn, filter, sort, reverse, page, now, |row| {
+                out.write_all(if first { b"\n  " } else { b",\n  " })
+                    .map_err(io_error)?;
+                first = false;
+                serde_json::to_writer(&mut out, &row).map_err(|e| io_error(e.into()))
+            }))?;
+            out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+            n
+        }
+    };
+    out.flush()?;
+    Ok(n)
+}
+
+/// An I/O error of a listing's callback, carried through the store's error type.
+pub fn io_error(e: std::io::Error) -> rampart_core::StoreError {
+    rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+}
+
+/// Turns an I/O error carried by [`io_error`] back into an `io::Error`, so a closed pipe
+/// ends a command quietly.
+pub fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64> {
+    match r {
+        Ok(n) => Ok(n),
+        Err(rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(e))) => {
+            match e.downcast::<std::io::Error>() {
+                Ok(io) => Err((*io).into()),
+                Err(other) => Err(anyhow::anyhow!("{other}")),
             }
         }
-        out.flush()?;
+        Err(e) => Err(e.into()),
     }
-    Ok(buf)
 }
 
 /// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula.
@@ -135,7 +248,8 @@ pub fn csv_field(v: &str) -> String {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place.
+/// Writes `bytes` to a new temporary file beside `path` (a fresh, unpredictable name,
+/// created exclusively: never a file or link already there), then renames it into place.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path
         .parent()
@@ -147,15 +261,15 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
     let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", name.to_string_lossy()))
+            .suffix(".partial")
+            .tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
     };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("{}: cannot write: {e}", path.display())
-    })
+    write().map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
 }

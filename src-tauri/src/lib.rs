@@ -10,8 +10,8 @@ mod state;
 pub mod sync;
 mod workspace;
 
-pub use commands::{ExportRequest, OwnersView, WorkspaceDetails};
-pub use export::ExportFormat;
+pub use commands::{OwnersView, WorkspaceDetails};
+pub use export::{ExportFormat, ExportKind, ExportRequest};
 pub use ipc::{IpcError, WorkspaceStatus};
 pub use workspace::{CatalogFileInfo, CatalogInfo, FrameworkInfo};
 

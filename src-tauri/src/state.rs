@@ -8,6 +8,8 @@ use rampart_core::catalog::Catalog;
 use rampart_core::rusqlite::Connection;
 use rampart_core::store;
 
+use rampart_core::ErrorCode;
+
 use crate::ipc::{IpcError, WorkspaceStatus};
 
 #[derive(Clone)]
@@ -49,24 +51,30 @@ impl AppState {
         self.db_path.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    /// The open workspace's file name, as reports name it.
+    pub fn workspace_name(&self) -> String {
+        self.db_path()
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// The catalog files given with `--catalog` (on top of the workspace's folder).
     pub fn extra_catalog_files(&self) -> &[PathBuf] {
         &self.catalog_files
     }
 
-    /// Loads the workspace's catalog again (after a file was added or removed), maps the
-    /// findings with it and puts it in force. On error nothing changes and the message
-    /// names the file and what is wrong in it.
-    pub fn reload_catalog(&self) -> Result<Arc<Catalog>, IpcError> {
+    /// Changes the workspace's catalog files with `change` while no other write runs;
+    /// `change` maps the findings again and returns the catalog then in force, which the
+    /// window then uses. On error nothing changes and the message says why.
+    pub fn change_catalog<T>(
+        &self,
+        change: impl FnOnce(&std::path::Path, &[PathBuf]) -> anyhow::Result<(T, Catalog)>,
+    ) -> Result<T, IpcError> {
         let _one_writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let db = self.db_path();
-        let catalog = crate::workspace::load_catalog(&db, &self.catalog_files)
-            .map_err(|e| IpcError::new("bad_request", format!("{e:#}")))?;
-        let mut store = rampart_core::Store::open(&db)?;
-        store.ensure_mapped(&catalog)?;
-        let catalog = Arc::new(catalog);
-        *self.catalog.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&catalog));
-        Ok(catalog)
+        let (out, catalog) = change(&self.db_path(), &self.catalog_files)?;
+        *self.catalog.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(catalog));
+        Ok(out)
     }
 
     /// Switches the window to the workspace at `path` (created empty when `create`), and
@@ -74,7 +82,7 @@ impl AppState {
     pub fn switch_to(&self, path: PathBuf, create: bool) -> Result<(), IpcError> {
         if self.sync.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
             return Err(IpcError::new(
-                "busy",
+                ErrorCode::Busy,
                 "A sync is running: cancel it or let it finish before opening another workspace.",
             ));
         }
@@ -83,7 +91,7 @@ impl AppState {
             Readiness::Preparing
         ) {
             return Err(IpcError::new(
-                "not_ready",
+                ErrorCode::NotReady,
                 "The workspace is still being prepared: try again in a moment.",
             ));
         }
@@ -91,12 +99,15 @@ impl AppState {
         if create {
             if path.exists() {
                 return Err(IpcError::new(
-                    "bad_request",
+                    ErrorCode::BadRequest,
                     format!("{} already exists: open it instead", path.display()),
                 ));
             }
         } else if !path.is_file() {
-            return Err(IpcError::new("not_found", format!("{}: no such file", path.display())));
+            return Err(IpcError::new(
+                ErrorCode::NotFound,
+                format!("{}: no such file", path.display()),
+            ));
         }
         // Opening checks that the file is a Rampart workspace (or creates an empty one)
         // before the window lets go of the current one.
@@ -115,7 +126,7 @@ impl AppState {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-            .ok_or_else(|| IpcError::new("not_ready", "The workspace is still being prepared."))
+            .ok_or_else(|| IpcError::new(ErrorCode::NotReady, "The workspace is still being prepared."))
     }
 
     /// Opens (migrating) the workspace, or builds the demo when none exists yet, on a
@@ -196,7 +207,12 @@ impl AppState {
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, IpcError>) -> Result<T, IpcError> {
         match &*self.readiness.lock().unwrap_or_else(|p| p.into_inner()) {
             Readiness::Ready => {}
-            Readiness::Preparing => return Err(IpcError::new("not_ready", "The workspace is still being prepared.")),
+            Readiness::Preparing => {
+                return Err(IpcError::new(
+                    ErrorCode::NotReady,
+                    "The workspace is still being prepared.",
+                ))
+            }
             Readiness::Failed(e) => return Err(e.clone()),
         }
         let mut guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());
@@ -205,7 +221,7 @@ impl AppState {
         }
         match guard.as_ref() {
             Some(conn) => f(conn),
-            None => Err(IpcError::new("internal", "no database connection")),
+            None => Err(IpcError::new(ErrorCode::Internal, "no database connection")),
         }
     }
 }

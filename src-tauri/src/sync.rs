@@ -69,7 +69,7 @@ fn attempt_timeout() -> Duration {
 fn with_saved_defaults(db: &Path, req: &SyncRequest) -> anyhow::Result<SyncRequest> {
     let saved = if db.exists() {
         let store = Store::open(db)?;
-        rampart_core::store::governance::settings(store.conn())?.sync
+        rampart_core::store::settings::settings(store.conn())?.sync
     } else {
         Default::default()
     };

@@ -1,6 +1,8 @@
 //! Opening a workspace the way both the CLI and the window do: the database (created with
 //! the demo on first start when asked), and the catalog — built in, plus the user's own
 //! files from the `catalog/` folder beside the database and any given with `--catalog`.
+//! Adding and removing a user catalog file, checked before anything changes, is here too,
+//! once for both.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,6 +10,17 @@ use std::path::{Path, PathBuf};
 use rampart_core::catalog::{Catalog, CatalogErrors, Source};
 use rampart_core::demo::{self, DemoSpec};
 use rampart_core::store::Store;
+use rampart_core::Invalid;
+
+/// A catalog that does not load: every problem, each with its file and line.
+#[derive(Debug, thiserror::Error)]
+#[error("the catalog has errors:\n{0}")]
+pub struct CatalogRefused(pub CatalogErrors);
+
+/// A catalog file that cannot be added or removed, and why; nothing was changed.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FileRefused(pub String);
 
 /// The workspace opened when no `--db` is given: the one last chosen in the window's
 /// Settings, else `rampart.db` in the platform data folder for the app's identifier.
@@ -80,12 +93,111 @@ pub fn catalog_files(db: &Path, extra: &[PathBuf]) -> Vec<PathBuf> {
 
 /// The catalog for a workspace: built in + `<db folder>/catalog/*.toml` (sorted) + extra.
 pub fn load_catalog(db: &Path, extra: &[PathBuf]) -> anyhow::Result<Catalog> {
-    catalog_from(&read_sources(&catalog_files(db, extra))?)
+    Ok(catalog_from(&read_sources(&catalog_files(db, extra))?)?)
 }
 
 /// The built-in catalog with `sources` on top; errors name each file and what is wrong.
-pub fn catalog_from(sources: &[Source]) -> anyhow::Result<Catalog> {
-    Catalog::with_user_files(sources).map_err(|e: CatalogErrors| anyhow::anyhow!("the catalog has errors:\n{e}"))
+pub fn catalog_from(sources: &[Source]) -> Result<Catalog, CatalogRefused> {
+    Catalog::with_user_files(sources).map_err(CatalogRefused)
+}
+
+/// Checks that the catalog made of `files` loads: a refusal says `context` and each problem.
+fn check_files(files: &[PathBuf], context: &str) -> Result<(), FileRefused> {
+    read_sources(files)
+        .and_then(|s| Ok(catalog_from(&s)?))
+        .map(drop)
+        .map_err(|e| FileRefused(format!("{context}{e:#}")))
+}
+
+fn require_by(by: &str) -> Result<(), Invalid> {
+    if by.trim().is_empty() {
+        return Err(Invalid::new(
+            "by",
+            "say who changes the catalog: the audit log records it",
+        ));
+    }
+    Ok(())
+}
+
+/// Maps the workspace's findings with its catalog as it now is and records the change in
+/// the audit log; returns that catalog.
+fn apply_catalog_change(
+    db: &Path,
+    extra: &[PathBuf],
+    action: &str,
+    name: &str,
+    by: &str,
+    now: i64,
+) -> anyhow::Result<Catalog> {
+    let catalog = load_catalog(db, extra)?;
+    let mut store = Store::open(db)?;
+    store.ensure_mapped(&catalog)?;
+    store.record_catalog_change(action, name, &catalog.fingerprint, by.trim(), now)?;
+    Ok(catalog)
+}
+
+/// Adds the catalog file `source` to the workspace at `db`: it must be a `.toml` file whose
+/// name is not yet in use, and valid together with the files in force; it is then copied
+/// into the workspace's `catalog/` folder, the findings are mapped again and the change is
+/// audited as `by`. If that fails, the copy is removed again. Returns the file's name and
+/// the catalog now in force.
+pub fn add_catalog_file(
+    db: &Path,
+    extra: &[PathBuf],
+    source: &Path,
+    by: &str,
+    now: i64,
+) -> anyhow::Result<(String, Catalog)> {
+    require_by(by)?;
+    let name = source
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .ok_or_else(|| FileRefused(format!("{}: a catalog file is a .toml file", source.display())))?;
+    let folder = user_catalog_dir(db);
+    let dest = folder.join(&name);
+    if dest.exists() {
+        return Err(FileRefused(format!(
+            "{name}: a catalog file of that name is already in use; remove it first"
+        ))
+        .into());
+    }
+    // Checked together with the files already in force, before anything is copied.
+    let mut files = catalog_files(db, extra);
+    files.push(source.to_path_buf());
+    check_files(&files, "")?;
+    std::fs::create_dir_all(&folder).map_err(|e| FileRefused(format!("{}: cannot create: {e}", folder.display())))?;
+    std::fs::copy(source, &dest).map_err(|e| FileRefused(format!("{}: cannot copy: {e}", source.display())))?;
+    match apply_catalog_change(db, extra, "catalog.add", &name, by, now) {
+        Ok(catalog) => Ok((name, catalog)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&dest);
+            Err(e)
+        }
+    }
+}
+
+/// Removes the file `name` from the workspace's `catalog/` folder, after checking that the
+/// catalog stays valid without it (another file may build on it); the findings are mapped
+/// again and the change is audited as `by`. If that fails, the file is put back. Returns
+/// the catalog now in force.
+pub fn remove_catalog_file(db: &Path, extra: &[PathBuf], name: &str, by: &str, now: i64) -> anyhow::Result<Catalog> {
+    require_by(by)?;
+    let folder = user_catalog_dir(db);
+    let in_folder = catalog_files(db, &[])
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == name))
+        .ok_or_else(|| rampart_core::error::NotFound(format!("{name}: no such file in {}", folder.display())))?;
+    let rest: Vec<PathBuf> = catalog_files(db, extra)
+        .into_iter()
+        .filter(|p| *p != in_folder)
+        .collect();
+    check_files(&rest, &format!("without {name}, "))?;
+    let kept = std::fs::read(&in_folder).map_err(|e| FileRefused(format!("{name}: cannot read: {e}")))?;
+    std::fs::remove_file(&in_folder).map_err(|e| FileRefused(format!("{name}: cannot remove: {e}")))?;
+    apply_catalog_change(db, extra, "catalog.remove", name, by, now).inspect_err(|_| {
+        let _ = std::fs::write(&in_folder, kept);
+    })
 }
 
 /// One user catalog file and what it brings to the catalog.
@@ -238,7 +350,7 @@ mod tests {
     fn a_bad_file_is_named_in_the_error() {
         let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/catalog-bad/syntax-error.toml");
         let e = read_sources(&[bad])
-            .and_then(|s| catalog_from(&s))
+            .and_then(|s| Ok(catalog_from(&s)?))
             .expect_err("refused");
         assert!(format!("{e:#}").contains("syntax-error.toml"), "{e:#}");
     }

@@ -1,9 +1,9 @@
 //! The profiles of the standard AWS config files, for the Sync and Settings screens:
-//! names, Regions and whether a profile signs in through IAM Identity Center (SSO). Only
-//! section names are read from the credentials file; no key is kept or returned.
+//! names, Regions and whether a profile signs in through IAM Identity Center (SSO), as the
+//! SDK's profile loader sees them. No key is kept or returned.
 
-use std::path::PathBuf;
-
+use aws_runtime::env_config::file::EnvConfigFiles;
+use aws_types::os_shim_internal::{Env, Fs};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -15,70 +15,32 @@ pub struct AwsProfile {
     pub sso: bool,
 }
 
-fn home_file(env: &str, rel: &str) -> Option<PathBuf> {
-    std::env::var_os(env)
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(rel)))
-}
-
-/// Profiles from `$AWS_CONFIG_FILE` (or `~/.aws/config`) and the section names of
-/// `$AWS_SHARED_CREDENTIALS_FILE` (or `~/.aws/credentials`), sorted, `default` first.
+/// Profiles from `$AWS_CONFIG_FILE` (or `~/.aws/config`) and `$AWS_SHARED_CREDENTIALS_FILE`
+/// (or `~/.aws/credentials`), read by the SDK's own loader, so the list is exactly what a
+/// sync can resolve; sorted, `default` first. Files that cannot be read or parsed give no
+/// profiles (a sync then uses the default credentials chain).
 pub fn list() -> Vec<AwsProfile> {
-    let read = |p: Option<PathBuf>| p.and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
-    let config = read(home_file("AWS_CONFIG_FILE", ".aws/config"));
-    let credentials = read(home_file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"));
-    merge(parse(&config, true), parse(&credentials, false))
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    match runtime {
+        Ok(rt) => rt.block_on(load(&Fs::real(), &Env::real())),
+        Err(_) => Vec::new(),
+    }
 }
 
-/// Parses one file. In the config file a profile's section is `[default]` or
-/// `[profile NAME]` (other sections, like `[sso-session X]`, are not profiles); in the
-/// credentials file it is `[NAME]`, and only the name is read.
-pub fn parse(text: &str, is_config: bool) -> Vec<AwsProfile> {
-    let mut out: Vec<AwsProfile> = Vec::new();
-    let mut current: Option<usize> = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-            continue;
-        }
-        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            let section = section.trim();
-            let name = if !is_config || section == "default" {
-                Some(section)
-            } else {
-                section.strip_prefix("profile ").map(str::trim)
-            };
-            current = name.filter(|n| !n.is_empty()).map(|n| {
-                out.push(AwsProfile {
-                    name: n.to_string(),
-                    region: None,
-                    sso: false,
-                });
-                out.len() - 1
-            });
-            continue;
-        }
-        let (Some(i), true) = (current, is_config) else {
-            continue;
-        };
-        if let Some((k, v)) = line.split_once('=') {
-            match k.trim() {
-                "region" => out[i].region = Some(v.trim().to_string()),
-                "sso_session" | "sso_start_url" => out[i].sso = true,
-                _ => {}
-            }
-        }
-    }
-    out
-}
-
-fn merge(config: Vec<AwsProfile>, credentials: Vec<AwsProfile>) -> Vec<AwsProfile> {
-    let mut all = config;
-    for c in credentials {
-        if !all.iter().any(|p| p.name == c.name) {
-            all.push(c);
-        }
-    }
+/// The profiles the SDK finds with this file system and environment.
+async fn load(fs: &Fs, env: &Env) -> Vec<AwsProfile> {
+    let Ok(set) = aws_config::profile::load(fs, env, &EnvConfigFiles::default(), None).await else {
+        return Vec::new();
+    };
+    let mut all: Vec<AwsProfile> = set
+        .profiles()
+        .filter_map(|name| set.get_profile(name))
+        .map(|p| AwsProfile {
+            name: p.name().to_string(),
+            region: p.get("region").map(str::to_string),
+            sso: p.get("sso_session").is_some() || p.get("sso_start_url").is_some(),
+        })
+        .collect();
     all.sort_by(|a, b| (a.name != "default", &a.name).cmp(&(b.name != "default", &b.name)));
     all
 }
@@ -91,7 +53,16 @@ mod tests {
     fn config_and_credentials_files_give_profiles_without_secrets() {
         let config = "[default]\nregion = eu-west-1\n\n[profile audit]\nsso_session = corp\nsso_account_id = 111122223333\nregion=us-east-1\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n# comment\n[profile  ci ]\ncredential_process = /usr/bin/creds\n";
         let credentials = "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = SECRET\n[legacy]\naws_access_key_id = AKIA2\n";
-        let all = merge(parse(config, true), parse(credentials, false));
+        let fs = Fs::from_slice(&[("/c/config", config), ("/c/credentials", credentials)]);
+        let env = Env::from_slice(&[
+            ("AWS_CONFIG_FILE", "/c/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/c/credentials"),
+        ]);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let all = rt.block_on(load(&fs, &env));
         assert_eq!(
             all,
             vec![

@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod demo;
+pub mod error;
 pub mod import;
 pub mod ingest;
 pub mod model;
@@ -17,6 +18,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 
+pub use error::{ErrorCode, Invalid};
 pub use ingest::{ImportFailure, ImportInput, ImportReport};
 pub use rusqlite;
 pub use store::{Store, StoreError};

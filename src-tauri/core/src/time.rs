@@ -1,7 +1,50 @@
 //! Timestamps as AWS writes them: RFC 3339 with or without fractions and offsets, the
 //! AWS CLI's `+00:00` style, offsets without a colon, and epoch seconds (JSON numbers).
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone, Utc};
+
+use crate::error::Invalid;
+
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// `days` whole days in milliseconds.
+pub fn days_ms(days: u32) -> i64 {
+    i64::from(days) * DAY_MS
+}
+
+/// The first millisecond of a day (UTC).
+pub fn start_of_day_ms(d: NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(0)
+}
+
+/// The last millisecond of a day (UTC): a moment "at the end of" that day.
+pub fn end_of_day_ms(d: NaiveDate) -> i64 {
+    start_of_day_ms(d) + DAY_MS - 1
+}
+
+/// The day (UTC) a moment falls on.
+pub fn day_of_ms(ms: i64) -> NaiveDate {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+/// Parses a day written `YYYY-MM-DD`; a refusal names `field`.
+pub fn parse_day(s: &str, field: &str) -> Result<NaiveDate, Invalid> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Invalid::new(field, format!("must be a date as YYYY-MM-DD, not {s:?}")))
+}
+
+/// Parses an optional day, where an empty text means none.
+pub fn parse_optional_day(s: Option<&str>, field: &str) -> Result<Option<NaiveDate>, Invalid> {
+    s.filter(|d| !d.trim().is_empty())
+        .map(|d| parse_day(d, field))
+        .transpose()
+}
 
 /// Parses an AWS timestamp string into milliseconds since the epoch (UTC).
 pub fn parse_ts(s: &str) -> Option<i64> {

@@ -1,21 +1,23 @@
 //! Governance commands: `accept`, `revoke`, `exceptions`, `assign`, `sla --by-owner`,
 //! `audit [verify]`, `settings [set]`.
 
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::bail;
 use chrono::NaiveDate;
 use clap::{Args as ClapArgs, Subcommand};
-use rampart_core::query::sla::{self, SlaDays};
+use rampart_core::query::sla::OwnerSla;
+use rampart_core::store::acceptances::{self, NewAcceptance, Scope};
 use rampart_core::store::audit;
-use rampart_core::store::governance::{self, NewAcceptance, Scope, Settings, SyncDefaults};
 use rampart_core::store::owners::OwnerScope;
+use rampart_core::store::settings::{self, Settings, SlaDays, SyncDefaults};
 use rampart_core::store::Store;
-use rampart_core::time::now_ms;
+use rampart_core::time::{now_ms, start_of_day_ms};
 
-use super::output::clip;
-use super::{open_mapped, start_of_day_ms, TextFormat};
+use super::args::TextFormat;
+use super::output::{clip, print_as, Stdout};
+use super::run::{open_mapped, open_read};
 use crate::workspace::load_catalog;
 
 /// What `rampart accept` covers: exactly one of these.
@@ -144,7 +146,7 @@ pub fn accept(db: &Path, extra: &[PathBuf], a: AcceptArgs) -> anyhow::Result<()>
         expires_at: start_of_day_ms(a.expires),
     };
     let id = store.accept(&catalog, &new, &a.approver, now)?;
-    let listed = governance::list(store.conn(), now, None)?;
+    let listed = acceptances::list(store.conn(), now, None)?;
     let covers = listed.iter().find(|x| x.id == id).map_or(0, |x| x.covers);
     println!(
         "acceptance {id} recorded: {} until {} (owner {}, approved by {}); it covers {covers} failing finding(s) now",
@@ -189,35 +191,24 @@ pub fn assign(db: &Path, a: AssignArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn sla_by_owner(db: &Path, extra: &[PathBuf], format: TextFormat) -> anyhow::Result<()> {
-    let catalog = load_catalog(db, extra)?;
-    let store = open_mapped(db, &catalog)?;
-    let rows = sla::by_owner(store.conn(), now_ms())?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    match format {
-        TextFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &rows)?;
-            writeln!(out)?;
-        }
-        TextFormat::Table => {
-            writeln!(
-                out,
-                "{:<24}  {:>6}  {:>8}  {:>8}  {:<10}  MOST OVERDUE",
-                "OWNER", "OPEN", "OVERDUE", "ACCEPTED", "NEXT DUE"
-            )?;
-            for r in &rows {
-                writeln!(
-                    out,
-                    "{:<24}  {:>6}  {:>8}  {:>8}  {:<10}  {}",
-                    r.owner.as_deref().map_or("(no owner)".to_string(), |o| clip(o, 24)),
-                    r.open,
-                    r.overdue,
-                    r.accepted,
-                    r.next_due.as_deref().map_or("-", |d| &d[..10]),
-                    r.most_overdue_days.map_or("-".to_string(), |d| format!("{d} days"))
-                )?;
-            }
-        }
+/// The table of `rampart sla --by-owner`.
+pub fn print_owner_sla(out: &mut Stdout, rows: &[OwnerSla]) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<24}  {:>6}  {:>8}  {:>8}  {:<10}  MOST OVERDUE",
+        "OWNER", "OPEN", "OVERDUE", "ACCEPTED", "NEXT DUE"
+    )?;
+    for r in rows {
+        writeln!(
+            out,
+            "{:<24}  {:>6}  {:>8}  {:>8}  {:<10}  {}",
+            r.owner.as_deref().map_or("(no owner)".to_string(), |o| clip(o, 24)),
+            r.open,
+            r.overdue,
+            r.accepted,
+            r.next_due.as_deref().map_or("-", |d| &d[..10]),
+            r.most_overdue_days.map_or("-".to_string(), |d| format!("{d} days"))
+        )?;
     }
     Ok(())
 }
@@ -233,60 +224,52 @@ pub fn revoke(db: &Path, id: i64, by: &str, reason: &str) -> anyhow::Result<()> 
 }
 
 pub fn exceptions(db: &Path, extra: &[PathBuf], expiring: Option<u32>, format: TextFormat) -> anyhow::Result<()> {
-    let catalog = load_catalog(db, extra)?;
-    let store = open_mapped(db, &catalog)?;
-    let list = governance::list(store.conn(), now_ms(), expiring)?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    match format {
-        TextFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &list)?;
-            writeln!(out)?;
+    let (_, store) = open_read(db, extra)?;
+    let list = acceptances::list(store.conn(), now_ms(), expiring)?;
+    print_as(format, &list, |out, list| {
+        if list.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                if expiring.is_some() {
+                    "No active acceptance expires in that time."
+                } else {
+                    "No risk acceptances. Record one with `rampart accept`."
+                }
+            )?;
         }
-        TextFormat::Table => {
-            if list.is_empty() {
-                writeln!(
-                    out,
-                    "{}",
-                    if expiring.is_some() {
-                        "No active acceptance expires in that time."
-                    } else {
-                        "No risk acceptances. Record one with `rampart accept`."
-                    }
-                )?;
+        writeln!(
+            out,
+            "{:>4}  {:<8}  {:<32}  {:<10}  {:<10}  {:>6}  {:<16}  REASON",
+            "ID", "STATUS", "COVERS", "EXPIRES", "DAYS LEFT", "FAILS", "OWNER"
+        )?;
+        for a in list {
+            let days = a.days_left.map_or("-".to_string(), |d| {
+                if a.expiring_soon {
+                    format!("{d} !")
+                } else {
+                    d.to_string()
+                }
+            });
+            let mut scope = describe(&a.scope);
+            if !a.accounts.is_empty() {
+                scope.push_str(&format!(" [{}]", a.accounts.join(",")));
             }
             writeln!(
                 out,
-                "{:>4}  {:<8}  {:<32}  {:<10}  {:<10}  {:>6}  {:<16}  REASON",
-                "ID", "STATUS", "COVERS", "EXPIRES", "DAYS LEFT", "FAILS", "OWNER"
+                "{:>4}  {:<8}  {:<32}  {:<10}  {:<10}  {:>6}  {:<16}  {}",
+                a.id,
+                a.status,
+                clip(&scope, 32),
+                &a.expires_at[..10],
+                days,
+                a.covers,
+                clip(&a.owner, 16),
+                clip(&a.reason, 60)
             )?;
-            for a in &list {
-                let days = a.days_left.map_or("-".to_string(), |d| {
-                    if a.expiring_soon {
-                        format!("{d} !")
-                    } else {
-                        d.to_string()
-                    }
-                });
-                let mut scope = describe(&a.scope);
-                if !a.accounts.is_empty() {
-                    scope.push_str(&format!(" [{}]", a.accounts.join(",")));
-                }
-                writeln!(
-                    out,
-                    "{:>4}  {:<8}  {:<32}  {:<10}  {:<10}  {:>6}  {:<16}  {}",
-                    a.id,
-                    a.status,
-                    clip(&scope, 32),
-                    &a.expires_at[..10],
-                    days,
-                    a.covers,
-                    clip(&a.owner, 16),
-                    clip(&a.reason, 60)
-                )?;
-            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: TextFormat) -> anyhow::Result<()> {
@@ -294,14 +277,11 @@ pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: Tex
         bail!("no workspace at {}", db.display());
     }
     let store = Store::open(db)?;
-    let mut out = BufWriter::new(io::stdout().lock());
     match command {
         Some(AuditCommand::Verify) => {
             let report = audit::verify(store.conn())?;
             if format == TextFormat::Json {
-                serde_json::to_writer_pretty(&mut out, &report)?;
-                writeln!(out)?;
-                out.flush()?;
+                print_as(format, &report, |_, _| Ok(()))?;
             }
             if !report.ok() {
                 bail!(
@@ -311,43 +291,37 @@ pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: Tex
                 );
             }
             if format == TextFormat::Table {
-                writeln!(
-                    out,
+                println!(
                     "audit log intact: {} entries, chain and records verified",
                     report.entries
-                )?;
+                );
             }
+            Ok(())
         }
         None => {
             let entries = audit::entries(store.conn(), limit)?;
-            match format {
-                TextFormat::Json => {
-                    serde_json::to_writer_pretty(&mut out, &entries)?;
-                    writeln!(out)?;
-                }
-                TextFormat::Table => {
+            print_as(format, &entries, |out, entries| {
+                writeln!(
+                    out,
+                    "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  HASH",
+                    "SEQ", "AT", "BY", "ACTION", "SUBJECT"
+                )?;
+                for e in entries {
                     writeln!(
                         out,
-                        "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  HASH",
-                        "SEQ", "AT", "BY", "ACTION", "SUBJECT"
+                        "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  {}",
+                        e.seq,
+                        e.at,
+                        clip(&e.actor, 16),
+                        e.action,
+                        clip(&e.subject, 26),
+                        &e.hash[..16]
                     )?;
-                    for e in &entries {
-                        writeln!(
-                            out,
-                            "{:>5}  {:<24}  {:<16}  {:<20}  {:<26}  {}",
-                            e.seq,
-                            e.at,
-                            clip(&e.actor, 16),
-                            e.action,
-                            clip(&e.subject, 26),
-                            &e.hash[..16]
-                        )?;
-                    }
                 }
-            }
+                Ok(())
+            })
         }
     }
-    Ok(())
 }
 
 pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat) -> anyhow::Result<()> {
@@ -368,7 +342,7 @@ pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat)
         by,
     }) = command
     {
-        let old = governance::settings(store.conn())?;
+        let old = settings::settings(store.conn())?;
         let keep_or = |given: Vec<String>, old: &[String]| if given.is_empty() { old.to_vec() } else { given };
         let sync = if clear_sync {
             SyncDefaults::default()
@@ -390,40 +364,32 @@ pub fn settings(db: &Path, command: Option<SettingsCommand>, format: TextFormat)
             sync,
         };
         if by.trim().is_empty() {
-            bail!("--by must not be empty");
+            return Err(rampart_core::Invalid::new("by", "required").into());
         }
         store.set_settings(&new, by.trim(), now_ms())?;
     }
-    let s = governance::settings(store.conn())?;
-    let mut out = BufWriter::new(io::stdout().lock());
-    match format {
-        TextFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &s)?;
-            writeln!(out)?;
-        }
-        TextFormat::Table => {
-            let d = s.sla_days;
-            writeln!(
-                out,
-                "SLA days: critical {}, high {}, medium {}, low {}",
-                d.critical, d.high, d.medium, d.low
-            )?;
-            writeln!(out, "longest risk acceptance: {} days", s.max_acceptance_days)?;
-            let or = |list: &[String], standard: &str| {
-                if list.is_empty() {
-                    standard.to_string()
-                } else {
-                    list.join(", ")
-                }
-            };
-            writeln!(
-                out,
-                "sync reads: profiles {}; Regions {}; sources {}",
-                or(&s.sync.profiles, "(the default credentials chain)"),
-                or(&s.sync.regions, "(each profile's own)"),
-                or(&s.sync.sources, "(all three)")
-            )?;
-        }
-    }
-    Ok(())
+    let s = settings::settings(store.conn())?;
+    print_as(format, &s, |out, s| {
+        let d = s.sla_days;
+        writeln!(
+            out,
+            "SLA days: critical {}, high {}, medium {}, low {}",
+            d.critical, d.high, d.medium, d.low
+        )?;
+        writeln!(out, "longest risk acceptance: {} days", s.max_acceptance_days)?;
+        let or = |list: &[String], standard: &str| {
+            if list.is_empty() {
+                standard.to_string()
+            } else {
+                list.join(", ")
+            }
+        };
+        writeln!(
+            out,
+            "sync reads: profiles {}; Regions {}; sources {}",
+            or(&s.sync.profiles, "(the default credentials chain)"),
+            or(&s.sync.regions, "(each profile's own)"),
+            or(&s.sync.sources, "(all three)")
+        )
+    })
 }

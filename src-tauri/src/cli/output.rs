@@ -5,15 +5,17 @@ use std::io::{self, BufWriter, Write};
 
 use rampart_core::catalog::Stats;
 use rampart_core::query::changes::Changes;
-use rampart_core::query::findings::{count_findings, list_findings, FindingFilter, Page, SortField, CSV_COLUMNS};
+use rampart_core::query::findings::{count_findings, list_findings, FindingFilter, Page, SortField};
 use rampart_core::query::overview;
 use rampart_core::query::posture::Posture;
 use rampart_core::query::requirement::RequirementDetail;
 use rampart_core::query::sla::SlaSummary;
 use rampart_core::query::trend::Trend;
 
-use super::Format;
-use crate::export::csv_field;
+use serde::Serialize;
+
+use super::args::{Format, TextFormat};
+use crate::export::{self, io_error, unwrap_io, ExportFormat};
 
 pub(super) fn print_findings(
     conn: &rampart_core::rusqlite::Connection,
@@ -35,6 +37,7 @@ pub(super) fn print_findings(
 }
 
 /// Writes findings as a table, JSON or CSV (the columns of [`CSV_COLUMNS`]) to `out`.
+/// JSON and CSV are the export writer's ([`export::write_findings`]).
 pub(super) fn write_findings(
     mut out: impl Write,
     conn: &rampart_core::rusqlite::Connection,
@@ -43,92 +46,83 @@ pub(super) fn write_findings(
     now: i64,
     format: Format,
 ) -> anyhow::Result<()> {
-    let io_err = |e: io::Error| {
-        rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    let format = match format {
+        Format::Json => ExportFormat::Json,
+        Format::Csv => ExportFormat::Csv,
+        Format::Table => return write_findings_table(out, conn, filter, (sort, reverse, page), now),
     };
-    match format {
-        Format::Json => {
-            out.write_all(b"[")?;
-            let mut first = true;
-            let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
-                out.write_all(if first { b"\n  " } else { b",\n  " }).map_err(io_err)?;
-                first = false;
-                serde_json::to_writer(&mut out, &row).map_err(|e| io_err(e.into()))
-            });
-            unwrap_io(r)?;
-            out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
+    export::write_findings(&mut out, conn, filter, (sort, reverse, page), now, format)?;
+    Ok(())
+}
+
+fn write_findings_table(
+    mut out: impl Write,
+    conn: &rampart_core::rusqlite::Connection,
+    filter: &FindingFilter,
+    (sort, reverse, page): (SortField, bool, Option<Page>),
+    now: i64,
+) -> anyhow::Result<()> {
+    writeln!(
+        out,
+        "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE",
+        "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
+    )?;
+    let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
+        let control = row
+            .control
+            .clone()
+            .or(row.config_rule.clone())
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} {}",
+            row.severity,
+            format!(
+                "{}{}",
+                row.status,
+                if row.record_state == "archived" { "*" } else { "" }
+            ),
+            row.source,
+            clip(&row.account, 12),
+            clip(&row.region, 14),
+            clip(&control, 16),
+            clip(&row.title, 90)
+        )
+        .map_err(io_error)
+    });
+    let n = unwrap_io(r)?;
+    match page {
+        Some(p) => {
+            let total = count_findings(conn, filter)?;
+            let pages = total.div_ceil(u64::from(p.size)).max(1);
+            writeln!(out, "page {} of {pages}: {n} of {total} findings (* archived)", p.page)?;
         }
-        Format::Csv => {
-            writeln!(out, "{}", CSV_COLUMNS.join(","))?;
-            let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
-                let line = row
-                    .csv_values()
-                    .iter()
-                    .map(|v| csv_field(v))
-                    .collect::<Vec<_>>()
-                    .join(",");
-                writeln!(out, "{line}").map_err(io_err)
-            });
-            unwrap_io(r)?;
-        }
-        Format::Table => {
-            writeln!(
-                out,
-                "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} TITLE",
-                "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
-            )?;
-            let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
-                let control = row
-                    .control
-                    .clone()
-                    .or(row.config_rule.clone())
-                    .unwrap_or_else(|| "-".into());
-                writeln!(
-                    out,
-                    "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} {}",
-                    row.severity,
-                    format!(
-                        "{}{}",
-                        row.status,
-                        if row.record_state == "archived" { "*" } else { "" }
-                    ),
-                    row.source,
-                    clip(&row.account, 12),
-                    clip(&row.region, 14),
-                    clip(&control, 16),
-                    clip(&row.title, 90)
-                )
-                .map_err(io_err)
-            });
-            let n = unwrap_io(r)?;
-            match page {
-                Some(p) => {
-                    let total = count_findings(conn, filter)?;
-                    let pages = total.div_ceil(u64::from(p.size)).max(1);
-                    writeln!(out, "page {} of {pages}: {n} of {total} findings (* archived)", p.page)?;
-                }
-                None => writeln!(out, "{n} findings (* archived)")?,
-            }
-        }
+        None => writeln!(out, "{n} findings (* archived)")?,
     }
     out.flush()?;
     Ok(())
 }
 
-/// Turns an I/O error smuggled through the store's error back into an `io::Error`, so a
-/// closed pipe ends the command quietly.
-fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64> {
-    match r {
-        Ok(n) => Ok(n),
-        Err(rampart_core::StoreError::Sql(rampart_core::rusqlite::Error::ToSqlConversionFailure(e))) => {
-            match e.downcast::<io::Error>() {
-                Ok(io) => Err((*io).into()),
-                Err(other) => Err(anyhow::anyhow!("{other}")),
-            }
+/// Prints `value` on stdout: as pretty JSON, or as the table `table` draws.
+pub(super) fn print_as<T: Serialize>(
+    format: TextFormat,
+    value: &T,
+    table: impl FnOnce(&mut Stdout, &T) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        TextFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, value)?;
+            writeln!(out)?;
         }
-        Err(e) => Err(e.into()),
+        TextFormat::Table => table(&mut out, value)?,
     }
+    out.flush()?;
+    Ok(())
 }
+
+/// Where [`print_as`] draws its tables.
+pub(super) type Stdout = BufWriter<io::StdoutLock<'static>>;
 
 /// Strings from AWS are untrusted: no control characters (terminal escapes) reach the
 /// terminal, and long values are cut to the column.
@@ -476,6 +470,7 @@ pub(super) fn print_sla(out: &mut impl Write, s: &SlaSummary) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::csv_field;
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {

@@ -1,15 +1,15 @@
 //! `rampart report`: the executive summary or a framework report as PDF, its data as JSON,
-//! or the findings as CSV (see [`crate::export`]).
+//! or the findings as CSV — the window's exports, planned and written by
+//! [`crate::export`].
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
 use chrono::NaiveDate;
-use rampart_core::query::findings::{FindingFilter, SortField};
+use rampart_core::query::findings::FindingsQuery;
 use rampart_core::time::now_ms;
 
-use super::{framework_ids, open_mapped};
-use crate::export::{self, ExportFormat};
+use super::run::open_mapped;
+use crate::export::{self, ExportFormat, ExportKind, ExportRequest};
 use crate::workspace::load_catalog;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,47 +32,29 @@ pub struct ReportArgs {
 
 pub fn run(db: &Path, extra: &[PathBuf], a: ReportArgs) -> anyhow::Result<()> {
     let catalog = load_catalog(db, extra)?;
-    if let Some(fw) = &a.framework {
-        if catalog.framework(fw).is_none() {
-            bail!("unknown framework {fw:?}; known: {}", framework_ids(&catalog));
-        }
-    }
-    let period = export::period(a.from, a.to, now_ms())?;
-    let mut store = open_mapped(db, &catalog)?;
-    let bytes = match a.format {
-        ReportFormat::Csv => {
-            let filter = FindingFilter {
-                framework: a.framework.clone(),
-                ..Default::default()
-            };
-            export::findings_bytes(
-                store.conn(),
-                &filter,
-                (SortField::Severity, false),
-                period.now,
-                ExportFormat::Csv,
-            )?
-        }
-        format => {
-            let workspace = db
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| db.display().to_string());
-            let format = if format == ReportFormat::Pdf {
-                ExportFormat::Pdf
-            } else {
-                ExportFormat::Json
-            };
-            export::report_bytes(
-                &mut store,
-                &catalog,
-                &workspace,
-                format,
-                a.framework.as_deref(),
-                &period,
-            )?
-        }
+    let (what, format) = match a.format {
+        ReportFormat::Pdf => (ExportKind::Report, ExportFormat::Pdf),
+        ReportFormat::Json => (ExportKind::Report, ExportFormat::Json),
+        ReportFormat::Csv => (ExportKind::Findings, ExportFormat::Csv),
     };
+    let request = ExportRequest {
+        what,
+        format,
+        framework: a.framework.clone(),
+        from: a.from.map(|d| d.to_string()),
+        to: a.to.map(|d| d.to_string()),
+        query: Some(FindingsQuery {
+            framework: a.framework.clone(),
+            ..FindingsQuery::default()
+        }),
+    };
+    let plan = export::plan(&catalog, &request, now_ms())?;
+    let mut store = open_mapped(db, &catalog)?;
+    let workspace = db
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| db.display().to_string());
+    let bytes = export::bytes(&mut store, &catalog, &workspace, &plan)?;
     export::write_whole(&a.out, &bytes)?;
     println!("{}: {} bytes written", a.out.display(), bytes.len());
     Ok(())

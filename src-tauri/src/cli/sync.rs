@@ -10,7 +10,7 @@ use rampart_core::store::{sync_state, Store};
 use rampart_core::sync::engine::Cancel;
 use rampart_core::sync::SyncEvent;
 
-use super::TextFormat;
+use super::args::TextFormat;
 use crate::sync::{SyncReport, SyncRequest};
 use crate::workspace::load_catalog;
 

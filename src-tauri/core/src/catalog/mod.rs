@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::error::{Invalid, NotFound, Refusal};
 use crate::model::Severity;
 
 pub use load::{CatalogError, CatalogErrors, Source};
@@ -185,6 +186,35 @@ impl Catalog {
 
     pub fn framework(&self, id: &str) -> Option<&Framework> {
         self.frameworks.iter().find(|f| f.id == id)
+    }
+
+    /// The framework `id`, or a refusal that lists the known ones.
+    pub fn find_framework(&self, id: &str) -> Result<&Framework, NotFound> {
+        self.framework(id).ok_or_else(|| {
+            let known: Vec<&str> = self.frameworks.iter().map(|f| f.id.as_str()).collect();
+            NotFound(format!("unknown framework {id:?}; known: {}", known.join(", ")))
+        })
+    }
+
+    /// Requirement `requirement` of framework `framework`.
+    pub fn find_requirement(&self, framework: &str, requirement: &str) -> Result<&Requirement, NotFound> {
+        self.find_framework(framework)?
+            .requirements
+            .iter()
+            .find(|r| r.id == requirement)
+            .ok_or_else(|| NotFound(format!("framework {framework} has no requirement {requirement:?}")))
+    }
+
+    /// A `FRAMEWORK:REQUIREMENT` target (`hipaa:164.312(b)`), checked against the catalog.
+    pub fn find_target(&self, target: &str) -> Result<(&Framework, &Requirement), Refusal> {
+        let (fw, req) = target.split_once(':').ok_or_else(|| {
+            Invalid::new(
+                "requirement",
+                format!("{target:?}: expected FRAMEWORK:REQUIREMENT, e.g. hipaa:164.312(b)"),
+            )
+        })?;
+        let r = self.find_requirement(fw, req)?;
+        Ok((self.find_framework(fw)?, r))
     }
 
     pub fn stats(&self) -> Stats {

@@ -11,10 +11,11 @@ use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::error::Invalid;
 use crate::store::findings::flags;
 use crate::store::mapping::load_sets;
 use crate::store::StoreError;
-use crate::time::format_ts;
+use crate::time::{end_of_day_ms, format_ts};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ChangeCounts {
@@ -150,6 +151,17 @@ impl Tally {
         });
         v
     }
+}
+
+/// The window of a `changes` question: after the end of day `since` up to the end of day
+/// `until` (default: `now`), in ms.
+pub fn window(since: chrono::NaiveDate, until: Option<chrono::NaiveDate>, now: i64) -> Result<(i64, i64), Invalid> {
+    let since_ms = end_of_day_ms(since);
+    let until_ms = until.map(end_of_day_ms).unwrap_or(now);
+    if since_ms >= until_ms {
+        return Err(Invalid::new("since", "must be before until"));
+    }
+    Ok((since_ms, until_ms))
 }
 
 /// [`changes`] with the lookup/scan threshold chosen by the caller (tests use it to

@@ -8,10 +8,12 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::error::Invalid;
 use crate::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
-use crate::query::sla::{deadline, SlaDays};
-use crate::store::{governance, StoreError};
-use crate::time::format_ts;
+use crate::query::sla::deadline;
+use crate::store::settings::SlaDays;
+use crate::store::{acceptances, StoreError};
+use crate::time::{format_ts, DAY_MS};
 
 /// Which findings to list. Empty lists mean "any".
 #[derive(Debug, Clone, Default)]
@@ -164,6 +166,27 @@ pub enum SortField {
 }
 
 impl SortField {
+    /// The names a sort is asked for by (`age` is another name for `first_seen`).
+    pub const NAMES: [&'static str; 7] = [
+        "severity",
+        "updated",
+        "first_seen",
+        "title",
+        "account",
+        "control",
+        "status",
+    ];
+
+    /// The order named `s`, or a refusal listing the known names.
+    pub fn named(s: &str) -> Result<SortField, Invalid> {
+        SortField::parse(s).ok_or_else(|| {
+            Invalid::new(
+                "sort",
+                format!("unknown sort field {s:?}: use {}", SortField::NAMES.join(", ")),
+            )
+        })
+    }
+
     pub fn parse(s: &str) -> Option<SortField> {
         Some(match s {
             "severity" => SortField::Severity,
@@ -307,10 +330,14 @@ fn where_clause(filter: &FindingFilter, sla: &SlaDays) -> (String, Vec<SqlValue>
         params.push(SqlValue::Integer(t));
     }
     if let Some(now) = filter.overdue_at {
-        clauses.push(format!(
-            "f.status = 'failed' AND f.record_state = 'active' AND coalesce(f.first_observed_at, f.created_at) + {} < ?",
-            sla.sql_ms()
-        ));
+        clauses.push(
+            "f.status = 'failed' AND f.record_state = 'active' AND coalesce(f.first_observed_at, f.created_at)
+             + (CASE f.severity WHEN 'CRITICAL' THEN ? WHEN 'HIGH' THEN ? WHEN 'MEDIUM' THEN ? WHEN 'LOW' THEN ? END) < ?"
+                .into(),
+        );
+        for days in [sla.critical, sla.high, sla.medium, sla.low] {
+            params.push(SqlValue::Integer(i64::from(days) * DAY_MS));
+        }
         params.push(SqlValue::Integer(now));
     }
     if let Some(q) = filter.search.as_deref().and_then(fts_query) {
@@ -358,7 +385,7 @@ pub fn list_findings(
     mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
     let sla = SlaDays::load(conn)?;
-    let accepted = governance::coverage(conn, now, None)?.findings;
+    let accepted = acceptances::coverage(conn, now, None)?.findings;
     let (where_sql, params) = where_clause(filter, &sla);
     let order = sort.order_sql(reverse);
     let columns = "f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
@@ -467,7 +494,7 @@ fn page_ids_sql(where_sql: &str, order: &str, p: Page) -> String {
 pub fn page_plan(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<String, StoreError> {
     let sla = SlaDays::load(conn)?;
     let (where_sql, params) = where_clause(&q.filter(now), &sla);
-    let sort = q.sort.as_deref().and_then(SortField::parse).unwrap_or_default();
+    let sort = q.sort_field()?;
     let page = Page {
         page: q.page.max(1),
         size: q.page_size.clamp(1, 500),
@@ -632,9 +659,17 @@ pub struct FindingsPage {
 }
 
 impl FindingsQuery {
+    /// The order asked for (the default when none); an unknown name is refused.
+    pub fn sort_field(&self) -> Result<SortField, Invalid> {
+        match self.sort.as_deref().filter(|s| !s.is_empty()) {
+            None => Ok(SortField::default()),
+            Some(s) => SortField::named(s),
+        }
+    }
+
     /// The filter this query means at `now` (ms).
     pub fn filter(&self, now: i64) -> FindingFilter {
-        let days_ago = |d: u32| now - i64::from(d) * crate::query::sla::DAY_MS;
+        let days_ago = |d: u32| now - i64::from(d) * DAY_MS;
         FindingFilter {
             sources: self.sources.clone(),
             statuses: self.statuses.clone(),
@@ -665,7 +700,7 @@ pub fn findings_page(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<F
         page: q.page.max(1),
         size: q.page_size.clamp(1, 500),
     };
-    let sort = q.sort.as_deref().and_then(SortField::parse).unwrap_or_default();
+    let sort = q.sort_field()?;
     let mut rows = Vec::with_capacity(page.size as usize);
     list_findings(conn, &filter, sort, q.reverse, Some(page), now, |r| {
         rows.push(r);

@@ -16,8 +16,8 @@ use ts_rs::TS;
 
 use super::ratio;
 use crate::catalog::{Catalog, Rule};
+use crate::store::acceptances;
 use crate::store::attestations::{self, Attestation};
-use crate::store::governance;
 use crate::store::StoreError;
 use crate::time::format_ts;
 
@@ -228,7 +228,7 @@ pub fn posture(
     };
 
     // Failing findings covered by valid risk acceptances count as accepted, not failed.
-    let cover = governance::coverage(conn, when, at)?;
+    let cover = acceptances::coverage(conn, when, at)?;
     for ((fw, req, ctl), n) in &cover.by_requirement {
         if let Some(c) = req_counts.get_mut(&(fw.clone(), req.clone())) {
             c.accept(*n);

@@ -23,10 +23,11 @@ use super::requirement::{failing_findings, FailingFinding};
 use super::sla::{self, SeveritySla};
 use super::trend;
 use crate::catalog::{Catalog, Remediation, Rule};
-use crate::store::governance::{self, Acceptance};
+use crate::error::Invalid;
+use crate::store::acceptances::{self, Acceptance};
 use crate::store::owners::Owners;
 use crate::store::StoreError;
-use crate::time::format_ts;
+use crate::time::{day_of_ms, format_ts};
 
 /// The period a report covers (days, UTC, inclusive) and the moment it is built.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +36,23 @@ pub struct Period {
     pub to: NaiveDate,
     /// Now (ms): what "current" means (the posture, acceptances, SLA).
     pub now: i64,
+}
+
+impl Period {
+    /// `from`..=`to` as asked: `to` defaults to (and never passes) the day of `now`, `from`
+    /// to the 29 days before `to`.
+    pub fn new(from: Option<NaiveDate>, to: Option<NaiveDate>, now: i64) -> Result<Period, Invalid> {
+        let today = day_of_ms(now);
+        let to = to.unwrap_or(today).min(today);
+        let from = from.unwrap_or(to - chrono::Duration::days(29));
+        if from > to {
+            return Err(Invalid::new(
+                "from",
+                format!("the period starts ({from}) after it ends ({to})"),
+            ));
+        }
+        Ok(Period { from, to, now })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,11 +208,7 @@ fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn end_of(d: NaiveDate) -> i64 {
-    d.and_hms_milli_opt(23, 59, 59, 999)
-        .map(|t| t.and_utc().timestamp_millis())
-        .unwrap_or(i64::MAX)
-}
+use crate::time::end_of_day_ms as end_of;
 
 fn scope(conn: &Connection, workspace: &str, period: &Period, posture: &Posture) -> Result<Scope, StoreError> {
     let distinct = |col: &str| -> Result<Vec<String>, StoreError> {
@@ -388,7 +402,7 @@ pub fn executive(
         oldest,
     };
 
-    let acceptances: Vec<Acceptance> = governance::list(conn, now, None)?
+    let acceptances: Vec<Acceptance> = acceptances::list(conn, now, None)?
         .into_iter()
         .filter(|a| a.status == "active")
         .collect();
@@ -430,7 +444,7 @@ pub fn executive(
 /// The remediation plan: failing controls (accepted findings left out), worst severity
 /// and most failing findings first, with their owner when one is assigned to the control.
 fn plan(conn: &Connection, catalog: &Catalog, now: i64) -> Result<Vec<PlanItem>, StoreError> {
-    let accepted = governance::coverage(conn, now, None)?.findings;
+    let accepted = acceptances::coverage(conn, now, None)?.findings;
     let owners = Owners::load(conn)?;
     // control → (failing findings, accounts, failing findings per owner)
     type Tally = (u32, BTreeSet<String>, BTreeMap<String, u32>);
@@ -576,7 +590,7 @@ pub fn framework(
     };
     let scope = scope(conn, workspace, period, &posture)?;
     let trend = trend::trend(conn, catalog, Some(framework_id), period.from, period.to, false)?;
-    let accepted = governance::coverage(conn, now, None)?;
+    let accepted = acceptances::coverage(conn, now, None)?;
     let mut requirements = Vec::new();
     let mut controls: BTreeMap<String, ControlSection> = BTreeMap::new();
     for (r, req) in fp.requirements.iter().zip(&fw.requirements) {
@@ -640,11 +654,11 @@ pub fn framework(
             .then(b.failed.cmp(&a.failed))
             .then_with(|| a.id.cmp(&b.id))
     });
-    let acceptances = governance::list(conn, now, None)?
+    let acceptances = acceptances::list(conn, now, None)?
         .into_iter()
         .filter(|a| a.status == "active")
         .filter(|a| match &a.scope {
-            governance::Scope::Requirement(t) => t.starts_with(&format!("{framework_id}:")),
+            acceptances::Scope::Requirement(t) => t.starts_with(&format!("{framework_id}:")),
             _ => true,
         })
         .collect();

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use super::posture::{self, RequirementPosture};
 use crate::catalog::{Catalog, Remediation, Rule};
 use crate::store::attestations::Attestation;
-use crate::store::{governance, StoreError};
+use crate::store::{acceptances, StoreError};
 use crate::time::format_ts;
 
 /// How many failing findings are listed per control (the rest are counted).
@@ -100,11 +100,11 @@ pub(crate) fn failing_findings(
     framework: &str,
     requirement: &str,
     control: Option<&str>,
-    accepted: &governance::Coverage,
+    accepted: &acceptances::Coverage,
 ) -> Result<Vec<FailingFinding>, StoreError> {
     failing(conn, framework, requirement, control, accepted).map_err(|e| match e {
         DetailError::Store(s) => s,
-        other => StoreError::Invalid(other.to_string()),
+        other => StoreError::NotFound(other.to_string()),
     })
 }
 
@@ -113,7 +113,7 @@ fn failing(
     framework: &str,
     requirement: &str,
     control: Option<&str>,
-    accepted: &governance::Coverage,
+    accepted: &acceptances::Coverage,
 ) -> Result<Vec<FailingFinding>, DetailError> {
     let sql = format!(
         "SELECT f.id, f.title, f.severity, f.account, f.region, f.updated_at,
@@ -189,7 +189,7 @@ pub fn requirement_detail(
             }
         })
         .collect();
-    let accepted = governance::coverage(conn, now, None)?;
+    let accepted = acceptances::coverage(conn, now, None)?;
     let mut controls = Vec::new();
     for c in &rp.controls {
         let meta = catalog.controls.get(&c.id);

@@ -8,64 +8,14 @@
 use std::collections::BTreeMap;
 
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::model::Severity;
 use crate::store::findings::flags;
-use crate::store::{meta, StoreError};
-
-pub const DAY_MS: i64 = 86_400_000;
-
-/// Days allowed to fix a failing finding, per severity (none for informational).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct SlaDays {
-    pub critical: u32,
-    pub high: u32,
-    pub medium: u32,
-    pub low: u32,
-}
-
-impl Default for SlaDays {
-    fn default() -> Self {
-        SlaDays {
-            critical: 7,
-            high: 30,
-            medium: 90,
-            low: 180,
-        }
-    }
-}
-
-impl SlaDays {
-    /// The workspace's SLA days (setting `sla_days`), or the defaults.
-    pub fn load(conn: &Connection) -> Result<SlaDays, StoreError> {
-        Ok(meta(conn, "sla_days")?
-            .and_then(|s| serde_json::from_str(&s).ok())
-            .unwrap_or_default())
-    }
-
-    pub fn days(&self, severity: Severity) -> Option<u32> {
-        match severity {
-            Severity::Critical => Some(self.critical),
-            Severity::High => Some(self.high),
-            Severity::Medium => Some(self.medium),
-            Severity::Low => Some(self.low),
-            Severity::Informational => None,
-        }
-    }
-
-    /// An SQL expression for the SLA in ms of a row's `f.severity` (NULL for informational).
-    pub fn sql_ms(&self) -> String {
-        format!(
-            "(CASE f.severity WHEN 'CRITICAL' THEN {} WHEN 'HIGH' THEN {} WHEN 'MEDIUM' THEN {} WHEN 'LOW' THEN {} END)",
-            i64::from(self.critical) * DAY_MS,
-            i64::from(self.high) * DAY_MS,
-            i64::from(self.medium) * DAY_MS,
-            i64::from(self.low) * DAY_MS
-        )
-    }
-}
+use crate::store::settings::SlaDays;
+use crate::store::StoreError;
+use crate::time::DAY_MS;
 
 /// Age and deadline of one finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,7 +169,7 @@ pub struct OwnerSla {
 pub fn by_owner(conn: &Connection, now: i64) -> Result<Vec<OwnerSla>, StoreError> {
     let sla = SlaDays::load(conn)?;
     let owners = crate::store::owners::Owners::load(conn)?;
-    let accepted = crate::store::governance::coverage(conn, now, None)?.findings;
+    let accepted = crate::store::acceptances::coverage(conn, now, None)?.findings;
     let mut per: BTreeMap<Option<String>, OwnerSla> = BTreeMap::new();
     let mut stmt = conn.prepare(
         "SELECT fid, id, mapped_control, account, severity, coalesce(first_observed_at, created_at) FROM findings

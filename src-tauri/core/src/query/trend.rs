@@ -8,6 +8,7 @@ use ts_rs::TS;
 
 use super::ratio;
 use crate::catalog::Catalog;
+use crate::error::Invalid;
 use crate::store::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -44,6 +45,18 @@ pub struct Trend {
     /// `daily` or `weekly`.
     pub granularity: String,
     pub frameworks: Vec<FrameworkTrend>,
+}
+
+/// The longest trend that may be asked for, in days (ten years).
+pub const MAX_DAYS: u32 = 3660;
+
+/// The days of a trend of `days` days ending `until` (default, and at the latest, `today`).
+pub fn window(days: u32, until: Option<NaiveDate>, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), Invalid> {
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(Invalid::new("days", format!("must be between 1 and {MAX_DAYS}")));
+    }
+    let to = until.unwrap_or(today).min(today);
+    Ok((to - chrono::Duration::days(i64::from(days) - 1), to))
 }
 
 /// The trend of every framework (or one) from `from` to `to` inclusive. Weekly points are

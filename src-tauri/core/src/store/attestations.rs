@@ -6,7 +6,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::{Store, StoreError};
-use crate::time::format_ts;
+use crate::catalog::Catalog;
+use crate::error::{Invalid, Refusal};
+use crate::time::{format_ts, start_of_day_ms};
 
 pub(super) const SCHEMA_V3: &str = "
 CREATE TABLE attestations (
@@ -37,6 +39,74 @@ pub struct NewAttestation {
     pub at: i64,
     pub expires_at: Option<i64>,
     pub evidence: Option<(String, String)>,
+}
+
+impl NewAttestation {
+    /// An attestation asked for at `now`, checked: the requirement exists and takes
+    /// attestations, who attests and what are given, and the expiry (the start of that day,
+    /// UTC) is in the future. The same checks for the window and the command line.
+    #[allow(clippy::too_many_arguments)]
+    pub fn checked(
+        catalog: &Catalog,
+        framework: &str,
+        requirement: &str,
+        by: &str,
+        statement: &str,
+        expires: Option<chrono::NaiveDate>,
+        evidence: Option<(String, String)>,
+        now: i64,
+    ) -> Result<NewAttestation, Refusal> {
+        let r = catalog.find_requirement(framework, requirement)?;
+        if r.attestation.is_none() {
+            return Err(Invalid::new(
+                "requirement",
+                format!("{framework}:{requirement} is judged from AWS findings only; it takes no attestation"),
+            )
+            .into());
+        }
+        for (field, value) in [("by", by), ("statement", statement)] {
+            if value.trim().is_empty() {
+                return Err(Invalid::new(field, "required").into());
+            }
+        }
+        let expires_at = expires.map(start_of_day_ms);
+        if expires_at.is_some_and(|e| e <= now) {
+            return Err(Invalid::new("expires", "The expiry date must be in the future.").into());
+        }
+        Ok(NewAttestation {
+            framework: framework.to_string(),
+            requirement: requirement.to_string(),
+            by: by.trim().to_string(),
+            statement: statement.trim().to_string(),
+            at: now,
+            expires_at,
+            evidence,
+        })
+    }
+}
+
+/// A supporting document of an attestation: its file name and SHA-256 (hex), read from
+/// `path` (the file itself is not stored).
+pub fn evidence_of(path: &std::path::Path) -> Result<(String, String), Invalid> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let fail =
+        |what: &str, e: std::io::Error| Invalid::new("evidence", format!("{}: cannot {what}: {e}", path.display()));
+    let mut file = std::fs::File::open(path).map_err(|e| fail("open", e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| fail("read", e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((name, format!("{:x}", hasher.finalize())))
 }
 
 /// An attestation as shown with a requirement.

@@ -205,9 +205,9 @@ fn current_records(conn: &Connection) -> Result<Vec<(String, serde_json::Value)>
     let mut out = Vec::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT {} FROM acceptances",
-        super::governance::RECORD_COLUMNS
+        super::acceptances::RECORD_COLUMNS
     ))?;
-    let rows = stmt.query_map([], super::governance::record_json)?;
+    let rows = stmt.query_map([], super::acceptances::record_json)?;
     for r in rows {
         let (id, v) = r?;
         out.push((format!("acceptance.create acceptance:{id}"), v));
@@ -259,12 +259,13 @@ impl super::Store {
         now: i64,
     ) -> Result<(), StoreError> {
         if !matches!(action, "catalog.add" | "catalog.remove") {
-            return Err(StoreError::Invalid(format!(
-                "action: {action:?} is not a catalog change"
-            )));
+            return Err(StoreError::invalid(
+                "action",
+                format!("{action:?} is not a catalog change"),
+            ));
         }
         if actor.trim().is_empty() {
-            return Err(StoreError::Invalid("by: required".into()));
+            return Err(StoreError::invalid("by", "required"));
         }
         let tx = self.conn_mut().transaction()?;
         let details = serde_json::json!({"file": file, "catalog_fingerprint": fingerprint});

@@ -64,8 +64,8 @@ pub(super) const RELINK_HISTORY: &str = relink_history_sql!();
 /// The explorer's default order (most severe first, then the latest update) walks this index
 /// instead of sorting every active finding for each page: a page deep in 100k findings reads
 /// only the index (whose entries end with the rowid, the order's last key: entries stay small,
-/// so imports pay little for it). The expression must stay the one `query::findings` orders by
-/// ([`crate::query::findings::SEVERITY_RANK_SQL`]).
+/// so imports pay little for it). The expression must stay the explorer's severity rank
+/// (`SEVERITY_RANK_SQL`, which the explorer's tests check against this index).
 pub(super) const SCHEMA_V15: &str = "
 CREATE INDEX findings_explorer_default ON findings(
     record_state,

@@ -8,11 +8,6 @@ use super::StoreError;
 use crate::time::format_ts;
 
 pub(super) const SCHEMA_V1: &str = "
-CREATE TABLE workspace_meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) STRICT;
-
 CREATE TABLE imports (
     id          INTEGER PRIMARY KEY,
     label       TEXT    NOT NULL,   -- file name, '-' for stdin, or the demo day

@@ -3,20 +3,25 @@
 //!
 //! One writer ([`Store`]); readers open their own read-only connections ([`open_reader`]).
 
+pub mod acceptances;
 pub mod attestations;
 pub mod audit;
 pub mod findings;
-pub mod governance;
 pub mod imports;
 pub mod mapping;
 pub mod owners;
+pub mod settings;
 pub mod snapshots;
 pub mod sync_state;
 
 use std::path::{Path, PathBuf};
 
+use std::sync::LazyLock;
+
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
+
+use crate::error::ErrorCode;
 
 /// Everything that can go wrong opening or using the store.
 #[derive(Debug, thiserror::Error)]
@@ -34,50 +39,106 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     /// A request with a bad value: names the field and what is wrong with it.
-    #[error("{0}")]
-    Invalid(String),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// A stored setting whose text cannot be read (written by hand or damaged).
+    #[error("the workspace setting {key} holds {value:?}, which is not a valid value; set it again with `rampart settings set`")]
+    Setting { key: String, value: String },
     /// A request about something that does not exist.
     #[error("{0}")]
     NotFound(String),
 }
 
-impl StoreError {
-    /// A stable code for the IPC boundary and scripts.
-    pub fn code(&self) -> &'static str {
-        match self {
-            StoreError::NewerSchema { .. } => "newer_schema",
-            StoreError::NotRampart { .. } => "not_rampart",
-            StoreError::Invalid(_) => "bad_request",
-            StoreError::NotFound(_) => "not_found",
-            _ => "db_error",
+impl From<crate::error::Invalid> for StoreError {
+    fn from(e: crate::error::Invalid) -> StoreError {
+        StoreError::Invalid {
+            field: e.field,
+            message: e.message,
         }
     }
 }
 
-/// The schema, in order. Each table's DDL lives beside the code that writes it.
+impl From<crate::error::NotFound> for StoreError {
+    fn from(e: crate::error::NotFound) -> StoreError {
+        StoreError::NotFound(e.0)
+    }
+}
+
+impl From<crate::error::Refusal> for StoreError {
+    fn from(e: crate::error::Refusal) -> StoreError {
+        match e {
+            crate::error::Refusal::Invalid(i) => i.into(),
+            crate::error::Refusal::NotFound(n) => n.into(),
+        }
+    }
+}
+
+impl StoreError {
+    /// A refused request: `field` is the request field it is about.
+    pub fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
+        StoreError::Invalid {
+            field: field.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The stable code for the IPC boundary and scripts.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
+            StoreError::NotRampart { .. } => ErrorCode::NotRampart,
+            StoreError::Invalid { .. } => ErrorCode::BadRequest,
+            StoreError::NotFound(_) => ErrorCode::NotFound,
+            _ => ErrorCode::DbError,
+        }
+    }
+
+    /// For [`StoreError::Invalid`], the request field it is about.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            StoreError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+/// `workspace_meta`: the workspace's own key/value facts (settings, the audit chain's head,
+/// the demo mark). Part of schema version 1.
+const META_V1: &str = "
+CREATE TABLE workspace_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+";
+
+/// The schema, one entry per version in order: its length is the schema version. Each
+/// table's DDL lives beside the code that writes it.
+const MIGRATIONS: &[&[&str]] = &[
+    &[META_V1, imports::SCHEMA_V1],
+    &[findings::SCHEMA_V1],
+    &[mapping::SCHEMA_V3],
+    &[attestations::SCHEMA_V3],
+    &[snapshots::SCHEMA_V5],
+    &[findings::SCHEMA_V6],
+    &[findings::SCHEMA_V7],
+    &[mapping::SCHEMA_V8],
+    &[findings::SCHEMA_V9],
+    &[mapping::SCHEMA_V10],
+    &[audit::SCHEMA_V11],
+    &[acceptances::SCHEMA_V12],
+    &[owners::SCHEMA_V13],
+    &[sync_state::SCHEMA_V14],
+    &[findings::SCHEMA_V15],
+];
+
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(imports::SCHEMA_V1),
-        M::up(findings::SCHEMA_V1),
-        M::up(mapping::SCHEMA_V3),
-        M::up(attestations::SCHEMA_V3),
-        M::up(snapshots::SCHEMA_V5),
-        M::up(findings::SCHEMA_V6),
-        M::up(findings::SCHEMA_V7),
-        M::up(mapping::SCHEMA_V8),
-        M::up(findings::SCHEMA_V9),
-        M::up(mapping::SCHEMA_V10),
-        M::up(audit::SCHEMA_V11),
-        M::up(governance::SCHEMA_V12),
-        M::up(owners::SCHEMA_V13),
-        M::up(sync_state::SCHEMA_V14),
-        M::up(findings::SCHEMA_V15),
-    ])
+    static STEPS: LazyLock<Vec<String>> = LazyLock::new(|| MIGRATIONS.iter().map(|parts| parts.concat()).collect());
+    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
 }
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
-    15
+    MIGRATIONS.len() as i64
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -301,4 +362,64 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
         .create_new(true)
         .open(path)
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store keeps what is written; the query layer above it reads. A stored setting or
+    /// a type the store needs lives in `store/` (or `model`, `time`), never in `query/`.
+    #[test]
+    fn the_store_never_names_the_query_layer() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store");
+        // Spelled in two parts so that this test does not find itself.
+        let needle = ["query", "::"].concat();
+        let mut offenders = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("src/store") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("read");
+            for (i, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                if code.contains(&needle) {
+                    offenders.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "store/ names query:\n{}", offenders.join("\n"));
+    }
+
+    /// `schema.sql` (beside Cargo.toml) is the schema the migrations make, for reading and
+    /// review; it fails when they drift apart. `BLESS=1` rewrites it.
+    #[test]
+    fn schema_sql_is_what_the_migrations_make() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("w.db")).expect("open");
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY tbl_name, CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name")
+            .expect("schema");
+        let parts: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("sql");
+        let made = format!(
+            "-- The schema of a Rampart workspace at version {} (what the migrations in\n\
+             -- src/store/ make; checked by store::tests, rewritten with BLESS=1).\n\n{};\n",
+            schema_version(),
+            parts.join(";\n\n")
+        );
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.sql");
+        if std::env::var_os("BLESS").is_some() {
+            std::fs::write(&file, &made).expect("write schema.sql");
+            return;
+        }
+        let kept = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            kept == made,
+            "{} is stale: run `BLESS=1 cargo test -p rampart-core schema_sql` and commit it",
+            file.display()
+        );
+    }
 }

@@ -144,10 +144,10 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let target = target.trim();
         if target.is_empty() {
-            return Err(StoreError::Invalid(format!("{}: required", scope.as_str())));
+            return Err(StoreError::invalid(scope.as_str(), "required"));
         }
         if by.trim().is_empty() {
-            return Err(StoreError::Invalid("by: required".into()));
+            return Err(StoreError::invalid("by", "required"));
         }
         match scope {
             OwnerScope::Finding => {
@@ -160,10 +160,11 @@ impl Store {
                     return Err(StoreError::NotFound(format!("no finding has the id {target:?}")));
                 }
             }
-            OwnerScope::Account if !super::governance::is_account_id(target) => {
-                return Err(StoreError::Invalid(format!(
-                    "account: {target:?} is not a 12-digit AWS account id"
-                )));
+            OwnerScope::Account if !super::acceptances::is_account_id(target) => {
+                return Err(StoreError::invalid(
+                    "account",
+                    format!("{target:?} is not a 12-digit AWS account id"),
+                ));
             }
             _ => {}
         }

@@ -12,11 +12,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use chrono::{Duration, NaiveDate};
 use rusqlite::{params, OptionalExtension};
 
-use super::{governance, meta, Store, StoreError};
+use super::{acceptances, meta, Store, StoreError};
 use crate::catalog::Catalog;
+use crate::time::{day_of_ms as day_of, end_of_day_ms as end_of, DAY_MS};
 
 pub(super) const SCHEMA_V5: &str = "
 CREATE TABLE snapshot_frameworks (
@@ -46,21 +47,6 @@ CREATE TABLE snapshot_requirements (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX snapshot_requirements_day ON snapshot_requirements(framework, day);
 ";
-
-const DAY_MS: i64 = 86_400_000;
-
-fn day_of(ms: i64) -> NaiveDate {
-    Utc.timestamp_millis_opt(ms)
-        .single()
-        .map(|d| d.date_naive())
-        .unwrap_or_default()
-}
-
-fn end_of(day: NaiveDate) -> i64 {
-    day.and_hms_milli_opt(23, 59, 59, 999)
-        .map(|t| t.and_utc().timestamp_millis())
-        .unwrap_or(i64::MAX)
-}
 
 /// What a finding counts towards: requirement slots, (framework, control) slots, frameworks.
 #[derive(Default)]
@@ -210,10 +196,10 @@ impl Store {
         // their scope: on a day one is valid, those of its findings failing that day
         // count as accepted, not failed.
         struct Accepted {
-            scoped: governance::Scoped,
+            scoped: acceptances::Scoped,
             findings: Vec<(i64, Vec<usize>, Vec<usize>)>,
         }
-        let accepted: Vec<Accepted> = governance::scoped(conn, None)?
+        let accepted: Vec<Accepted> = acceptances::scoped(conn, None)?
             .into_iter()
             .map(|a| {
                 let findings = a

@@ -28,6 +28,7 @@ use ts_rs::TS;
 
 use crate::import::ImportOptions;
 pub use crate::store::sync_state::{SourceStatus, SyncTarget};
+use crate::time::DAY_MS;
 
 /// A boxed future, so that sources can be trait objects.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -175,8 +176,6 @@ impl Default for PlanOptions {
         }
     }
 }
-
-const DAY_MS: i64 = 86_400_000;
 
 /// The queries of one run of `source` (`securityhub`, `inspector`, `config`).
 pub fn plan(source: &str, watermark: Option<i64>, run_started: i64, opts: &PlanOptions) -> Vec<Query> {

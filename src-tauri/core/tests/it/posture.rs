@@ -6,13 +6,10 @@
 use rampart_core::catalog::Catalog;
 use rampart_core::query::posture::{posture, Posture, RequirementStatus};
 use rampart_core::store::attestations::NewAttestation;
-use rampart_core::time::parse_ts;
 use rampart_core::{ImportInput, Store};
 use serde_json::json;
 
-fn ms(s: &str) -> i64 {
-    parse_ts(s).expect("timestamp")
-}
+use crate::support::{import_findings, ms};
 
 fn control_finding(id: &str, control: &str, updated: &str, status: &str) -> serde_json::Value {
     json!({
@@ -26,11 +23,7 @@ fn control_finding(id: &str, control: &str, updated: &str, status: &str) -> serd
 }
 
 fn import(store: &mut Store, catalog: &Catalog, findings: Vec<serde_json::Value>) {
-    let body = serde_json::to_vec(&json!({ "Findings": findings })).expect("json");
-    store
-        .import(vec![ImportInput::new("f.json", std::io::Cursor::new(body))], &|| 0)
-        .expect("import");
-    store.ensure_mapped(catalog).expect("map");
+    import_findings(store, catalog, "f.json", 0, findings);
 }
 
 fn status(p: &Posture, fw: &str, req: &str) -> RequirementStatus {

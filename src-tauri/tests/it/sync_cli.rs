@@ -6,10 +6,8 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-mod common;
-
+use crate::common::{ok, rampart};
 use aws_endpoint::{synth, Dataset, Endpoint, Faults};
-use common::{ok, rampart};
 
 const ACCOUNT: &str = "123456789012";
 const SECRET: &str = "cli-test-secret-9fK2LmQ7vXw4-must-not-leak";

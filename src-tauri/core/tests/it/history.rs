@@ -6,15 +6,12 @@ use chrono::NaiveDate;
 use rampart_core::catalog::Catalog;
 use rampart_core::query::changes::{changes, changes_with};
 use rampart_core::query::trend::trend;
-use rampart_core::time::parse_ts;
-use rampart_core::{ImportInput, Store};
+use rampart_core::Store;
 use serde_json::json;
 
-const REQ: &str = "164.312(a)(2)(iv)"; // RDS.3 (storage encryption) bears on it.
+use crate::support::{import_findings, ms};
 
-fn ms(s: &str) -> i64 {
-    parse_ts(s).expect("timestamp")
-}
+const REQ: &str = "164.312(a)(2)(iv)"; // RDS.3 (storage encryption) bears on it.
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
@@ -33,12 +30,13 @@ fn rds3(id: &str, updated: &str, status: &str) -> serde_json::Value {
 
 /// Imports `findings` as one file on `import_day` (the import log's date).
 fn import(store: &mut Store, catalog: &Catalog, import_day: &str, findings: Vec<serde_json::Value>) {
-    let at = ms(&format!("{import_day}T12:00:00Z"));
-    let body = serde_json::to_vec(&json!({ "Findings": findings })).expect("json");
-    store
-        .import(vec![ImportInput::new(import_day, std::io::Cursor::new(body))], &|| at)
-        .expect("import");
-    store.ensure_mapped(catalog).expect("map");
+    import_findings(
+        store,
+        catalog,
+        import_day,
+        ms(&format!("{import_day}T12:00:00Z")),
+        findings,
+    );
 }
 
 fn daily(store: &Store, catalog: &Catalog) -> Vec<(String, u32, bool)> {

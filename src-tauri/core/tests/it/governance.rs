@@ -6,20 +6,17 @@
 use chrono::NaiveDate;
 use rampart_core::catalog::Catalog;
 use rampart_core::query::posture::{posture, Posture, RequirementPosture, RequirementStatus};
-use rampart_core::query::sla::SlaDays;
+use rampart_core::store::acceptances::{list, NewAcceptance, Scope};
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::audit::verify;
-use rampart_core::store::governance::{list, settings, NewAcceptance, Scope, Settings, SyncDefaults};
-use rampart_core::time::parse_ts;
+use rampart_core::store::settings::{settings, Settings, SlaDays, SyncDefaults};
 use rampart_core::{ImportInput, Store, StoreError};
 use serde_json::json;
 
+use crate::support::ms;
+
 const DAY: i64 = 86_400_000;
 const REQ: &str = "164.312(a)(2)(iv)"; // RDS.3 (storage encryption) bears on it.
-
-fn ms(s: &str) -> i64 {
-    parse_ts(s).expect("timestamp")
-}
 
 fn rds3(id: &str, account: &str, status: &str) -> serde_json::Value {
     json!({
@@ -243,7 +240,7 @@ fn bad_acceptances_are_refused_naming_the_problem() {
         )
         .expect_err("manual");
     assert!(
-        matches!(manual, StoreError::Invalid(_) | StoreError::NotFound(_)),
+        matches!(manual, StoreError::Invalid { .. } | StoreError::NotFound(_)),
         "{manual}"
     );
     let mut a = accept(Scope::Control("RDS.3".into()), now + DAY);

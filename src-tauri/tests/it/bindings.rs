@@ -1,23 +1,25 @@
 //! The TypeScript types in `ui/src/lib/backend/bindings/` are generated from the Rust
 //! types that cross IPC. This test fails when a committed file is stale, missing or no
-//! longer generated; `BLESS=1 cargo test -p rampart --test bindings` rewrites them.
+//! longer generated; `BLESS=1 cargo test -p rampart --test it bindings` rewrites them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rampart_app::{ExportFormat, ExportRequest, IpcError, WorkspaceStatus};
+use rampart_app::{ExportFormat, ExportKind, ExportRequest, IpcError, WorkspaceStatus};
 use rampart_core::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
 use rampart_core::query::changes::{ChangeCounts, ChangeGroup, ChangedFinding, Changes};
 use rampart_core::query::findings::{FindingRow, FindingsPage, FindingsQuery};
 use rampart_core::query::overview::{GroupCount, Overview, SeverityCount, Totals, WorkspaceInfo};
 use rampart_core::query::posture::{ControlPosture, FrameworkPosture, Posture, RequirementPosture, RequirementStatus};
 use rampart_core::query::requirement::{ControlDetail, EvidenceView, FailingFinding, RequirementDetail};
-use rampart_core::query::sla::{SeveritySla, SlaDays, SlaSummary};
+use rampart_core::query::sla::{SeveritySla, SlaSummary};
 use rampart_core::query::trend::{FrameworkTrend, Trend, TrendPoint};
+use rampart_core::store::acceptances::{Acceptance, NewAcceptance, Scope};
 use rampart_core::store::attestations::Attestation;
 use rampart_core::store::audit::{AuditEntry, AuditReport};
-use rampart_core::store::governance::{Acceptance, NewAcceptance, Scope, Settings};
 use rampart_core::store::imports::ImportSummary;
+use rampart_core::store::settings::{Settings, SlaDays};
+use rampart_core::ErrorCode;
 use ts_rs::{Config, TS};
 
 fn generated() -> BTreeMap<String, String> {
@@ -41,6 +43,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<ImportSummary>(&cfg, &mut out);
     one::<Overview>(&cfg, &mut out);
     one::<WorkspaceStatus>(&cfg, &mut out);
+    one::<ErrorCode>(&cfg, &mut out);
     one::<IpcError>(&cfg, &mut out);
     one::<RequirementStatus>(&cfg, &mut out);
     one::<ControlPosture>(&cfg, &mut out);
@@ -67,6 +70,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<AuditEntry>(&cfg, &mut out);
     one::<AuditReport>(&cfg, &mut out);
     one::<ExportFormat>(&cfg, &mut out);
+    one::<ExportKind>(&cfg, &mut out);
     one::<ExportRequest>(&cfg, &mut out);
     one::<FindingRow>(&cfg, &mut out);
     one::<FindingsQuery>(&cfg, &mut out);
@@ -77,7 +81,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<rampart_core::query::overview::SyncHealth>(&cfg, &mut out);
     one::<rampart_core::query::overview::SyncFailure>(&cfg, &mut out);
     one::<rampart_aws::profiles::AwsProfile>(&cfg, &mut out);
-    one::<rampart_core::store::governance::SyncDefaults>(&cfg, &mut out);
+    one::<rampart_core::store::settings::SyncDefaults>(&cfg, &mut out);
     one::<rampart_core::store::owners::OwnerScope>(&cfg, &mut out);
     one::<rampart_core::store::owners::OwnerAssignment>(&cfg, &mut out);
     one::<rampart_core::query::sla::OwnerSla>(&cfg, &mut out);
@@ -131,7 +135,7 @@ fn typescript_bindings_match_the_rust_types() {
     }
     assert!(
         problems.is_empty(),
-        "{}\nrun `BLESS=1 cargo test -p rampart --test bindings` and commit the result",
+        "{}\nrun `BLESS=1 cargo test -p rampart --test it bindings` and commit the result",
         problems.join("\n")
     );
 }

@@ -5,13 +5,10 @@ use rampart_core::catalog::Catalog;
 use rampart_core::model::Severity;
 use rampart_core::query::findings::{findings_page, fts_query, page_plan, FindingsQuery};
 use rampart_core::query::sla::summary;
-use rampart_core::time::parse_ts;
 use rampart_core::{ImportInput, Store};
 use serde_json::json;
 
-fn ms(s: &str) -> i64 {
-    parse_ts(s).expect("timestamp")
-}
+use crate::support::ms;
 
 fn finding(
     id: &str,

@@ -6,23 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-mod common;
-
-use common::{ok, rampart};
+use crate::common::{demo_workspace, json as json_of, ok, rampart};
 use serde_json::{json, Value};
 
-fn json_of(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(rampart(db, args))).expect("json")
-}
-
+/// The demo workspace these tests share.
 fn demo() -> &'static Path {
     static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir").keep();
-        let db = dir.join("demo.db");
-        ok(rampart(&db, &["demo"]));
-        db
-    })
+    DEMO.get_or_init(|| demo_workspace(None))
 }
 
 /// The PDF's text with all whitespace (and the zero-width break hints) removed, so that
@@ -192,35 +182,19 @@ fn a_framework_report_lists_every_requirement_and_the_failing_controls() {
     assert!(text.contains("Attestations") && text.contains("Appendix"));
 }
 
-/// A minimal RFC 4180 reader: fields, quoted fields with "" escapes and newlines.
+/// Every record of a CSV file (RFC 4180), the header first.
 fn parse_csv(s: &str) -> Vec<Vec<String>> {
-    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
-    let mut chars = s.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (false, c) => field.push(c),
-        }
-    }
-    assert!(!quoted, "unterminated quoted field");
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(s.as_bytes())
+        .records()
+        .map(|r| {
+            r.expect("a well-formed CSV record")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
 }
 
 #[test]

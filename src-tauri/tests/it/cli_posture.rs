@@ -4,25 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-mod common;
-
-use common::{fixtures, ok, rampart};
+use crate::common::{demo_workspace, fixtures, json, ok, rampart};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn json(db: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(rampart(db, args))).expect("json")
-}
-
-/// One demo workspace shared by the tests of this file (built once, kept in a temp dir).
+/// The demo workspace these tests share.
 fn demo() -> &'static Path {
     static DEMO: OnceLock<PathBuf> = OnceLock::new();
-    DEMO.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("tempdir").keep();
-        let db = dir.join("demo.db");
-        ok(rampart(&db, &["demo", "--end-day", "2026-11-28"]));
-        db
-    })
+    DEMO.get_or_init(|| demo_workspace(Some("2026-11-28")))
 }
 
 #[test]
@@ -260,6 +249,68 @@ fn custom_catalog_files_are_checked_and_loaded_from_the_workspace_folder() {
     assert_eq!(reqs[0]["status"], "failing", "the S3.8 fixture finding fails");
     let stats = ok(rampart(&db, &["catalog", "stats"]));
     assert!(stats.contains("acme"), "{stats}");
+}
+
+#[test]
+fn catalog_files_are_added_and_removed_from_the_command_line_and_audited() {
+    let good = fixtures("catalog/custom-framework.toml");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    ok(rampart(
+        &db,
+        &[
+            "import",
+            fixtures("import/securityhub-consolidated.json").to_str().expect("path"),
+        ],
+    ));
+    // A broken file is refused with its file and line, and nothing is copied.
+    let bad = fixtures("catalog-bad/dangling-control.toml");
+    let out = rampart(&db, &["catalog", "add", bad.to_str().expect("path"), "--by", "Officer"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dangling-control.toml:14:"), "{err}");
+    assert!(!dir.path().join("catalog/dangling-control.toml").exists());
+    // Who changes the catalog is required.
+    let out = rampart(&db, &["catalog", "add", good.to_str().expect("path"), "--by", " "]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("by:"), "{out:?}");
+    let out = ok(rampart(
+        &db,
+        &["catalog", "add", good.to_str().expect("path"), "--by", "Officer"],
+    ));
+    assert!(out.contains("custom-framework.toml added"), "{out}");
+    assert!(dir.path().join("catalog/custom-framework.toml").exists());
+    let p = json(&db, &["posture", "--framework", "acme", "--format", "json"]);
+    assert_eq!(p["frameworks"][0]["requirements"][0]["status"], "failing");
+    // The same name again is refused.
+    let out = rampart(
+        &db,
+        &["catalog", "add", good.to_str().expect("path"), "--by", "Officer"],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already in use"),
+        "{out:?}"
+    );
+    ok(rampart(
+        &db,
+        &["catalog", "remove", "custom-framework.toml", "--by", "Officer"],
+    ));
+    assert!(!dir.path().join("catalog/custom-framework.toml").exists());
+    let out = rampart(&db, &["posture", "--framework", "acme"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown framework \"acme\""),
+        "{out:?}"
+    );
+    let audit = json(&db, &["audit", "--format", "json"]);
+    let actions: Vec<&str> = audit
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"catalog.add") && actions.contains(&"catalog.remove"),
+        "{actions:?}"
+    );
 }
 
 #[test]

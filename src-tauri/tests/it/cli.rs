@@ -7,9 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-mod common;
-
-use common::{fixtures, ok, rampart};
+use crate::common::{fixtures, ok, rampart};
 use serde_json::Value;
 
 fn good_exports() -> Vec<PathBuf> {
