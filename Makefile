@@ -40,22 +40,24 @@ test: deps
 ## history events). `make bench` runs the full size and fails when a bar is missed; CI runs
 ## the small size only to prove it works (timings on a shared CI machine are not judged).
 bench:
-	$(CARGO) bench -p rampart-core --bench scale --locked -- --size full
+	$(CARGO) bench --workspace --bench scale --locked -- --size full
 	$(MAKE) bench-sync
 
 ## The sync benchmark: 20,000 findings from the project's endpoint enforcing Security Hub's
 ## GetFindings quota (3/s, burst 6); prints the achieved rate against it and what an
 ## incremental re-sync fetches. Paced by the quota, not the CPU: built unoptimised.
 bench-sync:
-	$(CARGO) bench -p rampart-aws --bench sync --profile dev --locked -- --size full
+	$(CARGO) bench --workspace --bench sync --profile dev --locked -- --size full
 
+## `--workspace` (not `-p`) so that shared dependencies get the features the tests built
+## them with: `-p` would compile the AWS SDK crates a second time in the dev profile.
 bench-smoke:
-	$(CARGO) bench -p rampart-core --bench scale --locked -- --size small --no-fail
-	$(CARGO) bench -p rampart-aws --bench sync --profile dev --locked -- --size small --no-fail
+	$(CARGO) bench --workspace --bench scale --locked -- --size small --no-fail
+	$(CARGO) bench --workspace --bench sync --profile dev --locked -- --size small --no-fail
 
 ## The real window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 e2e: $(VENV)/.stamp $(TAURI_DRIVER)
-	$(CARGO) build -p rampart-aws-endpoint --locked
+	$(CARGO) build --workspace --bin aws-endpoint --locked
 	TAURI_DRIVER=$(TAURI_DRIVER) RAMPART_BIN=$(BIN) AWS_ENDPOINT_BIN=$(CARGO_TARGET_DIR)/debug/aws-endpoint $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 
 ## `rampart sync --source securityhub` against moto (a local AWS emulator, from the venv):

@@ -27,9 +27,8 @@ use rampart_core::catalog::Catalog;
 use rampart_core::model::Severity;
 use rampart_core::query::findings::{findings_page, FindingsQuery};
 use rampart_core::query::{changes, overview, posture, trend};
+use rampart_core::time::{start_of_day_ms, DAY_MS};
 use rampart_core::{ImportInput, Store};
-
-const DAY_MS: i64 = 86_400_000;
 
 struct Size {
     name: &'static str,
@@ -90,7 +89,7 @@ fn generate_export(path: &Path, n: usize, end: NaiveDate) -> std::io::Result<()>
     let regions = ["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"];
     let statuses = ["FAILED", "PASSED", "PASSED", "PASSED", "WARNING", "NOT_AVAILABLE"];
     let mut rng = Rng(7);
-    let start = end.and_hms_opt(0, 0, 0).expect("time").and_utc().timestamp_millis() - 365 * DAY_MS;
+    let start = start_of_day_ms(end) - 365 * DAY_MS;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     w.write_all(b"{\"Findings\": [\n")?;
     let filler = "Security Hub evaluated this resource against the control and recorded the outcome below. ".repeat(22);

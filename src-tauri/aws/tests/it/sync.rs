@@ -187,7 +187,7 @@ fn imported(ds: &Dataset, dir: &Path) -> BTreeMap<String, FindingRow> {
 /// ones updated in the last 30 days (older archived findings are history AWS is about
 /// to delete, not posture).
 fn fetchable(ds: &Dataset) -> Vec<&serde_json::Value> {
-    let cutoff = rampart_core::time::now_ms() - 30 * 86_400_000;
+    let cutoff = rampart_core::time::now_ms() - rampart_core::time::days_ms(30);
     ds.securityhub
         .iter()
         .filter(|f| {

@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use rampart_core::demo::{self, DemoSpec};
 use rampart_core::query::overview::overview;
+use rampart_core::time::DAY_MS;
 use rampart_core::Store;
 
 fn fingerprint(store: &Store) -> String {
@@ -125,11 +126,11 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
         })
         .expect("span");
     assert!(
-        (last - first) / 86_400_000 >= 178,
+        (last - first) / DAY_MS >= 178,
         "history spans {} days",
-        (last - first) / 86_400_000
+        (last - first) / DAY_MS
     );
-    let day = 86_400_000;
+    let day = DAY_MS;
     let (f_early, p_early) = posture_at(&a, first + 20 * day);
     let (f_late, p_late) = posture_at(&a, last);
     let rate = |f: i64, p: i64| p as f64 / (f + p) as f64;

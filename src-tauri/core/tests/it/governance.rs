@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::support::ms;
 
-const DAY: i64 = 86_400_000;
+const DAY: i64 = rampart_core::time::DAY_MS;
 const REQ: &str = "164.312(a)(2)(iv)"; // RDS.3 (storage encryption) bears on it.
 
 fn rds3(id: &str, account: &str, status: &str) -> serde_json::Value {
