@@ -270,22 +270,11 @@ pub async fn sync_start(
     request: SyncRequest,
     on_event: tauri::ipc::Channel<SyncEvent>,
 ) -> Result<SyncReport, IpcError> {
-    let state = state.inner().clone();
-    let catalog = state.catalog()?;
-    let Some(cancel) = state.begin_sync() else {
-        return Err(IpcError::new(ErrorCode::Busy, "A sync is already running."));
-    };
-    let request = SyncRequest {
-        endpoint_url: std::env::var("RAMPART_ENDPOINT_URL").ok().filter(|u| !u.is_empty()),
-        ..request
-    };
     let events: rampart_core::sync::engine::Events = Arc::new(move |e| {
         // The page may have gone away (window reloaded): progress is then dropped.
         let _ = on_event.send(e);
     });
-    let result = crate::sync::run(&state.db_path(), catalog, &request, cancel, events).await;
-    state.end_sync();
-    Ok(result?)
+    state.inner().sync(request, events).await
 }
 
 /// Cancels the running sync (the pages stored so far stay). False when none runs.
@@ -426,19 +415,12 @@ pub async fn catalog_add(
 ) -> Result<Option<String>, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
-        if by.trim().is_empty() {
-            return Err(Invalid::new("by", "say who changes the catalog: the audit log records it").into());
-        }
+        workspace::require_by(&by)?;
         state.catalog()?;
-        let filter = ("Rampart catalog (TOML)", "toml");
-        let Some(source) = pick_file(
-            &app,
-            Dialog::Open {
-                title: "Add a catalog file",
-            },
-            filter,
-        )?
-        else {
+        let dialog = Dialog::Open {
+            title: "Add a catalog file",
+        };
+        let Some(source) = pick_file(&app, dialog, ("Rampart catalog (TOML)", "toml"))? else {
             return Ok(None);
         };
         state
@@ -482,10 +464,7 @@ pub async fn open_workspace(
         let Some(path) = pick_file(&app, dialog, ("Rampart workspace", "db"))? else {
             return Ok(None);
         };
-        let path = std::path::absolute(&path).unwrap_or(path);
-        state.switch_to(path.clone(), create)?;
-        workspace::save_choice(&path)?;
-        Ok(Some(path.display().to_string()))
+        Ok(Some(state.open_workspace(path, create)?.display().to_string()))
     })
     .await
 }

@@ -77,6 +77,37 @@ impl AppState {
         Ok(out)
     }
 
+    /// Opens the workspace at `path` (created empty when `create`) in the window, as
+    /// [`AppState::switch_to`] does, and remembers it for the next start. Returns its
+    /// absolute path.
+    pub fn open_workspace(&self, path: PathBuf, create: bool) -> Result<PathBuf, IpcError> {
+        let path = std::path::absolute(&path).unwrap_or(path);
+        self.switch_to(path.clone(), create)?;
+        crate::workspace::save_choice(&path)?;
+        Ok(path)
+    }
+
+    /// Runs one sync of the open workspace (one at a time: `busy` while another runs),
+    /// streaming progress to `events`. The endpoint override is never taken from the
+    /// page: only `RAMPART_ENDPOINT_URL` (emulators and tests) sets it.
+    pub async fn sync(
+        &self,
+        request: crate::sync::SyncRequest,
+        events: rampart_core::sync::engine::Events,
+    ) -> Result<crate::sync::SyncReport, IpcError> {
+        let catalog = self.catalog()?;
+        let Some(cancel) = self.begin_sync() else {
+            return Err(IpcError::new(ErrorCode::Busy, "A sync is already running."));
+        };
+        let request = crate::sync::SyncRequest {
+            endpoint_url: std::env::var("RAMPART_ENDPOINT_URL").ok().filter(|u| !u.is_empty()),
+            ..request
+        };
+        let result = crate::sync::run(&self.db_path(), catalog, &request, cancel, events).await;
+        self.end_sync();
+        Ok(result?)
+    }
+
     /// Switches the window to the workspace at `path` (created empty when `create`), and
     /// prepares it in the background like the first one. Refused while a sync runs.
     pub fn switch_to(&self, path: PathBuf, create: bool) -> Result<(), IpcError> {
@@ -170,7 +201,7 @@ impl AppState {
     }
 
     /// Claims the sync slot: `None` when a sync is already running.
-    pub fn begin_sync(&self) -> Option<rampart_core::sync::engine::Cancel> {
+    fn begin_sync(&self) -> Option<rampart_core::sync::engine::Cancel> {
         let mut slot = self.sync.lock().unwrap_or_else(|p| p.into_inner());
         if slot.is_some() {
             return None;
@@ -180,7 +211,7 @@ impl AppState {
         Some(cancel)
     }
 
-    pub fn end_sync(&self) {
+    fn end_sync(&self) {
         *self.sync.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 

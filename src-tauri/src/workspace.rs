@@ -109,7 +109,8 @@ fn check_files(files: &[PathBuf], context: &str) -> Result<(), FileRefused> {
         .map_err(|e| FileRefused(format!("{context}{e:#}")))
 }
 
-fn require_by(by: &str) -> Result<(), Invalid> {
+/// Who changes the catalog must be named: the audit log records it.
+pub fn require_by(by: &str) -> Result<(), Invalid> {
     if by.trim().is_empty() {
         return Err(Invalid::new(
             "by",
