@@ -572,9 +572,14 @@ fn validate(l: &mut Loader) {
     for (fid, rid, rule, here) in &l.evidence_at {
         if let Rule::Control(c) = rule {
             if !l.controls.contains_key(c) {
+                let spelled = l.controls.keys().find(|k| k.eq_ignore_ascii_case(c));
+                let hint = match spelled {
+                    Some(k) => format!("AWS writes it {k:?}"),
+                    None => "not in any controls file".to_string(),
+                };
                 problems.push((
                     here.clone(),
-                    format!("requirement {rid} ({fid}): unknown control {c:?} (not in any controls file)"),
+                    format!("requirement {rid} ({fid}): unknown control {c:?} ({hint})"),
                 ));
             }
         }

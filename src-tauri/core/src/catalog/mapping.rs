@@ -43,6 +43,9 @@ pub struct Mapper<'c> {
     controls_by_config_rule: HashMap<String, Vec<String>>,
     /// (framework index, requirement index) → ancestor requirement indexes, nearest first.
     ancestors: HashMap<(usize, usize), Vec<usize>>,
+    /// A control id in ASCII lower case → the catalog's spelling (AWS's own: `Autoscaling.5`
+    /// beside `AutoScaling.1`). Security Hub matches control ids without regard to case.
+    control_ids: HashMap<String, String>,
 }
 
 impl<'c> Mapper<'c> {
@@ -84,30 +87,41 @@ impl<'c> Mapper<'c> {
                 controls_by_config_rule.entry(r.clone()).or_default().push(c.id.clone());
             }
         }
+        let control_ids = catalog
+            .controls
+            .keys()
+            .map(|id| (id.to_ascii_lowercase(), id.clone()))
+            .collect();
         Mapper {
             catalog,
             by_rule,
             prefixes,
             controls_by_config_rule,
             ancestors,
+            control_ids,
         }
     }
 
     /// The Security Hub control a finding is about: its own consolidated control id, or a
     /// legacy standard-specific id translated through the catalog's legacy table.
+    /// Ids are compared without regard to case, as Security Hub does; a known control comes
+    /// back spelled as the catalog (and AWS) spells it.
     pub fn resolve_control(&self, key: &FindingKey<'_>) -> Option<String> {
         let id = key.control_id?;
+        let known = self.control_ids.get(&id.to_ascii_lowercase()).cloned();
         match key.standard {
-            None => Some(id.to_string()),
+            None => Some(known.unwrap_or_else(|| id.to_string())),
             Some(standard) => {
                 let legacy = self
                     .catalog
                     .legacy
                     .iter()
-                    .find(|((std_prefix, legacy_id), _)| legacy_id == id && standard.starts_with(std_prefix.as_str()))
+                    .find(|((std_prefix, legacy_id), _)| {
+                        legacy_id.eq_ignore_ascii_case(id) && standard.starts_with(std_prefix.as_str())
+                    })
                     .map(|(_, control)| control.clone());
                 // Legacy FSBP findings already use the Security Hub control ids.
-                legacy.or_else(|| self.catalog.controls.contains_key(id).then(|| id.to_string()))
+                legacy.or(known)
             }
         }
     }

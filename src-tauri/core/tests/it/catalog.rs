@@ -240,6 +240,54 @@ fn findings_map_to_the_expected_requirements() {
     }
 }
 
+/// Security Hub compares control ids without regard to case, and spells a few its own way
+/// (`Autoscaling.5` beside `AutoScaling.1`): every spelling maps like AWS's own, and comes
+/// back as the catalog's id. (finding's control id, the catalog's id)
+const CONTROL_ID_CASES: &[(&str, &str)] = &[
+    ("Autoscaling.5", "Autoscaling.5"),
+    ("AutoScaling.5", "Autoscaling.5"),
+    ("autoscaling.5", "Autoscaling.5"),
+    ("AUTOSCALING.1", "AutoScaling.1"),
+    ("s3.8", "S3.8"),
+];
+
+#[test]
+fn control_ids_match_without_regard_to_case_as_aws_compares_them() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let m = Mapper::new(&c);
+    let key = |control: &'static str| FindingKey {
+        source: FindingSource::Securityhub,
+        product: "Security Hub",
+        control_id: Some(control),
+        standard: None,
+        config_rule: None,
+        types: &[],
+    };
+    let requirements = |k: &FindingKey<'_>| -> BTreeSet<String> {
+        m.map(k)
+            .into_iter()
+            .map(|x| format!("{}:{}", x.framework, x.requirement))
+            .collect()
+    };
+    for (given, canonical) in CONTROL_ID_CASES {
+        assert_eq!(m.resolve_control(&key(given)).as_deref(), Some(*canonical), "{given}");
+        let want = requirements(&key(canonical));
+        assert!(!want.is_empty(), "{canonical} maps somewhere");
+        assert_eq!(requirements(&key(given)), want, "{given} maps as {canonical}");
+    }
+    // A user file that misspells a control's case is told how AWS writes it.
+    let file = Source::new(
+        "case.toml",
+        "[framework]\nid = \"hipaa\"\n\n[[requirement]]\nid = \"164.312(b)\"\n\n\
+         [[requirement.evidence]]\ncontrol = \"AutoScaling.5\"\nwhy = \"Instances without public addresses.\"\n",
+    );
+    let refused = Catalog::with_user_files(&[file]).expect_err("a misspelt control is refused");
+    assert!(
+        refused.to_string().contains("AWS writes it \"Autoscaling.5\""),
+        "{refused}"
+    );
+}
+
 #[test]
 fn matches_explain_the_rule_and_points_roll_up_to_parents() {
     let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
