@@ -123,6 +123,8 @@ fn the_executive_summary_shows_the_posture_of_the_same_data() {
             text.contains(&squash(&format!("{fw}:{req}"))),
             "{fw}:{req} not in the PDF"
         );
+        // Ids are printed as written, nothing inside them: the PDF can be searched for one.
+        assert!(raw.contains(&format!("{fw}:{req}")), "{fw}:{req} is not written as is");
     }
     // The plan's controls and the latest overdue findings are there too.
     for p in model["plan"].as_array().expect("plan") {
