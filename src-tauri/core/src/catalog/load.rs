@@ -533,6 +533,18 @@ fn validate(l: &mut Loader) {
     let mut problems: Vec<(At, String)> = Vec::new();
     for fw in &l.frameworks {
         let ids: BTreeSet<&str> = fw.requirements.iter().map(|r| r.id.as_str()).collect();
+        // Requirements that something can evidence: their own rules, or a point below them
+        // (points roll up to their parents).
+        let mut evidenced: BTreeSet<&str> = BTreeSet::new();
+        for r in fw.requirements.iter().filter(|r| !r.evidence.is_empty()) {
+            let mut at = Some(r);
+            while let Some(x) = at.filter(|x| evidenced.insert(x.id.as_str())) {
+                at = x
+                    .parent
+                    .as_deref()
+                    .and_then(|p| fw.requirements.iter().find(|q| q.id == p));
+            }
+        }
         for r in &fw.requirements {
             let here = l
                 .requirement_at
@@ -554,6 +566,15 @@ fn validate(l: &mut Loader) {
                 problems.push((
                     here.clone(),
                     format!("requirement {} is manual and needs an `attestation` text", r.id),
+                ));
+            }
+            if !r.manual && !evidenced.contains(r.id.as_str()) {
+                problems.push((
+                    here.clone(),
+                    format!(
+                        "requirement {} is automated but no evidence rule reaches it (it would read \"no data\" forever): add evidence, or make it manual with an attestation",
+                        r.id
+                    ),
                 ));
             }
             if r.manual && !r.evidence.is_empty() {
