@@ -1,10 +1,8 @@
 // The Sync screen's pure parts: events reduced into rows, the report settling them, the words
-// for retries, kinds and outcomes; the form's checks, request and remembered values; the status
-// table's states.
-import { afterEach, describe, expect, it } from 'vitest';
+// for retries, kinds and outcomes; the status table's states. (The form's are in form.test.ts.)
+import { describe, expect, it } from 'vitest';
 import { sampleSyncEvents, sampleSyncReport, sampleSyncStatus } from '../../test/fixtures';
 import type { SyncEvent, SyncTarget } from '../backend';
-import { DEFAULT_FORM, loadForm, saveForm, splitList, toRequest, validate } from './form';
 import {
   EMPTY_PROGRESS,
   errorKindHelp,
@@ -201,52 +199,6 @@ describe('words', () => {
     expect(outcomeTitle({ ...ok, errors: ['work: no Region'] })).toBe('Sync finished, but a profile could not be used');
     expect(outcomeTitle({ ...ok, targets: [], errors: ['work: no Region'] })).toBe('Nothing was synced');
     expect(outcome({ ...ok, targets: [] })).toBe('empty');
-  });
-});
-
-describe('the form', () => {
-  afterEach(() => localStorage.clear());
-
-  it('splits lists on commas and white space, without blanks or repeats', () => {
-    expect(splitList(' us-east-1, eu-west-1\n us-east-1 ,, ')).toEqual(['us-east-1', 'eu-west-1']);
-    expect(splitList('')).toEqual([]);
-  });
-
-  it('checks Region names and that a source is chosen', () => {
-    expect(validate(DEFAULT_FORM)).toEqual({});
-    expect(validate({ ...DEFAULT_FORM, regions: 'us-east-1 us-gov-west-1 ap-southeast-5' })).toEqual({});
-    expect(validate({ ...DEFAULT_FORM, regions: 'us-east-1 useast1 EU-WEST-1' }).regions).toBe(
-      '"useast1", "EU-WEST-1" are not Region names such as us-east-1.',
-    );
-    expect(validate({ ...DEFAULT_FORM, regions: 'virginia' }).regions).toBe(
-      '"virginia" is not a Region name such as us-east-1.',
-    );
-    expect(validate({ ...DEFAULT_FORM, sources: [] }).sources).toBe('Choose at least one source.');
-  });
-
-  it('builds the request with no endpoint, sources in a fixed order', () => {
-    expect(toRequest({ profiles: 'prod, audit prod', regions: 'us-east-1 eu-west-1', sources: ['config', 'securityhub'] })).toEqual({
-      profiles: ['prod', 'audit'],
-      regions: ['us-east-1', 'eu-west-1'],
-      sources: ['securityhub', 'config'],
-      endpoint_url: null,
-    });
-    expect(toRequest(DEFAULT_FORM)).toEqual({
-      profiles: [],
-      regions: [],
-      sources: ['securityhub', 'inspector', 'config'],
-      endpoint_url: null,
-    });
-  });
-
-  it('remembers the last values, and falls back to the defaults on a damaged preference', () => {
-    expect(loadForm()).toEqual(DEFAULT_FORM);
-    saveForm({ profiles: 'prod', regions: 'eu-west-1', sources: ['inspector'] });
-    expect(loadForm()).toEqual({ profiles: 'prod', regions: 'eu-west-1', sources: ['inspector'] });
-    localStorage.setItem('rampart.sync.form', '{"profiles": 3, "sources": ["nope", "config"]}');
-    expect(loadForm()).toEqual({ profiles: '', regions: '', sources: ['config'] });
-    localStorage.setItem('rampart.sync.form', '{not json');
-    expect(loadForm()).toEqual(DEFAULT_FORM);
   });
 });
 
