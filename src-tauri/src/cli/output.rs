@@ -68,11 +68,11 @@ fn write_findings_table(
         "SEVERITY", "STATUS", "SOURCE", "ACCOUNT", "REGION", "CONTROL"
     )?;
     let r = list_findings(conn, filter, sort, reverse, page, now, |row| {
-        let control = row
-            .control
-            .clone()
-            .or(row.config_rule.clone())
-            .unwrap_or_else(|| "-".into());
+        let control = match (&row.control, &row.security_control) {
+            (Some(c), Some(s)) => format!("{c} ({s})"),
+            (Some(c), None) => c.clone(),
+            (None, _) => row.config_rule.clone().unwrap_or_else(|| "-".into()),
+        };
         writeln!(
             out,
             "{:<13} {:<13} {:<11} {:<12} {:<14} {:<16} {}",

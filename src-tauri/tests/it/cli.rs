@@ -118,6 +118,33 @@ fn split_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 #[test]
+fn a_legacy_rule_number_is_shown_with_the_security_hub_control_it_resolves_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("legacy.db");
+    let legacy = fixtures("import/securityhub-legacy.json");
+    ok(rampart(&db, &["import", legacy.to_str().expect("path")]));
+    let all = findings_json(&db);
+    let cis = all
+        .iter()
+        .find(|f| {
+            f["standard"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("cis-aws-foundations-benchmark"))
+        })
+        .expect("the CIS 1.2 finding");
+    assert_eq!(cis["control"], "1.10");
+    assert_eq!(cis["security_control"], "IAM.16");
+    // A consolidated id that is already the control's is not repeated.
+    let fsbp = all.iter().find(|f| f["control"] == "KMS.4").expect("the FSBP finding");
+    assert!(fsbp["security_control"].is_null(), "{fsbp}");
+    let table = ok(rampart(&db, &["findings"]));
+    assert!(table.contains("1.10 (IAM.16)"), "{table}");
+    let csv = ok(rampart(&db, &["findings", "--format", "csv"]));
+    let header = csv.lines().next().expect("header");
+    assert!(header.ends_with(",security_control"), "{header}");
+}
+
+#[test]
 fn an_older_version_does_not_overwrite_a_newer_one() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("a.db");

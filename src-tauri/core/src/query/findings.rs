@@ -48,7 +48,12 @@ pub struct FindingRow {
     pub product: String,
     pub account: String,
     pub region: String,
+    /// The control id as the finding wrote it (a legacy standard's rule number, such as
+    /// CIS 1.2's `1.14`, or a consolidated id).
     pub control: Option<String>,
+    /// The Security Hub control it resolves to, when that differs from `control`
+    /// (`IAM.6` for CIS `1.14`): the id that tells a reader what is checked.
+    pub security_control: Option<String>,
     pub standard: Option<String>,
     pub config_rule: Option<String>,
     pub title: String,
@@ -105,6 +110,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "due_at",
     "overdue",
     "accepted",
+    "security_control",
 ];
 
 impl FindingRow {
@@ -138,6 +144,7 @@ impl FindingRow {
             o(&self.due_at),
             self.overdue.to_string(),
             self.accepted.to_string(),
+            o(&self.security_control),
         ]
     }
 }
@@ -396,7 +403,7 @@ pub fn list_findings(
                 (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid),
                 (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
                    FROM finding_requirements fr WHERE fr.fid = f.fid),
-                f.fid";
+                f.fid, f.mapped_control";
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     let read = |r: &rusqlite::Row<'_>| -> Result<FindingRow, StoreError> {
         let severity: String = r.get(9)?;
@@ -410,13 +417,16 @@ pub fn list_findings(
             first_seen,
             now,
         );
+        let control: Option<String> = r.get(5)?;
+        let mapped: Option<String> = r.get(23)?;
         Ok(FindingRow {
+            security_control: mapped.filter(|m| control.as_deref() != Some(m.as_str())),
+            control,
             id: r.get(0)?,
             source: r.get(1)?,
             product: r.get(2)?,
             account: r.get(3)?,
             region: r.get(4)?,
-            control: r.get(5)?,
             standard: r.get(6)?,
             config_rule: r.get(7)?,
             title: r.get(8)?,

@@ -163,6 +163,17 @@ describe('Findings explorer', () => {
     expect(screen.queryByTestId('finding-panel')).toBeNull();
   });
 
+  it('shows a legacy rule number beside the Security Hub control it resolves to', async () => {
+    const finding = { ...sampleFindingRows()[0]!, control: '1.10', security_control: 'IAM.16', standard: 'cis-aws-foundations-benchmark/v/1.2.0' };
+    mockBackend({ sla_summary: sampleSla(), posture: samplePosture(), findings_page: { total: 1, page: 1, page_size: 200, rows: [finding] } });
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    const row = screen.getByTestId('explorer-row');
+    expect(row.textContent).toContain('1.10 · IAM.16');
+    await fireEvent.click(within(row).getByRole('button', { name: finding.title }));
+    expect(screen.getByTestId('finding-panel').textContent).toContain('1.10 · Security Hub IAM.16');
+  });
+
   it('shows a control finding’s guidance, timeline and JSON in its panel', async () => {
     const detail = sampleRequirement('164.312(b)');
     const elb = detail.controls.find((c) => c.id === 'ELB.5')!;

@@ -3,7 +3,17 @@
 /**
  * One finding as listed by the CLI's `findings` command and the explorer.
  */
-export type FindingRow = { id: string, source: string, product: string, account: string, region: string, control: string | null, standard: string | null, config_rule: string | null, title: string, severity: string, status: string, record_state: string, workflow_status: string | null, 
+export type FindingRow = { id: string, source: string, product: string, account: string, region: string, 
+/**
+ * The control id as the finding wrote it (a legacy standard's rule number, such as
+ * CIS 1.2's `1.14`, or a consolidated id).
+ */
+control: string | null, 
+/**
+ * The Security Hub control it resolves to, when that differs from `control`
+ * (`IAM.6` for CIS `1.14`): the id that tells a reader what is checked.
+ */
+security_control: string | null, standard: string | null, config_rule: string | null, title: string, severity: string, status: string, record_state: string, workflow_status: string | null, 
 /**
  * Resource ids, in the order the source listed them.
  */
