@@ -92,15 +92,6 @@ pub enum Refusal {
     NotFound(#[from] NotFound),
 }
 
-impl Refusal {
-    pub fn code(&self) -> ErrorCode {
-        match self {
-            Refusal::Invalid(_) => ErrorCode::BadRequest,
-            Refusal::NotFound(_) => ErrorCode::NotFound,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

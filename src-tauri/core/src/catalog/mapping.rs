@@ -108,7 +108,12 @@ impl<'c> Mapper<'c> {
     /// back spelled as the catalog (and AWS) spells it.
     pub fn resolve_control(&self, key: &FindingKey<'_>) -> Option<String> {
         let id = key.control_id?;
-        let known = self.control_ids.get(&id.to_ascii_lowercase()).cloned();
+        // The exact spelling is the common case; only a miss pays for the lower-casing.
+        let known = if self.catalog.controls.contains_key(id) {
+            Some(id.to_string())
+        } else {
+            self.control_ids.get(&id.to_ascii_lowercase()).cloned()
+        };
         match key.standard {
             None => Some(known.unwrap_or_else(|| id.to_string())),
             Some(standard) => {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::mapping::load_sets;
-use super::settings::{invalid, settings};
+use super::settings::settings;
 use super::{audit, Store, StoreError};
 use crate::catalog::Catalog;
 use crate::time::{format_ts, DAY_MS};
@@ -165,18 +165,18 @@ impl Store {
     pub fn accept(&mut self, catalog: &Catalog, a: &NewAcceptance, actor: &str, now: i64) -> Result<i64, StoreError> {
         for (field, v) in [("reason", &a.reason), ("owner", &a.owner), ("approver", &a.approver)] {
             if v.trim().is_empty() {
-                return Err(invalid(field, "required"));
+                return Err(StoreError::invalid(field, "required"));
             }
         }
         let max = settings(self.conn())?.max_acceptance_days;
         if a.expires_at <= now {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "expires",
                 format!("{} is not in the future", format_ts(a.expires_at)),
             ));
         }
         if a.expires_at - now > i64::from(max) * DAY_MS {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "expires",
                 format!(
                     "{} is more than {max} days away (the workspace's maximum, setting max_acceptance_days)",
@@ -186,14 +186,14 @@ impl Store {
         }
         for acct in &a.accounts {
             if !is_account_id(acct) {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "accounts",
                     format!("{acct:?} is not a 12-digit AWS account id"),
                 ));
             }
         }
         if a.resources.iter().any(|r| r.trim().is_empty()) {
-            return Err(invalid("resources", "an empty resource id"));
+            return Err(StoreError::invalid("resources", "an empty resource id"));
         }
         match &a.scope {
             Scope::Finding(id) => {
@@ -219,15 +219,15 @@ impl Store {
                 }
             }
             Scope::Requirement(key) => {
-                let (fw, req) = key
-                    .split_once(':')
-                    .ok_or_else(|| invalid("requirement", format!("{key:?} is not framework:requirement")))?;
+                let (fw, req) = key.split_once(':').ok_or_else(|| {
+                    StoreError::invalid("requirement", format!("{key:?} is not framework:requirement"))
+                })?;
                 let r = catalog
                     .framework(fw)
                     .and_then(|f| f.requirements.iter().find(|r| r.id == req))
                     .ok_or_else(|| StoreError::NotFound(format!("unknown requirement {key}")))?;
                 if r.manual {
-                    return Err(invalid(
+                    return Err(StoreError::invalid(
                         "requirement",
                         format!("{key} is judged by attestation only; attest it instead of accepting a risk"),
                     ));
@@ -272,10 +272,10 @@ impl Store {
     /// Revokes an acceptance: it stops applying at `now`.
     pub fn revoke(&mut self, id: i64, by: &str, reason: &str, now: i64) -> Result<(), StoreError> {
         if by.trim().is_empty() {
-            return Err(invalid("by", "required"));
+            return Err(StoreError::invalid("by", "required"));
         }
         if reason.trim().is_empty() {
-            return Err(invalid("reason", "required"));
+            return Err(StoreError::invalid("reason", "required"));
         }
         let found: Option<(i64, Option<i64>)> = self
             .conn()
@@ -289,7 +289,7 @@ impl Store {
         match found {
             None => return Err(StoreError::NotFound(format!("no acceptance has the id {id}"))),
             Some((_, Some(at))) => {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "id",
                     format!("acceptance {id} was already revoked on {}", format_ts(at)),
                 ))

@@ -39,23 +39,14 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     /// A request with a bad value: names the field and what is wrong with it.
-    #[error("{field}: {message}")]
-    Invalid { field: String, message: String },
+    #[error(transparent)]
+    Invalid(#[from] crate::error::Invalid),
     /// A stored setting whose text cannot be read (written by hand or damaged).
     #[error("the workspace setting {key} holds {value:?}, which is not a valid value; set it again with `rampart settings set`")]
     Setting { key: String, value: String },
     /// A request about something that does not exist.
     #[error("{0}")]
     NotFound(String),
-}
-
-impl From<crate::error::Invalid> for StoreError {
-    fn from(e: crate::error::Invalid) -> StoreError {
-        StoreError::Invalid {
-            field: e.field,
-            message: e.message,
-        }
-    }
 }
 
 impl From<crate::error::NotFound> for StoreError {
@@ -76,10 +67,7 @@ impl From<crate::error::Refusal> for StoreError {
 impl StoreError {
     /// A refused request: `field` is the request field it is about.
     pub fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
-        StoreError::Invalid {
-            field: field.to_string(),
-            message: message.to_string(),
-        }
+        StoreError::Invalid(crate::error::Invalid::new(field, message))
     }
 
     /// The stable code for the IPC boundary and scripts.
@@ -87,7 +75,7 @@ impl StoreError {
         match self {
             StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
             StoreError::NotRampart { .. } => ErrorCode::NotRampart,
-            StoreError::Invalid { .. } => ErrorCode::BadRequest,
+            StoreError::Invalid(_) => ErrorCode::BadRequest,
             StoreError::NotFound(_) => ErrorCode::NotFound,
             _ => ErrorCode::DbError,
         }
@@ -96,7 +84,7 @@ impl StoreError {
     /// For [`StoreError::Invalid`], the request field it is about.
     pub fn field(&self) -> Option<&str> {
         match self {
-            StoreError::Invalid { field, .. } => Some(field),
+            StoreError::Invalid(i) => Some(&i.field),
             _ => None,
         }
     }

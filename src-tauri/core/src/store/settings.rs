@@ -106,7 +106,7 @@ impl SyncDefaults {
         };
         for p in &out.profiles {
             if p.is_empty() || p.len() > 128 || p.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "sync.profiles",
                     format!("{p:?} is not a profile name (no spaces, at most 128 characters)"),
                 ));
@@ -114,7 +114,7 @@ impl SyncDefaults {
         }
         for r in &out.regions {
             if !is_region_name(r) {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "sync.regions",
                     format!("{r:?} is not an AWS Region name such as eu-west-1"),
                 ));
@@ -122,7 +122,7 @@ impl SyncDefaults {
         }
         for s in &out.sources {
             if !SYNC_SOURCES.contains(&s.as_str()) {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     "sync.sources",
                     format!("{s:?} is not a source; known: {}", SYNC_SOURCES.join(", ")),
                 ));
@@ -130,10 +130,6 @@ impl SyncDefaults {
         }
         Ok(out)
     }
-}
-
-pub(crate) fn invalid(field: &str, message: impl std::fmt::Display) -> StoreError {
-    StoreError::invalid(field, message)
 }
 
 /// A stored setting read with `parse`: None when unset, an error naming it when the stored
@@ -168,20 +164,20 @@ impl Store {
             ("low", d.low),
         ] {
             if !(1..=3650).contains(&v) {
-                return Err(invalid(
+                return Err(StoreError::invalid(
                     &format!("sla_days.{name}"),
                     format!("{v} is not between 1 and 3650"),
                 ));
             }
         }
         if !(d.critical <= d.high && d.high <= d.medium && d.medium <= d.low) {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "sla_days",
                 "a more severe finding cannot get more days than a less severe one",
             ));
         }
         if !(1..=LIMIT_MAX_ACCEPTANCE_DAYS).contains(&s.max_acceptance_days) {
-            return Err(invalid(
+            return Err(StoreError::invalid(
                 "max_acceptance_days",
                 format!(
                     "{} is not between 1 and {LIMIT_MAX_ACCEPTANCE_DAYS}",

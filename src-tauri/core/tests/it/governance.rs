@@ -240,7 +240,7 @@ fn bad_acceptances_are_refused_naming_the_problem() {
         )
         .expect_err("manual");
     assert!(
-        matches!(manual, StoreError::Invalid { .. } | StoreError::NotFound(_)),
+        matches!(manual, StoreError::Invalid(_) | StoreError::NotFound(_)),
         "{manual}"
     );
     let mut a = accept(Scope::Control("RDS.3".into()), now + DAY);
