@@ -239,8 +239,7 @@ pub async fn export(
         let Some(path) = export_path(&app, &plan)? else {
             return Ok(None);
         };
-        let workspace = state.workspace_name();
-        let bytes = state.write(|store| Ok(export::bytes(store, &catalog, &workspace, &plan)?))?;
+        let bytes = state.write(|store| Ok(export::bytes(store, &catalog, &plan)?))?;
         export::write_whole(&path, &bytes)?;
         Ok(Some(path.display().to_string()))
     })

@@ -115,8 +115,14 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
     })
 }
 
-/// The bytes an export plan writes: the findings it selects, or its report.
-pub fn bytes(store: &mut Store, catalog: &Catalog, workspace: &str, plan: &ExportPlan) -> anyhow::Result<Vec<u8>> {
+/// The bytes an export plan writes: the findings it selects, or its report (which names the
+/// workspace by its file name).
+pub fn bytes(store: &mut Store, catalog: &Catalog, plan: &ExportPlan) -> anyhow::Result<Vec<u8>> {
+    let workspace = store
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| store.path().display().to_string());
     match &plan.findings {
         Some((filter, sort, reverse)) => {
             findings_bytes(store.conn(), filter, (*sort, *reverse), plan.period.now, plan.format)
@@ -124,7 +130,7 @@ pub fn bytes(store: &mut Store, catalog: &Catalog, workspace: &str, plan: &Expor
         None => report_bytes(
             store,
             catalog,
-            workspace,
+            &workspace,
             plan.format,
             plan.framework.as_deref(),
             &plan.period,

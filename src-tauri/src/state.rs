@@ -51,14 +51,6 @@ impl AppState {
         self.db_path.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// The open workspace's file name, as reports name it.
-    pub fn workspace_name(&self) -> String {
-        self.db_path()
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    }
-
     /// The catalog files given with `--catalog` (on top of the workspace's folder).
     pub fn extra_catalog_files(&self) -> &[PathBuf] {
         &self.catalog_files

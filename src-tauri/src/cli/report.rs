@@ -50,11 +50,7 @@ pub fn run(db: &Path, extra: &[PathBuf], a: ReportArgs) -> anyhow::Result<()> {
     };
     let plan = export::plan(&catalog, &request, now_ms())?;
     let mut store = open_mapped(db, &catalog)?;
-    let workspace = db
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| db.display().to_string());
-    let bytes = export::bytes(&mut store, &catalog, &workspace, &plan)?;
+    let bytes = export::bytes(&mut store, &catalog, &plan)?;
     export::write_whole(&a.out, &bytes)?;
     println!("{}: {} bytes written", a.out.display(), bytes.len());
     Ok(())
