@@ -217,12 +217,12 @@ pub(super) fn print_posture(out: &mut impl Write, p: &Posture) -> io::Result<()>
         writeln!(out)?;
         writeln!(
             out,
-            "{} ({})  score {}  [{} passing, {} failing, {} no data]  control score {}  [{} passed, {} failed]",
+            "{} ({})  score {}  requirements fully met {} of {} [{} no data]  control score {}  [{} passed, {} failed]",
             f.name,
             f.id,
             pct(f.score),
             f.passing,
-            f.failing,
+            f.passing + f.failing,
             f.no_data,
             pct(f.control_score),
             f.controls_passed,
@@ -237,15 +237,16 @@ pub(super) fn print_posture(out: &mut impl Write, p: &Posture) -> io::Result<()>
         }
         writeln!(
             out,
-            "  {:<24} {:<13} {:>6} {:>6}  TITLE",
-            "REQUIREMENT", "STATUS", "FAILED", "PASSED"
+            "  {:<24} {:<13} {:>6} {:>6} {:>6}  TITLE",
+            "REQUIREMENT", "STATUS", "SCORE", "FAILED", "PASSED"
         )?;
         for r in &f.requirements {
             writeln!(
                 out,
-                "  {:<24} {:<13} {:>6} {:>6}  {}",
+                "  {:<24} {:<13} {:>6} {:>6} {:>6}  {}",
                 clip(&r.id, 24),
                 r.status.as_str(),
+                pct(r.score),
                 r.failed,
                 r.passed,
                 clip(&r.title, 70)
@@ -257,22 +258,30 @@ pub(super) fn print_posture(out: &mut impl Write, p: &Posture) -> io::Result<()>
 }
 
 pub(super) fn print_stats(out: &mut impl Write, s: &Stats) -> io::Result<()> {
-    writeln!(out, "Controls in the catalog        {}", s.controls)?;
+    writeln!(
+        out,
+        "Controls in the catalog        {} ({} current, {} retired)",
+        s.controls,
+        s.known.len(),
+        s.retired.len()
+    )?;
     writeln!(out, "Controls with a Config rule    {}", s.config_rules)?;
     writeln!(out, "Controls mapped (any)          {}", s.mapped_any)?;
     for (fw, n) in &s.mapped {
         writeln!(
             out,
-            "  {:<10} {:>4} controls mapped, {:>3} requirements ({} manual)",
+            "  {:<10} {:>4} controls mapped, {:>4} outside, {:>3} undecided; {:>3} requirements ({} manual)",
             fw,
             n,
+            s.outside.get(fw).copied().unwrap_or(0),
+            s.undecided.get(fw).map_or(0, Vec::len),
             s.requirements.get(fw).copied().unwrap_or(0),
             s.manual_requirements.get(fw).copied().unwrap_or(0)
         )?;
     }
     writeln!(
         out,
-        "Recorded differences from the open-source crosswalks: {}",
+        "Recorded departures from the references (NIST crosswalk, open-source tools): {}",
         s.differences
     )?;
     Ok(())
@@ -394,7 +403,11 @@ pub(super) fn print_trend(out: &mut impl Write, t: &Trend) -> io::Result<()> {
             )?;
         }
     }
-    writeln!(out, "\n(SCORE = passing ÷ (passing + failing) requirements; CONTROLS = passed ÷ controls with data; FAILING = failing requirements; FINDINGS = active failing findings)")?;
+    writeln!(
+        out,
+        "\n({} In the table: SCORE is that score, CONTROLS the control score, FAILING the failing requirements, FINDINGS the active failing findings.)",
+        rampart_core::score::FORMULA
+    )?;
     Ok(())
 }
 

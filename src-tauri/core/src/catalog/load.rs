@@ -8,7 +8,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::{Catalog, Control, Difference, Evidence, Framework, Remediation, Requirement, Rule};
+use super::{Catalog, CliKind, Control, Difference, Evidence, Framework, Outside, Remediation, Requirement, Rule};
 use crate::model::Severity;
 
 /// One catalog file's text and the name used in messages.
@@ -68,6 +68,15 @@ struct FileDoc {
     unmap: Vec<Spanned<UnmapDoc>>,
     #[serde(default)]
     legacy: Vec<Spanned<LegacyDoc>>,
+    #[serde(default)]
+    outside: Vec<Spanned<OutsideDoc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutsideDoc {
+    controls: Vec<String>,
+    why: String,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +121,9 @@ struct ControlDoc {
     config_rule: Option<String>,
     #[serde(default)]
     resource_types: Vec<String>,
+    #[serde(default)]
+    nist: Vec<String>,
+    retired: Option<String>,
     remediation: RemediationDoc,
 }
 
@@ -123,6 +135,7 @@ struct RemediationDoc {
     steps: Vec<String>,
     console: Option<String>,
     cli: Option<String>,
+    cli_kind: Option<CliKind>,
     url: Option<String>,
 }
 
@@ -175,6 +188,7 @@ struct Loader {
     requirement_at: BTreeMap<(String, String), At>,
     evidence_at: Vec<(String, String, Rule, At)>,
     difference_at: Vec<(String, usize, At)>,
+    outside_at: Vec<(String, usize, At)>,
     controls: BTreeMap<String, Control>,
     legacy: BTreeMap<(String, String), String>,
     legacy_at: Vec<(String, At)>,
@@ -196,6 +210,25 @@ fn is_rule_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
+/// A NIST SP 800-53 control or enhancement id: `AC-3`, `SI-4(2)`.
+fn is_nist_id(s: &str) -> bool {
+    let (base, enh) = match s.split_once('(') {
+        Some((b, rest)) => match rest.strip_suffix(')') {
+            Some(n) => (b, Some(n)),
+            None => return false,
+        },
+        None => (s, None),
+    };
+    let Some((family, number)) = base.split_once('-') else {
+        return false;
+    };
+    family.len() == 2
+        && family.chars().all(|c| c.is_ascii_uppercase())
+        && !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit())
+        && enh.is_none_or(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
 fn nonempty(s: &Option<String>) -> Option<String> {
     s.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -208,6 +241,7 @@ pub(super) fn load(sources: &[Source]) -> Result<Catalog, CatalogErrors> {
         requirement_at: BTreeMap::new(),
         evidence_at: Vec::new(),
         difference_at: Vec::new(),
+        outside_at: Vec::new(),
         controls: BTreeMap::new(),
         legacy: BTreeMap::new(),
         legacy_at: Vec::new(),
@@ -269,7 +303,31 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                 l.err(&here, format!("control {}: config_rule {rule:?} is not a managed rule identifier (lower-case letters, digits, hyphens)", c.id));
             }
         }
+        if let Some(bad) = c.nist.iter().find(|n| !is_nist_id(n)) {
+            l.err(
+                &here,
+                format!(
+                    "control {}: nist {bad:?} is not a NIST SP 800-53 id (like AC-3 or SI-4(2))",
+                    c.id
+                ),
+            );
+        }
+        if c.retired.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            l.err(
+                &here,
+                format!("control {}: retired needs the reason (and what replaced it)", c.id),
+            );
+        }
         let r = c.remediation;
+        if r.cli.is_some() != r.cli_kind.is_some() {
+            l.err(
+                &here,
+                format!(
+                    "control {}: a remediation cli needs cli_kind = \"fix\" or \"check\" (and cli_kind needs a cli)",
+                    c.id
+                ),
+            );
+        }
         if r.steps.is_empty() || r.problem.trim().is_empty() || r.why.trim().is_empty() {
             l.err(
                 &here,
@@ -287,12 +345,15 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                 severity,
                 config_rule: c.config_rule,
                 resource_types: c.resource_types,
+                nist: c.nist,
+                retired: c.retired,
                 remediation: Remediation {
                     problem: r.problem,
                     why: r.why,
                     steps: r.steps,
                     console: r.console,
                     cli: r.cli,
+                    cli_kind: r.cli_kind,
                     url: r.url,
                 },
             },
@@ -346,6 +407,7 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                         description: f.description.unwrap_or_default(),
                         requirements: Vec::new(),
                         differences: Vec::new(),
+                        outside: Vec::new(),
                     });
                 }
             }
@@ -367,6 +429,13 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
             l.err(
                 &here,
                 "differences need a [framework] table naming the framework they belong to",
+            );
+        }
+        if let Some(o) = doc.outside.first() {
+            let here = at(o.span());
+            l.err(
+                &here,
+                "outside entries need a [framework] table naming the framework they belong to",
             );
         }
     }
@@ -474,6 +543,21 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                         evidence,
                     });
                 }
+            }
+        }
+        for o in doc.outside {
+            let here = at(o.span());
+            let o = o.into_inner();
+            if o.why.trim().is_empty() || o.controls.is_empty() {
+                l.err(&here, "an outside entry needs controls and a `why`");
+            }
+            if let Some(fw) = l.frameworks.iter_mut().find(|f| &f.id == fid) {
+                fw.outside.push(Outside {
+                    controls: o.controls,
+                    why: o.why.trim().to_string(),
+                });
+                let n = fw.outside.len() - 1;
+                l.outside_at.push((fid.clone(), n, here));
             }
         }
         for d in doc.difference {
@@ -619,6 +703,41 @@ fn validate(l: &mut Loader) {
                 here.clone(),
                 format!("difference: {} has no requirement {:?}", fid, d.requirement),
             ));
+        }
+    }
+    for (fid, n, here) in &l.outside_at {
+        let Some(fw) = l.frameworks.iter().find(|f| &f.id == fid) else {
+            continue;
+        };
+        let mapped: BTreeSet<&str> = fw
+            .requirements
+            .iter()
+            .flat_map(|r| &r.evidence)
+            .filter_map(|e| match &e.rule {
+                Rule::Control(c) => Some(c.as_str()),
+                _ => None,
+            })
+            .collect();
+        let earlier: BTreeSet<&str> = fw.outside[..*n]
+            .iter()
+            .flat_map(|o| o.controls.iter().map(String::as_str))
+            .collect();
+        for c in &fw.outside[*n].controls {
+            if !l.controls.contains_key(c) {
+                problems.push((here.clone(), format!("outside ({fid}): unknown control {c:?}")));
+            } else if mapped.contains(c.as_str()) {
+                problems.push((
+                    here.clone(),
+                    format!(
+                        "outside ({fid}): control {c} is also mapped to a requirement of {fid}; it is one or the other"
+                    ),
+                ));
+            } else if earlier.contains(c.as_str()) {
+                problems.push((
+                    here.clone(),
+                    format!("outside ({fid}): control {c} is already listed outside"),
+                ));
+            }
         }
     }
     for (control, here) in &l.legacy_at {

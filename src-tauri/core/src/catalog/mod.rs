@@ -14,11 +14,41 @@ use crate::model::Severity;
 
 pub use load::{CatalogError, CatalogErrors, Source};
 
-/// The catalog files shipped with Rampart, as `(name, text)`.
+/// The catalog files shipped with Rampart, as `(name, text)`, in load order: the
+/// controls, the legacy ids, then each framework followed by its files per service group.
+/// A test checks that every file under `assets/catalog/` is listed.
 pub const BUILTIN: &[(&str, &str)] = &[
     (
         "assets/catalog/controls.toml",
         include_str!("../../../../assets/catalog/controls.toml"),
+    ),
+    (
+        "assets/catalog/controls/acm-detective.toml",
+        include_str!("../../../../assets/catalog/controls/acm-detective.toml"),
+    ),
+    (
+        "assets/catalog/controls/dms-dynamodb.toml",
+        include_str!("../../../../assets/catalog/controls/dms-dynamodb.toml"),
+    ),
+    (
+        "assets/catalog/controls/ec2-efs.toml",
+        include_str!("../../../../assets/catalog/controls/ec2-efs.toml"),
+    ),
+    (
+        "assets/catalog/controls/eks-inspector.toml",
+        include_str!("../../../../assets/catalog/controls/eks-inspector.toml"),
+    ),
+    (
+        "assets/catalog/controls/iot-networkfirewall.toml",
+        include_str!("../../../../assets/catalog/controls/iot-networkfirewall.toml"),
+    ),
+    (
+        "assets/catalog/controls/opensearch-s3.toml",
+        include_str!("../../../../assets/catalog/controls/opensearch-s3.toml"),
+    ),
+    (
+        "assets/catalog/controls/sagemaker-workspaces.toml",
+        include_str!("../../../../assets/catalog/controls/sagemaker-workspaces.toml"),
     ),
     (
         "assets/catalog/legacy.toml",
@@ -29,12 +59,96 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../../assets/catalog/frameworks/api12.toml"),
     ),
     (
+        "assets/catalog/frameworks/api12/acm-detective.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/acm-detective.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/api12/dms-dynamodb.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/dms-dynamodb.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/api12/ec2-efs.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/ec2-efs.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/api12/eks-inspector.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/eks-inspector.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/api12/iot-networkfirewall.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/iot-networkfirewall.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/api12/opensearch-s3.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/opensearch-s3.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/api12/sagemaker-workspaces.toml",
+        include_str!("../../../../assets/catalog/frameworks/api12/sagemaker-workspaces.toml"),
+    ),
+    (
         "assets/catalog/frameworks/gdpr.toml",
         include_str!("../../../../assets/catalog/frameworks/gdpr.toml"),
     ),
     (
+        "assets/catalog/frameworks/gdpr/acm-detective.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/acm-detective.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/gdpr/dms-dynamodb.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/dms-dynamodb.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/gdpr/ec2-efs.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/ec2-efs.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/gdpr/eks-inspector.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/eks-inspector.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/gdpr/iot-networkfirewall.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/iot-networkfirewall.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/gdpr/opensearch-s3.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/opensearch-s3.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/gdpr/sagemaker-workspaces.toml",
+        include_str!("../../../../assets/catalog/frameworks/gdpr/sagemaker-workspaces.toml"),
+    ),
+    (
         "assets/catalog/frameworks/hipaa.toml",
         include_str!("../../../../assets/catalog/frameworks/hipaa.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/acm-detective.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/acm-detective.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/dms-dynamodb.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/dms-dynamodb.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/ec2-efs.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/ec2-efs.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/eks-inspector.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/eks-inspector.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/iot-networkfirewall.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/iot-networkfirewall.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/opensearch-s3.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/opensearch-s3.toml"),
+    ),
+    (
+        "assets/catalog/frameworks/hipaa/sagemaker-workspaces.toml",
+        include_str!("../../../../assets/catalog/frameworks/hipaa/sagemaker-workspaces.toml"),
     ),
 ];
 
@@ -58,6 +172,7 @@ pub struct Framework {
     pub description: String,
     pub requirements: Vec<Requirement>,
     pub differences: Vec<Difference>,
+    pub outside: Vec<Outside>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,6 +243,12 @@ pub struct Control {
     /// The AWS Config managed rule identifier behind the control, if any.
     pub config_rule: Option<String>,
     pub resource_types: Vec<String>,
+    /// The NIST SP 800-53 r5 controls AWS relates the control to (`AC-3`, `SI-4(2)`): the
+    /// reference a mapping is grounded in (docs/catalog-method.md).
+    pub nist: Vec<String>,
+    /// Set when AWS has retired the control: why, and what replaced it. Old findings of it
+    /// still resolve.
+    pub retired: Option<String>,
     pub remediation: Remediation,
 }
 
@@ -140,7 +261,27 @@ pub struct Remediation {
     pub steps: Vec<String>,
     pub console: Option<String>,
     pub cli: Option<String>,
+    /// Whether `cli` changes the resource (a fix) or only reads its state (a check).
+    pub cli_kind: Option<CliKind>,
     pub url: Option<String>,
+}
+
+/// What a remediation's CLI command does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum CliKind {
+    /// Changes the resource so that the control passes.
+    Fix,
+    /// Only reads state, to confirm what the control reports.
+    Check,
+}
+
+/// Controls a framework deliberately does not map, and why (a considered "no", as opposed
+/// to a control nobody looked at).
+#[derive(Debug, Clone, Serialize)]
+pub struct Outside {
+    pub controls: Vec<String>,
+    pub why: String,
 }
 
 /// Where a mapping deliberately differs from the open-source crosswalks.
@@ -156,15 +297,38 @@ pub struct Difference {
 /// Coverage figures for `rampart catalog stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
+    /// Every control the catalog knows, retired ones included.
     pub controls: usize,
+    /// The ids of the controls AWS runs today (not retired), sorted.
+    pub known: Vec<String>,
+    /// Retired controls the catalog still knows so that old findings resolve.
+    pub retired: Vec<String>,
     /// Controls mapped to at least one requirement of each framework, by framework id.
     pub mapped: BTreeMap<String, usize>,
+    /// Controls each framework records as bearing on none of its requirements, with why.
+    pub outside: BTreeMap<String, usize>,
+    /// Controls a framework neither maps nor records as outside: nobody decided them yet.
+    pub undecided: BTreeMap<String, Vec<String>>,
     /// Controls mapped anywhere, each with a remediation and a rationale per mapping.
     pub mapped_any: usize,
     pub requirements: BTreeMap<String, usize>,
     pub manual_requirements: BTreeMap<String, usize>,
     pub config_rules: usize,
     pub differences: usize,
+}
+
+impl Framework {
+    /// The Security Hub controls that evidence at least one requirement.
+    pub fn mapped_controls(&self) -> std::collections::BTreeSet<&str> {
+        self.requirements
+            .iter()
+            .flat_map(|r| &r.evidence)
+            .filter_map(|e| match &e.rule {
+                Rule::Control(c) => Some(c.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 impl Catalog {
@@ -219,23 +383,36 @@ impl Catalog {
 
     pub fn stats(&self) -> Stats {
         let mut mapped = BTreeMap::new();
+        let mut outside = BTreeMap::new();
+        let mut undecided = BTreeMap::new();
         let mut any = std::collections::BTreeSet::new();
         for f in &self.frameworks {
-            let ids: std::collections::BTreeSet<&str> = f
-                .requirements
-                .iter()
-                .flat_map(|r| &r.evidence)
-                .filter_map(|e| match &e.rule {
-                    Rule::Control(c) => Some(c.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let ids = f.mapped_controls();
             any.extend(ids.iter().copied());
             mapped.insert(f.id.clone(), ids.len());
+            let out: std::collections::BTreeSet<&str> = f
+                .outside
+                .iter()
+                .flat_map(|o| o.controls.iter().map(String::as_str))
+                .collect();
+            outside.insert(f.id.clone(), out.len());
+            let open: Vec<String> = self
+                .controls
+                .keys()
+                .filter(|c| !ids.contains(c.as_str()) && !out.contains(c.as_str()))
+                .cloned()
+                .collect();
+            undecided.insert(f.id.clone(), open);
         }
+        let (retired, known): (Vec<&Control>, Vec<&Control>) =
+            self.controls.values().partition(|c| c.retired.is_some());
         Stats {
             controls: self.controls.len(),
+            known: known.iter().map(|c| c.id.clone()).collect(),
+            retired: retired.iter().map(|c| c.id.clone()).collect(),
             mapped,
+            outside,
+            undecided,
             mapped_any: any.len(),
             requirements: self
                 .frameworks

@@ -95,6 +95,79 @@ fn the_shipped_catalog_meets_the_coverage_bar() {
     assert!(s.differences > 0, "the crosswalk differences must be recorded");
 }
 
+/// Every control AWS documents today is known, with AWS's severity; each built-in
+/// framework decided every control (mapped, or outside with a reason); retired controls
+/// are still known, so that their old findings resolve.
+#[test]
+fn the_catalog_knows_every_current_control_and_decided_each_one() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(fixture("reference/securityhub-controls-2026-03.txt")).expect("list");
+    let current: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_once('\t').expect("id<TAB>severity"))
+        .collect();
+    assert_eq!(current.len(), 571);
+    let s = c.stats();
+    for (id, severity) in &current {
+        let ctl = c
+            .controls
+            .get(*id)
+            .unwrap_or_else(|| panic!("{id} is not in the catalog"));
+        assert_eq!(ctl.severity.as_str(), *severity, "{id}: severity");
+        assert!(ctl.retired.is_none(), "{id} is current but marked retired");
+        assert!(s.known.iter().any(|k| k == id), "{id} not listed as known");
+    }
+    assert_eq!(
+        s.known.len(),
+        current.len(),
+        "controls the catalog calls current but AWS does not list"
+    );
+    for id in &s.retired {
+        assert!(
+            current.iter().all(|(c, _)| c != id),
+            "{id} is retired but AWS still lists it"
+        );
+    }
+    for (fw, open) in &s.undecided {
+        assert!(
+            open.is_empty(),
+            "{fw}: controls neither mapped nor recorded as outside: {open:?}"
+        );
+    }
+    // Every remediation says whether its command fixes or only checks.
+    for ctl in c.controls.values() {
+        assert_eq!(
+            ctl.remediation.cli.is_some(),
+            ctl.remediation.cli_kind.is_some(),
+            "{}",
+            ctl.id
+        );
+    }
+}
+
+#[test]
+fn a_retired_control_still_resolves_for_old_findings() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    for id in ["CloudFront.2", "S3.4", "EC2.29"] {
+        let ctl = c.controls.get(id).unwrap_or_else(|| panic!("{id}"));
+        assert!(ctl.retired.as_deref().is_some_and(|r| r.contains("Retired")), "{id}");
+        assert!(!ctl.remediation.steps.is_empty(), "{id}");
+    }
+    // An old consolidated finding of a retired control resolves to the catalog's control.
+    let m = Mapper::new(&c);
+    let types = Vec::new();
+    let k = FindingKey {
+        source: FindingSource::Securityhub,
+        product: "Security Hub",
+        control_id: Some("cloudfront.2"),
+        standard: None,
+        config_rule: None,
+        types: &types,
+    };
+    assert_eq!(m.resolve_control(&k).as_deref(), Some("CloudFront.2"));
+}
+
 #[test]
 fn every_config_rule_behind_a_control_resolves_to_it() {
     let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
