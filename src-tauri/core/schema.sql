@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 15 (what the migrations in
+-- The schema of a Rampart workspace at version 16 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -259,7 +259,7 @@ CREATE TABLE snapshot_frameworks (
     controls_passed INTEGER NOT NULL,
     controls_failed INTEGER NOT NULL,
     failed_findings INTEGER NOT NULL,   -- active failing findings mapped to the framework
-    carried         INTEGER NOT NULL,   -- 1: nothing was imported that day
+    carried         INTEGER NOT NULL, score REAL,   -- 1: nothing was imported that day
     PRIMARY KEY (framework, day)
 ) STRICT, WITHOUT ROWID;
 
@@ -269,7 +269,7 @@ CREATE TABLE snapshot_requirements (
     day         TEXT    NOT NULL,
     status      TEXT    NOT NULL,
     failed      INTEGER NOT NULL,
-    passed      INTEGER NOT NULL,
+    passed      INTEGER NOT NULL, score REAL,
     PRIMARY KEY (framework, requirement, day)
 ) STRICT, WITHOUT ROWID;
 

@@ -14,6 +14,7 @@ pub mod import;
 pub mod ingest;
 pub mod model;
 pub mod query;
+pub mod score;
 pub mod store;
 pub mod sync;
 pub mod time;

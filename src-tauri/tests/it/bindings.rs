@@ -53,6 +53,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<Attestation>(&cfg, &mut out);
     one::<EvidenceView>(&cfg, &mut out);
     one::<rampart_core::catalog::Remediation>(&cfg, &mut out);
+    one::<rampart_core::catalog::CliKind>(&cfg, &mut out);
     one::<FailingFinding>(&cfg, &mut out);
     one::<ControlDetail>(&cfg, &mut out);
     one::<RequirementDetail>(&cfg, &mut out);

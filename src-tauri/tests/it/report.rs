@@ -96,11 +96,19 @@ fn the_executive_summary_shows_the_posture_of_the_same_data() {
     // Every framework's score and control score, as posture computes them, in its row.
     for f in posture["frameworks"].as_array().expect("frameworks") {
         let name = f["name"].as_str().expect("name");
-        let row = squash(&format!("{name}{}{}", pct(&f["score"]), pct(&f["control_score"])));
+        let met = f["passing"].as_u64().expect("passing");
+        let scored = met + f["failing"].as_u64().expect("failing");
+        let row = squash(&format!(
+            "{name}{}{met} of {scored}{}",
+            pct(&f["score"]),
+            pct(&f["control_score"])
+        ));
         assert!(rows.iter().any(|r| r.contains(&row)), "{row} not in the PDF");
     }
     assert!(
-        text.contains(&squash("passing ÷ (passing + failing) requirements")),
+        text.contains(&squash(
+            "the share of its controls that pass, weighing critical controls 8"
+        )),
         "the formula is stated"
     );
     // The top risks are failing requirements with posture's counts, and the PDF lists them.
@@ -163,8 +171,10 @@ fn a_framework_report_lists_every_requirement_and_the_failing_controls() {
     let posture = json_of(db, &["posture", "--framework", "hipaa", "--format", "json"]);
     let (text, _) = pdf_text(&pdf);
     let f = &posture["frameworks"][0];
+    let met = f["passing"].as_u64().expect("passing");
+    let scored = met + f["failing"].as_u64().expect("failing");
     let row = squash(&format!(
-        "HIPAA Security Rule{}{}",
+        "HIPAA Security Rule{}{met} of {scored}{}",
         pct(&f["score"]),
         pct(&f["control_score"])
     ));

@@ -4,8 +4,9 @@
 //! - A requirement is **failing** when an active finding mapped to it fails, **passing**
 //!   when it has evidence and nothing fails, **no data** when nothing evidences it.
 //!   Manual requirements are **attested**, **expired** or **not attested**.
-//! - Score = passing ÷ (passing + failing) requirements. Requirements with no data and
-//!   manual requirements are outside the score (their counts are shown beside it).
+//! - Score: the mean over automated requirements with data of each requirement's
+//!   severity-weighted share of passing controls (`crate::score`, shared with the daily
+//!   snapshots). Beside it, "requirements fully met": passing of passing + failing.
 //! - Control score = passed controls ÷ controls with data, as Security Hub computes it.
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,13 +17,15 @@ use ts_rs::TS;
 
 use super::ratio;
 use crate::catalog::{Catalog, Rule};
+use crate::model::Severity;
+use crate::score::{self, UnitCounts};
 use crate::store::acceptances;
 use crate::store::attestations::{self, Attestation};
 use crate::store::StoreError;
 use crate::time::format_ts;
 
 /// The formula, stated wherever a score is shown.
-pub const SCORE_FORMULA: &str = "score = passing ÷ (passing + failing) requirements; requirements with no data and manual requirements are not counted. Control score = passed controls ÷ controls with data.";
+pub const SCORE_FORMULA: &str = score::FORMULA;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -69,6 +72,9 @@ pub struct RequirementPosture {
     pub parent: Option<String>,
     pub manual: bool,
     pub status: RequirementStatus,
+    /// The severity-weighted share of passing controls, 0–1; null for manual requirements
+    /// and requirements without data.
+    pub score: Option<f64>,
     /// Active findings mapped here that fail / pass.
     pub failed: u32,
     pub passed: u32,
@@ -87,7 +93,9 @@ pub struct RequirementPosture {
 pub struct FrameworkPosture {
     pub id: String,
     pub name: String,
-    /// Passing ÷ (passing + failing), 0–1; null when no requirement has a verdict.
+    /// The mean over automated requirements with data of their scores, 0–1; null when no
+    /// requirement has data. `passing` of `passing + failing` is the strict count beside it
+    /// ("requirements fully met").
     pub score: Option<f64>,
     /// Passed controls ÷ controls with data, 0–1.
     pub control_score: Option<f64>,
@@ -172,9 +180,8 @@ pub fn posture(
     let mut ctl_counts: HashMap<(String, String, String), Counts> = HashMap::new();
     let mut add = |fw: String, req: String, ctl: String, status: &str, n: u32| {
         req_counts.entry((fw.clone(), req.clone())).or_default().add(status, n);
-        if !ctl.is_empty() {
-            ctl_counts.entry((fw, req, ctl)).or_default().add(status, n);
-        }
+        // Findings without a control are one unit of the score, under the key "".
+        ctl_counts.entry((fw, req, ctl)).or_default().add(status, n);
     };
     let (active, unmapped): (u32, u32) = match at {
         // Now: the counts kept up to date by the mapping step (store::mapping).
@@ -282,8 +289,25 @@ pub fn posture(
             }
             // Controls whose findings reached this requirement another way (a point of it,
             // a Config rule) are listed too.
+            let units: Vec<(f64, UnitCounts)> = ctl_counts
+                .iter()
+                .filter(|((f, r, _), _)| f == &fw.id && r == &req.id)
+                .map(|((_, _, c), k)| {
+                    let weight = if c.is_empty() {
+                        score::OTHER_WEIGHT
+                    } else {
+                        score::weight(catalog.controls.get(c).map_or(Severity::Medium, |x| x.severity))
+                    };
+                    let counts = UnitCounts {
+                        failed: k.failed,
+                        passed: k.passed,
+                        accepted: k.accepted,
+                    };
+                    (weight, counts)
+                })
+                .collect();
             for ((f, r, c), k) in &ctl_counts {
-                if f == &fw.id && r == &req.id && listed.insert(c.clone()) {
+                if f == &fw.id && r == &req.id && !c.is_empty() && listed.insert(c.clone()) {
                     controls.push(control_posture(catalog, c, *k));
                 }
             }
@@ -331,6 +355,11 @@ pub fn posture(
                 parent: req.parent.clone(),
                 manual: req.manual,
                 status,
+                score: if req.manual {
+                    None
+                } else {
+                    score::requirement_score(units)
+                },
                 failed: counts.failed,
                 passed: counts.passed,
                 accepted: counts.accepted,
@@ -346,7 +375,7 @@ pub fn posture(
                 out.controls_passed += 1;
             }
         }
-        out.score = ratio(out.passing, out.failing);
+        out.score = score::framework_score(out.requirements.iter().map(|r| r.score));
         out.control_score = ratio(out.controls_passed, out.controls_failed);
         frameworks.push(out);
     }

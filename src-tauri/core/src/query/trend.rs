@@ -71,7 +71,7 @@ pub fn trend(
 ) -> Result<Trend, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT day, passing, failing, no_data, attested, expired, not_attested, controls_passed, controls_failed,
-                failed_findings, carried
+                failed_findings, carried, score
          FROM snapshot_frameworks WHERE framework = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day",
     )?;
     let (from_s, to_s) = (from.format("%Y-%m-%d").to_string(), to.format("%Y-%m-%d").to_string());
@@ -86,7 +86,7 @@ pub fn trend(
                 (r.get(1)?, r.get(2)?, r.get(7)?, r.get(8)?);
             Ok(TrendPoint {
                 day: r.get(0)?,
-                score: ratio(passing, failing),
+                score: r.get(11)?,
                 control_score: ratio(controls_passed, controls_failed),
                 passing,
                 failing,

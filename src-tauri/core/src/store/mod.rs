@@ -117,6 +117,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[owners::SCHEMA_V13],
     &[sync_state::SCHEMA_V14],
     &[findings::SCHEMA_V15],
+    &[snapshots::SCHEMA_V16],
 ];
 
 fn migrations() -> Migrations<'static> {

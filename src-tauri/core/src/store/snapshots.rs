@@ -17,6 +17,8 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{acceptances, meta, Store, StoreError};
 use crate::catalog::Catalog;
+use crate::model::Severity;
+use crate::score::{self, UnitCounts};
 use crate::time::{day_of_ms as day_of, end_of_day_ms as end_of, DAY_MS};
 
 pub(super) const SCHEMA_V5: &str = "
@@ -48,12 +50,51 @@ CREATE TABLE snapshot_requirements (
 CREATE INDEX snapshot_requirements_day ON snapshot_requirements(framework, day);
 ";
 
-/// What a finding counts towards: requirement slots, (framework, control) slots, frameworks.
+/// The score of a day (`crate::score`): each framework's and each requirement's, null
+/// without data. The snapshots are recomputed from scratch on the next refresh.
+pub(super) const SCHEMA_V16: &str = "
+ALTER TABLE snapshot_frameworks ADD COLUMN score REAL;
+ALTER TABLE snapshot_requirements ADD COLUMN score REAL;
+DELETE FROM workspace_meta WHERE key = 'snapshots_fingerprint';
+";
+
+/// What a finding counts towards: requirement slots, (framework, control) slots, score
+/// units ((requirement, control or "") slots), frameworks.
 #[derive(Default)]
 struct Slots {
     requirements: Vec<usize>,
     controls: Vec<usize>,
+    units: Vec<usize>,
     frameworks: Vec<usize>,
+}
+
+/// A failing finding in a risk acceptance's scope, with the slots it counts towards.
+struct AcceptedFinding {
+    fid: i64,
+    requirements: Vec<usize>,
+    controls: Vec<usize>,
+    units: Vec<usize>,
+}
+
+/// One framework's snapshot of a day: the counts (passing, failing, no data, attested,
+/// expired, not attested, controls passed, controls failed, failed findings) and the score.
+struct FrameworkRow {
+    framework: String,
+    day: String,
+    counts: [u32; 10],
+    score: Option<f64>,
+    carried: bool,
+}
+
+/// One requirement's snapshot of a day.
+struct RequirementRow {
+    framework: String,
+    requirement: String,
+    day: String,
+    status: &'static str,
+    failed: u32,
+    passed: u32,
+    score: Option<f64>,
 }
 
 /// What a finding counts as in a snapshot.
@@ -146,6 +187,8 @@ impl Store {
             }
         }
         let mut control_slot: HashMap<(usize, String), usize> = HashMap::new();
+        // Score units: (requirement slot, control or "") → unit slot.
+        let mut unit_slot: HashMap<(usize, String), usize> = HashMap::new();
         let mut finding_slots: HashMap<i64, Slots> = HashMap::new();
         {
             let mut stmt = conn.prepare(
@@ -162,7 +205,15 @@ impl Store {
                 if !entry.frameworks.contains(&slots[slot].0) {
                     entry.frameworks.push(slots[slot].0);
                 }
-                if let Some(control) = r.get::<_, Option<String>>(3)? {
+                let control: Option<String> = r.get(3)?;
+                let n = unit_slot.len();
+                let us = *unit_slot
+                    .entry((slot, control.clone().unwrap_or_default()))
+                    .or_insert(n);
+                if !entry.units.contains(&us) {
+                    entry.units.push(us);
+                }
+                if let Some(control) = control {
                     let fi = slots[slot].0;
                     let n = control_slot.len();
                     let cs = *control_slot.entry((fi, control)).or_insert(n);
@@ -179,6 +230,16 @@ impl Store {
             }
             v
         };
+        // Each requirement slot's units with their weights.
+        let mut units_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); slots.len()];
+        for ((slot, control), &u) in &unit_slot {
+            let weight = if control.is_empty() {
+                score::OTHER_WEIGHT
+            } else {
+                score::weight(catalog.controls.get(control).map_or(Severity::Medium, |c| c.severity))
+            };
+            units_of[*slot].push((u, weight));
+        }
         // Attestations per manual requirement slot, in time order.
         let mut attestations: HashMap<usize, Vec<(i64, Option<i64>)>> = HashMap::new();
         {
@@ -197,7 +258,7 @@ impl Store {
         // count as accepted, not failed.
         struct Accepted {
             scoped: acceptances::Scoped,
-            findings: Vec<(i64, Vec<usize>, Vec<usize>)>,
+            findings: Vec<AcceptedFinding>,
         }
         let accepted: Vec<Accepted> = acceptances::scoped(conn, None)?
             .into_iter()
@@ -208,15 +269,24 @@ impl Store {
                     .map(|(fid, control, pairs)| {
                         let mut rs = Vec::new();
                         let mut cs = Vec::new();
+                        let mut us = Vec::new();
                         for p in pairs {
                             if let Some(&slot) = slot_of.get(p) {
                                 rs.push(slot);
                                 if let Some(&c) = control_slot.get(&(slots[slot].0, control.clone())) {
                                     cs.push(c);
                                 }
+                                if let Some(&u) = unit_slot.get(&(slot, control.clone())) {
+                                    us.push(u);
+                                }
                             }
                         }
-                        (*fid, rs, cs)
+                        AcceptedFinding {
+                            fid: *fid,
+                            requirements: rs,
+                            controls: cs,
+                            units: us,
+                        }
                     })
                     .collect();
                 Accepted { scoped: a, findings }
@@ -232,9 +302,10 @@ impl Store {
         let mut state: HashMap<i64, Verdict> = HashMap::new();
         let mut req_counts = vec![[0u32; 4]; slots.len()];
         let mut ctl_counts = vec![[0u32; 4]; control_slot.len()];
+        let mut unit_counts = vec![[0u32; 4]; unit_slot.len()];
         let mut fw_failed = vec![0u32; catalog.frameworks.len()];
-        let mut fw_rows: Vec<(String, String, [u32; 10], bool)> = Vec::new();
-        let mut req_rows: Vec<(String, String, String, &'static str, u32, u32)> = Vec::new();
+        let mut fw_rows: Vec<FrameworkRow> = Vec::new();
+        let mut req_rows: Vec<RequirementRow> = Vec::new();
         let mut stmt = conn.prepare("SELECT fid, at, status, record_state FROM finding_history ORDER BY at, seq")?;
         let mut events = stmt.query([])?;
         let mut pending: Option<(i64, i64, Verdict)> = None;
@@ -263,6 +334,7 @@ impl Store {
                     if let Some(Slots {
                         requirements: rs,
                         controls: cs,
+                        units: us,
                         frameworks: fws,
                     }) = finding_slots.get(&fid)
                     {
@@ -278,6 +350,10 @@ impl Store {
                             ctl_counts[c][old as usize] -= u32::from(old != Verdict::Absent);
                             ctl_counts[c][new as usize] += u32::from(new != Verdict::Absent);
                         }
+                        for &u in us {
+                            unit_counts[u][old as usize] -= u32::from(old != Verdict::Absent);
+                            unit_counts[u][new as usize] += u32::from(new != Verdict::Absent);
+                        }
                     }
                 }
             }
@@ -287,25 +363,39 @@ impl Store {
                 // Failing findings accepted that day, per requirement and control slot.
                 let mut req_accepted: HashMap<usize, u32> = HashMap::new();
                 let mut ctl_accepted: HashMap<usize, u32> = HashMap::new();
-                let mut seen: std::collections::HashSet<(i64, usize, bool)> = std::collections::HashSet::new();
+                let mut unit_accepted: HashMap<usize, u32> = HashMap::new();
+                // (fid, slot, which counter: 0 requirement, 1 control, 2 unit)
+                let mut seen: std::collections::HashSet<(i64, usize, u8)> = std::collections::HashSet::new();
                 for a in accepted.iter().filter(|a| a.scoped.valid_at(cutoff)) {
-                    for (fid, rs, cs) in &a.findings {
+                    for AcceptedFinding {
+                        fid,
+                        requirements: rs,
+                        controls: cs,
+                        units: us,
+                    } in &a.findings
+                    {
                         if state.get(fid) != Some(&Verdict::Failed) {
                             continue;
                         }
                         for &r in rs {
-                            if seen.insert((*fid, r, false)) {
+                            if seen.insert((*fid, r, 0)) {
                                 *req_accepted.entry(r).or_default() += 1;
                             }
                         }
                         for &c in cs {
-                            if seen.insert((*fid, c, true)) {
+                            if seen.insert((*fid, c, 1)) {
                                 *ctl_accepted.entry(c).or_default() += 1;
+                            }
+                        }
+                        for &u in us {
+                            if seen.insert((*fid, u, 2)) {
+                                *unit_accepted.entry(u).or_default() += 1;
                             }
                         }
                     }
                 }
                 let mut per_fw = vec![[0u32; 10]; catalog.frameworks.len()];
+                let mut fw_scores: Vec<Vec<Option<f64>>> = vec![Vec::new(); catalog.frameworks.len()];
                 for (slot, &(fi, ri)) in slots.iter().enumerate() {
                     let req = &catalog.frameworks[fi].requirements[ri];
                     let mut c = req_counts[slot];
@@ -340,14 +430,34 @@ impl Store {
                         _ => 5,
                     };
                     per_fw[fi][i] += 1;
-                    req_rows.push((
-                        catalog.frameworks[fi].id.clone(),
-                        req.id.clone(),
-                        day_s.clone(),
+                    let req_score = if req.manual {
+                        None
+                    } else {
+                        score::requirement_score(units_of[slot].iter().map(|&(u, w)| {
+                            let k = unit_counts[u];
+                            let acc = unit_accepted
+                                .get(&u)
+                                .copied()
+                                .unwrap_or(0)
+                                .min(k[Verdict::Failed as usize]);
+                            let counts = UnitCounts {
+                                failed: k[Verdict::Failed as usize] - acc,
+                                passed: k[Verdict::Passed as usize],
+                                accepted: acc,
+                            };
+                            (w, counts)
+                        }))
+                    };
+                    fw_scores[fi].push(req_score);
+                    req_rows.push(RequirementRow {
+                        framework: catalog.frameworks[fi].id.clone(),
+                        requirement: req.id.clone(),
+                        day: day_s.clone(),
                         status,
-                        c[Verdict::Failed as usize],
-                        c[Verdict::Passed as usize],
-                    ));
+                        failed: c[Verdict::Failed as usize],
+                        passed: c[Verdict::Passed as usize],
+                        score: req_score,
+                    });
                 }
                 for (c, counts) in ctl_counts.iter().enumerate() {
                     let fi = control_fw[c];
@@ -362,7 +472,14 @@ impl Store {
                     per_fw[fi][8] = *n;
                 }
                 for (fi, counts) in per_fw.into_iter().enumerate() {
-                    fw_rows.push((catalog.frameworks[fi].id.clone(), day_s.clone(), counts, carried));
+                    let fw_score = score::framework_score(fw_scores[fi].iter().copied());
+                    fw_rows.push(FrameworkRow {
+                        framework: catalog.frameworks[fi].id.clone(),
+                        day: day_s.clone(),
+                        counts,
+                        score: fw_score,
+                        carried,
+                    });
                 }
             }
             day += Duration::days(1);
@@ -377,20 +494,41 @@ impl Store {
         {
             let mut ins = tx.prepare(
                 "INSERT INTO snapshot_frameworks(framework, day, passing, failing, no_data, attested, expired, not_attested,
-                    controls_passed, controls_failed, failed_findings, carried)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    controls_passed, controls_failed, failed_findings, carried, score)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?;
-            for (fw, day, c, carried) in &fw_rows {
+            for r in &fw_rows {
+                let c = &r.counts;
                 ins.execute(params![
-                    fw, day, c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], carried
+                    r.framework,
+                    r.day,
+                    c[0],
+                    c[1],
+                    c[2],
+                    c[3],
+                    c[4],
+                    c[5],
+                    c[6],
+                    c[7],
+                    c[8],
+                    r.carried,
+                    r.score
                 ])?;
             }
             let mut ins = tx.prepare(
-                "INSERT INTO snapshot_requirements(framework, requirement, day, status, failed, passed)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO snapshot_requirements(framework, requirement, day, status, failed, passed, score)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
-            for (fw, req, day, status, failed, passed) in &req_rows {
-                ins.execute(params![fw, req, day, status, failed, passed])?;
+            for r in &req_rows {
+                ins.execute(params![
+                    r.framework,
+                    r.requirement,
+                    r.day,
+                    r.status,
+                    r.failed,
+                    r.passed,
+                    r.score
+                ])?;
             }
         }
         for (k, v) in [

@@ -255,3 +255,130 @@ fn mapping_while_importing_equals_mapping_afterwards() {
     // Nothing is left for a separate pass.
     assert_eq!(inline.ensure_mapped(&catalog).expect("map"), 0);
 }
+
+/// A small framework for the score cases: R1 holds a critical and a low control, R2 a
+/// medium one, R3 is manual (never scored).
+const SCORE_FRAMEWORK: &str = r#"
+[framework]
+id = "score-test"
+name = "Score test"
+
+[[requirement]]
+id = "R1"
+title = "Critical and low"
+summary = "Two controls of different severity."
+[[requirement.evidence]]
+control = "CodeBuild.1"
+why = "critical"
+[[requirement.evidence]]
+control = "APIGateway.3"
+why = "low"
+
+[[requirement]]
+id = "R2"
+title = "Medium"
+summary = "One medium control."
+[[requirement.evidence]]
+control = "ACM.1"
+why = "medium"
+
+[[requirement]]
+id = "R3"
+title = "Manual"
+summary = "Attested only."
+manual = true
+attestation = "State it."
+"#;
+
+/// The framework score of each case, now (posture) and from the day's snapshot (trend):
+/// they must agree, since both use `rampart_core::score`.
+#[test]
+fn the_framework_score_weighs_severity_and_each_requirement_equally() {
+    let catalog = Catalog::with_user_files(&[rampart_core::catalog::Source::new("score.toml", SCORE_FRAMEWORK)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let f = |id: &str, control: &str, status: &str| control_finding(id, control, "2026-03-01T00:00:00Z", status);
+    // (case, findings, expected score, expected requirements fully met)
+    let cases: Vec<(&str, Vec<serde_json::Value>, f64, u32)> = vec![
+        (
+            "everything fails",
+            vec![
+                f("a", "CodeBuild.1", "FAILED"),
+                f("b", "APIGateway.3", "FAILED"),
+                f("c", "ACM.1", "FAILED"),
+            ],
+            0.0,
+            0,
+        ),
+        (
+            "the critical control fixed",
+            vec![
+                f("a", "CodeBuild.1", "PASSED"),
+                f("b", "APIGateway.3", "FAILED"),
+                f("c", "ACM.1", "FAILED"),
+            ],
+            (8.0 / 9.0) / 2.0,
+            0,
+        ),
+        (
+            "the low control fixed",
+            vec![
+                f("a", "CodeBuild.1", "FAILED"),
+                f("b", "APIGateway.3", "PASSED"),
+                f("c", "ACM.1", "FAILED"),
+            ],
+            (1.0 / 9.0) / 2.0,
+            0,
+        ),
+        (
+            "one failing resource fails its control",
+            vec![
+                f("a", "CodeBuild.1", "PASSED"),
+                f("a2", "CodeBuild.1", "FAILED"),
+                f("b", "APIGateway.3", "PASSED"),
+                f("c", "ACM.1", "PASSED"),
+            ],
+            (1.0 / 9.0 + 1.0) / 2.0,
+            1,
+        ),
+        (
+            "a requirement without data is left out",
+            vec![f("a", "CodeBuild.1", "PASSED"), f("b", "APIGateway.3", "FAILED")],
+            8.0 / 9.0,
+            0,
+        ),
+        (
+            "everything passes",
+            vec![
+                f("a", "CodeBuild.1", "PASSED"),
+                f("b", "APIGateway.3", "PASSED"),
+                f("c", "ACM.1", "PASSED"),
+            ],
+            1.0,
+            2,
+        ),
+    ];
+    let mut scores = std::collections::BTreeMap::new();
+    for (case, findings, want, met) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+        import_findings(&mut store, &catalog, "f.json", ms("2026-03-01T00:00:00Z"), findings);
+        let now = ms("2026-03-02T12:00:00Z");
+        let p = posture(store.conn(), &catalog, Some("score-test"), None, now).expect("posture");
+        let fw = &p.frameworks[0];
+        let got = fw.score.unwrap_or_else(|| panic!("{case}: no score"));
+        assert!((got - want).abs() < 1e-9, "{case}: score {got}, expected {want}");
+        assert_eq!(fw.passing, met, "{case}: requirements fully met");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("day");
+        store.refresh_snapshots(&catalog, day).expect("snapshots");
+        let t = rampart_core::query::trend::trend(store.conn(), &catalog, Some("score-test"), day, day, false)
+            .expect("trend");
+        let from_history = t.frameworks[0].points[0].score.expect("snapshot score");
+        assert!(
+            (from_history - got).abs() < 1e-9,
+            "{case}: the snapshot says {from_history}, the posture {got}"
+        );
+        scores.insert(case, got);
+    }
+    assert!(scores["the critical control fixed"] > scores["the low control fixed"]);
+    assert!(scores["the low control fixed"] > scores["everything fails"]);
+}

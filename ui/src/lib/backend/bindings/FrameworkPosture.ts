@@ -3,7 +3,9 @@ import type { RequirementPosture } from "./RequirementPosture";
 
 export type FrameworkPosture = { id: string, name: string, 
 /**
- * Passing ÷ (passing + failing), 0–1; null when no requirement has a verdict.
+ * The mean over automated requirements with data of their scores, 0–1; null when no
+ * requirement has data. `passing` of `passing + failing` is the strict count beside it
+ * ("requirements fully met").
  */
 score: number | null, 
 /**

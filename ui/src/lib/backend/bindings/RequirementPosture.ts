@@ -5,6 +5,11 @@ import type { RequirementStatus } from "./RequirementStatus";
 
 export type RequirementPosture = { id: string, title: string, parent: string | null, manual: boolean, status: RequirementStatus, 
 /**
+ * The severity-weighted share of passing controls, 0–1; null for manual requirements
+ * and requirements without data.
+ */
+score: number | null, 
+/**
  * Active findings mapped here that fail / pass.
  */
 failed: number, passed: number, 
