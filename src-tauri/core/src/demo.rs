@@ -263,8 +263,11 @@ const COMMON_SERVICES: &[&str] = &[
     "CloudFront",
     "CloudTrail",
     "CloudWatch",
+    "Backup",
     "CodeBuild",
+    "Cognito",
     "Config",
+    "DocumentDB",
     "DynamoDB",
     "EC2",
     "ECR",
@@ -276,12 +279,14 @@ const COMMON_SERVICES: &[&str] = &[
     "Inspector",
     "KMS",
     "Lambda",
+    "MSK",
     "RDS",
     "S3",
     "SecretsManager",
     "SNS",
     "SQS",
     "SSM",
+    "Transfer",
     "WAF",
 ];
 
@@ -293,8 +298,9 @@ struct Control {
     title: String,
 }
 
-/// The controls the demo's findings are about: every control of the built-in catalog, so
-/// the demo's ids, titles, severities and Config rules are the catalog's.
+/// The controls the demo's findings are about: every control of the built-in catalog that
+/// AWS runs today (not the retired ones), so the demo's ids, titles, severities and Config
+/// rules are the catalog's.
 fn controls() -> Vec<Control> {
     let catalog = match crate::catalog::Catalog::builtin() {
         Ok(c) => c,
@@ -305,6 +311,7 @@ fn controls() -> Vec<Control> {
     catalog
         .controls
         .values()
+        .filter(|c| c.retired.is_none())
         .map(|c| Control {
             id: c.id.clone(),
             severity: c.severity.as_str(),

@@ -32,6 +32,25 @@ fn posture_json_lists_every_framework_and_requirement() {
             "{id}"
         );
         assert!(f.get("score").is_some() && f.get("control_score").is_some());
+        // The posture's score is the last day's score in the trend, to the digit.
+        let t = json(
+            demo(),
+            &[
+                "trend",
+                "--framework",
+                id,
+                "--days",
+                "1",
+                "--until",
+                "2026-11-28",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(
+            t["frameworks"][0]["points"][0]["score"], f["score"],
+            "{id}: trend and posture disagree"
+        );
         for r in reqs {
             for k in ["id", "title", "status", "failed", "passed", "controls"] {
                 assert!(r.get(k).is_some(), "{id}: {k} missing in {r}");
@@ -326,7 +345,22 @@ fn trend_shows_the_demos_improvement_and_changes_list_the_last_week() {
         let first = &points[10];
         let last = &points[179];
         let cs = |p: &Value| p["control_score"].as_f64().expect("control score");
+        let score = |p: &Value| p["score"].as_f64().expect("score");
         let ff = |p: &Value| p["failed_findings"].as_u64().expect("failed findings");
+        // The headline score moves with the work: at least 10 points over the 180 days,
+        // and not a straight line (the demo has regressions).
+        assert!(
+            score(&points[179]) >= score(&points[0]) + 0.10,
+            "{}: score {} → {}",
+            f["id"],
+            score(&points[0]),
+            score(&points[179])
+        );
+        assert!(
+            points.windows(2).any(|w| score(&w[1]) < score(&w[0])),
+            "{}: the score never dips",
+            f["id"]
+        );
         assert!(
             cs(last) > cs(first) + 0.15,
             "{}: control score {} → {}",

@@ -111,6 +111,11 @@ fn the_executive_summary_shows_the_posture_of_the_same_data() {
         )),
         "the formula is stated"
     );
+    // Requirement ids a reader searches for are in the text as written (the requirements
+    // section lists every automated requirement with data).
+    for id in ["164.312(b)", "Art.32", "API-5"] {
+        assert!(raw.contains(id), "{id} is not in the PDF as written");
+    }
     // The top risks are failing requirements with posture's counts, and the PDF lists them.
     let risks = model["top_risks"].as_array().expect("risks");
     assert!(!risks.is_empty());

@@ -9,7 +9,7 @@
 //! Daily snapshots must be up to date for the period's trend
 //! ([`crate::Store::refresh_snapshots`]); the callers refresh them first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -90,6 +90,18 @@ pub struct FrameworkSummary {
     /// Failing findings covered by risk acceptances.
     pub accepted_findings: u32,
     pub trend: Vec<TrendPoint>,
+    /// The automated requirements with data, weakest first: each one's score now and on
+    /// the period's first day.
+    pub requirements: Vec<RequirementScore>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementScore {
+    pub id: String,
+    pub title: String,
+    pub score: f64,
+    pub score_at_start: Option<f64>,
+    pub status: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -264,8 +276,39 @@ fn severity_rank(s: &str) -> u8 {
     }
 }
 
+/// Each requirement's score in the snapshot of `day`.
+fn requirement_scores_on(conn: &Connection, framework: &str, day: &str) -> Result<HashMap<String, f64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT requirement, score FROM snapshot_requirements WHERE framework = ?1 AND day = ?2 AND score IS NOT NULL",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![framework, day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// A framework's posture with its trend over the period.
-fn summary(f: &posture::FrameworkPosture, trend: Option<&trend::FrameworkTrend>) -> FrameworkSummary {
+fn summary(
+    conn: &Connection,
+    f: &posture::FrameworkPosture,
+    trend: Option<&trend::FrameworkTrend>,
+) -> Result<FrameworkSummary, StoreError> {
+    let start = match trend.and_then(|t| t.points.first()) {
+        Some(p) => requirement_scores_on(conn, &f.id, &p.day)?,
+        None => HashMap::new(),
+    };
+    let mut requirements: Vec<RequirementScore> = f
+        .requirements
+        .iter()
+        .filter_map(|r| {
+            Some(RequirementScore {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                score: r.score?,
+                score_at_start: start.get(&r.id).copied(),
+                status: r.status.as_str().to_string(),
+            })
+        })
+        .collect();
+    requirements.sort_by(|a, b| a.score.total_cmp(&b.score));
     let points: Vec<TrendPoint> = trend
         .map(|t| {
             t.points
@@ -278,7 +321,7 @@ fn summary(f: &posture::FrameworkPosture, trend: Option<&trend::FrameworkTrend>)
                 .collect()
         })
         .unwrap_or_default();
-    FrameworkSummary {
+    Ok(FrameworkSummary {
         id: f.id.clone(),
         name: f.name.clone(),
         score: f.score,
@@ -292,7 +335,8 @@ fn summary(f: &posture::FrameworkPosture, trend: Option<&trend::FrameworkTrend>)
         not_attested: f.not_attested,
         accepted_findings: f.requirements.iter().map(|r| r.accepted).sum(),
         trend: points,
-    }
+        requirements,
+    })
 }
 
 /// A requirement's attestation state, as the reports list it.
@@ -322,8 +366,8 @@ pub fn executive(
     let frameworks = posture
         .frameworks
         .iter()
-        .map(|f| summary(f, trend.frameworks.iter().find(|t| t.id == f.id)))
-        .collect();
+        .map(|f| summary(conn, f, trend.frameworks.iter().find(|t| t.id == f.id)))
+        .collect::<Result<_, _>>()?;
 
     // What changed over the period.
     let since = end_of(period.from - chrono::Duration::days(1));
@@ -668,7 +712,7 @@ pub fn framework(
         fingerprint: String::new(),
         scope,
         formula: SCORE_FORMULA.to_string(),
-        framework: summary(fp, trend.frameworks.first()),
+        framework: summary(conn, fp, trend.frameworks.first())?,
         requirements,
         controls,
         acceptances,
