@@ -94,7 +94,13 @@ export function emptyOverview(): Overview {
   });
 }
 
-/** Posture of the demo workspace: api12, gdpr and hipaa (controls trimmed to two per requirement). */
+/**
+ * Posture of the demo workspace: api12, gdpr and hipaa (controls trimmed to two per requirement).
+ * The weighted scores came later than the counts: each failing requirement's `score` is its score
+ * in a newer demo build (164.310(d)(2)(iv), manual there, has 0.5), a passing one's 1, a manual or
+ * no-data one's null; each framework's `score` is their mean, as the core computes it, so it differs
+ * from the requirements fully met (`passing` of `passing + failing`).
+ */
 export function samplePosture(): Posture {
   return structuredClone(posture) as Posture;
 }
@@ -102,13 +108,18 @@ export function samplePosture(): Posture {
 /**
  * Requirement details from the demo workspace: HIPAA 164.312(b) (automated, failing; five of
  * its controls, two failing findings each), API-6 (manual, attested), GDPR Art.24 (manual, expired).
+ * Each command's `cli_kind` is the catalog's: all five are fixes.
  */
 export function sampleRequirement(which: '164.312(b)' | 'API-6' | 'Art.24'): RequirementDetail {
   const data = { '164.312(b)': audit, 'API-6': apiVersioning, 'Art.24': art24 }[which];
   return structuredClone(data) as RequirementDetail;
 }
 
-/** Trend of the demo workspace: 30 daily points per framework (the last, 2026-11-29, carried forward). */
+/**
+ * Trend of the demo workspace: 30 daily points per framework (the last, 2026-11-29, carried forward).
+ * The weighted `score` of each point is the newer demo build's for that day (1 with nothing failing,
+ * null without a verdict); the counts are the older build's.
+ */
 export function sampleTrend(which: 'daily' | 'weekly' = 'daily'): Trend {
   return structuredClone(which === 'daily' ? trend30 : trendWeekly) as Trend;
 }

@@ -213,6 +213,8 @@ describe('Findings explorer', () => {
     expect((within(guidance).getByTestId('finding-fix') as HTMLDetailsElement).open).toBe(true);
     const steps = within(guidance).getByTestId('remediation-ELB.5');
     expect(steps.querySelectorAll('ol li')).toHaveLength(elb.remediation!.steps.length);
+    // The command says what it does, as on the requirement page.
+    expect(within(steps).getByTestId('cli-kind-ELB.5').textContent).toBe('Fix (AWS CLI)');
     const aws = within(guidance).getByTestId('finding-remediation-link');
     expect(aws.getAttribute('href')).toBe(finding.remediation_url);
     expect(aws.getAttribute('rel')).toBe('noopener noreferrer');

@@ -25,11 +25,12 @@ describe('FrameworkView', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('HIPAA Security Rule');
 
     const score = screen.getByTestId('framework-score');
-    expect(score.dataset.score).toBe('0.038461538461538464');
-    expect(score.textContent?.trim()).toBe('4%');
+    expect(score.dataset.score).toBe('0.4431723657944191');
+    expect(score.textContent?.trim()).toBe('44%');
     const control = screen.getByTestId('framework-control-score');
     expect(control.dataset.controlScore).toBe('0.42328042328042326');
     expect(control.textContent?.trim()).toBe('42%');
+    expect(control.parentElement?.querySelector('dt')?.textContent).toBe('Control score (Security Hub)');
     const formula = document.getElementById(score.getAttribute('aria-describedby')!);
     expect(formula?.textContent).toContain(samplePosture().frameworks[2]!.formula);
     expect(control.getAttribute('aria-describedby')).toBe(score.getAttribute('aria-describedby'));
@@ -56,6 +57,57 @@ describe('FrameworkView', () => {
     // Points sit indented under their parent; top-level requirements do not.
     expect(screen.getByTestId('requirement-row-164.312(a)(2)(iv)').classList.contains('child')).toBe(true);
     expect(screen.getByTestId('requirement-row-164.312(a)(1)').classList.contains('child')).toBe(false);
+  });
+
+  it('shows the requirements fully met beside the score, and the formula in words under them', async () => {
+    mockBackend({ posture: samplePosture() });
+    render(FrameworkView, { framework: 'hipaa', at: null });
+    await screen.findByTestId('requirement-row-164.312(b)');
+
+    const met = screen.getByTestId('framework-fully-met');
+    expect(met.parentElement?.querySelector('dt')?.textContent).toBe('Requirements fully met');
+    // Passing of passing + failing: 1 of 26 (no data and manual requirements left out).
+    expect(met.textContent?.replace(/\s+/g, ' ').trim()).toBe('1 of 26');
+    expect(met.dataset).toMatchObject({ passing: '1', total: '26' });
+    expect(met.getAttribute('aria-describedby')).toBe(screen.getByTestId('framework-score').getAttribute('aria-describedby'));
+
+    // The formula is printed on the page (not only in a tooltip), next to the scores it explains.
+    const hipaa = samplePosture().frameworks[2]!;
+    const summary = screen.getByTestId('framework-summary');
+    const formula = within(summary).getByText(hipaa.formula, { exact: false });
+    expect(formula.textContent).toMatch(/^How the scores are computed:/);
+    expect(formula.textContent).toMatch(/weighing critical controls 8/);
+    expect(summary.textContent).not.toMatch(/passing ÷|with a verdict/);
+  });
+
+  it('shows each requirement’s own score, and — for those without one', async () => {
+    const posture = samplePosture();
+    const hipaa = posture.frameworks[2]!;
+    // A failing requirement whose weighted score is high: one low control fails beside passing critical ones.
+    hipaa.requirements.find((r) => r.id === '164.312(a)(1)')!.score = 0.9375;
+    mockBackend({ posture });
+    render(FrameworkView, { framework: 'hipaa', at: null });
+    await screen.findByTestId('requirement-row-164.312(b)');
+
+    const audit = screen.getByTestId('requirement-score-164.312(b)');
+    expect(audit.dataset.score).toBe('0.4020618556701031');
+    expect(audit.textContent).toMatch(/^\s*40%/);
+    expect(screen.getByTestId('requirement-score-164.312(a)(1)').textContent).toMatch(/^\s*94%/);
+    // Within its row, after the status.
+    const row = screen.getByTestId('requirement-row-164.312(b)');
+    expect(row.contains(audit)).toBe(true);
+    expect(row.textContent).toMatch(/Failing\s*40%/);
+    // A passing requirement scores 100%.
+    expect(screen.getByTestId('requirement-score-164.308(a)(8)').textContent).toMatch(/^\s*100%/);
+
+    // Manual requirements and those without data have no score: a dash, said in words to a screen reader.
+    for (const id of ['164.316(b)(1)', '164.316(b)(2)(i)', '164.312(c)(2)']) {
+      const cell = screen.getByTestId(`requirement-score-${id}`);
+      expect(cell.dataset.score).toBe('');
+      expect(cell.textContent).toMatch(/^\s*—/);
+      expect(cell.querySelector('.visually-hidden')?.textContent).toMatch(/no score/);
+    }
+    expect(hipaa.requirements.find((r) => r.id === '164.312(c)(2)')!.status).toBe('no_data');
   });
 
   it('filters the requirements by status', async () => {

@@ -297,21 +297,21 @@ describe('Overview', () => {
       render(Overview);
 
       const hipaa = await screen.findByTestId('framework-card-hipaa');
-      expect(hipaa.dataset.score).toBe('0.038461538461538464');
+      expect(hipaa.dataset.score).toBe('0.4431723657944191');
       expect(hipaa.dataset.controlScore).toBe('0.42328042328042326');
       expect(hipaa.getAttribute('href')).toBe('#/frameworks/hipaa');
       expect(hipaa.textContent).toMatch(/HIPAA Security Rule/);
-      expect(screen.getByTestId('framework-score-hipaa').textContent).toBe('4%');
-      expect(hipaa.textContent).toMatch(/Control score\s*42%/);
+      expect(screen.getByTestId('framework-score-hipaa').textContent).toBe('44%');
+      expect(hipaa.textContent).toMatch(/Control score \(Security Hub\):\s*42%/);
       expect(hipaa.textContent).toMatch(/25\s*failing/);
       expect(hipaa.textContent).toMatch(/1\s*passing/);
       expect(hipaa.textContent).toMatch(/2\s*no data/);
       expect(hipaa.textContent).toMatch(/2 attested · 1 expired ·\s*7 not attested/);
 
       const api = screen.getByTestId('framework-card-api12');
-      expect(api.dataset.score).toBe('0');
-      expect(screen.getByTestId('framework-score-api12').textContent).toBe('0%');
-      expect(screen.getByTestId('framework-card-gdpr').dataset.score).toBe('0.1');
+      expect(api.dataset.score).toBe('0.3859631820571248');
+      expect(screen.getByTestId('framework-score-api12').textContent).toBe('39%');
+      expect(screen.getByTestId('framework-card-gdpr').dataset.score).toBe('0.4556935068055072');
 
       // The formula: in the tooltip, printed once, and the cards' accessible description.
       const formula = samplePosture().frameworks[0]!.formula;
@@ -319,6 +319,22 @@ describe('Overview', () => {
       const description = document.getElementById(hipaa.getAttribute('aria-describedby')!);
       expect(description?.textContent).toContain(formula);
       expect(screen.getByTestId('frameworks').textContent!.split(formula)).toHaveLength(2);
+      expect(screen.getByTestId('frameworks').textContent).not.toMatch(/passing ÷/);
+    });
+
+    it('puts the requirements fully met (passing of passing + failing) beside the score', async () => {
+      mockBackend({ overview: sampleOverview(), posture: samplePosture() });
+      render(Overview);
+
+      const met = await screen.findByTestId('framework-fully-met-hipaa');
+      // 1 passing, 25 failing; the 2 without data and the 10 manual ones are not counted.
+      expect(met.textContent?.replace(/\s+/g, ' ').trim()).toBe('Requirements fully met: 1 of 26');
+      expect(met.dataset).toMatchObject({ passing: '1', total: '26' });
+      expect(met.getAttribute('title')).toBe(samplePosture().frameworks[2]!.formula);
+      // The strict count is not the score: the score weighs each requirement's passing controls.
+      expect(screen.getByTestId('framework-score-hipaa').textContent).toBe('44%');
+      expect(screen.getByTestId('framework-fully-met-api12').textContent).toMatch(/Requirements fully met:\s*0 of 10/);
+      expect(screen.getByTestId('framework-fully-met-gdpr').textContent).toMatch(/Requirements fully met:\s*1 of 10/);
     });
 
     it('leaves data-score empty for a framework without a verdict', async () => {

@@ -96,6 +96,54 @@ describe('RequirementView', () => {
     expect(within(s3).queryByRole('button')).toBeNull();
   });
 
+  it('labels a remediation command by what it does: Fix or Check (AWS CLI)', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    // ELB.5's command changes the load balancer (a fix); make CloudTrail.1's one that only reads.
+    expect(detail.controls[0]!.remediation!.cli_kind).toBe('fix');
+    const trail = detail.controls.find((c) => c.id === 'CloudTrail.1')!;
+    trail.remediation!.cli = 'aws cloudtrail get-trail-status --name <trail-name>';
+    trail.remediation!.cli_kind = 'check';
+    const watch = detail.controls.find((c) => c.id === 'CloudWatch.5')!;
+    watch.remediation!.cli_kind = null;
+    mockBackend({ requirement_detail: detail });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    const fix = within(screen.getByTestId('remediation-ELB.5')).getByTestId('cli-kind-ELB.5');
+    expect(fix.textContent).toBe('Fix (AWS CLI)');
+    expect(fix.dataset.kind).toBe('fix');
+    expect(fix.nextElementSibling?.textContent).toMatch(/Changes the resource/);
+    expect(screen.getByTestId('remediation-ELB.5').textContent).not.toMatch(/Check \(AWS CLI\)/);
+
+    const card = screen.getByTestId('control-CloudTrail.1');
+    await fireEvent.click(within(card).getByRole('button', { name: /^CloudTrail\.1/ }));
+    const check = within(card).getByTestId('cli-kind-CloudTrail.1');
+    expect(check.textContent).toBe('Check (AWS CLI)');
+    expect(check.dataset.kind).toBe('check');
+    expect(check.nextElementSibling?.textContent).toMatch(/Only reads the current state: it changes nothing/);
+    expect(within(card).getByTestId('remediation-CloudTrail.1').textContent).not.toMatch(/Fix \(AWS CLI\)/);
+    expect(within(card).getByTestId('cli-CloudTrail.1').textContent).toBe('aws cloudtrail get-trail-status --name <trail-name>');
+
+    // A command the catalog does not classify claims neither.
+    const other = screen.getByTestId('control-CloudWatch.5');
+    await fireEvent.click(within(other).getByRole('button', { name: /^CloudWatch\.5/ }));
+    const unknown = within(other).getByTestId('cli-kind-CloudWatch.5');
+    expect(unknown.textContent).toBe('Command (AWS CLI)');
+    expect(unknown.dataset.kind).toBe('');
+    expect(unknown.nextElementSibling?.textContent).toMatch(/does not say whether this command fixes or only checks/);
+  });
+
+  it('shows no command label when a remediation has no command', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    detail.controls[0]!.remediation!.cli = null;
+    detail.controls[0]!.remediation!.cli_kind = null;
+    mockBackend({ requirement_detail: detail });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    const remediation = await screen.findByTestId('remediation-ELB.5');
+    expect(within(remediation).queryByTestId('cli-kind-ELB.5')).toBeNull();
+    expect(remediation.textContent).not.toMatch(/AWS CLI/);
+  });
+
   it('lists no-data controls with the passing ones, and other failing findings in their own section', async () => {
     const detail = sampleRequirement('164.312(b)');
     const nodata: ControlDetail = { ...detail.controls[4]!, id: 'X.1', status: 'no_data', failed: 0, passed: 0 };

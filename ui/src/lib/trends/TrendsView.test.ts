@@ -4,7 +4,7 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import App from '../../App.svelte';
-import { mockBackend, sampleChanges, sampleOverview, sampleTrend, type Invocation } from '../../test/fixtures';
+import { mockBackend, sampleChanges, sampleOverview, samplePosture, sampleTrend, type Invocation } from '../../test/fixtures';
 import TrendsView from './TrendsView.svelte';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -48,6 +48,50 @@ describe('Trends', () => {
     expect(chart.getAttribute('aria-label')).toMatch(/HIPAA Security Rule, daily from 2026-10-31 to 2026-11-29/);
     // ECharts draws into the container as SVG.
     await waitFor(() => expect(chart.querySelector('svg')).not.toBeNull());
+  });
+
+  it('shows the latest score with the requirements fully met, Security Hub’s control score and the formula', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ trend: sampleTrend(), changes: sampleChanges(), posture: samplePosture() }, seen);
+    render(TrendsView, { range: { days: 30, until: null, weekly: false } });
+
+    const panel = await screen.findByTestId('trend-panel-hipaa');
+    const newest = sampleTrend().frameworks.find((f) => f.id === 'hipaa')!.points.at(-1)!;
+    expect(within(panel).getByTestId('trend-score-hipaa').textContent?.trim()).toBe('45%');
+    const met = within(panel).getByTestId('trend-fully-met-hipaa');
+    expect(met.parentElement?.querySelector('dt')?.textContent).toBe('Requirements fully met');
+    // Passing of passing + failing on the latest day: 2 of 26.
+    expect(met.textContent?.replace(/\s+/g, ' ').trim()).toBe(`${newest.passing} of ${newest.passing + newest.failing}`);
+    expect(met.dataset).toMatchObject({ passing: '2', total: '26' });
+    expect(panel.textContent).toMatch(/Control score \(Security Hub\)\s*40%/);
+
+    // The trend has no formula: the posture is asked for it once, and it is printed once above the panels.
+    const formula = samplePosture().frameworks[0]!.formula;
+    const printed = await screen.findByTestId('trend-formula');
+    expect(printed.textContent).toContain(formula);
+    expect(screen.getAllByTestId('trend-formula')).toHaveLength(1);
+    expect(seen.filter((c) => c.cmd === 'posture')).toHaveLength(1);
+    expect(met.getAttribute('aria-describedby')).toBe(printed.id);
+    expect(within(panel).getByTestId('trend-score-hipaa').getAttribute('aria-describedby')).toBe(printed.id);
+    expect(within(panel).getAllByTitle(formula).length).toBeGreaterThan(0);
+
+    const table = within(panel).getByTestId('trend-table-hipaa');
+    expect(within(table).getByRole('columnheader', { name: 'Requirements fully met' })).toBeTruthy();
+    expect(within(table).getByRole('columnheader', { name: 'Control score (Security Hub)' })).toBeTruthy();
+    expect(screen.getByTestId('trend-chart-hipaa').getAttribute('aria-label')).toMatch(/Requirements fully met: 2 of 26\./);
+  });
+
+  it('shows the trend without the formula when the posture cannot be read', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ trend: sampleTrend(), changes: sampleChanges(), posture: { code: 'db_error', message: 'disk I/O error' } }, seen);
+    render(TrendsView, { range: { days: 30, until: null, weekly: false } });
+
+    const panel = await screen.findByTestId('trend-panel-hipaa');
+    await waitFor(() => expect(seen.some((c) => c.cmd === 'posture')).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(within(panel).getByTestId('trend-fully-met-hipaa').hasAttribute('aria-describedby')).toBe(false);
+    expect(screen.queryByTestId('trend-formula')).toBeNull();
+    expect(screen.queryByTestId('error')).toBeNull();
   });
 
   it('marks carried-forward days in the table, the description and the legend note', async () => {

@@ -74,7 +74,7 @@ describe('scoreOption', () => {
     const fw = sampleTrend().frameworks.find((f) => f.id === 'hipaa')!;
     const option = scoreOption(fw, COLORS, { animate: false });
     const series = option.series as Series[];
-    expect(series.map((s) => s.name)).toEqual(['Score', 'Control score']);
+    expect(series.map((s) => s.name)).toEqual(['Score', 'Control score (Security Hub)']);
     expect(series[0]!.data).toHaveLength(30);
     const last = fw.points.at(-1)!;
     expect(last.carried).toBe(true);
@@ -100,7 +100,8 @@ describe('scoreOption', () => {
     };
     expect(scoreDescription(fw, false)).toBe(
       'X, daily from 2026-11-01 to 2026-11-03. Score 50% (up 30 points over the period). ' +
-        'Control score 40% (no change over the period). 1 day without an import, carried forward from the last known state.',
+        'Requirements fully met: 1 of 4. ' +
+        'Control score (Security Hub) 40% (no change over the period). 1 day without an import, carried forward from the last known state.',
     );
     expect(scoreDescription({ ...fw, points: [] }, true)).toBe('X: no data for this period.');
   });

@@ -1,5 +1,5 @@
 /**
- * The Trends view's pure parts: the chart options (score and control score, failing
+ * The Trends view's pure parts: the chart options (score and Security Hub's control score, failing
  * requirements, new vs fixed per week), the runs of carried-forward days, the text that
  * describes each chart, and the weeks the "new vs fixed" bars ask `changes` about.
  *
@@ -53,7 +53,10 @@ function points(n: number): string {
   return `${rounded > 0 ? 'up' : 'down'} ${Math.abs(rounded)} ${Math.abs(rounded) === 1 ? 'point' : 'points'}`;
 }
 
-/** The score chart in words: the period, the latest values and how they moved, and carried days. */
+/**
+ * The score chart in words: the period, the latest score, requirements fully met and control
+ * score and how the scores moved, and carried days.
+ */
 export function scoreDescription(fw: FrameworkTrend, weekly: boolean): string {
   const list = fw.points;
   if (list.length === 0) return `${fw.name}: no data for this period.`;
@@ -63,7 +66,8 @@ export function scoreDescription(fw: FrameworkTrend, weekly: boolean): string {
     `Score ${formatScore(last.score)}` +
       (change(list, (p) => p.score) !== null ? ` (${points(change(list, (p) => p.score)!)} over the period)` : '') +
       '.',
-    `Control score ${formatScore(last.control_score)}` +
+    `Requirements fully met: ${formatCount(last.passing)} of ${formatCount(last.passing + last.failing)}.`,
+    `Control score (Security Hub) ${formatScore(last.control_score)}` +
       (change(list, (p) => p.control_score) !== null
         ? ` (${points(change(list, (p) => p.control_score)!)} over the period)`
         : '') +
@@ -173,7 +177,7 @@ export function scoreOption(
     emphasis: { disabled: true },
   });
   const score = series('Score', (p) => p.score, colors.score, false);
-  const control = series('Control score', (p) => p.control_score, colors.control, true);
+  const control = series('Control score (Security Hub)', (p) => p.control_score, colors.control, true);
   return {
     ...base(colors, scoreDescription(fw, weekly), animate),
     legend: lineLegend(colors),
