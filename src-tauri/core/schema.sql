@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 16 (what the migrations in
+-- The schema of a Rampart workspace at version 17 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -112,6 +112,8 @@ CREATE TABLE finding_requirements (
     PRIMARY KEY (framework, requirement, fid)
 ) STRICT, WITHOUT ROWID;
 
+CREATE INDEX finding_requirements_by_reference ON finding_requirements(fid) WHERE rule_kind = 'reference';
+
 CREATE INDEX finding_requirements_fid ON finding_requirements(fid);
 
 CREATE TABLE finding_resources (
@@ -166,7 +168,7 @@ CREATE TABLE findings (
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL,
     import_id         INTEGER REFERENCES imports(id)
-, mapped_control TEXT, mapped INTEGER NOT NULL DEFAULT 0, counted INTEGER NOT NULL DEFAULT 0, req_set INTEGER REFERENCES requirement_sets(id)) STRICT;
+, mapped_control TEXT, mapped INTEGER NOT NULL DEFAULT 0, counted INTEGER NOT NULL DEFAULT 0, req_set INTEGER REFERENCES requirement_sets(id), related_nist TEXT) STRICT;
 
 CREATE INDEX findings_account ON findings(account);
 

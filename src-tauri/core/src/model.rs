@@ -192,6 +192,10 @@ pub struct Finding {
     pub generator_id: Option<String>,
     /// ASFF `Types` (`namespace/category/classifier`) or Inspector's finding type.
     pub types: Vec<String>,
+    /// The NIST SP 800-53 r5 controls AWS relates the finding's control to (from
+    /// `Compliance.RelatedRequirements`, `NIST.800-53.r5 AC-3` → `AC-3`): how a control the
+    /// catalog does not know is mapped by reference.
+    pub related_nist: Vec<String>,
     pub title: String,
     pub description: String,
     pub severity: Severity,

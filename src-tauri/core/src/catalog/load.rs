@@ -8,7 +8,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use super::{Catalog, CliKind, Control, Difference, Evidence, Framework, Outside, Remediation, Requirement, Rule};
+use super::{
+    Catalog, CliKind, Control, Declined, Difference, Evidence, Framework, Outside, Remediation, Requirement, Rule,
+};
 use crate::model::Severity;
 
 /// One catalog file's text and the name used in messages.
@@ -70,6 +72,16 @@ struct FileDoc {
     legacy: Vec<Spanned<LegacyDoc>>,
     #[serde(default)]
     outside: Vec<Spanned<OutsideDoc>>,
+    #[serde(default)]
+    declined: Vec<Spanned<DeclinedDoc>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeclinedDoc {
+    requirement: String,
+    nist: Vec<String>,
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +109,7 @@ struct RequirementDoc {
     parent: Option<String>,
     manual: Option<bool>,
     attestation: Option<String>,
+    nist: Option<Vec<String>>,
     #[serde(default)]
     evidence: Vec<Spanned<EvidenceDoc>>,
 }
@@ -189,6 +202,7 @@ struct Loader {
     evidence_at: Vec<(String, String, Rule, At)>,
     difference_at: Vec<(String, usize, At)>,
     outside_at: Vec<(String, usize, At)>,
+    declined_at: Vec<(String, usize, At)>,
     controls: BTreeMap<String, Control>,
     legacy: BTreeMap<(String, String), String>,
     legacy_at: Vec<(String, At)>,
@@ -211,7 +225,7 @@ fn is_rule_identifier(s: &str) -> bool {
 }
 
 /// A NIST SP 800-53 control or enhancement id: `AC-3`, `SI-4(2)`.
-fn is_nist_id(s: &str) -> bool {
+pub fn is_nist_id(s: &str) -> bool {
     let (base, enh) = match s.split_once('(') {
         Some((b, rest)) => match rest.strip_suffix(')') {
             Some(n) => (b, Some(n)),
@@ -242,6 +256,7 @@ pub(super) fn load(sources: &[Source]) -> Result<Catalog, CatalogErrors> {
         evidence_at: Vec::new(),
         difference_at: Vec::new(),
         outside_at: Vec::new(),
+        declined_at: Vec::new(),
         controls: BTreeMap::new(),
         legacy: BTreeMap::new(),
         legacy_at: Vec::new(),
@@ -408,6 +423,7 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                         requirements: Vec::new(),
                         differences: Vec::new(),
                         outside: Vec::new(),
+                        declined: Vec::new(),
                     });
                 }
             }
@@ -431,6 +447,13 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                 "differences need a [framework] table naming the framework they belong to",
             );
         }
+        if let Some(d) = doc.declined.first() {
+            let here = at(d.span());
+            l.err(
+                &here,
+                "declined entries need a [framework] table naming the framework they belong to",
+            );
+        }
         if let Some(o) = doc.outside.first() {
             let here = at(o.span());
             l.err(
@@ -448,6 +471,15 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
             if !seen.insert(r.id.clone()) {
                 l.err(&here, format!("duplicate requirement id {:?} in this file", r.id));
                 continue;
+            }
+            if let Some(bad) = r.nist.iter().flatten().find(|n| !is_nist_id(n)) {
+                l.err(
+                    &here,
+                    format!(
+                        "requirement {}: nist {bad:?} is not a NIST SP 800-53 id (like AC-3 or SI-4(2))",
+                        r.id
+                    ),
+                );
             }
             let mut evidence = Vec::new();
             for e in r.evidence {
@@ -517,6 +549,9 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                     if r.attestation.is_some() {
                         existing.attestation = nonempty(&r.attestation);
                     }
+                    if let Some(n) = r.nist {
+                        existing.nist = n;
+                    }
                     for e in evidence {
                         if !existing.evidence.contains(&e) {
                             existing.evidence.push(e);
@@ -541,8 +576,25 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                         manual: r.manual.unwrap_or(false),
                         attestation: nonempty(&r.attestation),
                         evidence,
+                        nist: r.nist.unwrap_or_default(),
                     });
                 }
+            }
+        }
+        for d in doc.declined {
+            let here = at(d.span());
+            let d = d.into_inner();
+            if d.reason.trim().is_empty() || d.nist.is_empty() {
+                l.err(&here, "a declined entry needs nist ids and a `reason`");
+            }
+            if let Some(fw) = l.frameworks.iter_mut().find(|f| &f.id == fid) {
+                fw.declined.push(Declined {
+                    requirement: d.requirement,
+                    nist: d.nist,
+                    reason: d.reason.trim().to_string(),
+                });
+                let n = fw.declined.len() - 1;
+                l.declined_at.push((fid.clone(), n, here));
             }
         }
         for o in doc.outside {
@@ -703,6 +755,30 @@ fn validate(l: &mut Loader) {
                 here.clone(),
                 format!("difference: {} has no requirement {:?}", fid, d.requirement),
             ));
+        }
+    }
+    for (fid, n, here) in &l.declined_at {
+        let Some(fw) = l.frameworks.iter().find(|f| &f.id == fid) else {
+            continue;
+        };
+        let d = &fw.declined[*n];
+        match fw.requirements.iter().find(|r| r.id == d.requirement) {
+            None => problems.push((
+                here.clone(),
+                format!("declined: {fid} has no requirement {:?}", d.requirement),
+            )),
+            Some(r) => {
+                for n in d
+                    .nist
+                    .iter()
+                    .filter(|n| !r.nist.iter().any(|l| super::nist_covers(l, n)))
+                {
+                    problems.push((
+                        here.clone(),
+                        format!("declined: {fid} {} has no reference link to {n}", r.id),
+                    ));
+                }
+            }
         }
     }
     for (fid, n, here) in &l.outside_at {

@@ -18,6 +18,8 @@ pub struct FindingKey<'a> {
     pub standard: Option<&'a str>,
     pub config_rule: Option<&'a str>,
     pub types: &'a [String],
+    /// The NIST SP 800-53 ids AWS relates the finding's control to.
+    pub related_nist: &'a [String],
 }
 
 /// One requirement a finding bears on, and the rule that says so.
@@ -34,6 +36,14 @@ pub struct Match {
 /// Where an evidence rule sits: (framework index, requirement index, evidence index).
 type Slot = (usize, usize, usize);
 
+/// What made a requirement match: an evidence rule, or (for a control the catalog does not
+/// know) a NIST reference: (the control, the NIST id).
+#[derive(Debug, Clone)]
+enum Hit {
+    Evidence(Slot),
+    Reference(String, String),
+}
+
 /// Indexes over a catalog for fast mapping.
 pub struct Mapper<'c> {
     catalog: &'c Catalog,
@@ -46,11 +56,15 @@ pub struct Mapper<'c> {
     /// A control id in ASCII lower case → the catalog's spelling (AWS's own: `Autoscaling.5`
     /// beside `AutoScaling.1`). Security Hub matches control ids without regard to case.
     control_ids: HashMap<String, String>,
+    /// NIST SP 800-53 id listed by a requirement's reference → the (framework,
+    /// requirement) indexes that list it (declined links are checked at lookup).
+    by_reference: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl<'c> Mapper<'c> {
     pub fn new(catalog: &'c Catalog) -> Mapper<'c> {
         let mut by_rule: HashMap<Rule, Vec<Slot>> = HashMap::new();
+        let mut by_reference: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         let mut prefixes = Vec::new();
         let mut ancestors = HashMap::new();
         for (fi, fw) in catalog.frameworks.iter().enumerate() {
@@ -61,6 +75,11 @@ impl<'c> Mapper<'c> {
                 .map(|(i, r)| (r.id.as_str(), i))
                 .collect();
             for (ri, req) in fw.requirements.iter().enumerate() {
+                if !req.manual {
+                    for n in &req.nist {
+                        by_reference.entry(n.clone()).or_default().push((fi, ri));
+                    }
+                }
                 for (ei, ev) in req.evidence.iter().enumerate() {
                     match &ev.rule {
                         Rule::TypePrefix(p) => prefixes.push((p.clone(), (fi, ri, ei))),
@@ -99,6 +118,7 @@ impl<'c> Mapper<'c> {
             controls_by_config_rule,
             ancestors,
             control_ids,
+            by_reference,
         }
     }
 
@@ -161,10 +181,10 @@ impl<'c> Mapper<'c> {
     /// that matched (rules are tried in the order: control, Config rule, Inspector type,
     /// type prefix, product). Parents inherit their points' matches.
     pub fn map(&self, key: &FindingKey<'_>) -> Vec<Match> {
-        let mut hits: BTreeMap<(usize, usize), (Slot, Option<usize>)> = BTreeMap::new();
+        let mut hits: BTreeMap<(usize, usize), (Hit, Option<usize>)> = BTreeMap::new();
         let mut add = |slots: &[Slot]| {
             for &(fi, ri, ei) in slots {
-                hits.entry((fi, ri)).or_insert(((fi, ri, ei), None));
+                hits.entry((fi, ri)).or_insert((Hit::Evidence((fi, ri, ei)), None));
             }
         };
         let control = self.resolve_control(key);
@@ -203,22 +223,51 @@ impl<'c> Mapper<'c> {
         if let Some(s) = self.by_rule.get(&Rule::Product(key.product.to_string())) {
             add(s);
         }
+        // A control the catalog does not know: by reference, through the NIST SP 800-53
+        // controls AWS relates it to (where no rule of the catalog already matched).
+        if let Some(c) = control.as_deref().filter(|c| !self.catalog.controls.contains_key(*c)) {
+            for n in key.related_nist {
+                // An enhancement (`AC-3(7)`) is part of its base control (`AC-3`).
+                let base = n.split_once('(').map(|(b, _)| b);
+                for listed in std::iter::once(n.as_str()).chain(base) {
+                    for &(fi, ri) in self.by_reference.get(listed).into_iter().flatten() {
+                        let fw = &self.catalog.frameworks[fi];
+                        if fw.reaches_by_reference(&fw.requirements[ri], n) {
+                            hits.entry((fi, ri))
+                                .or_insert((Hit::Reference(c.to_string(), n.clone()), None));
+                        }
+                    }
+                }
+            }
+        }
         // Parents inherit their points' matches.
-        let direct: Vec<((usize, usize), Slot)> = hits.iter().map(|(k, (slot, _))| (*k, *slot)).collect();
-        for ((fi, ri), slot) in direct {
+        let direct: Vec<((usize, usize), Hit)> = hits.iter().map(|(k, (hit, _))| (*k, hit.clone())).collect();
+        for ((fi, ri), hit) in direct {
             for &pi in self.ancestors.get(&(fi, ri)).into_iter().flatten() {
-                hits.entry((fi, pi)).or_insert((slot, Some(ri)));
+                hits.entry((fi, pi)).or_insert((hit.clone(), Some(ri)));
             }
         }
         hits.into_iter()
-            .map(|((fi, ri), ((sf, sr, se), via))| {
+            .map(|((fi, ri), (hit, via))| {
                 let fw = &self.catalog.frameworks[fi];
-                let ev = &self.catalog.frameworks[sf].requirements[sr].evidence[se];
+                let (rule, why) = match hit {
+                    Hit::Evidence((sf, sr, se)) => {
+                        let ev = &self.catalog.frameworks[sf].requirements[sr].evidence[se];
+                        (ev.rule.clone(), ev.why.clone())
+                    }
+                    Hit::Reference(control, n) => {
+                        let why = format!(
+                            "Mapped by reference: {control} is not in the catalog; AWS relates it to NIST SP 800-53 {n}, which the {} reference relates to this requirement.",
+                            fw.name
+                        );
+                        (Rule::Reference(n), why)
+                    }
+                };
                 Match {
                     framework: fw.id.clone(),
                     requirement: fw.requirements[ri].id.clone(),
-                    rule: ev.rule.clone(),
-                    why: ev.why.clone(),
+                    rule,
+                    why,
                     via: via.map(|v| fw.requirements[v].id.clone()),
                 }
             })

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{Invalid, NotFound, Refusal};
 use crate::model::Severity;
 
-pub use load::{CatalogError, CatalogErrors, Source};
+pub use load::{is_nist_id, CatalogError, CatalogErrors, Source};
 
 /// The catalog files shipped with Rampart, as `(name, text)`, in load order: the
 /// controls, the legacy ids, then each framework followed by its files per service group.
@@ -173,6 +173,17 @@ pub struct Framework {
     pub requirements: Vec<Requirement>,
     pub differences: Vec<Difference>,
     pub outside: Vec<Outside>,
+    pub declined: Vec<Declined>,
+}
+
+/// Links of the reference (NIST control → requirement) that Rampart does not follow, and
+/// why: a control citing only these NIST ids is not mapped to the requirement by reference,
+/// and a catalog control left off the requirement for them needs no difference of its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct Declined {
+    pub requirement: String,
+    pub nist: Vec<String>,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,6 +197,11 @@ pub struct Requirement {
     /// What an attestation states, for manual (or partly manual) requirements.
     pub attestation: Option<String>,
     pub evidence: Vec<Evidence>,
+    /// The NIST SP 800-53 r5 controls a reference relates to the requirement (for HIPAA,
+    /// NIST SP 800-66r2's crosswalk). A control's own NIST references meeting these give
+    /// the reference mapping a catalog mapping is checked against, and map a control the
+    /// catalog does not know *by reference* (less the links the framework declines).
+    pub nist: Vec<String>,
 }
 
 /// One automated evidence rule and why it bears on its requirement.
@@ -209,6 +225,10 @@ pub enum Rule {
     TypePrefix(String),
     /// An ASFF product name.
     Product(String),
+    /// Not written in catalog files: a control the catalog does not know, mapped because
+    /// AWS relates it to this NIST SP 800-53 control and the framework's reference relates
+    /// that to the requirement ("mapped by reference").
+    Reference(String),
 }
 
 impl Rule {
@@ -221,6 +241,7 @@ impl Rule {
             Rule::InspectorType(v) => ("inspector_type", v),
             Rule::TypePrefix(v) => ("type_prefix", v),
             Rule::Product(v) => ("product", v),
+            Rule::Reference(v) => ("reference", v),
         }
     }
 
@@ -231,6 +252,7 @@ impl Rule {
             Rule::InspectorType(t) => format!("Inspector type {t}"),
             Rule::TypePrefix(p) => format!("finding type {p}*"),
             Rule::Product(p) => format!("product {p}"),
+            Rule::Reference(n) => format!("NIST SP 800-53 {n} (by reference)"),
         }
     }
 }
@@ -294,6 +316,13 @@ pub struct Difference {
     pub reason: String,
 }
 
+/// Whether the NIST SP 800-53 id `listed` covers `cited`: the same id, or `cited` is an
+/// enhancement of the base control `listed` (`AC-3` covers `AC-3(7)`; `AC-3(7)` covers only
+/// itself).
+pub fn nist_covers(listed: &str, cited: &str) -> bool {
+    listed == cited || (!listed.contains('(') && cited.strip_prefix(listed).is_some_and(|rest| rest.starts_with('(')))
+}
+
 /// Coverage figures for `rampart catalog stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stats {
@@ -318,6 +347,20 @@ pub struct Stats {
 }
 
 impl Framework {
+    /// Whether a control citing the NIST id `cited` evidences `requirement` by reference:
+    /// one of the requirement's references covers it and no declined link of the
+    /// requirement does. Never for manual requirements.
+    pub fn reaches_by_reference(&self, requirement: &Requirement, cited: &str) -> bool {
+        !requirement.manual
+            && requirement.nist.iter().any(|l| nist_covers(l, cited))
+            && !self
+                .declined
+                .iter()
+                .filter(|d| d.requirement == requirement.id)
+                .flat_map(|d| &d.nist)
+                .any(|d| nist_covers(d, cited))
+    }
+
     /// The Security Hub controls that evidence at least one requirement.
     pub fn mapped_controls(&self) -> std::collections::BTreeSet<&str> {
         self.requirements

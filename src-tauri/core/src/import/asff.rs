@@ -61,6 +61,8 @@ struct AsffSeverity {
 struct AsffCompliance {
     status: Option<String>,
     security_control_id: Option<String>,
+    #[serde(default)]
+    related_requirements: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +198,11 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         },
     };
     let config_rule = pf_str("aws/config/ConfigRuleName").or_else(|| related_config_rule(&pf));
+    let related_nist = f
+        .compliance
+        .as_ref()
+        .map(|c| related_nist(&c.related_requirements))
+        .unwrap_or_default();
 
     let region = f
         .region
@@ -256,6 +263,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         account: f.aws_account_id,
         region,
         control_id,
+        related_nist,
         standard,
         config_rule,
         generator_id: Some(f.generator_id),
@@ -303,6 +311,20 @@ fn standard_path(arn: &str) -> String {
 
 /// The service-linked Config rule behind a Security Hub control finding, from
 /// `RelatedAWSResources:N/name` where the matching `…/type` is a Config rule.
+/// The NIST SP 800-53 r5 ids among `Compliance.RelatedRequirements`
+/// (`NIST.800-53.r5 SC-7(4)` → `SC-7(4)`); other standards' entries are left out.
+pub fn related_nist(related: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = related
+        .iter()
+        .filter_map(|r| r.trim().strip_prefix("NIST.800-53.r5 "))
+        .map(|id| id.trim().to_string())
+        .filter(|id| crate::catalog::is_nist_id(id))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn related_config_rule(pf: &BTreeMap<String, Value>) -> Option<String> {
     pf.iter().find_map(|(k, v)| {
         let n = k.strip_prefix("RelatedAWSResources:")?.strip_suffix("/type")?;

@@ -54,6 +54,9 @@ pub struct FindingRow {
     /// The Security Hub control it resolves to, when that differs from `control`
     /// (`IAM.6` for CIS `1.14`): the id that tells a reader what is checked.
     pub security_control: Option<String>,
+    /// Mapped by reference: its control is not in the catalog, and it reaches requirements
+    /// through the NIST SP 800-53 controls AWS relates the control to.
+    pub mapped_by_reference: bool,
     pub standard: Option<String>,
     pub config_rule: Option<String>,
     pub title: String,
@@ -111,6 +114,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "overdue",
     "accepted",
     "security_control",
+    "mapped_by_reference",
 ];
 
 impl FindingRow {
@@ -145,6 +149,7 @@ impl FindingRow {
             self.overdue.to_string(),
             self.accepted.to_string(),
             o(&self.security_control),
+            self.mapped_by_reference.to_string(),
         ]
     }
 }
@@ -403,7 +408,8 @@ pub fn list_findings(
                 (SELECT json_group_array(DISTINCT vuln_id) FROM finding_vulnerabilities v WHERE v.fid = f.fid),
                 (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
                    FROM finding_requirements fr WHERE fr.fid = f.fid),
-                f.fid, f.mapped_control";
+                f.fid, f.mapped_control,
+                EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid AND fr.rule_kind = 'reference')";
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     let read = |r: &rusqlite::Row<'_>| -> Result<FindingRow, StoreError> {
         let severity: String = r.get(9)?;
@@ -421,6 +427,7 @@ pub fn list_findings(
         let mapped: Option<String> = r.get(23)?;
         Ok(FindingRow {
             security_control: mapped.filter(|m| control.as_deref() != Some(m.as_str())),
+            mapped_by_reference: r.get(24)?,
             control,
             id: r.get(0)?,
             source: r.get(1)?,

@@ -63,6 +63,8 @@ pub struct ControlPosture {
     pub passed: u32,
     /// Failing findings covered by a valid risk acceptance (not counted in `failed`).
     pub accepted: u32,
+    /// The control is not in the catalog: its findings reach the requirement by reference.
+    pub by_reference: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -118,6 +120,9 @@ pub struct Posture {
     pub frameworks: Vec<FrameworkPosture>,
     /// Active findings no rule maps to any requirement.
     pub unmapped: u32,
+    /// Active findings mapped by reference: their control is not in the catalog, and they
+    /// reach requirements through the NIST SP 800-53 controls AWS relates it to.
+    pub by_reference: u32,
     /// Active findings in all.
     pub active: u32,
 }
@@ -233,6 +238,15 @@ pub fn posture(
             )?
         }
     };
+
+    let by_reference: u32 = conn.query_row(
+        &format!(
+            "WITH {cte} SELECT count(DISTINCT s.fid) FROM state s
+             JOIN finding_requirements fr ON fr.fid = s.fid WHERE fr.rule_kind = 'reference'"
+        ),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
 
     // Failing findings covered by valid risk acceptances count as accepted, not failed.
     let cover = acceptances::coverage(conn, when, at)?;
@@ -383,6 +397,7 @@ pub fn posture(
         as_of: format_ts(when),
         frameworks,
         unmapped,
+        by_reference,
         active,
     })
 }
@@ -404,5 +419,6 @@ fn control_posture(catalog: &Catalog, id: &str, k: Counts) -> ControlPosture {
         failed: k.failed,
         passed: k.passed,
         accepted: k.accepted,
+        by_reference: !catalog.controls.contains_key(id),
     }
 }

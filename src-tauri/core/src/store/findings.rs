@@ -66,6 +66,12 @@ pub(super) const RELINK_HISTORY: &str = relink_history_sql!();
 /// only the index (whose entries end with the rowid, the order's last key: entries stay small,
 /// so imports pay little for it). The expression must stay the explorer's severity rank
 /// (`SEVERITY_RANK_SQL`, which the explorer's tests check against this index).
+/// The NIST SP 800-53 ids AWS relates a finding's control to (JSON array; NULL for rows
+/// written before they were kept: read from the raw JSON when the finding is next mapped).
+pub(super) const SCHEMA_V17: &str = "
+ALTER TABLE findings ADD COLUMN related_nist TEXT;
+";
+
 pub(super) const SCHEMA_V15: &str = "
 CREATE INDEX findings_explorer_default ON findings(
     record_state,
@@ -283,6 +289,7 @@ impl Applier<'_> {
             standard: f.standard.as_deref(),
             config_rule: f.config_rule.as_deref(),
             types: &f.types,
+            related_nist: &f.related_nist,
         };
         pass.compute(tx, &key, f.status.as_str(), f.record_state.as_str())
             .map(Some)
@@ -438,9 +445,9 @@ impl Applier<'_> {
             "INSERT INTO findings(id, source, product, account, region, control_id, standard, config_rule,
                 generator_id, types, title, description, severity, status, record_state, workflow_status,
                 remediation_text, remediation_url, first_observed_at, last_observed_at, created_at, updated_at,
-                import_id, mapped, mapped_control, counted, req_set)
+                import_id, mapped, mapped_control, counted, req_set, related_nist)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
         )?
         .execute(params![
             f.id,
@@ -470,6 +477,7 @@ impl Applier<'_> {
             m.and_then(|m| m.control.as_deref()),
             m.map_or(0, |m| m.counted),
             m.and_then(|m| m.set),
+            types_json(&f.related_nist),
         ])?;
         Ok(tx.last_insert_rowid())
     }
@@ -490,7 +498,8 @@ impl Applier<'_> {
                 created_at = min(created_at, ?21), updated_at = ?22, import_id = ?23, mapped = ?24,
                 mapped_control = CASE WHEN ?24 THEN ?25 ELSE mapped_control END,
                 counted = CASE WHEN ?24 THEN ?26 ELSE counted END,
-                req_set = CASE WHEN ?24 THEN ?27 ELSE req_set END
+                req_set = CASE WHEN ?24 THEN ?27 ELSE req_set END,
+                related_nist = ?28
              WHERE fid = ?1",
         )?
         .execute(params![
@@ -521,6 +530,7 @@ impl Applier<'_> {
             m.and_then(|m| m.control.as_deref()),
             m.map_or(0, |m| m.counted),
             m.and_then(|m| m.set),
+            types_json(&f.related_nist),
         ])?;
         Ok(())
     }
@@ -579,6 +589,28 @@ impl Applier<'_> {
 
 fn types_json(types: &[String]) -> String {
     serde_json::to_string(types).unwrap_or_else(|_| "[]".into())
+}
+
+/// The NIST SP 800-53 ids in a kept ASFF finding's `Compliance.RelatedRequirements`, for
+/// rows written before `related_nist` was kept.
+pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Vec<String>> {
+    let blob: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT raw FROM finding_raw WHERE fid = ?1 AND format = 'asff'",
+            [fid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(blob) = blob else { return Ok(Vec::new()) };
+    let Ok(bytes) = zstd::stream::decode_all(blob.as_slice()) else {
+        return Ok(Vec::new());
+    };
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let related: Vec<String> = v["Compliance"]["RelatedRequirements"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    Ok(crate::import::asff::related_nist(&related))
 }
 
 /// The raw JSON kept for a finding, decompressed.

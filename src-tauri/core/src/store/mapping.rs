@@ -43,6 +43,12 @@ CREATE INDEX findings_dims ON findings(req_set, mapped_control, account);
 DELETE FROM workspace_meta WHERE key = 'catalog_fingerprint';
 ";
 
+/// Findings mapped by reference (their control is not in the catalog; `rule_kind` is
+/// `reference`), counted by posture.
+pub(super) const SCHEMA_V17: &str = "
+CREATE INDEX finding_requirements_by_reference ON finding_requirements(fid) WHERE rule_kind = 'reference';
+";
+
 pub(super) const SCHEMA_V3: &str = "
 ALTER TABLE findings ADD COLUMN mapped_control TEXT;      -- the Security Hub control, legacy ids resolved
 ALTER TABLE findings ADD COLUMN mapped INTEGER NOT NULL DEFAULT 0;  -- 1 once mapped with the current catalog
@@ -283,11 +289,13 @@ impl Store {
             )?;
         }
         let mut pass = MapPass::new(&tx, catalog)?;
+        let known: std::collections::HashSet<String> =
+            catalog.controls.keys().map(|c| c.to_ascii_lowercase()).collect();
         let mut n = 0;
         {
             let mut select = tx.prepare(
                 "SELECT fid, source, product, control_id, standard, config_rule, types, status, record_state,
-                        coalesce(mapped_control, ''), counted
+                        coalesce(mapped_control, ''), counted, related_nist
                  FROM findings WHERE mapped = 0",
             )?;
             let mut rows = select.query([])?;
@@ -297,6 +305,28 @@ impl Store {
                 let standard: Option<String> = r.get(4)?;
                 let config_rule: Option<String> = r.get(5)?;
                 let types: Vec<String> = serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default();
+                let fid: i64 = r.get(0)?;
+                let related_nist: Vec<String> = match r.get::<_, Option<String>>(11)? {
+                    Some(json) => serde_json::from_str(&json).unwrap_or_default(),
+                    // Written before the references were kept: read them from the raw JSON
+                    // once, for a control the catalog does not know (the only use).
+                    None => {
+                        let unknown = control_id
+                            .as_deref()
+                            .is_some_and(|c| !known.contains(&c.to_ascii_lowercase()));
+                        let list = if unknown {
+                            super::findings::related_nist_from_raw(&tx, fid)?
+                        } else {
+                            Vec::new()
+                        };
+                        tx.prepare_cached("UPDATE findings SET related_nist = ?2 WHERE fid = ?1")?
+                            .execute(params![
+                                fid,
+                                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+                            ])?;
+                        list
+                    }
+                };
                 let key = FindingKey {
                     source: Source::parse(&r.get::<_, String>(1)?).unwrap_or(Source::Securityhub),
                     product: &product,
@@ -304,10 +334,10 @@ impl Store {
                     standard: standard.as_deref(),
                     config_rule: config_rule.as_deref(),
                     types: &types,
+                    related_nist: &related_nist,
                 };
                 let (status, record_state): (String, String) = (r.get(7)?, r.get(8)?);
                 let (old_control, old_counted): (String, i64) = (r.get(9)?, r.get(10)?);
-                let fid: i64 = r.get(0)?;
                 let m = pass.compute(&tx, &key, &status, &record_state)?;
                 pass.record(&tx, fid, &m, (&old_control, old_counted), false)?;
                 tx.prepare_cached(

@@ -118,6 +118,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[sync_state::SCHEMA_V14],
     &[findings::SCHEMA_V15],
     &[snapshots::SCHEMA_V16],
+    &[findings::SCHEMA_V17, mapping::SCHEMA_V17],
 ];
 
 fn migrations() -> Migrations<'static> {

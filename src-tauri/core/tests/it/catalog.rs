@@ -24,6 +24,7 @@ fn key(f: &Finding) -> FindingKey<'_> {
         standard: f.standard.as_deref(),
         config_rule: f.config_rule.as_deref(),
         types: &f.types,
+        related_nist: &f.related_nist,
     }
 }
 
@@ -146,6 +147,75 @@ fn the_catalog_knows_every_current_control_and_decided_each_one() {
     }
 }
 
+/// The HIPAA mapping against its reference, NIST SP 800-66r2's crosswalk: a control's
+/// reference requirements are those whose NIST list covers one of the control's own NIST
+/// references. Every reference pair the catalog leaves out is declined in general or has a
+/// "not mapped" difference; every pair it maps outside the reference has a "mapped"
+/// difference. And in every framework a recorded decision matches the mapping.
+#[test]
+fn every_departure_from_the_reference_is_recorded_with_its_reason() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let mut problems = Vec::new();
+    for fw in &c.frameworks {
+        let mut mapped: BTreeSet<(&str, &str)> = BTreeSet::new();
+        for r in &fw.requirements {
+            for e in &r.evidence {
+                if let Rule::Control(id) = &e.rule {
+                    mapped.insert((id.as_str(), r.id.as_str()));
+                }
+            }
+        }
+        let decided: BTreeSet<(&str, &str, &str)> = fw
+            .differences
+            .iter()
+            .map(|d| (d.control.as_str(), d.requirement.as_str(), d.decision.as_str()))
+            .collect();
+        for (control, req, decision) in &decided {
+            if (*decision == "mapped") != mapped.contains(&(*control, *req)) {
+                problems.push(format!(
+                    "{}: the difference says {control} is {decision} to {req}, the mapping disagrees",
+                    fw.id
+                ));
+            }
+        }
+        if fw.id != "hipaa" {
+            continue;
+        }
+        for ctl in c.controls.values().filter(|x| !x.nist.is_empty()) {
+            for r in fw.requirements.iter().filter(|r| !r.manual) {
+                let links: Vec<&String> = ctl
+                    .nist
+                    .iter()
+                    .filter(|n| r.nist.iter().any(|l| rampart_core::catalog::nist_covers(l, n)))
+                    .collect();
+                let is_mapped = mapped.contains(&(ctl.id.as_str(), r.id.as_str()));
+                if !links.is_empty()
+                    && !is_mapped
+                    && !decided.contains(&(ctl.id.as_str(), r.id.as_str(), "not mapped"))
+                    && links.iter().any(|n| fw.reaches_by_reference(r, n))
+                {
+                    problems.push(format!(
+                        "{} -> {}: in the reference (via {links:?}), not mapped, no reason",
+                        ctl.id, r.id
+                    ));
+                }
+                if links.is_empty() && is_mapped && !decided.contains(&(ctl.id.as_str(), r.id.as_str(), "mapped")) {
+                    problems.push(format!(
+                        "{} -> {}: mapped outside the reference, no reason",
+                        ctl.id, r.id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} departure(s) without a recorded reason:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
 #[test]
 fn a_retired_control_still_resolves_for_old_findings() {
     let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
@@ -164,6 +234,7 @@ fn a_retired_control_still_resolves_for_old_findings() {
         standard: None,
         config_rule: None,
         types: &types,
+        related_nist: &[],
     };
     assert_eq!(m.resolve_control(&k).as_deref(), Some("CloudFront.2"));
 }
@@ -186,6 +257,7 @@ fn every_config_rule_behind_a_control_resolves_to_it() {
                 standard: None,
                 config_rule: Some(&name),
                 types: &types,
+                related_nist: &[],
             };
             let by_rule: BTreeSet<(String, String)> =
                 m.map(&k).into_iter().map(|x| (x.framework, x.requirement)).collect();
@@ -283,9 +355,70 @@ const CASES: &[(&str, &str, Option<&str>, &[&str])] = &[
         Some("Foo.99"),
         &[],
     ),
+    // A control the catalog does not know is mapped by reference: AWS relates it to NIST
+    // AU-2, AU-12 and SI-4(20) (an enhancement counts for its base control).
+    (
+        "import/securityhub-unknown-control-by-reference.json",
+        "arn:aws:securityhub:us-east-1:111122223333:security-control/Bedrock.99/finding/by-reference-1",
+        Some("Bedrock.99"),
+        &["hipaa:164.312(b)", "hipaa:164.308(a)(1)(ii)(D)", "api12:API-5", "gdpr:Art.33"],
+    ),
     // A partner scanner's vulnerability finding counts as security-testing evidence by its type.
     ("import/securityhub-consolidated.json", "partner-finding-42", None, &["api12:API-7"]),
 ];
+
+/// A control the catalog does not know reaches requirements through the NIST ids AWS
+/// relates it to, marked as such; only the NIST ids are kept from RelatedRequirements;
+/// declined links and manual requirements are never reached; a known control never maps
+/// by reference; without references an unknown control stays unmapped.
+#[test]
+fn an_unknown_control_is_mapped_by_reference_through_nist() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let m = Mapper::new(&c);
+    let f = findings_of("import/securityhub-unknown-control-by-reference.json").remove(0);
+    assert_eq!(f.related_nist, ["AU-12", "AU-2", "SI-4(20)"]);
+    let matches = m.map(&key(&f));
+    assert!(!matches.is_empty());
+    for x in &matches {
+        assert!(matches!(&x.rule, Rule::Reference(_)), "{x:?}");
+        assert!(x.why.starts_with("Mapped by reference: Bedrock.99"), "{}", x.why);
+        let fw = c.framework(&x.framework).expect("framework");
+        let req = fw
+            .requirements
+            .iter()
+            .find(|r| r.id == x.requirement)
+            .expect("requirement");
+        assert!(!req.manual, "{} is manual", x.requirement);
+    }
+    // A declined link is not followed: HIPAA declines CA-7 for 164.308(a)(8).
+    let types = Vec::new();
+    let via_ca7 = ["CA-7".to_string()];
+    let k = FindingKey {
+        source: FindingSource::Securityhub,
+        product: "Security Hub",
+        control_id: Some("Bedrock.98"),
+        standard: None,
+        config_rule: None,
+        types: &types,
+        related_nist: &via_ca7,
+    };
+    let got: BTreeSet<String> = m
+        .map(&k)
+        .into_iter()
+        .map(|x| format!("{}:{}", x.framework, x.requirement))
+        .collect();
+    assert!(!got.contains("hipaa:164.308(a)(8)"), "{got:?}");
+    assert!(got.contains("hipaa:164.308(a)(1)(ii)(D)"), "{got:?}");
+    // A known control maps by the catalog only, whatever it cites.
+    let known = FindingKey {
+        control_id: Some("S3.8"),
+        ..k
+    };
+    assert!(m.map(&known).iter().all(|x| !matches!(x.rule, Rule::Reference(_))));
+    // No references: unmapped, as before.
+    let bare = FindingKey { related_nist: &[], ..k };
+    assert!(m.map(&bare).is_empty());
+}
 
 #[test]
 fn findings_map_to_the_expected_requirements() {
@@ -335,6 +468,7 @@ fn control_ids_match_without_regard_to_case_as_aws_compares_them() {
         standard: None,
         config_rule: None,
         types: &[],
+        related_nist: &[],
     };
     let requirements = |k: &FindingKey<'_>| -> BTreeSet<String> {
         m.map(k)
@@ -373,6 +507,7 @@ fn matches_explain_the_rule_and_points_roll_up_to_parents() {
         standard: None,
         config_rule: None,
         types: &types,
+        related_nist: &[],
     };
     let matches = m.map(&k);
     let direct = matches
@@ -406,6 +541,7 @@ fn user_files_add_frameworks_and_remap_controls() {
         standard: None,
         config_rule: None,
         types: &types,
+        related_nist: &[],
     };
     let got: BTreeSet<String> = m
         .map(&s38)

@@ -112,6 +112,50 @@ fn a_failing_finding_fails_the_requirement_and_unknown_controls_count_as_unmappe
     assert_eq!((p.unmapped, p.active), (1, 3));
 }
 
+/// A finding of a control the catalog does not know, that names its NIST references, is
+/// counted as mapped by reference (not unmapped), now and in the history; a row stored
+/// before references were kept gets them from its raw JSON when it is mapped again.
+#[test]
+fn an_unknown_control_with_nist_references_counts_as_mapped_by_reference() {
+    let catalog = Catalog::builtin().expect("catalog");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    let mut f = control_finding("b-1", "Bedrock.99", "2026-03-01T00:00:00Z", "FAILED");
+    f["Compliance"]["RelatedRequirements"] = json!(["NIST.800-53.r5 AU-2", "NIST.800-53.r5 SI-4(20)"]);
+    import(
+        &mut store,
+        &catalog,
+        vec![f, control_finding("x-1", "Foo.99", "2026-03-01T00:00:00Z", "FAILED")],
+    );
+    let now = ms("2026-03-02T00:00:00Z");
+    let check = |store: &Store| {
+        let p = posture(store.conn(), &catalog, None, None, now).expect("posture");
+        assert_eq!((p.unmapped, p.by_reference, p.active), (1, 1, 2));
+        assert_eq!(status(&p, "hipaa", "164.312(b)"), RequirementStatus::Failing);
+        let r = p.frameworks[2]
+            .requirements
+            .iter()
+            .find(|r| r.id == "164.312(b)")
+            .expect("164.312(b)");
+        let c = r.controls.iter().find(|c| c.id == "Bedrock.99").expect("listed");
+        assert!(c.by_reference && c.status == "failed");
+        let past = posture(store.conn(), &catalog, None, Some(now - 1), now).expect("posture");
+        assert_eq!((past.unmapped, past.by_reference), (1, 1));
+    };
+    check(&store);
+    // As a workspace written before the references were kept: the column is empty and the
+    // mapping is gone; mapping again reads them from the raw JSON.
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE findings SET related_nist = NULL;
+             DELETE FROM workspace_meta WHERE key = 'catalog_fingerprint';",
+        )
+        .expect("age the rows");
+    store.ensure_mapped(&catalog).expect("map");
+    check(&store);
+}
+
 #[test]
 fn manual_requirements_follow_attestations_which_expire_and_are_never_edited() {
     let catalog = Catalog::builtin().expect("catalog");

@@ -12,4 +12,8 @@ status: string, failed: number, passed: number,
 /**
  * Failing findings covered by a valid risk acceptance (not counted in `failed`).
  */
-accepted: number, };
+accepted: number, 
+/**
+ * The control is not in the catalog: its findings reach the requirement by reference.
+ */
+by_reference: boolean, };

@@ -13,7 +13,12 @@ control: string | null,
  * The Security Hub control it resolves to, when that differs from `control`
  * (`IAM.6` for CIS `1.14`): the id that tells a reader what is checked.
  */
-security_control: string | null, standard: string | null, config_rule: string | null, title: string, severity: string, status: string, record_state: string, workflow_status: string | null, 
+security_control: string | null, 
+/**
+ * Mapped by reference: its control is not in the catalog, and it reaches requirements
+ * through the NIST SP 800-53 controls AWS relates the control to.
+ */
+mapped_by_reference: boolean, standard: string | null, config_rule: string | null, title: string, severity: string, status: string, record_state: string, workflow_status: string | null, 
 /**
  * Resource ids, in the order the source listed them.
  */

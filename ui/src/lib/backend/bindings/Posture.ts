@@ -11,6 +11,11 @@ as_of: string, frameworks: Array<FrameworkPosture>,
  */
 unmapped: number, 
 /**
+ * Active findings mapped by reference: their control is not in the catalog, and they
+ * reach requirements through the NIST SP 800-53 controls AWS relates it to.
+ */
+by_reference: number, 
+/**
  * Active findings in all.
  */
 active: number, };
