@@ -140,6 +140,8 @@ describe('posture formatting', () => {
     expect(severityName('HIGH')).toBe('High');
     expect(severityName('WEIRD')).toBe('WEIRD');
     expect(evidenceKindName('config_rule')).toBe('AWS Config rule');
+    // A control the catalog does not know, matched through a NIST SP 800-53 id.
+    expect(evidenceKindName('reference')).toBe('NIST reference');
     expect(evidenceKindName('new_kind')).toBe('new_kind');
   });
 });

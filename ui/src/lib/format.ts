@@ -243,9 +243,14 @@ const EVIDENCE_KINDS: Record<string, string> = {
   inspector_type: 'Inspector finding type',
   type_prefix: 'Finding type prefix',
   product: 'Product',
+  // A control the catalog does not know, matched through a NIST SP 800-53 id (the value).
+  reference: 'NIST reference',
 };
 
-/** What an evidence rule matches on, in words; an unknown kind is shown as it is. */
+/**
+ * What an evidence rule matches on, in words (`reference`: "NIST reference"); an unknown kind is
+ * shown as it is.
+ */
 export function evidenceKindName(kind: string): string {
   return EVIDENCE_KINDS[kind] ?? kind;
 }
@@ -257,3 +262,11 @@ export function evidenceKindName(kind: string): string {
 export function wrapPoints(id: string): string[] {
   return id.split(/(?<=[:/])/);
 }
+
+/**
+ * What "mapped by reference" means, for every place that shows it (the chip's tooltip, the
+ * counts' explanation): the finding's control is not in Rampart's catalog, and it reaches
+ * requirements through the NIST SP 800-53 controls AWS relates the control to.
+ */
+export const BY_REFERENCE_HELP =
+  'Controls AWS added after this catalog: mapped through the NIST SP 800-53 controls AWS relates them to.';

@@ -96,6 +96,9 @@ export function emptyOverview(): Overview {
 
 /**
  * Posture of the demo workspace: api12, gdpr and hipaa (controls trimmed to two per requirement).
+ * 1 active finding is unmapped and 4 are mapped by reference (`by_reference`); HIPAA 164.312(b)
+ * lists, besides its two controls, `Bedrock.99`, a control the catalog does not know that reached
+ * it by reference (empty title, `by_reference: true`; every other control has `false`).
  * The weighted scores came later than the counts: each failing requirement's `score` is its score
  * in a newer demo build (164.310(d)(2)(iv), manual there, has 0.5), a passing one's 1, a manual or
  * no-data one's null; each framework's `score` is their mean, as the core computes it, so it differs
@@ -107,7 +110,9 @@ export function samplePosture(): Posture {
 
 /**
  * Requirement details from the demo workspace: HIPAA 164.312(b) (automated, failing; five of
- * its controls, two failing findings each), API-6 (manual, attested), GDPR Art.24 (manual, expired).
+ * its controls, two failing findings each, and `Bedrock.99`, failing, which the catalog does not
+ * know: mapped by reference, so no title, severity, rationale or remediation, and `by_reference`
+ * in the posture's control list), API-6 (manual, attested), GDPR Art.24 (manual, expired).
  * Each command's `cli_kind` is the catalog's: all five are fixes.
  */
 export function sampleRequirement(which: '164.312(b)' | 'API-6' | 'Art.24'): RequirementDetail {
@@ -132,7 +137,11 @@ export function sampleChanges(): Changes {
   return structuredClone(changes7d) as Changes;
 }
 
-/** 30 findings of the demo workspace, most severe first (securityhub and inspector, some archived). */
+/**
+ * 30 findings of the demo workspace, most severe first (securityhub and inspector, some archived).
+ * Row 27 is the `Bedrock.99` finding, failing and mapped by reference (`mapped_by_reference`, the
+ * only one; it bears on hipaa:164.312(b)).
+ */
 export function sampleFindingRows(): FindingRow[] {
   return structuredClone(findingRows) as FindingRow[];
 }

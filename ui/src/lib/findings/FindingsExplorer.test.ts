@@ -18,6 +18,7 @@ import {
   syntheticPage,
   type Invocation,
 } from '../../test/fixtures';
+import { BY_REFERENCE_HELP } from '../format';
 import { ROW_HEIGHT } from './columns';
 import FindingsExplorer from './FindingsExplorer.svelte';
 import { EMPTY_FILTERS, toFindingsQuery } from './query';
@@ -172,6 +173,90 @@ describe('Findings explorer', () => {
     expect(row.textContent).toContain('1.10 · IAM.16');
     await fireEvent.click(within(row).getByRole('button', { name: finding.title }));
     expect(screen.getByTestId('finding-panel').textContent).toContain('1.10 · Security Hub IAM.16');
+  });
+
+  it('marks a finding mapped by reference in its row and its panel, with what that means', async () => {
+    const rows = sampleFindingRows();
+    const referenced = rows.find((r) => r.mapped_by_reference)!;
+    const plain = rows[0]!;
+    expect(referenced.control).toBe('Bedrock.99');
+    expect(plain.mapped_by_reference).toBe(false);
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        sla_summary: sampleSla(),
+        posture: samplePosture(),
+        findings_page: { total: 2, page: 1, page_size: 200, rows: [referenced, plain] },
+        finding_detail: { code: 'not_found', message: 'gone' },
+      },
+      seen,
+    );
+    render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const [first, second] = screen.getAllByTestId('explorer-row') as [HTMLElement, HTMLElement];
+    const chip = within(first).getByTestId('by-reference-badge');
+    expect(chip.textContent).toMatch(/^by reference/);
+    expect(chip.getAttribute('title')).toBe(BY_REFERENCE_HELP);
+    expect(within(second).queryByTestId('by-reference-badge')).toBeNull();
+
+    await fireEvent.click(within(first).getByRole('button', { name: referenced.title }));
+    const panel = screen.getByTestId('finding-panel');
+    const badge = within(panel).getByTestId('by-reference-badge');
+    expect(badge.getAttribute('title')).toBe(BY_REFERENCE_HELP);
+    const note = within(panel).getByTestId('finding-by-reference');
+    expect(note.textContent).toMatch(/Mapped by reference\.\s*Bedrock\.99 is not in the catalog\./);
+    expect(note.textContent).toContain(BY_REFERENCE_HELP);
+    expect(within(panel).getAllByTestId('panel-requirement').map((a) => a.getAttribute('href'))).toEqual([
+      '#/frameworks/hipaa/164.312(b)',
+    ]);
+    // The catalog has no guidance for a control it does not know: nothing is looked up, and it says why.
+    const guidance = within(panel).getByTestId('finding-guidance');
+    expect(guidance.dataset.state).toBe('ready');
+    expect(within(guidance).getByTestId('finding-guidance-reference').textContent).toMatch(
+      /Bedrock\.99 is not in Rampart's catalog/,
+    );
+    expect(within(guidance).getByTestId('finding-remediation-link').getAttribute('href')).toBe(referenced.remediation_url);
+    expect(seen.some((c) => c.cmd === 'requirement_detail')).toBe(false);
+
+    // Another finding's panel has no chip.
+    await fireEvent.click(within(second).getByRole('button', { name: plain.title }));
+    expect(within(screen.getByTestId('finding-panel')).queryByTestId('by-reference-badge')).toBeNull();
+    expect(within(screen.getByTestId('finding-panel')).queryByTestId('finding-by-reference')).toBeNull();
+  });
+
+  it('shows the unmapped and mapped-by-reference counts beside the Unmapped filter', async () => {
+    const seen: Invocation[] = [];
+    backend(seen, 10);
+    render(FindingsExplorer, { query: 'unmapped=1' });
+    await ready();
+
+    const unmapped = await screen.findByTestId('filter-mapping-unmapped');
+    expect(unmapped.dataset.value).toBe('1');
+    expect(unmapped.textContent?.replace(/\s+/g, ' ').trim()).toBe('1 unmapped');
+    const byReference = screen.getByTestId('filter-mapping-by-reference');
+    expect(byReference.dataset.value).toBe('4');
+    expect(byReference.textContent?.replace(/\s+/g, ' ').trim()).toBe('4 mapped by reference');
+    expect(byReference.getAttribute('title')).toBe(BY_REFERENCE_HELP);
+    // Beside the switch, under "More filters" (open: the URL filters on it).
+    const switchLabel = screen.getByTestId('filter-unmapped').closest('label')!;
+    expect(switchLabel.parentElement!.contains(screen.getByTestId('filter-mapping'))).toBe(true);
+    expect(screen.getByTestId('filter-mapping').textContent).toContain(BY_REFERENCE_HELP);
+    expect(lastQuery(seen)?.unmapped).toBe(true);
+  });
+
+  it('shows no mapping counts while the posture cannot be read', async () => {
+    const calls = mockBackend({
+      sla_summary: sampleSla(),
+      posture: { code: 'catalog_error', message: 'bad catalog' },
+      findings_page: (args) => syntheticPage(args.query as FindingsQuery, 3),
+    });
+    render(FindingsExplorer, { query: 'unmapped=1' });
+    await ready();
+    await waitFor(() => expect(calls).toContain('posture'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.getByTestId('filter-unmapped')).toBeTruthy();
+    expect(screen.queryByTestId('filter-mapping')).toBeNull();
   });
 
   it('shows a control finding’s guidance, timeline and JSON in its panel', async () => {

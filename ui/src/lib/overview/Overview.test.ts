@@ -2,7 +2,7 @@
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { addDays, formatDateTime, today } from '../format';
+import { addDays, BY_REFERENCE_HELP, formatDateTime, today } from '../format';
 import {
   emptyOverview,
   mockBackend,
@@ -360,6 +360,27 @@ describe('Overview', () => {
       expect(error.textContent).toMatch(/compliance catalog could not be loaded/);
       expect(error.textContent).toMatch(/duplicate requirement "API-1"/);
       expect(screen.getByTestId('kpi-active')).toBeTruthy();
+    });
+
+    it('shows the unmapped findings and those mapped by reference, with what that means', async () => {
+      mockBackend({ overview: sampleOverview(), posture: samplePosture() });
+      render(Overview);
+
+      const mapping = await screen.findByTestId('overview-mapping');
+      const unmapped = screen.getByTestId('overview-mapping-unmapped');
+      expect(unmapped.dataset.value).toBe('1');
+      expect(unmapped.textContent?.replace(/\s+/g, ' ').trim()).toBe('1 unmapped');
+      expect(within(unmapped).getByRole('link').getAttribute('href')).toBe('#/findings?unmapped=1');
+
+      const byReference = screen.getByTestId('overview-mapping-by-reference');
+      expect(byReference.dataset.value).toBe('4');
+      expect(byReference.textContent?.replace(/\s+/g, ' ').trim()).toBe('4 mapped by reference');
+      expect(byReference.getAttribute('title')).toBe(BY_REFERENCE_HELP);
+      // The explanation is also printed, not only in the tooltip.
+      expect(mapping.textContent).toContain(
+        'Controls AWS added after this catalog: mapped through the NIST SP 800-53 controls AWS relates them to.',
+      );
+      expect(screen.getByTestId('frameworks').contains(mapping)).toBe(true);
     });
 
     it('renders framework names as text', async () => {

@@ -3,6 +3,7 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ControlDetail } from '../backend';
+import { BY_REFERENCE_HELP } from '../format';
 import { mockBackend, sampleRequirement, type Invocation } from '../../test/fixtures';
 import RequirementView from './RequirementView.svelte';
 
@@ -44,9 +45,9 @@ describe('RequirementView', () => {
     render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
     await screen.findByTestId('requirement-header');
 
-    expect(controlIds()).toEqual(['ELB.5', 'CloudTrail.1', 'CloudWatch.5', 'CloudTrail.3', 'S3.9']);
+    expect(controlIds()).toEqual(['ELB.5', 'CloudTrail.1', 'CloudWatch.5', 'Bedrock.99', 'CloudTrail.3', 'S3.9']);
     const statuses = screen.getAllByTestId(/^control-/).map((el) => el.dataset.status);
-    expect(statuses).toEqual(['failed', 'failed', 'failed', 'passed', 'passed']);
+    expect(statuses).toEqual(['failed', 'failed', 'failed', 'failed', 'passed', 'passed']);
 
     const elb = screen.getByTestId('control-ELB.5');
     expect(elb.textContent).toMatch(/Application and Classic Load Balancers logging should be enabled/);
@@ -205,6 +206,107 @@ describe('RequirementView', () => {
       '#/frameworks/hipaa/164.312(b)(1)',
       '#/frameworks/hipaa/164.312(b)(2)',
     ]);
+  });
+
+  it('shows the requirement’s own score beside its status, and a dash without one', async () => {
+    mockBackend({ requirement_detail: sampleRequirement('164.312(b)') });
+    const first = render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    const header = await screen.findByTestId('requirement-header');
+    const score = within(header).getByTestId('requirement-score');
+    expect(score.dataset.score).toBe('0.4020618556701031');
+    expect(score.textContent?.replace(/\s+/g, ' ').trim()).toBe('Score 40%');
+    expect(score.getAttribute('title')).toBe('Severity-weighted share of passing controls');
+    // Beside the status chip.
+    expect(score.previousElementSibling?.getAttribute('data-status')).toBe('failing');
+    first.unmount();
+
+    // A manual requirement has no score.
+    mockBackend({ requirement_detail: sampleRequirement('API-6') });
+    render(RequirementView, { framework: 'api12', requirement: 'API-6' });
+    const none = within(await screen.findByTestId('requirement-header')).getByTestId('requirement-score');
+    expect(none.dataset.score).toBe('');
+    expect(none.querySelector('strong')?.textContent).toBe('—');
+    expect(none.textContent).toMatch(/not scored/);
+  });
+
+  it('marks a failing control mapped by reference, which has no catalog title, severity or remediation', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ requirement_detail: sampleRequirement('164.312(b)') }, seen);
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    const card = screen.getByTestId('control-Bedrock.99');
+    expect(card.dataset.byReference).toBe('true');
+    expect(screen.getByTestId('control-ELB.5').dataset.byReference).toBe('false');
+    const chip = within(card).getByTestId('by-reference-badge');
+    expect(chip.getAttribute('title')).toBe(BY_REFERENCE_HELP);
+    expect(within(screen.getByTestId('control-ELB.5')).queryByTestId('by-reference-badge')).toBeNull();
+    // The id, and in place of the empty title what it is.
+    const toggle = within(card).getByRole('button', { name: /^Bedrock\.99/ });
+    expect(toggle.textContent?.replace(/\s+/g, ' ').trim()).toBe('Bedrock.99 not in the catalog — mapped by reference');
+    // No severity badge for an empty severity.
+    expect(card.querySelector('[data-severity]')).toBeNull();
+    await fireEvent.click(toggle);
+    expect(card.textContent).toMatch(/not in Rampart's catalog, so it has no remediation guidance here/);
+    expect(within(card).getAllByTestId('failing-finding')).toHaveLength(1);
+
+    const note = screen.getByTestId('by-reference-note');
+    expect(note.textContent).toMatch(/^1\s+control is not in the catalog and mapped by reference\./);
+    expect(note.textContent).toContain(BY_REFERENCE_HELP);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('marks a passing control mapped by reference in the compact list, and names the accept form by its id', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const control = detail.controls.find((c) => c.id === 'Bedrock.99')!;
+    Object.assign(control, { status: 'passed', failed: 0, passed: 2, failing: [] });
+    Object.assign(detail.posture.controls.find((c) => c.id === 'Bedrock.99')!, { status: 'passed', failed: 0, passed: 2 });
+    mockBackend({ requirement_detail: detail });
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    const row = screen.getByTestId('control-Bedrock.99');
+    expect(row.tagName).toBe('LI');
+    expect(row.dataset.byReference).toBe('true');
+    expect(row.textContent).toMatch(/Bedrock\.99\s*not in the catalog — mapped by reference/);
+    expect(row.textContent).toMatch(/2 passed/);
+    expect(within(row).getByTestId('by-reference-badge').getAttribute('title')).toBe(BY_REFERENCE_HELP);
+    expect(row.querySelector('[data-severity]')).toBeNull();
+    // A known passing control keeps its title and no chip.
+    const s3 = screen.getByTestId('control-S3.9');
+    expect(s3.dataset.byReference).toBe('false');
+    expect(within(s3).queryByTestId('by-reference-badge')).toBeNull();
+    expect(s3.textContent).not.toMatch(/not in the catalog/);
+  });
+
+  it('shows a control mapped by reference whose title the core gives, and never marks a known one', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    detail.controls.find((c) => c.id === 'Bedrock.99')!.title = HOSTILE;
+    mockBackend({ requirement_detail: detail });
+    const { container } = render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+    const card = screen.getByTestId('control-Bedrock.99');
+    expect(within(card).getByText(HOSTILE)).toBeTruthy();
+    expect(card.textContent).not.toMatch(/not in the catalog — mapped by reference/);
+    expect(within(card).getByTestId('by-reference-badge')).toBeTruthy();
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('names a NIST reference rule in words, and shows its why as text', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const why = `Mapped by reference: Bedrock.99 is not in the catalog; AWS relates it to NIST SP 800-53 AU-2, which the HIPAA Security Rule reference relates to this requirement. ${HOSTILE}`;
+    detail.evidence.unshift({ kind: 'reference', value: 'AU-2', why });
+    mockBackend({ requirement_detail: detail });
+    const { container } = render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    const [rule, next] = screen.getAllByTestId('evidence-rule') as [HTMLElement, HTMLElement];
+    const cells = rule.querySelectorAll('td');
+    expect(cells[0]!.textContent).toBe('NIST reference');
+    expect(cells[1]!.textContent).toBe('AU-2');
+    expect(cells[2]!.textContent).toBe(why);
+    expect(next.querySelector('td')!.textContent).toBe('AWS Config rule');
+    expect(container.querySelector('img')).toBeNull();
   });
 
   it('never turns a non-http remediation URL into a link', async () => {

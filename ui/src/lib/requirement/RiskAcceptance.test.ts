@@ -168,15 +168,16 @@ describe('Risk acceptance from the requirement view', () => {
     render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
     await screen.findByTestId('requirement-header');
 
-    const cards = screen.getAllByTestId(/^control-/).slice(0, 3);
+    const cards = screen.getAllByTestId(/^control-/).slice(0, 4);
     expect(cards.map((c) => [c.dataset.testid, c.dataset.status])).toEqual([
       ['control-CloudTrail.1', 'failed'],
       ['control-CloudWatch.5', 'failed'],
+      ['control-Bedrock.99', 'failed'],
       ['control-ELB.5', 'accepted'],
     ]);
     const card = screen.getByTestId('control-ELB.5');
     expect(card.querySelector('.chip')?.textContent).toMatch(/Accepted/);
     expect(within(card).queryByTestId('accept-control-ELB.5')).toBeNull();
-    expect(screen.getByTestId('requirement-header').textContent).toMatch(/2 failing\s*·\s*1 accepted\s*· 2 passing/);
+    expect(screen.getByTestId('requirement-header').textContent).toMatch(/3 failing\s*·\s*1 accepted\s*· 2 passing/);
   });
 });
