@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 17 (what the migrations in
+-- The schema of a Rampart workspace at version 18 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -71,6 +71,15 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE control_definitions (
+    id              TEXT    PRIMARY KEY,   -- SecurityControlId, as AWS spells it
+    title           TEXT    NOT NULL,
+    description     TEXT    NOT NULL,
+    severity        TEXT    NOT NULL,      -- SeverityRating: CRITICAL, HIGH, MEDIUM, LOW
+    remediation_url TEXT,
+    seen_at         INTEGER NOT NULL       -- ms: the sync that last listed it
+) STRICT;
 
 CREATE TABLE finding_history (
     seq             INTEGER PRIMARY KEY,

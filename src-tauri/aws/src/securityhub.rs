@@ -1,10 +1,12 @@
 //! Security Hub: `GetFindings` (pages of 100, filtered on `UpdatedAt` and `RecordState`,
-//! oldest update first) and the cross-Region finding aggregator.
+//! oldest update first), `ListSecurityControlDefinitions` (pages of 100) and the
+//! cross-Region finding aggregator.
 
 use aws_sdk_securityhub::types::{
     AwsSecurityFindingFilters, DateFilter, SortCriterion, SortOrder, StringFilter, StringFilterComparison,
 };
 use aws_sdk_securityhub::Client;
+use rampart_core::store::definitions::ControlDefinition;
 use rampart_core::sync::{BoxFuture, ErrorKind, FetchError, Fetcher, Page, Query, QuerySpec, SyncTarget};
 
 use crate::capture::Capture;
@@ -66,6 +68,40 @@ impl SecurityHub {
     }
 }
 
+impl SecurityHub {
+    /// One page of the controls Security Hub runs, as it defines them. Entries without an
+    /// id are left out; everything else is kept as AWS wrote it (text).
+    async fn control_definitions(&self, next: Option<&str>) -> Result<Page, FetchError> {
+        let out = self
+            .client
+            .list_security_control_definitions()
+            .max_results(100)
+            .set_next_token(next.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| self.at.fail(e, "securityhub:ListSecurityControlDefinitions"))?;
+        let listed = out.security_control_definitions();
+        let definitions: Vec<ControlDefinition> = listed
+            .iter()
+            .filter_map(|d| {
+                Some(ControlDefinition {
+                    id: d.security_control_id()?.to_string(),
+                    title: d.title().unwrap_or_default().to_string(),
+                    description: d.description().unwrap_or_default().to_string(),
+                    severity: d.severity_rating().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                    remediation_url: d.remediation_url().map(str::to_string),
+                })
+            })
+            .collect();
+        Ok(Page {
+            items: listed.len(),
+            definitions,
+            next_token: crate::token(out.next_token()),
+            ..Page::default()
+        })
+    }
+}
+
 /// `YYYY-MM-DDTHH:MM:SS.mmmZ` from epoch milliseconds (the ASFF date format).
 fn iso(ms: i64) -> String {
     aws_smithy_types::DateTime::from_millis(ms)
@@ -85,6 +121,7 @@ impl Fetcher for SecurityHub {
                     updated_since,
                     record_state,
                 } => self.get_findings(*updated_since, *record_state, next).await,
+                QuerySpec::SecurityHubControlDefinitions => self.control_definitions(next).await,
                 other => Err(FetchError::new(
                     ErrorKind::Fatal,
                     format!("Security Hub cannot run {other:?}"),

@@ -27,6 +27,25 @@ pub fn weight(severity: Severity) -> f64 {
     }
 }
 
+/// The severity a control weighs with: the catalog's, else what Security Hub's own
+/// definition says (a control the catalog does not know), else medium.
+pub fn control_severity(
+    catalog: &crate::catalog::Catalog,
+    definitions: &std::collections::HashMap<String, crate::store::definitions::ControlDefinition>,
+    control: &str,
+) -> Severity {
+    catalog
+        .controls
+        .get(control)
+        .map(|c| c.severity)
+        .or_else(|| {
+            definitions
+                .get(control)
+                .and_then(|d| Severity::parse_label(&d.severity))
+        })
+        .unwrap_or(Severity::Medium)
+}
+
 /// The weight of the unit made of findings that reach a requirement without a control.
 pub const OTHER_WEIGHT: f64 = 2.0;
 

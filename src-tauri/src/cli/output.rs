@@ -5,6 +5,7 @@ use std::io::{self, BufWriter, Write};
 
 use rampart_core::catalog::Stats;
 use rampart_core::query::changes::Changes;
+use rampart_core::query::coverage::SeenControls;
 use rampart_core::query::findings::{count_findings, list_findings, FindingFilter, Page, SortField};
 use rampart_core::query::overview;
 use rampart_core::query::posture::Posture;
@@ -257,7 +258,17 @@ pub(super) fn print_posture(out: &mut impl Write, p: &Posture) -> io::Result<()>
     Ok(())
 }
 
-pub(super) fn print_stats(out: &mut impl Write, s: &Stats) -> io::Result<()> {
+/// `rampart catalog stats`: the catalog's own coverage and, with a workspace, coverage
+/// against the controls it holds.
+#[derive(Serialize)]
+pub(super) struct CatalogStats {
+    #[serde(flatten)]
+    pub stats: Stats,
+    pub workspace: Option<SeenControls>,
+}
+
+pub(super) fn print_stats(out: &mut impl Write, report: &CatalogStats) -> io::Result<()> {
+    let s = &report.stats;
     writeln!(
         out,
         "Controls in the catalog        {} ({} current, {} retired)",
@@ -284,6 +295,45 @@ pub(super) fn print_stats(out: &mut impl Write, s: &Stats) -> io::Result<()> {
         "Recorded departures from the references (NIST crosswalk, open-source tools): {}",
         s.differences
     )?;
+    if let Some(w) = &report.workspace {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", clip(&v.join(", "), 200))
+            }
+        };
+        writeln!(out, "\nIn this workspace")?;
+        writeln!(out, "  controls named by findings     {}", w.seen)?;
+        writeln!(out, "  known to the catalog           {}", w.known)?;
+        writeln!(
+            out,
+            "  retired (old findings)         {}{}",
+            w.retired.len(),
+            list(&w.retired)
+        )?;
+        writeln!(
+            out,
+            "  mapped by reference            {}{}",
+            w.by_reference.len(),
+            list(&w.by_reference)
+        )?;
+        writeln!(
+            out,
+            "  unknown, mapped to nothing     {}{}",
+            w.unknown.len(),
+            list(&w.unknown)
+        )?;
+        if w.listed_by_security_hub > 0 {
+            writeln!(
+                out,
+                "  Security Hub lists {} controls; {} not in the catalog{}",
+                w.listed_by_security_hub,
+                w.listed_not_in_catalog.len(),
+                list(&w.listed_not_in_catalog)
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -273,7 +273,19 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             command: CatalogCommand::Stats { format },
         } => {
             let catalog = load_catalog(db, extra_catalogs)?;
-            print_as(format, &catalog.stats(), output::print_stats)
+            // With a workspace, coverage against the controls it actually holds too.
+            let workspace = match db.exists() {
+                true => {
+                    let store = open_mapped(db, &catalog)?;
+                    Some(rampart_core::query::coverage::controls_seen(store.conn(), &catalog)?)
+                }
+                false => None,
+            };
+            let report = output::CatalogStats {
+                stats: catalog.stats(),
+                workspace,
+            };
+            print_as(format, &report, output::print_stats)
         }
     }
 }

@@ -130,6 +130,7 @@ fn progress(e: &SyncEvent) -> Option<String> {
             *wait_ms as f64 / 1000.0
         ),
         SyncEvent::Skipped { target, reason } => format!("{target}: skipped, {reason}"),
+        SyncEvent::Notice { target, message } => format!("{target}: note: {message}"),
         SyncEvent::TargetDone { .. } | SyncEvent::TargetFailed { .. } | SyncEvent::Finished { .. } => return None,
     })
 }

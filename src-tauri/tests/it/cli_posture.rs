@@ -18,6 +18,13 @@ fn demo() -> &'static Path {
 fn posture_json_lists_every_framework_and_requirement() {
     let p = json(demo(), &["posture", "--format", "json"]);
     let stats = json(demo(), &["catalog", "stats", "--format", "json"]);
+    // The catalog knows every control AWS runs today, and covers every control the demo's
+    // findings name.
+    assert_eq!(stats["known"].as_array().expect("known").len(), 571);
+    let w = &stats["workspace"];
+    assert!(w["seen"].as_u64().expect("seen") > 300, "{w}");
+    assert_eq!(w["known"], w["seen"], "{w}");
+    assert_eq!(w["unknown"], serde_json::json!([]), "{w}");
     assert!(p["as_of"].is_string());
     assert!(p["unmapped"].is_u64());
     let frameworks = p["frameworks"].as_array().expect("frameworks");

@@ -46,6 +46,9 @@ pub struct Dataset {
     /// The Security Hub cross-region finding aggregator, if any.
     pub aggregator: Option<Aggregator>,
     pub conformance_packs: Vec<ConformancePack>,
+    /// Security Hub's control definitions (`SecurityControlDefinition` JSON as on the
+    /// wire). When empty, one is made for each control the Security Hub findings name.
+    pub control_definitions: Vec<Value>,
 }
 
 /// One AWS Config rule in one region with its evaluation results (EvaluationResult JSON as on the wire).
@@ -99,6 +102,9 @@ pub struct Faults {
     pub invalid_json: u32,
     /// Every data request signed for one of these regions gets 403 AccessDeniedException.
     pub deny_regions: Vec<String>,
+    /// Every request for one of these operations (`ListSecurityControlDefinitions`) gets
+    /// 403 AccessDeniedException, as under an IAM policy that lacks the action.
+    pub deny_operations: Vec<String>,
     /// When set, throttling responses carry `Retry-After: N`.
     pub retry_after_secs: Option<u64>,
     /// Turn the per-region request quotas off (for tests that page through large datasets quickly).

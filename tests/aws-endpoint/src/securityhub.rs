@@ -316,3 +316,58 @@ pub(crate) fn get_finding_aggregator(ds: &Dataset, arn: &str) -> Result<Served, 
         )),
     }
 }
+
+/// `ListSecurityControlDefinitions`: the dataset's definitions, or one per control its
+/// findings name (title and severity from the first such finding), in id order; pages of
+/// `MaxResults` (1–100, 25 when absent) with a `NextToken`.
+pub(crate) fn list_security_control_definitions(
+    ds: &Dataset,
+    region: &str,
+    query: &[(String, String)],
+) -> Result<Served, ApiError> {
+    let param = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
+    let max = match param("MaxResults") {
+        None => 25,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n @ 1..=100) => n,
+            _ => return Err(invalid(format!("MaxResults must be between 1 and 100, got {v}"))),
+        },
+    };
+    let standard = param("StandardsArn").map(|s| json!(s)).unwrap_or(Value::Null);
+    let fp = filter::fingerprint("ListSecurityControlDefinitions", region, &[&standard]);
+    let offset = match param("NextToken") {
+        None | Some("") => 0,
+        Some(t) => filter::read_token(t, fp).ok_or_else(|| {
+            invalid("The NextToken is invalid: it is not a token from a previous ListSecurityControlDefinitions")
+        })?,
+    };
+    let mut defs: Vec<Value> = if ds.control_definitions.is_empty() {
+        let mut by_id: std::collections::BTreeMap<String, Value> = std::collections::BTreeMap::new();
+        for f in &ds.securityhub {
+            let Some(id) = f["Compliance"]["SecurityControlId"].as_str() else {
+                continue;
+            };
+            by_id.entry(id.to_string()).or_insert_with(|| {
+                json!({
+                    "SecurityControlId": id,
+                    "Title": f["Title"].as_str().unwrap_or_default(),
+                    "Description": f["Description"].as_str().unwrap_or_default(),
+                    "RemediationUrl": format!("https://docs.aws.amazon.com/console/securityhub/{id}/remediation"),
+                    "SeverityRating": f["Severity"]["Label"].as_str().unwrap_or("MEDIUM"),
+                    "CurrentRegionAvailability": "AVAILABLE",
+                })
+            });
+        }
+        by_id.into_values().collect()
+    } else {
+        ds.control_definitions.clone()
+    };
+    defs.sort_by(|a, b| a["SecurityControlId"].as_str().cmp(&b["SecurityControlId"].as_str()));
+    let (page, next) = filter::page(defs, offset, max);
+    let items = page.len() as u64;
+    let mut out = json!({ "SecurityControlDefinitions": page });
+    if let Some(next) = next {
+        out["NextToken"] = json!(filter::make_token(next, fp));
+    }
+    Ok(Served { body: out, items })
+}

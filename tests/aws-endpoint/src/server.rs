@@ -81,6 +81,7 @@ pub(crate) struct Served {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
     GetFindings,
+    ListSecurityControlDefinitions,
     ListFindingAggregators,
     GetFindingAggregator(String),
     ListFindings,
@@ -136,6 +137,12 @@ fn classify(req: &Request) -> Classified {
     }
     match (req.method.as_str(), req.path.as_str()) {
         ("POST", "/findings") => route("GetFindings", "securityhub", Protocol::SecurityHub, Kind::GetFindings),
+        ("GET", "/securityControls/definitions") => route(
+            "ListSecurityControlDefinitions",
+            "securityhub",
+            Protocol::SecurityHub,
+            Kind::ListSecurityControlDefinitions,
+        ),
         ("GET", "/findingAggregator/list") => route(
             "ListFindingAggregators",
             "securityhub",
@@ -167,7 +174,9 @@ fn classify(req: &Request) -> Classified {
 fn quota(kind: &Kind) -> (f64, f64) {
     match kind {
         Kind::GetFindings => (3.0, 6.0),
-        Kind::ListFindingAggregators | Kind::GetFindingAggregator(_) => (10.0, 30.0),
+        Kind::ListFindingAggregators | Kind::GetFindingAggregator(_) | Kind::ListSecurityControlDefinitions => {
+            (10.0, 30.0)
+        }
         Kind::ListFindings | Kind::ListCoverage | Kind::Config(_) => (10.0, 20.0),
         Kind::GetCallerIdentity => (f64::INFINITY, f64::INFINITY),
     }
@@ -445,7 +454,9 @@ impl Shared {
                 Some(secs) => render_error(protocol, &err, request_id).with_header("Retry-After", secs.to_string()),
                 None => render_error(protocol, &err, request_id),
             };
-            if state.faults.deny_regions.contains(&region) {
+            if state.faults.deny_regions.contains(&region)
+                || state.faults.deny_operations.iter().any(|o| o == route.name)
+            {
                 drop(state);
                 let account = lock(&self.dataset).account.clone();
                 let err = ApiError::new(
@@ -533,6 +544,9 @@ impl Shared {
         match &route.kind {
             Kind::GetFindingAggregator(arn) => return securityhub::get_finding_aggregator(&ds, arn),
             Kind::ListFindingAggregators => return securityhub::list_finding_aggregators(&ds, &req.query),
+            Kind::ListSecurityControlDefinitions => {
+                return securityhub::list_security_control_definitions(&ds, region, &req.query)
+            }
             _ => {}
         }
         let body = parse_body(&req.body).map_err(|msg| match route.protocol {

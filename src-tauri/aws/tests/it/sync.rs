@@ -478,3 +478,99 @@ fn regions_linked_to_a_finding_aggregator_are_synced_through_its_home() {
         .any(|e| matches!(e, SyncEvent::Skipped { target, .. } if target.region == "eu-west-1")));
     assert_eq!(rows(&db).len(), fetchable(&ds).len());
 }
+
+/// A sync also reads Security Hub's control definitions (paged): a control the catalog
+/// does not know gets AWS's title and severity, and its finding, naming NIST references,
+/// is mapped by reference.
+#[test]
+fn a_sync_reads_control_definitions_and_maps_unknown_controls_by_reference() {
+    let mut ds = dataset(30, 0);
+    let mut unknown = ds.securityhub[0].clone();
+    unknown["Id"] =
+        serde_json::json!("arn:aws:securityhub:us-east-1:123456789012:security-control/Bedrock.99/finding/x");
+    unknown["Region"] = serde_json::json!("us-east-1");
+    unknown["RecordState"] = serde_json::json!("ACTIVE");
+    unknown["GeneratorId"] = serde_json::json!("security-control/Bedrock.99");
+    unknown["Compliance"] = serde_json::json!({
+        "Status": "FAILED",
+        "SecurityControlId": "Bedrock.99",
+        "RelatedRequirements": ["NIST.800-53.r5 AU-2", "NIST.800-53.r5 AU-12"]
+    });
+    ds.securityhub.push(unknown);
+    // More definitions than one page of 100.
+    ds.control_definitions = (0..230)
+        .map(|i| {
+            serde_json::json!({
+                "SecurityControlId": format!("Demo.{i}"),
+                "Title": format!("Demo control {i}"),
+                "Description": "d",
+                "SeverityRating": "LOW",
+                "RemediationUrl": format!("https://docs.aws.amazon.com/console/securityhub/Demo.{i}/remediation"),
+                "CurrentRegionAvailability": "AVAILABLE"
+            })
+        })
+        .chain(std::iter::once(serde_json::json!({
+            "SecurityControlId": "Bedrock.99",
+            "Title": "Bedrock model invocation logging should be enabled <b>",
+            "Description": "d",
+            "SeverityRating": "HIGH",
+            "RemediationUrl": "https://docs.aws.amazon.com/console/securityhub/Bedrock.99/remediation",
+            "CurrentRegionAvailability": "AVAILABLE"
+        })))
+        .collect();
+    let ep = Endpoint::start(ds, Faults::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let run = sync(&db, &ep.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
+    // 231 definitions in pages of 100, in each of the two Regions.
+    assert_eq!(ep.stats().op("ListSecurityControlDefinitions").ok, 6);
+    let store = Store::open(&db).unwrap();
+    let defs = rampart_core::store::definitions::all(store.conn()).unwrap();
+    assert_eq!(defs.len(), 231);
+    let b = &defs["Bedrock.99"];
+    assert_eq!(b.title, "Bedrock model invocation logging should be enabled <b>");
+    assert_eq!(b.severity, "HIGH");
+    let row = rows(&db)
+        .into_values()
+        .find(|r| r.control.as_deref() == Some("Bedrock.99"))
+        .expect("the finding");
+    assert!(row.mapped_by_reference, "{row:?}");
+    assert!(
+        row.requirements.iter().any(|r| r == "hipaa:164.312(b)"),
+        "{:?}",
+        row.requirements
+    );
+}
+
+/// An IAM policy without ListSecurityControlDefinitions (an older one) does not fail the
+/// sync: the findings are stored and the run says what was not read.
+#[test]
+fn a_refused_control_definitions_call_is_a_notice_not_a_failure() {
+    let ds = dataset(20, 0);
+    let faults = Faults {
+        deny_operations: vec!["ListSecurityControlDefinitions".into()],
+        ..Faults::default()
+    };
+    let ep = Endpoint::start(ds, faults).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let run = sync(&db, &ep.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
+    let notices: Vec<&String> = run
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            SyncEvent::Notice { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        notices[0].contains("securityhub:ListSecurityControlDefinitions was not read"),
+        "{}",
+        notices[0]
+    );
+    assert!(count(&db, "SELECT count(*) FROM findings") > 0);
+    assert_eq!(count(&db, "SELECT count(*) FROM control_definitions"), 0);
+}

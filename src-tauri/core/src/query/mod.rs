@@ -2,6 +2,7 @@
 //! that the CLI prints and the window receives over IPC.
 
 pub mod changes;
+pub mod coverage;
 pub mod findings;
 pub mod overview;
 pub mod posture;

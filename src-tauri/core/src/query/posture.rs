@@ -17,10 +17,10 @@ use ts_rs::TS;
 
 use super::ratio;
 use crate::catalog::{Catalog, Rule};
-use crate::model::Severity;
 use crate::score::{self, UnitCounts};
 use crate::store::acceptances;
 use crate::store::attestations::{self, Attestation};
+use crate::store::definitions::{self, ControlDefinition};
 use crate::store::StoreError;
 use crate::time::format_ts;
 
@@ -259,6 +259,8 @@ pub fn posture(
         }
     }
 
+    // Security Hub's own word on controls the catalog does not know.
+    let definitions = definitions::all(conn)?;
     let mut frameworks = Vec::new();
     for fw in catalog
         .frameworks
@@ -297,7 +299,7 @@ pub fn posture(
                             .get(&(fw.id.clone(), req.id.clone(), c.clone()))
                             .copied()
                             .unwrap_or_default();
-                        controls.push(control_posture(catalog, c, k));
+                        controls.push(control_posture(catalog, &definitions, c, k));
                     }
                 }
             }
@@ -310,7 +312,7 @@ pub fn posture(
                     let weight = if c.is_empty() {
                         score::OTHER_WEIGHT
                     } else {
-                        score::weight(catalog.controls.get(c).map_or(Severity::Medium, |x| x.severity))
+                        score::weight(score::control_severity(catalog, &definitions, c))
                     };
                     let counts = UnitCounts {
                         failed: k.failed,
@@ -322,7 +324,7 @@ pub fn posture(
                 .collect();
             for ((f, r, c), k) in &ctl_counts {
                 if f == &fw.id && r == &req.id && !c.is_empty() && listed.insert(c.clone()) {
-                    controls.push(control_posture(catalog, c, *k));
+                    controls.push(control_posture(catalog, &definitions, c, *k));
                 }
             }
             for c in &controls {
@@ -402,10 +404,20 @@ pub fn posture(
     })
 }
 
-fn control_posture(catalog: &Catalog, id: &str, k: Counts) -> ControlPosture {
+fn control_posture(
+    catalog: &Catalog,
+    definitions: &HashMap<String, ControlDefinition>,
+    id: &str,
+    k: Counts,
+) -> ControlPosture {
     ControlPosture {
         id: id.to_string(),
-        title: catalog.controls.get(id).map(|c| c.title.clone()).unwrap_or_default(),
+        title: catalog
+            .controls
+            .get(id)
+            .map(|c| c.title.clone())
+            .or_else(|| definitions.get(id).map(|d| d.title.clone()))
+            .unwrap_or_default(),
         status: if k.failed > 0 {
             "failed"
         } else if k.accepted > 0 {

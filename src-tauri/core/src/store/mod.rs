@@ -6,6 +6,7 @@
 pub mod acceptances;
 pub mod attestations;
 pub mod audit;
+pub mod definitions;
 pub mod findings;
 pub mod imports;
 pub mod mapping;
@@ -119,6 +120,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[findings::SCHEMA_V15],
     &[snapshots::SCHEMA_V16],
     &[findings::SCHEMA_V17, mapping::SCHEMA_V17],
+    &[definitions::SCHEMA_V18],
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -17,7 +17,6 @@ use rusqlite::{params, OptionalExtension};
 
 use super::{acceptances, meta, Store, StoreError};
 use crate::catalog::Catalog;
-use crate::model::Severity;
 use crate::score::{self, UnitCounts};
 use crate::time::{day_of_ms as day_of, end_of_day_ms as end_of, DAY_MS};
 
@@ -231,12 +230,13 @@ impl Store {
             v
         };
         // Each requirement slot's units with their weights.
+        let definitions = super::definitions::all(conn)?;
         let mut units_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); slots.len()];
         for ((slot, control), &u) in &unit_slot {
             let weight = if control.is_empty() {
                 score::OTHER_WEIGHT
             } else {
-                score::weight(catalog.controls.get(control).map_or(Severity::Medium, |c| c.severity))
+                score::weight(score::control_severity(catalog, &definitions, control))
             };
             units_of[*slot].push((u, weight));
         }

@@ -3,6 +3,7 @@
 //! [`SyncEvent`]s. One target failing (denied, throttled past its retries, offline)
 //! does not stop the others.
 
+use crate::store::definitions::ControlDefinition;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -120,6 +121,12 @@ enum Apply {
         resume: Resume,
         reply: oneshot::Sender<Result<(u32, u32, u32), String>>,
     },
+    Definitions {
+        target: SyncTarget,
+        definitions: Vec<ControlDefinition>,
+        resume: Resume,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
     Complete {
         target: SyncTarget,
         watermark: i64,
@@ -173,6 +180,19 @@ fn writer(mut store: Store, catalog: Arc<Catalog>, clock: Clock, requests: std::
                     .map(|rep| {
                         let c = rep.counts;
                         (c.findings, c.inserted, c.updated)
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = reply.send(r);
+            }
+            Apply::Definitions {
+                target,
+                definitions,
+                resume,
+                reply,
+            } => {
+                let r = store
+                    .save_control_definitions(&definitions, now(), |tx| {
+                        sync_state::save_progress(tx, &target, &resume)
                     })
                     .map_err(|e| e.to_string());
                 let _ = reply.send(r);
@@ -453,7 +473,7 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
             if ctx.cancel.is_cancelled() {
                 return Err(Ctx::cancelled_error());
             }
-            let page = match ctx.fetch(f, &q, token.as_deref()).await {
+            let mut page = match ctx.fetch(f, &q, token.as_deref()).await {
                 Ok(p) => p,
                 Err(e) if e.kind == ErrorKind::InvalidToken && token.is_some() && !restarted => {
                     restarted = true;
@@ -465,6 +485,18 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                         reason: format!("the page token was refused ({}); the query starts over", e.message),
                     });
                     continue;
+                }
+                Err(e) if q.optional() && matches!(e.kind, ErrorKind::Denied | ErrorKind::Fatal) => {
+                    (ctx.events)(SyncEvent::Notice {
+                        target: target.clone(),
+                        message: format!(
+                            "{} was not read ({}); the findings are stored, but a control the catalog does not know shows without Security Hub's title and severity",
+                            q.action(),
+                            e.message
+                        ),
+                    });
+                    token = None;
+                    break;
                 }
                 Err(e) => return Err(e),
             };
@@ -486,7 +518,18 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                 },
                 token: page.next_token.clone(),
             };
+            let definitions = std::mem::take(&mut page.definitions);
             let (stored, new, updated) = match page.body {
+                None if !definitions.is_empty() => {
+                    ctx.ask(|reply| Apply::Definitions {
+                        target: target.clone(),
+                        definitions,
+                        resume,
+                        reply,
+                    })
+                    .await?;
+                    (0, 0, 0)
+                }
                 Some(body) => {
                     let label = format!(
                         "sync {} {}/{} {} page {page_no}",

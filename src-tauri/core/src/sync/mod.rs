@@ -56,6 +56,9 @@ pub enum QuerySpec {
     ConfigRules,
     /// Config `GetComplianceDetailsByConfigRule` for one rule.
     ConfigRuleDetails { rule: String },
+    /// Security Hub `ListSecurityControlDefinitions`: every control Security Hub runs,
+    /// with its title, severity and remediation link.
+    SecurityHubControlDefinitions,
 }
 
 /// One query of a run, with a key that names it in the resume point.
@@ -66,6 +69,12 @@ pub struct Query {
 }
 
 impl Query {
+    /// A query whose refusal does not fail the target: what it reads only adds to the
+    /// findings (control definitions; an older IAM policy or an emulator may lack it).
+    pub fn optional(&self) -> bool {
+        matches!(self.spec, QuerySpec::SecurityHubControlDefinitions)
+    }
+
     /// The IAM action the query calls, which is also the API whose quota paces it.
     pub fn action(&self) -> &'static str {
         match self.spec {
@@ -76,6 +85,7 @@ impl Query {
             QuerySpec::ConfigPackRules { .. } => "config:DescribeConformancePackCompliance",
             QuerySpec::ConfigRules => "config:DescribeComplianceByConfigRule",
             QuerySpec::ConfigRuleDetails { .. } => "config:GetComplianceDetailsByConfigRule",
+            QuerySpec::SecurityHubControlDefinitions => "securityhub:ListSecurityControlDefinitions",
         }
     }
 }
@@ -92,6 +102,8 @@ pub struct Page {
     pub next_token: Option<String>,
     /// Queries this page calls for (a Config rule page names its rules).
     pub follow_up: Vec<Query>,
+    /// Control definitions (`ListSecurityControlDefinitions`), stored as such.
+    pub definitions: Vec<crate::store::definitions::ControlDefinition>,
     /// How many items the page held (findings, rules or resources).
     pub items: usize,
 }
@@ -185,31 +197,36 @@ pub fn plan(source: &str, watermark: Option<i64>, run_started: i64, opts: &PlanO
         spec,
     };
     match source {
-        "securityhub" => match since {
-            None => vec![
-                q(
-                    "active",
+        "securityhub" => {
+            let mut queries = match since {
+                None => vec![
+                    q(
+                        "active",
+                        QuerySpec::SecurityHubFindings {
+                            updated_since: None,
+                            record_state: Some("ACTIVE"),
+                        },
+                    ),
+                    q(
+                        "archived-recent",
+                        QuerySpec::SecurityHubFindings {
+                            updated_since: Some(run_started - opts.first_sync_days * DAY_MS),
+                            record_state: Some("ARCHIVED"),
+                        },
+                    ),
+                ],
+                Some(s) => vec![q(
+                    "updated",
                     QuerySpec::SecurityHubFindings {
-                        updated_since: None,
-                        record_state: Some("ACTIVE"),
+                        updated_since: Some(s),
+                        record_state: None,
                     },
-                ),
-                q(
-                    "archived-recent",
-                    QuerySpec::SecurityHubFindings {
-                        updated_since: Some(run_started - opts.first_sync_days * DAY_MS),
-                        record_state: Some("ARCHIVED"),
-                    },
-                ),
-            ],
-            Some(s) => vec![q(
-                "updated",
-                QuerySpec::SecurityHubFindings {
-                    updated_since: Some(s),
-                    record_state: None,
-                },
-            )],
-        },
+                )],
+            };
+            // What Security Hub says of its controls: for those the catalog does not know.
+            queries.push(q("control-definitions", QuerySpec::SecurityHubControlDefinitions));
+            queries
+        }
         "inspector" => vec![
             q("findings", QuerySpec::InspectorFindings { updated_since: since }),
             q("coverage", QuerySpec::InspectorCoverage),
@@ -252,6 +269,9 @@ pub enum SyncEvent {
     },
     /// A target is not synced on its own (a finding aggregator covers it, say).
     Skipped { target: SyncTarget, reason: String },
+    /// Something the user should know that does not fail the target (an optional query
+    /// was refused).
+    Notice { target: SyncTarget, message: String },
     TargetDone {
         target: SyncTarget,
         pages: u32,
@@ -282,7 +302,9 @@ mod tests {
     #[test]
     fn first_security_hub_sync_takes_active_and_recently_archived() {
         let p = plan("securityhub", None, 100 * DAY_MS, &PlanOptions::default());
-        assert_eq!(p.len(), 2);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[2].spec, QuerySpec::SecurityHubControlDefinitions);
+        assert!(p[2].optional() && !p[0].optional());
         assert_eq!(
             p[0].spec,
             QuerySpec::SecurityHubFindings {
@@ -305,13 +327,19 @@ mod tests {
         let p = plan("securityhub", Some(1_000_000), 2_000_000, &o);
         assert_eq!(
             p,
-            vec![Query {
-                key: "updated".into(),
-                spec: QuerySpec::SecurityHubFindings {
-                    updated_since: Some(1_000_000 - o.overlap_ms),
-                    record_state: None
+            vec![
+                Query {
+                    key: "updated".into(),
+                    spec: QuerySpec::SecurityHubFindings {
+                        updated_since: Some(1_000_000 - o.overlap_ms),
+                        record_state: None
+                    }
+                },
+                Query {
+                    key: "control-definitions".into(),
+                    spec: QuerySpec::SecurityHubControlDefinitions
                 }
-            }]
+            ]
         );
         let i = plan("inspector", Some(1_000_000), 2_000_000, &o);
         assert_eq!(
@@ -344,6 +372,7 @@ mod tests {
             [
                 "securityhub:GetFindings",
                 "securityhub:GetFindings",
+                "securityhub:ListSecurityControlDefinitions",
                 "inspector2:ListFindings",
                 "inspector2:ListCoverage",
                 "config:DescribeConformancePacks",

@@ -216,6 +216,34 @@ fn every_departure_from_the_reference_is_recorded_with_its_reason() {
     );
 }
 
+/// Every catalog file under assets/catalog/ is built in (a new file cannot be forgotten).
+#[test]
+fn every_catalog_file_is_built_in() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/catalog");
+    let mut on_disk = BTreeSet::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("catalog folder") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                let rel = p
+                    .strip_prefix(&root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                on_disk.insert(format!("assets/catalog/{rel}"));
+            }
+        }
+    }
+    let built_in: BTreeSet<String> = rampart_core::catalog::BUILTIN
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert_eq!(on_disk, built_in);
+}
+
 #[test]
 fn a_retired_control_still_resolves_for_old_findings() {
     let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));

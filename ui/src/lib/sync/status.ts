@@ -20,6 +20,7 @@ export const IAM_ACTIONS: readonly string[] = [
   'securityhub:GetFindingAggregator',
   'securityhub:GetFindings',
   'securityhub:ListFindingAggregators',
+  'securityhub:ListSecurityControlDefinitions',
   'sts:GetCallerIdentity',
 ];
 
