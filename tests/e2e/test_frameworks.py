@@ -40,6 +40,13 @@ def test_officer_reviews_hipaa_and_attests_a_manual_requirement(open_app, demo_d
     # Overview → the HIPAA card shows the same control score the CLI computes.
     card = wait_for(d, '[data-testid="framework-card-hipaa"]')
     assert abs(float(card.get_attribute("data-control-score")) - hipaa["control_score"]) < 1e-9
+    # ... and the same headline score, with "requirements fully met: N of M" beside it.
+    assert abs(float(card.get_attribute("data-score")) - hipaa["score"]) < 1e-9
+    shown = wait_for(d, '[data-testid="framework-score-hipaa"]').text
+    assert shown == f"{int(hipaa['score'] * 100 + 0.5)}%", shown  # the window rounds half up
+    met = wait_for(d, '[data-testid="framework-fully-met-hipaa"]')
+    assert met.get_attribute("data-passing") == str(hipaa["passing"])
+    assert met.get_attribute("data-total") == str(hipaa["passing"] + hipaa["failing"])
     click(d, '[data-testid="framework-card-hipaa"] a, a[data-testid="framework-card-hipaa"]')
 
     # Framework view: every requirement with the CLI's status.
@@ -47,6 +54,12 @@ def test_officer_reviews_hipaa_and_attests_a_manual_requirement(open_app, demo_d
     for r in hipaa["requirements"]:
         row = wait_for(d, f'[data-testid="requirement-row-{r["id"]}"]')
         assert row.get_attribute("data-status") == r["status"], r["id"]
+        # Each requirement's own score, as the CLI computes it.
+        cell = wait_for(d, f'[data-testid="requirement-score-{r["id"]}"]')
+        if r["score"] is None:
+            assert cell.get_attribute("data-score") in ("", None), r["id"]
+        else:
+            assert abs(float(cell.get_attribute("data-score")) - r["score"]) < 1e-9, r["id"]
 
     # 164.312(b) → its failing controls, each with remediation steps.
     click(d, '[data-testid="requirement-row-164.312(b)"] a, a[data-testid="requirement-row-164.312(b)"]')

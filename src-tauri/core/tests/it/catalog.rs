@@ -216,6 +216,75 @@ fn every_departure_from_the_reference_is_recorded_with_its_reason() {
     );
 }
 
+/// GDPR against its references, the open-source tools (prowler, steampipe): every article a
+/// tool assigns to a control that Rampart leaves out has a "not mapped" difference, and
+/// every GDPR requirement Rampart maps a control to that no tool gives has a "mapped" one
+/// (a point of Art.32 counts as Art.32, which is all the tools name).
+#[test]
+fn every_departure_from_the_open_source_gdpr_mappings_is_recorded() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let fw = c.framework("gdpr").expect("gdpr");
+    let text = std::fs::read_to_string(fixture("reference/fsbp-gdpr-hipaa-crosswalk.json")).expect("crosswalk");
+    let crosswalk: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let parent = |id: &str| {
+        fw.requirements
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.parent.clone())
+    };
+    let mut direct: std::collections::BTreeMap<&str, BTreeSet<String>> = Default::default();
+    for r in &fw.requirements {
+        for e in &r.evidence {
+            if let Rule::Control(id) = &e.rule {
+                direct.entry(id.as_str()).or_default().insert(r.id.clone());
+            }
+        }
+    }
+    let decided = |control: &str, req: &str, decision: &str| {
+        fw.differences
+            .iter()
+            .any(|d| d.control == control && d.requirement == req && d.decision == decision)
+    };
+    let mut problems = Vec::new();
+    for (control, tools) in crosswalk.as_object().expect("object") {
+        if !c.controls.contains_key(control) {
+            continue;
+        }
+        let given: BTreeSet<String> = tools
+            .as_object()
+            .expect("tools")
+            .values()
+            .flat_map(|t| t["gdpr"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| match a.as_str()? {
+                "article_25" => Some("Art.25".to_string()),
+                "article_30" => Some("Art.30".to_string()),
+                "article_32" => Some("Art.32".to_string()),
+                _ => None,
+            })
+            .collect();
+        let mine = direct.get(control.as_str()).cloned().unwrap_or_default();
+        let rolled: BTreeSet<String> = mine
+            .iter()
+            .flat_map(|r| [Some(r.clone()), parent(r)])
+            .flatten()
+            .collect();
+        for g in &given {
+            if !rolled.contains(g) && !decided(control, g, "not mapped") {
+                problems.push(format!(
+                    "{control}: the tools give {g}, Rampart does not map it, no reason"
+                ));
+            }
+        }
+        for r in &mine {
+            let covered = given.contains(r) || parent(r).is_some_and(|p| given.contains(&p));
+            if !covered && !decided(control, r, "mapped") {
+                problems.push(format!("{control} -> {r}: no tool gives it, no reason"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// Every catalog file under assets/catalog/ is built in (a new file cannot be forgotten).
 #[test]
 fn every_catalog_file_is_built_in() {
