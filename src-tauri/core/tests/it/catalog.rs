@@ -205,6 +205,18 @@ fn every_departure_from_the_reference_is_recorded_with_its_reason() {
                         ctl.id, r.id
                     ));
                 }
+                // Mapped although the framework declines every link that would give it: an
+                // exception to Rampart's own rule, which needs its reason too.
+                if !links.is_empty()
+                    && is_mapped
+                    && links.iter().all(|n| !fw.reaches_by_reference(r, n))
+                    && !decided.contains(&(ctl.id.as_str(), r.id.as_str(), "mapped"))
+                {
+                    problems.push(format!(
+                        "{} -> {}: mapped although every link is declined, no reason",
+                        ctl.id, r.id
+                    ));
+                }
             }
         }
     }
