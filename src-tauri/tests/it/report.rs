@@ -44,6 +44,19 @@ fn squash(s: &str) -> String {
 }
 
 /// A score as the report prints it: percent rounded to one decimal, no trailing ".0".
+/// A framework's row in the PDFs' score table, squashed: its name, score, requirements
+/// fully met (N of M) and control score, as posture computes them.
+fn score_row(f: &Value) -> String {
+    let met = f["passing"].as_u64().expect("passing");
+    let scored = met + f["failing"].as_u64().expect("failing");
+    squash(&format!(
+        "{}{}{met} of {scored}{}",
+        f["name"].as_str().expect("name"),
+        pct(&f["score"]),
+        pct(&f["control_score"])
+    ))
+}
+
 fn pct(v: &Value) -> String {
     match v.as_f64() {
         None => "—".into(),
@@ -95,14 +108,7 @@ fn the_executive_summary_shows_the_posture_of_the_same_data() {
 
     // Every framework's score and control score, as posture computes them, in its row.
     for f in posture["frameworks"].as_array().expect("frameworks") {
-        let name = f["name"].as_str().expect("name");
-        let met = f["passing"].as_u64().expect("passing");
-        let scored = met + f["failing"].as_u64().expect("failing");
-        let row = squash(&format!(
-            "{name}{}{met} of {scored}{}",
-            pct(&f["score"]),
-            pct(&f["control_score"])
-        ));
+        let row = score_row(f);
         assert!(rows.iter().any(|r| r.contains(&row)), "{row} not in the PDF");
     }
     assert!(
@@ -176,13 +182,7 @@ fn a_framework_report_lists_every_requirement_and_the_failing_controls() {
     let posture = json_of(db, &["posture", "--framework", "hipaa", "--format", "json"]);
     let (text, _) = pdf_text(&pdf);
     let f = &posture["frameworks"][0];
-    let met = f["passing"].as_u64().expect("passing");
-    let scored = met + f["failing"].as_u64().expect("failing");
-    let row = squash(&format!(
-        "HIPAA Security Rule{}{met} of {scored}{}",
-        pct(&f["score"]),
-        pct(&f["control_score"])
-    ));
+    let row = score_row(f);
     assert!(pdf_rows(&pdf).iter().any(|r| r.contains(&row)), "{row} not in the PDF");
     for r in f["requirements"].as_array().expect("requirements") {
         let id = r["id"].as_str().expect("id");
