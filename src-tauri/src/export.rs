@@ -154,7 +154,7 @@ pub fn report_bytes(
         (format, None) => {
             let model = report::executive(conn, catalog, workspace, period)?;
             match format {
-                ExportFormat::Pdf => rampart_report::render(Kind::Executive, &model)?,
+                ExportFormat::Pdf => pdf(Kind::Executive, &model)?,
                 _ => serde_json::to_vec_pretty(&model)?,
             }
         }
@@ -162,11 +162,19 @@ pub fn report_bytes(
             let model = report::framework(conn, catalog, workspace, fw, period)?
                 .with_context(|| format!("unknown framework {fw:?}"))?;
             match format {
-                ExportFormat::Pdf => rampart_report::render(Kind::Framework, &model)?,
+                ExportFormat::Pdf => pdf(Kind::Framework, &model)?,
                 _ => serde_json::to_vec_pretty(&model)?,
             }
         }
     })
+}
+
+/// A report model laid out as PDF, every string made safe to display first (control
+/// characters replaced, bidi and zero-width characters shown by code point). The JSON
+/// export keeps the data as stored.
+fn pdf<T: serde::Serialize>(kind: Kind, model: &T) -> anyhow::Result<Vec<u8>> {
+    let safe = rampart_core::text::display_json(serde_json::to_value(model)?);
+    Ok(rampart_report::render(kind, &safe)?)
 }
 
 /// The findings a filter selects, as CSV (RFC 4180, formula-safe) or a JSON array.
@@ -240,14 +248,26 @@ pub fn unwrap_io(r: Result<u64, rampart_core::StoreError>) -> anyhow::Result<u64
     }
 }
 
-/// RFC 4180 quoting, and a leading `'` on values a spreadsheet would run as a formula.
+/// RFC 4180 quoting, and a `'` before every part a spreadsheet would run as a formula: the
+/// cell's start and each part after a `;` (lists are joined with `;`, and a spreadsheet
+/// that splits on `;` starts a new cell there). A cell holding `;` is quoted too. Control
+/// characters (but newlines and tabs) become spaces; bidi and zero-width characters are
+/// shown by code point, so a cell reads as what it holds.
 pub fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_string()
+    let v = rampart_core::text::display_lines(v);
+    let formula = |part: &str| {
+        part.trim_start_matches(' ')
+            .starts_with(['=', '+', '-', '@', '\t', '\r'])
     };
-    if v.contains([',', '"', '\n', '\r']) {
+    let v = v
+        .split(';')
+        .map(|part| match formula(part) {
+            true => format!("'{part}"),
+            false => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(";");
+    if v.contains([',', '"', '\n', '\r', ';']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
         v

@@ -17,6 +17,7 @@ pub mod query;
 pub mod score;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod time;
 
 pub use error::{ErrorCode, Invalid};

@@ -44,10 +44,13 @@ pub fn execute(db: Option<PathBuf>, catalogs: Vec<PathBuf>, command: Command) ->
         Err(e) => {
             let text = format!("{e:#}");
             // Catalog errors are one per line (file:line: problem); everything else is one line.
+            // Messages carry untrusted text (finding ids, catalog content, AWS's messages):
+            // shown, never obeyed by the terminal.
             if e.chain().any(|c| c.downcast_ref::<CatalogRefused>().is_some()) {
-                eprintln!("rampart: {text}");
+                eprintln!("rampart: {}", rampart_core::text::display_lines(&text));
             } else {
-                eprintln!("rampart: {}", text.split_whitespace().collect::<Vec<_>>().join(" "));
+                let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                eprintln!("rampart: {}", rampart_core::text::display(&line));
             }
             1
         }

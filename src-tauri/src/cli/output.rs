@@ -116,21 +116,28 @@ pub(super) fn print_as<T: Serialize>(
             serde_json::to_writer_pretty(&mut out, value)?;
             writeln!(out)?;
         }
-        TextFormat::Table => table(&mut out, value)?,
+        TextFormat::Table => {
+            // Tables carry AWS's and catalog files' text: drawn, then made safe to show as a
+            // whole, so no column can smuggle a control sequence into the terminal.
+            let mut drawn = Vec::new();
+            table(&mut drawn, value)?;
+            let text = String::from_utf8_lossy(&drawn);
+            out.write_all(rampart_core::text::display_lines(&text).as_bytes())?;
+        }
     }
     out.flush()?;
     Ok(())
 }
 
-/// Where [`print_as`] draws its tables.
-pub(super) type Stdout = BufWriter<io::StdoutLock<'static>>;
+/// Where [`print_as`] draws its tables (then written out, made safe to display).
+pub(super) type Stdout = Vec<u8>;
 
 /// Strings from AWS are untrusted: no control characters (terminal escapes) reach the
 /// terminal, and long values are cut to the column.
 pub(super) fn clip(s: &str, width: usize) -> String {
-    let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let clean = rampart_core::text::display(s);
     if clean.chars().count() <= width {
-        clean
+        clean.into_owned()
     } else {
         let mut t: String = clean.chars().take(width.saturating_sub(1)).collect();
         t.push('…');
@@ -542,6 +549,39 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        // A later part of a `;`-joined cell is defused too, and such a cell is quoted: a
+        // spreadsheet splitting on `;` would start a new cell at the `=`.
+        assert_eq!(csv_field("safe;=1+1"), "\"safe;'=1+1\"");
+        assert_eq!(
+            csv_field("arn:aws:s3:::a;=HYPERLINK(\"http://x\");b"),
+            "\"arn:aws:s3:::a;'=HYPERLINK(\"\"http://x\"\");b\""
+        );
+        assert_eq!(csv_field("a; -1"), "\"a;' -1\"");
+    }
+
+    /// A link planted where a temporary file could be expected is never followed: the
+    /// temporary file has a fresh, unpredictable name and is created exclusively.
+    #[test]
+    fn a_whole_file_write_never_follows_a_planted_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep me").expect("victim");
+        for planted in [".report.csv.partial", "report.csv.partial", ".report.csv.tmp"] {
+            std::os::unix::fs::symlink(&victim, dir.path().join(planted)).expect("link");
+        }
+        let out = dir.path().join("report.csv");
+        crate::export::write_whole(&out, b"id,title\n").expect("written");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+        assert_eq!(std::fs::read_to_string(&out).expect("out"), "id,title\n");
+        // Writing over a link at the destination replaces the link, not its target.
+        let linked = dir.path().join("linked.csv");
+        std::os::unix::fs::symlink(&victim, &linked).expect("link");
+        crate::export::write_whole(&linked, b"new").expect("written");
+        assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+        assert!(!std::fs::symlink_metadata(&linked)
+            .expect("meta")
+            .file_type()
+            .is_symlink());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use rampart_core::query::findings::{FindingFilter, Page};
 use rampart_core::query::{changes, overview, posture, requirement, sla, trend};
 use rampart_core::store::attestations::{evidence_of, NewAttestation};
 use rampart_core::store::Store;
+use rampart_core::text;
 use rampart_core::time::{days_ms, end_of_day_ms, now_ms};
 use rampart_core::ImportInput;
 
@@ -203,8 +204,10 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             let id = Store::open(db)?.attest(&a)?;
             match &a.evidence {
                 Some((name, sha)) => println!(
-                    "attestation #{id} recorded for {}:{} (evidence {name}, sha256 {sha})",
-                    a.framework, a.requirement
+                    "attestation #{id} recorded for {}:{} (evidence {}, sha256 {sha})",
+                    a.framework,
+                    a.requirement,
+                    text::display(name)
                 ),
                 None => println!("attestation #{id} recorded for {}:{}", a.framework, a.requirement),
             }
@@ -251,7 +254,8 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
         } => {
             let (name, catalog) = workspace::add_catalog_file(db, extra_catalogs, &file, &by, now_ms())?;
             println!(
-                "{name} added to {}; the catalog now has {} frameworks, {} controls",
+                "{} added to {}; the catalog now has {} frameworks, {} controls",
+                text::display(&name),
                 workspace::user_catalog_dir(db).display(),
                 catalog.frameworks.len(),
                 catalog.stats().controls
@@ -263,7 +267,8 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
         } => {
             let catalog = workspace::remove_catalog_file(db, extra_catalogs, &name, &by, now_ms())?;
             println!(
-                "{name} removed; the catalog now has {} frameworks, {} controls",
+                "{} removed; the catalog now has {} frameworks, {} controls",
+                text::display(&name),
                 catalog.frameworks.len(),
                 catalog.stats().controls
             );

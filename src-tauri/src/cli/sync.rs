@@ -214,7 +214,7 @@ pub fn run(db: &Path, extra: &[PathBuf], a: SyncArgs) -> anyhow::Result<()> {
             Arc::new(move |e| {
                 if !quiet {
                     if let Some(line) = progress(&e) {
-                        eprintln!("{line}");
+                        eprintln!("{}", rampart_core::text::display(&line));
                     }
                 }
             }),

@@ -242,3 +242,52 @@ fn stdin_usage_errors_and_missing_workspaces() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/export.json: cannot open"));
 }
+
+/// Untrusted text never drives the terminal: a finding id or catalog text carrying escape
+/// sequences (an OSC title, an OSC 52 clipboard write, BEL, clear screen) is printed as
+/// text, and a bidi control shows as its code point.
+#[test]
+fn escape_sequences_in_ids_and_catalog_text_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let bad = dir.path().join("bad.json");
+    let finding = serde_json::json!({"Findings": [{
+        "SchemaVersion": "2018-10-08", "Id": "x\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}y",
+        "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub", "GeneratorId": "g",
+        "AwsAccountId": "111122223333", "CreatedAt": "yesterday", "UpdatedAt": "2026-03-01T00:00:00Z",
+        "Title": "t", "Description": "d", "Resources": []
+    }]});
+    std::fs::write(&bad, serde_json::to_vec(&finding).expect("json")).expect("write");
+    let out = rampart(&db, &["import", bad.to_str().expect("path")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("<U+202E>"), "{err}");
+    let catalog = dir.path().join("evil.toml");
+    std::fs::write(
+        &catalog,
+        "[framework]\nid = \"evil\"\nname = \"E\\u001b]52;c;ZXZpbA==\\u0007vil\"\n\n[[requirement]]\nid = \"R\\u001b[31m1\"\ntitle = \"t\"\nsummary = \"s\"\n[[requirement.evidence]]\ncontrol = \"Nope.1\\u001b[2J\"\nwhy = \"w\"\n",
+    )
+    .expect("catalog");
+    let checked = rampart(&db, &["catalog", "check", catalog.to_str().expect("path")]);
+    assert!(!checked.status.success());
+    let text = String::from_utf8_lossy(&checked.stderr).into_owned();
+    assert!(text.contains("Nope.1"), "{text}");
+    // A valid custom framework whose name and titles carry escapes: the posture table shows
+    // them as text.
+    let custom = dir.path().join("custom.toml");
+    std::fs::write(
+        &custom,
+        "[framework]\nid = \"evil\"\nname = \"E\\u001b]52;c;ZXZpbA==\\u0007vil\"\n\n[[requirement]]\nid = \"R1\"\ntitle = \"t\\u001b[2J\\u202eitle\"\nsummary = \"s\"\n[[requirement.evidence]]\ncontrol = \"S3.8\"\nwhy = \"w\"\n",
+    )
+    .expect("catalog");
+    let good = crate::common::fixtures("import").join("securityhub-consolidated.json");
+    ok(rampart(&db, &["import", good.to_str().expect("path")]));
+    let table = ok(rampart(&db, &["--catalog", custom.to_str().expect("path"), "posture"]));
+    assert!(table.contains("E ]52;c;ZXZpbA== vil"), "{table}");
+    for stream in [err, text, table] {
+        assert!(
+            !stream.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{stream:?}"
+        );
+    }
+}

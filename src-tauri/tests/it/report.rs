@@ -260,6 +260,8 @@ fn typst_markup_in_aws_strings_is_printed_as_text() {
         "$x^2$ *bold* _under_ `raw` [link](javascript:alert(1)) <label> @ref",
         "= Heading \\ backslash // comment /* block */ #{ 1 + } #import \"/etc/passwd\"",
         "<script>alert(1)</script> ]] [[ }} {{ ## $$",
+        // A bidi override and a zero-width space are shown for what they are.
+        "Bucket \u{202e}olleh\u{200b} is public",
     ];
     let findings: Vec<Value> = hostile
         .iter()
@@ -313,8 +315,20 @@ fn typst_markup_in_aws_strings_is_printed_as_text() {
         ok(rampart(&db, &all));
         let (text, _) = pdf_text(&pdf);
         for (i, t) in hostile.iter().enumerate() {
-            assert!(text.contains(&squash(t)), "{name}: title {i} is not printed literally");
+            let shown = rampart_core::text::display(t);
+            assert!(
+                text.contains(&squash(&shown)),
+                "{name}: title {i} is not printed literally"
+            );
         }
+        assert!(
+            !text.contains(['\u{202e}', '\u{200b}']),
+            "{name}: an invisible character reached the PDF"
+        );
+        assert!(
+            text.contains("<U+202E>olleh<U+200B>"),
+            "{name}: the bidi override is not shown"
+        );
         if name == "exec.pdf" {
             assert!(text.contains(&squash(owner)), "the owner is printed literally");
             assert!(
@@ -332,8 +346,8 @@ fn typst_markup_in_aws_strings_is_printed_as_text() {
                 .filter(|n| *n >= 10)
                 .collect();
             assert!(runs.iter().all(|n| *n <= 36), "an unwrapped run: {runs:?}");
-            assert_eq!(runs.iter().sum::<usize>(), 4 * long_token.len(), "{runs:?}");
-            for i in 0..4 {
+            assert_eq!(runs.iter().sum::<usize>(), hostile.len() * long_token.len(), "{runs:?}");
+            for i in 0..hostile.len() {
                 assert!(text.contains(&format!("-#{i}$[*]")));
             }
         }

@@ -120,6 +120,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             .map(|v| required_ts(v, field).map_err(|m| bad(Some(id.clone()), m)))
             .transpose()
     };
+    super::check_account("AwsAccountId", &f.aws_account_id).map_err(|m| bad(Some(id.clone()), m))?;
     let first_observed_at = optional_ts(&f.first_observed_at, "FirstObservedAt")?;
     let last_observed_at = optional_ts(&f.last_observed_at, "LastObservedAt")?;
     if f.id.trim().is_empty() {

@@ -65,6 +65,11 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         .clone()
         .or_else(|| from_arn.map(|(_, a)| a.to_string()).filter(|a| !a.is_empty()))
         .unwrap_or_default();
+    // Evaluations name no account: it comes from the import or the resource ARN, and may
+    // be unknown (empty); a known one must be an account id.
+    if !account.is_empty() {
+        super::check_account("account", &account).map_err(bad)?;
+    }
     let region = opts
         .region
         .clone()

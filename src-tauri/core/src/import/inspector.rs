@@ -83,6 +83,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let f: InspectorFinding = serde_json::from_str(raw.get()).map_err(|e| bad(sniff_arn(raw), element_error(&e)))?;
     let id = f.finding_arn.clone();
     let ts = |v: &TsValue, field: &str| required_ts(v, field).map_err(|m| bad(Some(id.clone()), m));
+    super::check_account("awsAccountId", &f.aws_account_id).map_err(|m| bad(Some(id.clone()), m))?;
     let first = ts(&f.first_observed_at, "firstObservedAt")?;
     let last = ts(&f.last_observed_at, "lastObservedAt")?;
     let updated = match &f.updated_at {
@@ -246,6 +247,7 @@ pub fn normalise_coverage(raw: &RawValue, index: usize, opts: &super::ImportOpti
         message,
     };
     let c: CoveredResource = serde_json::from_str(raw.get()).map_err(|e| bad(element_error(&e)))?;
+    super::check_account("accountId", &c.account_id).map_err(bad)?;
     let scanned_at = match &c.last_scanned_at {
         Some(v) => Some(required_ts(v, "lastScannedAt").map_err(bad)?),
         None => None,

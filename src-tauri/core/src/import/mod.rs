@@ -488,3 +488,15 @@ pub(crate) fn required_ts(v: &TsValue, field: &str) -> Result<i64, String> {
     v.ms()
         .ok_or_else(|| format!("field `{field}` is not a timestamp: {}", v.describe()))
 }
+
+/// An AWS account id is twelve digits; anything else (a formula, an escape sequence, a
+/// bidi control that makes digits read as another account) is refused, naming the field.
+pub(crate) fn check_account(field: &str, v: &str) -> Result<(), String> {
+    if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(());
+    }
+    let shown: String = crate::text::display(v).chars().take(40).collect();
+    Err(format!(
+        "field `{field}` must be a 12-digit AWS account id, got {shown:?}"
+    ))
+}
