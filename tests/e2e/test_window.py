@@ -76,7 +76,8 @@ def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
         "Id": "xss-1",
         "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub",
         "GeneratorId": "security-control/S3.8",
-        "AwsAccountId": payload,
+        # An account id must be twelve digits (a hostile one is refused at import).
+        "AwsAccountId": "111122223333",
         "CreatedAt": "2026-03-01T00:00:00Z",
         "UpdatedAt": "2026-03-01T00:00:00Z",
         "Severity": {"Label": "CRITICAL"},
@@ -93,8 +94,7 @@ def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
     d = open_app("--db", str(db))
     wait_for(d, '[data-testid="kpi-active"]')
     text = page_text(d)
-    assert payload in text, text[:800]
-    assert export.name in text
+    assert export.name in text, text[:800]
     assert d.execute_script("return window.__pwned === undefined")
     assert d.execute_script("return document.querySelectorAll('main img, main script').length") == 0
     # Its panel shows the hostile description and resource tag as text too.

@@ -136,11 +136,22 @@ fn the_catalog_knows_every_current_control_and_decided_each_one() {
             "{fw}: controls neither mapped nor recorded as outside: {open:?}"
         );
     }
-    // Every remediation says whether its command fixes or only checks.
+    // Every control has the whole remediation: problem, why, steps, the console path, a
+    // CLI command that says whether it fixes or only checks, and the AWS link.
     for ctl in c.controls.values() {
-        assert_eq!(
-            ctl.remediation.cli.is_some(),
-            ctl.remediation.cli_kind.is_some(),
+        let r = &ctl.remediation;
+        assert!(
+            !r.problem.trim().is_empty() && !r.why.trim().is_empty() && !r.steps.is_empty(),
+            "{}",
+            ctl.id
+        );
+        assert!(
+            r.console.is_some() && r.cli.is_some() && r.cli_kind.is_some(),
+            "{}",
+            ctl.id
+        );
+        assert!(
+            r.url.as_deref().is_some_and(|u| u.starts_with("https://")),
             "{}",
             ctl.id
         );
