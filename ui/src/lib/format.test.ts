@@ -1,4 +1,4 @@
-// Formatting helpers: shares, bar widths, durations, friendly names.
+// Formatting helpers: shares, bar widths, durations, friendly names, untrusted text shown.
 import { describe, expect, it } from 'vitest';
 import {
   barPercent,
@@ -13,6 +13,8 @@ import {
   severityName,
   shapeName,
   SEVERITIES,
+  shown,
+  shownLines,
   sourceName,
   statusLook,
   today,
@@ -152,5 +154,54 @@ describe('wrapPoints', () => {
     expect(wrapPoints(arn).join('')).toBe(arn);
     expect(wrapPoints('arn:aws:s3:::bucket/key')).toEqual(['arn:', 'aws:', 's3:', ':', ':', 'bucket/', 'key']);
     expect(wrapPoints('plain')).toEqual(['plain']);
+  });
+});
+
+// The same cases as the core's `rampart_core::text` tests, so the window shows what the CLI,
+// CSV and PDF show.
+describe('shown', () => {
+  it('turns control characters into spaces and shows invisible characters as code points', () => {
+    expect(shown('plain')).toBe('plain');
+    // OSC 52 (clipboard write), BEL, clear screen, C1 CSI.
+    expect(shown('a\u001b]52;c;ZXZpbA==\u0007b')).toBe('a ]52;c;ZXZpbA== b');
+    expect(shown('x\u001b[2Jy\u009bz')).toBe('x [2Jy z');
+    expect(shown('\u202E1234')).toBe('<U+202E>1234');
+    expect(shown('ab\u200Bcd\uFEFF')).toBe('ab<U+200B>cd<U+FEFF>');
+    expect(shown('one\ntwo')).toBe('one two');
+    expect(shownLines('one\ntwo\t\u001b[0m')).toBe('one\ntwo\t [0m');
+  });
+
+  it('shows every bidi control and zero-width character, and nothing else', () => {
+    const bidi = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c];
+    const zeroWidth = [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff];
+    for (const code of [...bidi, ...zeroWidth]) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0');
+      expect(shown(`a${String.fromCodePoint(code)}b`)).toBe(`a<U+${hex}>b`);
+      expect(shownLines(String.fromCodePoint(code))).toBe(`<U+${hex}>`);
+    }
+    // Neighbours of those ranges, and other scripts, pass through.
+    for (const text of ['\u2029', '\u202F', '\u2065', '\u206A', '\u2061', '\u200A', '\u0600', 'שלום', 'مرحبا', 'é', '😀', '~']) {
+      expect(shown(text)).toBe(text);
+    }
+  });
+
+  it('turns every C0, DEL and C1 control into a space; one line drops newlines and tabs too', () => {
+    for (let code = 0; code <= 0x9f; code += 1) {
+      if (code > 0x1f && code < 0x7f) continue;
+      const c = String.fromCharCode(code);
+      expect(shown(`a${c}b`)).toBe('a b');
+      expect(shownLines(`a${c}b`)).toBe(code === 0x0a || code === 0x09 ? `a${c}b` : 'a b');
+    }
+    expect(shown('a\r\nb')).toBe('a  b');
+    expect(shownLines('a\r\nb')).toBe('a \nb');
+  });
+
+  it('is the same text when nothing needs showing, and changes nothing twice', () => {
+    const arn = 'arn:aws:s3:::my-bucket/key with spaces';
+    expect(shown(arn)).toBe(arn);
+    const once = shown('\u202Eevil\u200B\u0007');
+    expect(once).toBe('<U+202E>evil<U+200B> ');
+    expect(shown(once)).toBe(once);
+    expect(shown('')).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Display formatting and friendly names shared by the views: numbers, percentages, times,
- * severities, sources and import shapes. Pure functions; the user's locale decides separators.
+ * severities, sources and import shapes, and untrusted text made safe to show (`shown`,
+ * `shownLines`). Pure functions; the user's locale decides separators.
  */
 import type { Severity } from './backend';
 
@@ -270,3 +271,32 @@ export function wrapPoints(id: string): string[] {
  */
 export const BY_REFERENCE_HELP =
   'Controls AWS added after this catalog: mapped through the NIST SP 800-53 controls AWS relates them to.';
+
+// Control characters (C0, DEL, C1), bidi controls (embeddings, overrides, isolates, marks) and
+// zero-width characters (zero-width space, joiners, word joiner, BOM): what `shown` changes.
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+
+function reveal(c: string, multiline: boolean): string {
+  if (multiline && (c === '\n' || c === '\t')) return c;
+  const code = c.codePointAt(0) ?? 0;
+  if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return ' ';
+  return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+}
+
+/**
+ * Untrusted text (from AWS or from a file) made safe to display on one line, as the core's
+ * `rampart_core::text::display` does for the CLI, CSV and PDF: every control character (C0,
+ * DEL, C1; newline and tab too) becomes a space, and each bidi control (U+202A–U+202E,
+ * U+2066–U+2069, U+200E, U+200F, U+061C) or zero-width character (U+200B–U+200D, U+2060,
+ * U+FEFF) is shown as its code point (`<U+202E>`), so that `U+202E` + text cannot display
+ * reversed and an id cannot pass for another. For what is displayed only: never for an id used
+ * as a key, a route, an IPC argument or what Copy puts on the clipboard.
+ */
+export function shown(text: string): string {
+  return text.replace(UNSAFE, (c) => reveal(c, false));
+}
+
+/** As `shown`, keeping newlines and tabs (descriptions, JSON). */
+export function shownLines(text: string): string {
+  return text.replace(UNSAFE, (c) => reveal(c, true));
+}

@@ -656,6 +656,147 @@ describe('Finding panel: the finding’s detail', () => {
   });
 });
 
+describe('Invisible and control characters from AWS', () => {
+  // U+202E (right-to-left override) and U+200B (zero-width space): shown for what they are, as
+  // the CLI, CSV and PDF show them, so nothing displays reversed or passes for another id.
+  const RLO = '\u202E';
+  const ZWSP = '\u200B';
+  const INVISIBLE = /[\u202E\u200B\u200F\u2066\uFEFF\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+  function tricky(): FindingRow {
+    const row = sampleFindingRows().find((r) => r.vulnerabilities.includes('CVE-2021-44228'))!;
+    return {
+      ...row,
+      id: `arn:aws:inspector2:us-east-1:111122223333:finding/${RLO}abc${ZWSP}`,
+      title: `Open ${RLO}exe.txt${ZWSP} bucket\u0007\u001b[2J\u009bnow`,
+      account: `${RLO}333322221111`,
+      region: `us-east-1${ZWSP}`,
+      product: `Inspector${RLO}`,
+      control: `S3.${ZWSP}8`,
+      resources: [`arn:aws:s3:::invoice${RLO}fdp.exe`, `arn:aws:s3:::other${ZWSP}`],
+      resource_types: [`AwsS3${ZWSP}Bucket`, 'AwsS3Bucket'],
+      vulnerabilities: [`CVE-2021-44228${ZWSP}`],
+      mapped_by_reference: false,
+      accepted: false,
+    };
+  }
+
+  async function openTricky(detail: FindingDetail | IpcError, seen: Invocation[] = []): Promise<HTMLElement> {
+    const row = tricky();
+    mockBackend(
+      {
+        sla_summary: sampleSla(),
+        posture: samplePosture(),
+        requirement_detail: sampleRequirement('164.312(b)'),
+        findings_page: { total: 1, page: 1, page_size: 200, rows: [row] },
+        finding_detail: detail,
+      },
+      seen,
+    );
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    const tableRow = screen.getByTestId('explorer-row');
+    await fireEvent.click(within(tableRow).getByRole('button', { name: /^Open <U\+202E>exe\.txt/ }));
+    return screen.getByTestId('finding-panel');
+  }
+
+  it('shows them in the explorer row as <U+…>, and control characters as spaces; the row keeps its raw id', async () => {
+    const row = tricky();
+    mockBackend({ sla_summary: sampleSla(), posture: samplePosture(), findings_page: { total: 1, page: 1, page_size: 200, rows: [row] } });
+    localStorage.setItem('rampart.explorer.columns', JSON.stringify(['severity', 'status', 'title', 'control', 'account', 'region', 'resource', 'source']));
+    render(FindingsExplorer, { query: '' });
+    await ready();
+
+    const tableRow = screen.getByTestId('explorer-row');
+    // The id identifies the row: never changed.
+    expect(tableRow.dataset.id).toBe(row.id);
+    const open = within(tableRow).getByRole('button', { name: /^Open <U\+202E>exe\.txt<U\+200B> bucket/ });
+    expect(open.textContent!.trim()).toBe('Open <U+202E>exe.txt<U+200B> bucket  [2J now');
+    expect(open.getAttribute('title')).toBe('Open <U+202E>exe.txt<U+200B> bucket  [2J now');
+    expect(tableRow.textContent).toContain('<U+202E>333322221111');
+    expect(tableRow.textContent).toContain('us-east-1<U+200B>');
+    expect(tableRow.textContent).toContain('S3.<U+200B>8');
+    expect(tableRow.querySelector('.rid')!.textContent).toBe('invoice<U+202E>fdp.exe');
+    expect(tableRow.querySelector('span.resource')!.getAttribute('title')).toBe('arn:aws:s3:::invoice<U+202E>fdp.exe\narn:aws:s3:::other<U+200B>');
+    expect(tableRow.querySelector('[title="Inspector<U+202E>"]')).not.toBeNull();
+    expect(tableRow.textContent).not.toMatch(INVISIBLE);
+    for (const el of tableRow.querySelectorAll('[title]')) expect(el.getAttribute('title')).not.toMatch(INVISIBLE);
+  });
+
+  it('shows them in the panel: title, account, product, control, resources, tags, description, CVEs and JSON', async () => {
+    const row = tricky();
+    const raw = JSON.stringify({ findingArn: row.id, title: row.title, awsAccountId: row.account, note: 'line\u0007' });
+    const seen: Invocation[] = [];
+    const panel = await openTricky(
+      sampleFindingDetail({
+        id: row.id,
+        description: `First ${RLO}line\nsecond\tline${ZWSP}\r\u001b[0m`,
+        resources: [
+          {
+            type: `AwsS3${ZWSP}Bucket`,
+            id: `arn:aws:s3:::invoice${RLO}fdp.exe`,
+            region: `us-east-1${ZWSP}`,
+            tags: [[`Own${RLO}er`, `team${ZWSP}\u0000a`]],
+          },
+        ],
+        vulnerabilities: [
+          { id: `CVE-2021-44228${ZWSP}`, package: `log4j${RLO}`, installed_version: '2.14.1', fixed_version: null, cvss: 10, fix_available: true, exploit_available: null },
+        ],
+        raw_format: `inspector2${ZWSP}`,
+        raw,
+      }),
+      seen,
+    );
+
+    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe('Open <U+202E>exe.txt<U+200B> bucket  [2J now');
+    expect(panel.textContent).toContain('<U+202E>333322221111');
+    expect(panel.textContent).toContain('Inspector<U+202E>');
+    expect(panel.textContent).toContain('S3.<U+200B>8');
+    await waitFor(() => expect(within(panel).queryByTestId('finding-detail-state')).toBeNull());
+
+    // The id asked for is the raw one: an IPC argument is never changed.
+    expect(seen.filter((c) => c.cmd === 'finding_detail').map((c) => c.args.id)).toEqual([row.id]);
+    // Newlines and tabs stay in the description; the other control characters are spaces.
+    expect(within(panel).getByTestId('finding-description').textContent).toBe('First <U+202E>line\nsecond\tline<U+200B>  [0m');
+    const resource = within(panel).getByTestId('finding-resource');
+    expect(resource.querySelector('code')!.textContent).toBe('arn:aws:s3:::invoice<U+202E>fdp.exe');
+    expect(resource.textContent).toContain('AwsS3<U+200B>Bucket');
+    const tags = within(panel).getByTestId('resource-tags');
+    expect(tags.querySelector('dt')!.textContent).toBe('Own<U+202E>er');
+    expect(tags.querySelector('dd')!.textContent).toBe('team<U+200B> a');
+    const cve = within(panel).getByTestId('finding-cve');
+    expect(cve.querySelector('code')!.textContent).toBe('CVE-2021-44228<U+200B>');
+    expect(within(cve).getByTestId('cve-package').textContent).toBe('log4j<U+202E>');
+    // The JSON as sent: JSON.stringify escapes C0 controls (BEL, ESC) but neither C1 (CSI, shown
+    // as a space) nor the bidi or zero-width characters.
+    const json = within(panel).getByTestId('finding-json');
+    const code = json.querySelector('pre code')!.textContent!;
+    expect(code).toContain('"title": "Open <U+202E>exe.txt<U+200B> bucket\\u0007\\u001b[2J now"');
+    expect(code).toContain('"awsAccountId": "<U+202E>333322221111"');
+    expect(within(json).getByTestId('finding-json-origin').textContent).toContain('inspector2<U+200B>');
+    // The finding id shown under "Finding id".
+    expect(json.closest('.ident')!.querySelector('code.id')!.textContent).toBe(
+      'arn:aws:inspector2:us-east-1:111122223333:finding/<U+202E>abc<U+200B>',
+    );
+
+    expect(panel.textContent).not.toMatch(INVISIBLE);
+    for (const el of panel.querySelectorAll('[title]')) expect(el.getAttribute('title')).not.toMatch(INVISIBLE);
+  });
+
+  it('shows them in the row\'s resources and CVE ids before the detail has come', async () => {
+    const panel = await openTricky({ code: 'not_found', message: 'gone' });
+    await waitFor(() => expect(within(panel).getByTestId('finding-detail-state').dataset.state).toBe('error'));
+    const resources = within(panel).getByTestId('finding-resources');
+    expect(resources.textContent).toContain('arn:aws:s3:::invoice<U+202E>fdp.exe');
+    expect(resources.textContent).toContain('arn:aws:s3:::other<U+200B>');
+    expect(resources.textContent).toContain('AwsS3<U+200B>Bucket');
+    expect(within(panel).getByTestId('finding-cve').textContent).toContain('CVE-2021-44228<U+200B>');
+    // Rampart's row as JSON, shown the same way.
+    expect(within(panel).getByTestId('finding-json').querySelector('pre code')!.textContent).toContain('"account": "<U+202E>333322221111"');
+    expect(panel.textContent).not.toMatch(INVISIBLE);
+  });
+});
+
 describe('Findings explorer in the window (URL as its state)', () => {
   it('debounces the search, then asks with it and puts it in the URL without a new history entry', async () => {
     window.location.hash = '#/findings';

@@ -273,6 +273,36 @@ describe('Overview', () => {
     expect(container.querySelector('img')).toBeNull();
   });
 
+  it('shows bidi controls and zero-width characters from AWS as <U+…>, and control characters as spaces', async () => {
+    const RLO = '\u202E';
+    const ZWSP = '\u200B';
+    const account = `${RLO}333322221111`;
+    const overview = sampleOverview({
+      by_account: [{ key: account, total: 3, failed: 1 }],
+      sync: {
+        targets: 1,
+        last_attempt: Date.parse('2026-03-31T09:30:00Z'),
+        last_success: null,
+        failing: [{ target: `securityhub ${account}/eu-west-1`, error: `Denied${ZWSP}\u0007 by ${RLO}policy` }],
+      },
+    });
+    overview.last_import = { ...overview.last_import!, label: `findings-${RLO}vsc.exe${ZWSP}.json` };
+    mockBackend({ overview });
+    const { container } = render(Overview);
+
+    // The key identifies the row: the test id keeps it as it is.
+    const row = await screen.findByTestId(`account-${account}`);
+    expect(row.querySelector('th')!.textContent).toBe('<U+202E>333322221111');
+    const label = within(screen.getByTestId('last-import')).getByText('findings-<U+202E>vsc.exe<U+200B>.json');
+    expect(label.getAttribute('title')).toBe('findings-<U+202E>vsc.exe<U+200B>.json');
+    const failing = screen.getByTestId('overview-sync-failing');
+    expect(failing.dataset.target).toBe(`securityhub ${account}/eu-west-1`);
+    expect(failing.textContent).toContain('securityhub <U+202E>333322221111/eu-west-1');
+    expect(failing.textContent).toContain('Denied<U+200B>  by <U+202E>policy');
+    expect(failing.querySelector('[title]')!.getAttribute('title')).toBe('Denied<U+200B>  by <U+202E>policy');
+    expect(container.textContent).not.toMatch(/[\u202E\u200B\u0007]/);
+  });
+
   it('renders a hostile error message as text', async () => {
     mockBackend({ overview: { code: 'db_error', message: HOSTILE } });
     const { container } = render(Overview);

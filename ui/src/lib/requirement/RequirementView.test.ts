@@ -342,6 +342,53 @@ describe('RequirementView', () => {
     expect(container.querySelector('img')).toBeNull();
   });
 
+  it('shows bidi controls and zero-width characters from AWS as <U+…>, and control characters as spaces', async () => {
+    const RLO = '\u202E';
+    const ZWSP = '\u200B';
+    const detail = sampleRequirement('164.312(b)');
+    const failing = detail.controls[0]!.failing[0]!;
+    failing.account = `${RLO}333322221111`;
+    failing.region = `eu-west-1${ZWSP}`;
+    failing.resources = [`arn:aws:s3:::invoice${RLO}fdp.exe`];
+    detail.other_failing = [
+      {
+        id: `arn:aws:inspector2:us-east-1:111122223333:finding/${RLO}x`,
+        title: `Patch ${RLO}exe.txt${ZWSP}\u001b[2Jnow`,
+        severity: 'HIGH',
+        account: '111122223333',
+        region: 'us-east-1',
+        resources: [`i-${ZWSP}0abc`],
+        updated_at: '2026-11-20T10:00:00Z',
+        accepted: false,
+      },
+    ];
+    // A control mapped by reference carries what AWS calls it.
+    const byReference = detail.controls.find((c) => c.id === 'Bedrock.99')!;
+    byReference.title = `Guardrails ${RLO}on`;
+    mockBackend({ requirement_detail: detail });
+    const { container } = render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    await screen.findByTestId('requirement-header');
+
+    const row = within(screen.getByTestId(`control-${detail.controls[0]!.id}`)).getAllByTestId('failing-finding')[0]!;
+    expect(row.dataset.findingId).toBe(failing.id);
+    expect(row.textContent).toContain('<U+202E>333322221111');
+    expect(row.textContent).toContain('eu-west-1<U+200B>');
+    expect(row.textContent).toContain('arn:aws:s3:::invoice<U+202E>fdp.exe');
+
+    const other = within(screen.getByTestId('other-failing')).getByTestId('failing-finding');
+    // The id identifies the finding: never changed.
+    expect(other.dataset.findingId).toBe(detail.other_failing[0]!.id);
+    expect(other.querySelector('td.title')!.textContent).toBe('Patch <U+202E>exe.txt<U+200B> [2Jnow');
+    expect(other.textContent).toContain('i-<U+200B>0abc');
+    await fireEvent.click(within(other).getByTestId('accept-finding'));
+    const form = within(screen.getByTestId('other-failing')).getByTestId('accept-form');
+    expect(form.textContent).toContain('Patch <U+202E>exe.txt<U+200B> [2Jnow');
+    expect(form.textContent).toContain('finding/<U+202E>x');
+
+    expect(screen.getByTestId('control-Bedrock.99').textContent).toContain('Guardrails <U+202E>on');
+    expect(container.textContent).not.toMatch(/[\u202E\u200B\u001b]/);
+  });
+
   it('says a requirement that does not exist is not found, with a link back to its framework', async () => {
     mockBackend({ requirement_detail: { code: 'not_found', message: 'unknown requirement hipaa:164.999' } });
     render(RequirementView, { framework: 'hipaa', requirement: '164.999' });

@@ -182,6 +182,10 @@ describe('words', () => {
     expect(errorKindHelp('fatal')).toBeNull();
     expect(errorKindHelp(null)).toBeNull();
     expect(targetLabel(east)).toBe('Security Hub · 123456789012 · us-east-1');
+    // A label is for display: an invisible character in an account or Region is shown.
+    expect(targetLabel({ ...east, account: '\u202E123456789012', region: 'us-east-1\u200B' })).toBe(
+      'Security Hub · <U+202E>123456789012 · us-east-1<U+200B>',
+    );
   });
 
   it('sums up a report', () => {

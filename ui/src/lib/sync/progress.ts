@@ -5,7 +5,7 @@
  * Also the words for error kinds, retries, durations and a run's outcome. No Svelte, no I/O.
  */
 import type { SyncEvent, SyncReport, SyncTarget } from '../backend';
-import { formatCount, sourceName } from '../format';
+import { formatCount, shown, sourceName } from '../format';
 import { sourceRank } from '../sources';
 
 /** Where one target is in the run. */
@@ -61,9 +61,9 @@ export function compareTargets(a: SyncTarget, b: SyncTarget): number {
   );
 }
 
-/** "Security Hub · 123456789012 · eu-west-1". */
+/** "Security Hub · 123456789012 · eu-west-1", to display (account and Region through `shown`). */
 export function targetLabel(t: SyncTarget): string {
-  return `${sourceName(t.source)} · ${t.account} · ${t.region}`;
+  return `${sourceName(t.source)} · ${shown(t.account)} · ${shown(t.region)}`;
 }
 
 function blankRow(target: SyncTarget): TargetProgress {
