@@ -83,7 +83,7 @@ def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
         "Severity": {"Label": "CRITICAL"},
         "Title": script,
         "Description": payload,
-        "Resources": [{"Type": "AwsS3Bucket", "Id": script, "Tags": {"Name": payload}}],
+        "Resources": [{"Type": "AwsS3Bucket", "Id": script, "Tags": {"Name": payload, "Owner": "\u202etset\u200b"}}],
         "Compliance": {"Status": "FAILED", "SecurityControlId": "S3.8"},
     }
     # The file name itself is hostile too: it is shown as the latest import's label.
@@ -103,6 +103,10 @@ def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
     tags = wait_for(d, '[data-testid="finding-panel"] [data-testid="resource-tags"]')
     assert tags.find_element(By.CSS_SELECTOR, "dt").text == "Name"
     assert tags.find_element(By.CSS_SELECTOR, "dd").text == payload
+    # A bidi override and a zero-width space show for what they are, not reversing the text.
+    values = [dd.text for dd in tags.find_elements(By.CSS_SELECTOR, "dd")]
+    assert "<U+202E>tset<U+200B>" in values, values
+    assert not any("\u202e" in v or "\u200b" in v for v in values), values
     assert wait_for(d, '[data-testid="finding-description"]').text == payload
     # The JSON as sent, with the payload's quotes escaped as JSON writes them.
     assert json.dumps(payload)[1:-1] in wait_for(d, '[data-testid="finding-json"]').get_attribute("textContent")
