@@ -1,7 +1,7 @@
 //! Reading and validating catalog files. Every problem is reported with the file, the
 //! line and what is wrong; all problems are collected, not just the first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use serde::Deserialize;
@@ -194,6 +194,28 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// Where each line of a file starts, so that the line of every entry is found by a binary
+/// search instead of counting newlines from the top each time (a large file loads in
+/// linear time).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn of(text: &str) -> Lines {
+        Lines(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
+}
+
 struct Loader {
     errors: Vec<CatalogError>,
     frameworks: Vec<Framework>,
@@ -203,6 +225,9 @@ struct Loader {
     difference_at: Vec<(String, usize, At)>,
     outside_at: Vec<(String, usize, At)>,
     declined_at: Vec<(String, usize, At)>,
+    /// (framework, requirement) → its index in the framework's list: loading stays linear
+    /// in the number of requirements.
+    requirement_index: HashMap<(String, String), usize>,
     controls: BTreeMap<String, Control>,
     legacy: BTreeMap<(String, String), String>,
     legacy_at: Vec<(String, At)>,
@@ -257,6 +282,7 @@ pub(super) fn load(sources: &[Source]) -> Result<Catalog, CatalogErrors> {
         difference_at: Vec::new(),
         outside_at: Vec::new(),
         declined_at: Vec::new(),
+        requirement_index: HashMap::new(),
         controls: BTreeMap::new(),
         legacy: BTreeMap::new(),
         legacy_at: Vec::new(),
@@ -295,9 +321,10 @@ pub(super) fn load(sources: &[Source]) -> Result<Catalog, CatalogErrors> {
 }
 
 fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
+    let lines = Lines::of(&src.text);
     let at = |span: std::ops::Range<usize>| At {
         file: src.name.clone(),
-        line: line_of(&src.text, span.start),
+        line: lines.line(span.start),
     };
 
     // Controls: a later file may replace a control; one file may not name it twice.
@@ -531,7 +558,8 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                 .iter_mut()
                 .find(|f| &f.id == fid)
                 .expect("framework was just ensured");
-            match fw.requirements.iter_mut().find(|x| x.id == r.id) {
+            let known = l.requirement_index.get(&(fid.clone(), r.id.clone())).copied();
+            match known.map(|i| &mut fw.requirements[i]) {
                 Some(existing) => {
                     // A later file extends a requirement: new evidence, and any texts it gives.
                     if let Some(t) = nonempty(&r.title) {
@@ -568,6 +596,8 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
                         });
                     }
                     l.requirement_at.insert((fid.clone(), r.id.clone()), here);
+                    l.requirement_index
+                        .insert((fid.clone(), r.id.clone()), fw.requirements.len());
                     fw.requirements.push(Requirement {
                         id: r.id,
                         title: title.unwrap_or_default(),
@@ -645,7 +675,11 @@ fn apply_file(l: &mut Loader, src: &Source, doc: FileDoc) {
             l.err(&here, format!("unmap: unknown framework {:?}", u.framework));
             continue;
         };
-        let Some(req) = fw.requirements.iter_mut().find(|r| r.id == u.requirement) else {
+        let index = l
+            .requirement_index
+            .get(&(u.framework.clone(), u.requirement.clone()))
+            .copied();
+        let Some(req) = index.map(|i| &mut fw.requirements[i]) else {
             let msg = format!(
                 "unmap: framework {} has no requirement {:?}",
                 u.framework, u.requirement
@@ -669,16 +703,14 @@ fn validate(l: &mut Loader) {
     let mut problems: Vec<(At, String)> = Vec::new();
     for fw in &l.frameworks {
         let ids: BTreeSet<&str> = fw.requirements.iter().map(|r| r.id.as_str()).collect();
+        let by_id: HashMap<&str, &Requirement> = fw.requirements.iter().map(|r| (r.id.as_str(), r)).collect();
         // Requirements that something can evidence: their own rules, or a point below them
         // (points roll up to their parents).
         let mut evidenced: BTreeSet<&str> = BTreeSet::new();
         for r in fw.requirements.iter().filter(|r| !r.evidence.is_empty()) {
             let mut at = Some(r);
             while let Some(x) = at.filter(|x| evidenced.insert(x.id.as_str())) {
-                at = x
-                    .parent
-                    .as_deref()
-                    .and_then(|p| fw.requirements.iter().find(|q| q.id == p));
+                at = x.parent.as_deref().and_then(|p| by_id.get(p).copied());
             }
         }
         for r in &fw.requirements {
@@ -749,8 +781,8 @@ fn validate(l: &mut Loader) {
         if !l.controls.contains_key(&d.control) {
             problems.push((here.clone(), format!("difference: unknown control {:?}", d.control)));
         }
-        if !d.requirement.is_empty() && fw.requirements.iter().all(|r| r.id != d.requirement) && d.decision == "mapped"
-        {
+        let known = l.requirement_index.contains_key(&(fid.clone(), d.requirement.clone()));
+        if !d.requirement.is_empty() && !known && d.decision == "mapped" {
             problems.push((
                 here.clone(),
                 format!("difference: {} has no requirement {:?}", fid, d.requirement),
@@ -762,7 +794,8 @@ fn validate(l: &mut Loader) {
             continue;
         };
         let d = &fw.declined[*n];
-        match fw.requirements.iter().find(|r| r.id == d.requirement) {
+        let index = l.requirement_index.get(&(fid.clone(), d.requirement.clone()));
+        match index.map(|&i| &fw.requirements[i]) {
             None => problems.push((
                 here.clone(),
                 format!("declined: {fid} has no requirement {:?}", d.requirement),
@@ -781,23 +814,15 @@ fn validate(l: &mut Loader) {
             }
         }
     }
+    // Per framework, once: the controls it maps, and those listed outside so far.
+    let mut mapped_by: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut outside_so_far: HashMap<&str, BTreeSet<&str>> = HashMap::new();
     for (fid, n, here) in &l.outside_at {
         let Some(fw) = l.frameworks.iter().find(|f| &f.id == fid) else {
             continue;
         };
-        let mapped: BTreeSet<&str> = fw
-            .requirements
-            .iter()
-            .flat_map(|r| &r.evidence)
-            .filter_map(|e| match &e.rule {
-                Rule::Control(c) => Some(c.as_str()),
-                _ => None,
-            })
-            .collect();
-        let earlier: BTreeSet<&str> = fw.outside[..*n]
-            .iter()
-            .flat_map(|o| o.controls.iter().map(String::as_str))
-            .collect();
+        let mapped = mapped_by.entry(fw.id.as_str()).or_insert_with(|| fw.mapped_controls());
+        let earlier = outside_so_far.entry(fw.id.as_str()).or_default();
         for c in &fw.outside[*n].controls {
             if !l.controls.contains_key(c) {
                 problems.push((here.clone(), format!("outside ({fid}): unknown control {c:?}")));
@@ -814,6 +839,7 @@ fn validate(l: &mut Loader) {
                     format!("outside ({fid}): control {c} is already listed outside"),
                 ));
             }
+            earlier.insert(c.as_str());
         }
     }
     for (control, here) in &l.legacy_at {
