@@ -27,9 +27,22 @@ pub fn weight(severity: Severity) -> f64 {
     }
 }
 
+/// The weight of a unit of a requirement: a control by its severity (see
+/// [`control_severity`]), and "" — the findings without a control — [`OTHER_WEIGHT`].
+pub fn unit_weight(
+    catalog: &crate::catalog::Catalog,
+    definitions: &std::collections::HashMap<String, crate::store::definitions::ControlDefinition>,
+    control: &str,
+) -> f64 {
+    match control {
+        "" => OTHER_WEIGHT,
+        c => weight(control_severity(catalog, definitions, c)),
+    }
+}
+
 /// The severity a control weighs with: the catalog's, else what Security Hub's own
 /// definition says (a control the catalog does not know), else medium.
-pub fn control_severity(
+fn control_severity(
     catalog: &crate::catalog::Catalog,
     definitions: &std::collections::HashMap<String, crate::store::definitions::ControlDefinition>,
     control: &str,

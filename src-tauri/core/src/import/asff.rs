@@ -310,11 +310,9 @@ fn standard_path(arn: &str) -> String {
     arn.to_string()
 }
 
-/// The service-linked Config rule behind a Security Hub control finding, from
-/// `RelatedAWSResources:N/name` where the matching `…/type` is a Config rule.
 /// The NIST SP 800-53 r5 ids among `Compliance.RelatedRequirements`
 /// (`NIST.800-53.r5 SC-7(4)` → `SC-7(4)`); other standards' entries are left out.
-pub fn related_nist(related: &[String]) -> Vec<String> {
+fn related_nist(related: &[String]) -> Vec<String> {
     let mut out: Vec<String> = related
         .iter()
         .filter_map(|r| r.trim().strip_prefix("NIST.800-53.r5 "))
@@ -326,6 +324,23 @@ pub fn related_nist(related: &[String]) -> Vec<String> {
     out
 }
 
+/// The NIST ids of a kept ASFF finding (its raw JSON), for rows stored before they were
+/// kept; empty when it names none or cannot be read.
+pub fn related_nist_of(raw: &[u8]) -> Vec<String> {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(rename = "Compliance")]
+        compliance: Option<AsffCompliance>,
+    }
+    serde_json::from_slice::<Only>(raw)
+        .ok()
+        .and_then(|o| o.compliance)
+        .map(|c| related_nist(&c.related_requirements))
+        .unwrap_or_default()
+}
+
+/// The service-linked Config rule behind a Security Hub control finding, from
+/// `RelatedAWSResources:N/name` where the matching `…/type` is a Config rule.
 fn related_config_rule(pf: &BTreeMap<String, Value>) -> Option<String> {
     pf.iter().find_map(|(k, v)| {
         let n = k.strip_prefix("RelatedAWSResources:")?.strip_suffix("/type")?;

@@ -261,6 +261,14 @@ pub fn posture(
 
     // Security Hub's own word on controls the catalog does not know.
     let definitions = definitions::all(conn)?;
+    // Each requirement's controls (and "" for findings without one), found once.
+    let mut units_of: HashMap<(&str, &str), Vec<(&str, Counts)>> = HashMap::new();
+    for ((fw, req, c), k) in &ctl_counts {
+        units_of
+            .entry((fw.as_str(), req.as_str()))
+            .or_default()
+            .push((c.as_str(), *k));
+    }
     let mut frameworks = Vec::new();
     for fw in catalog
         .frameworks
@@ -303,27 +311,14 @@ pub fn posture(
                     }
                 }
             }
+            let here = units_of
+                .get(&(fw.id.as_str(), req.id.as_str()))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             // Controls whose findings reached this requirement another way (a point of it,
             // a Config rule) are listed too.
-            let units: Vec<(f64, UnitCounts)> = ctl_counts
-                .iter()
-                .filter(|((f, r, _), _)| f == &fw.id && r == &req.id)
-                .map(|((_, _, c), k)| {
-                    let weight = if c.is_empty() {
-                        score::OTHER_WEIGHT
-                    } else {
-                        score::weight(score::control_severity(catalog, &definitions, c))
-                    };
-                    let counts = UnitCounts {
-                        failed: k.failed,
-                        passed: k.passed,
-                        accepted: k.accepted,
-                    };
-                    (weight, counts)
-                })
-                .collect();
-            for ((f, r, c), k) in &ctl_counts {
-                if f == &fw.id && r == &req.id && !c.is_empty() && listed.insert(c.clone()) {
+            for (c, k) in here {
+                if !c.is_empty() && listed.insert(c.to_string()) {
                     controls.push(control_posture(catalog, &definitions, c, *k));
                 }
             }
@@ -374,7 +369,14 @@ pub fn posture(
                 score: if req.manual {
                     None
                 } else {
-                    score::requirement_score(units)
+                    score::requirement_score(here.iter().map(|(c, k)| {
+                        let counts = UnitCounts {
+                            failed: k.failed,
+                            passed: k.passed,
+                            accepted: k.accepted,
+                        };
+                        (score::unit_weight(catalog, &definitions, c), counts)
+                    }))
                 },
                 failed: counts.failed,
                 passed: counts.passed,

@@ -601,16 +601,10 @@ pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> ru
             |r| r.get(0),
         )
         .optional()?;
-    let Some(blob) = blob else { return Ok(Vec::new()) };
-    let Ok(bytes) = zstd::stream::decode_all(blob.as_slice()) else {
-        return Ok(Vec::new());
-    };
-    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-    let related: Vec<String> = v["Compliance"]["RelatedRequirements"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
-    Ok(crate::import::asff::related_nist(&related))
+    Ok(blob
+        .and_then(|b| zstd::stream::decode_all(b.as_slice()).ok())
+        .map(|bytes| crate::import::asff::related_nist_of(&bytes))
+        .unwrap_or_default())
 }
 
 /// The raw JSON kept for a finding, decompressed.

@@ -233,12 +233,7 @@ impl Store {
         let definitions = super::definitions::all(conn)?;
         let mut units_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); slots.len()];
         for ((slot, control), &u) in &unit_slot {
-            let weight = if control.is_empty() {
-                score::OTHER_WEIGHT
-            } else {
-                score::weight(score::control_severity(catalog, &definitions, control))
-            };
-            units_of[*slot].push((u, weight));
+            units_of[*slot].push((u, score::unit_weight(catalog, &definitions, control)));
         }
         // Attestations per manual requirement slot, in time order.
         let mut attestations: HashMap<usize, Vec<(i64, Option<i64>)>> = HashMap::new();
