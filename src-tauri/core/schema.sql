@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 18 (what the migrations in
+-- The schema of a Rampart workspace at version 19 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -152,9 +152,10 @@ CREATE TABLE finding_vulnerabilities (
 
 CREATE INDEX finding_vulnerabilities_id ON finding_vulnerabilities(vuln_id);
 
-CREATE TABLE findings (
+CREATE TABLE "findings" (
     fid               INTEGER PRIMARY KEY,
-    id                TEXT    NOT NULL UNIQUE,
+    id                TEXT    NOT NULL,   -- the source's own id; unique with product_arn
+    product_arn       TEXT    NOT NULL,   -- ASFF ProductArn (see model::Finding::product_arn)
     source            TEXT    NOT NULL,
     product           TEXT    NOT NULL,
     account           TEXT    NOT NULL,
@@ -163,7 +164,7 @@ CREATE TABLE findings (
     standard          TEXT,
     config_rule       TEXT,
     generator_id      TEXT,
-    types             TEXT    NOT NULL,  -- JSON array of strings
+    types             TEXT    NOT NULL,   -- JSON array of strings
     title             TEXT    NOT NULL,
     description       TEXT    NOT NULL,
     severity          TEXT    NOT NULL,
@@ -176,8 +177,13 @@ CREATE TABLE findings (
     last_observed_at  INTEGER,
     created_at        INTEGER NOT NULL,
     updated_at        INTEGER NOT NULL,
-    import_id         INTEGER REFERENCES imports(id)
-, mapped_control TEXT, mapped INTEGER NOT NULL DEFAULT 0, counted INTEGER NOT NULL DEFAULT 0, req_set INTEGER REFERENCES requirement_sets(id), related_nist TEXT) STRICT;
+    import_id         INTEGER REFERENCES imports(id),
+    mapped_control    TEXT,
+    mapped            INTEGER NOT NULL DEFAULT 0,
+    counted           INTEGER NOT NULL DEFAULT 0,
+    req_set           INTEGER REFERENCES requirement_sets(id),
+    related_nist      TEXT                -- JSON array, see SCHEMA_V17
+) STRICT;
 
 CREATE INDEX findings_account ON findings(account);
 
@@ -191,11 +197,13 @@ CREATE INDEX findings_explorer_default ON findings(
     updated_at DESC
 );
 
+CREATE UNIQUE INDEX findings_identity ON findings(id, product_arn);
+
 CREATE INDEX findings_mapped_control ON findings(mapped_control);
 
 CREATE INDEX findings_overview ON findings(record_state, status, severity, source, account);
 
-CREATE INDEX findings_rule    ON findings(config_rule);
+CREATE INDEX findings_rule ON findings(config_rule);
 
 CREATE INDEX findings_unmapped ON findings(mapped) WHERE mapped = 0;
 
@@ -224,7 +232,7 @@ CREATE TABLE imports (
     unchanged   INTEGER NOT NULL,   -- same UpdatedAt as stored: nothing to do
     stale       INTEGER NOT NULL,   -- older than stored: kept for history only
     history     INTEGER NOT NULL    -- status-history events recorded
-) STRICT;
+, future INTEGER NOT NULL DEFAULT 0) STRICT;
 
 CREATE TABLE owner_assignments (
     id          INTEGER PRIMARY KEY,

@@ -18,7 +18,7 @@ use rampart_core::store::settings::{self, Settings};
 use rampart_core::store::sync_state::{self, SourceStatus};
 use rampart_core::sync::SyncEvent;
 use rampart_core::time::{end_of_day_ms, now_ms, parse_day, parse_optional_day};
-use rampart_core::{ErrorCode, Invalid};
+use rampart_core::{text, ErrorCode, Invalid};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::State;
@@ -471,11 +471,16 @@ pub async fn open_workspace(
 /// The finding panel's detail of one finding: resources with tags, vulnerabilities, its own
 /// status history and its JSON as the source sent it.
 #[tauri::command]
-pub async fn finding_detail(state: State<'_, AppState>, id: String) -> Result<FindingDetail, IpcError> {
+pub async fn finding_detail(
+    state: State<'_, AppState>,
+    id: String,
+    product_arn: Option<String>,
+) -> Result<FindingDetail, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
         state.read(|conn| {
-            findings::detail(conn, &id)?.ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("no finding {id:?}")))
+            findings::detail(conn, &id, product_arn.as_deref())?
+                .ok_or_else(|| IpcError::new(ErrorCode::NotFound, format!("no finding {:?}", text::display(&id))))
         })
     })
     .await

@@ -158,7 +158,7 @@ fn phase_import(file: &Path, db: &Path) -> u128 {
     store
         .import_mapped(
             vec![ImportInput::new("bench.json", std::fs::File::open(file).expect("open"))],
-            &|| 0,
+            &rampart_core::time::now_ms,
             &catalog,
         )
         .expect("import");

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod ingest;
+pub mod limits;
 pub mod model;
 pub mod query;
 pub mod score;

@@ -176,8 +176,14 @@ pub struct Vulnerability {
 pub struct Finding {
     /// The source's own id (the ASFF `Id`, the Inspector finding ARN, or for a Config
     /// evaluation `config/<rule>/<resource type>/<resource id>` plus account and region
-    /// when known). The same id from two channels is the same finding.
+    /// when known).
     pub id: String,
+    /// The product that reported it, as Security Hub names products (ASFF `ProductArn`,
+    /// e.g. `arn:aws:securityhub:us-east-1::product/aws/securityhub`). A finding is
+    /// `(product_arn, id)`, as AWS defines it: another product's finding with the same
+    /// `id` is another finding. Inspector's own findings carry the ARN Security Hub gives
+    /// Inspector in their Region, so one finding read from both channels is one finding.
+    pub product_arn: String,
     pub source: Source,
     /// Product that produced it: `Security Hub`, `Inspector`, `Config`, `GuardDuty`, …
     pub product: String,

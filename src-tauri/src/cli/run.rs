@@ -323,9 +323,16 @@ fn import(db: &Path, catalog: &Catalog, files: Vec<PathBuf>, options: ImportOpti
     let reports = store.import_mapped(inputs, &now_ms, catalog)?;
     for r in reports {
         let c = &r.counts;
+        let future = match c.future {
+            0 => String::new(),
+            n => format!(
+                ", {n} not applied: dated more than {} h in the future",
+                rampart_core::limits::FUTURE_ALLOWANCE_MS / 3_600_000
+            ),
+        };
         println!(
-            "{}: {} ({} findings: {} new, {} updated, {} unchanged, {} older than stored)",
-            r.label,
+            "{}: {} ({} findings: {} new, {} updated, {} unchanged, {} older than stored{future})",
+            rampart_core::text::display(&r.label),
             r.shape.as_str(),
             c.findings,
             c.inserted,

@@ -75,6 +75,7 @@ export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
       updated: 300,
       unchanged: 11_500,
       stale: 20,
+      future: 0,
     },
     imports: 7,
     sync: null,
@@ -168,6 +169,7 @@ export function sampleFindingDetail(overrides: Partial<FindingDetail> = {}): Fin
   };
   return {
     id: row.id,
+    product_arn: row.product_arn,
     description:
       'Apache Log4j2 JNDI features do not protect against attacker-controlled LDAP endpoints.\nAn attacker who can control log messages can execute arbitrary code.',
     remediation_text: 'Update log4j-core to 2.17.1 or later.',

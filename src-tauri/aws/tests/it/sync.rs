@@ -178,7 +178,9 @@ fn imported(ds: &Dataset, dir: &Path) -> BTreeMap<String, FindingRow> {
             ),
         );
     }
-    store.import_mapped(inputs, &|| 0, &catalog).unwrap();
+    store
+        .import_mapped(inputs, &rampart_core::time::now_ms, &catalog)
+        .unwrap();
     drop(store);
     rows(&db)
 }

@@ -259,6 +259,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
 
     Ok(Finding {
         id: f.id,
+        product_arn: f.product_arn,
         source: Source::Securityhub,
         product,
         account: f.aws_account_id,
@@ -337,6 +338,17 @@ pub fn related_nist_of(raw: &[u8]) -> Vec<String> {
         .and_then(|o| o.compliance)
         .map(|c| related_nist(&c.related_requirements))
         .unwrap_or_default()
+}
+
+/// The `ProductArn` of a kept ASFF finding (its raw JSON), for rows stored before it was
+/// kept; None when it cannot be read.
+pub fn product_arn_of(raw: &[u8]) -> Option<String> {
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(rename = "ProductArn")]
+        product_arn: String,
+    }
+    serde_json::from_slice::<Only>(raw).ok().map(|o| o.product_arn)
 }
 
 /// The service-linked Config rule behind a Security Hub control finding, from

@@ -86,6 +86,7 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
             "config:{account}:{region}:{}:{}:{}",
             q.config_rule_name, q.resource_type, q.resource_id
         ),
+        product_arn: super::aws_product_arn(&q.resource_id, &region, "config"),
         source: Source::Config,
         product: "Config".into(),
         account,

@@ -156,8 +156,10 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             .and_then(|p| p.source_url.clone())
     });
 
+    let product_arn = super::aws_product_arn(&f.finding_arn, &region, "inspector");
     Ok(Finding {
         id: f.finding_arn,
+        product_arn,
         source: Source::Inspector,
         product: "Inspector".into(),
         account: f.aws_account_id,
@@ -283,6 +285,7 @@ pub fn normalise_coverage(raw: &RawValue, index: usize, opts: &super::ImportOpti
             "inspector-coverage:{}:{region}:{}:{}",
             c.account_id, c.resource_type, c.resource_id
         ),
+        product_arn: super::aws_product_arn(&c.resource_id, &region, "inspector"),
         source: Source::Inspector,
         product: "Inspector".into(),
         account: c.account_id,

@@ -459,6 +459,19 @@ pub(crate) fn arn_region_account(arn: &str) -> Option<(&str, &str)> {
     Some((region, account))
 }
 
+/// The product ARN Security Hub gives an AWS service's findings in a Region
+/// (`arn:aws:securityhub:us-east-1::product/aws/inspector`), in the partition of `arn`
+/// (`aws` when it is not an ARN): the product half of the identity of findings Rampart
+/// reads from the service itself.
+pub(crate) fn aws_product_arn(arn: &str, region: &str, product: &str) -> String {
+    let partition = arn
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split(':').next())
+        .filter(|p| !p.is_empty())
+        .unwrap_or("aws");
+    format!("arn:{partition}:securityhub:{region}::product/aws/{product}")
+}
+
 /// A timestamp that may be an ISO string (AWS CLI output) or epoch seconds (the wire).
 #[derive(serde::Deserialize)]
 #[serde(untagged)]

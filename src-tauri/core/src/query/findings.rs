@@ -44,6 +44,8 @@ pub struct FindingFilter {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FindingRow {
     pub id: String,
+    /// The product that reported it (ASFF `ProductArn`): with `id`, which finding this is.
+    pub product_arn: String,
     pub source: String,
     pub product: String,
     pub account: String,
@@ -409,7 +411,8 @@ pub fn list_findings(
                 (SELECT json_group_array(framework || ':' || requirement ORDER BY framework, requirement)
                    FROM finding_requirements fr WHERE fr.fid = f.fid),
                 f.fid, f.mapped_control,
-                EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid AND fr.rule_kind = 'reference')";
+                EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid AND fr.rule_kind = 'reference'),
+                f.product_arn";
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     let read = |r: &rusqlite::Row<'_>| -> Result<FindingRow, StoreError> {
         let severity: String = r.get(9)?;
@@ -430,6 +433,7 @@ pub fn list_findings(
             mapped_by_reference: r.get(24)?,
             control,
             id: r.get(0)?,
+            product_arn: r.get(25)?,
             source: r.get(1)?,
             product: r.get(2)?,
             account: r.get(3)?,
@@ -538,13 +542,45 @@ pub struct HistoryEvent {
     pub severity: String,
 }
 
-/// One finding's status history, oldest first.
-pub fn history(conn: &Connection, id: &str) -> Result<Vec<HistoryEvent>, StoreError> {
-    let mut stmt = conn.prepare(
-        "SELECT h.at, h.status, h.record_state, h.workflow_status, h.severity
-         FROM finding_history h JOIN findings f ON f.fid = h.fid WHERE f.id = ?1 ORDER BY h.at, h.seq",
+/// The row id of finding `id` as reported by `product_arn`; without a product, of the one
+/// finding with that id (an error names the products when several reported one).
+fn fid_of(conn: &Connection, id: &str, product_arn: Option<&str>) -> Result<Option<i64>, StoreError> {
+    let found: Vec<(i64, String)> = conn
+        .prepare_cached("SELECT fid, product_arn FROM findings WHERE id = ?1 AND (?2 IS NULL OR product_arn = ?2)")?
+        .query_map(rusqlite::params![id, product_arn], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    match found.as_slice() {
+        [] => Ok(None),
+        [(fid, _)] => Ok(Some(*fid)),
+        several => Err(StoreError::invalid(
+            "product_arn",
+            format!(
+                "{} products reported a finding with this id ({}): name the product",
+                several.len(),
+                several
+                    .iter()
+                    .map(|(_, p)| crate::text::display(p))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+/// One finding's status history, oldest first (see [`fid_of`] for `product_arn`).
+pub fn history(conn: &Connection, id: &str, product_arn: Option<&str>) -> Result<Vec<HistoryEvent>, StoreError> {
+    let Some(fid) = fid_of(conn, id, product_arn)? else {
+        return Ok(Vec::new());
+    };
+    history_of(conn, fid)
+}
+
+fn history_of(conn: &Connection, fid: i64) -> Result<Vec<HistoryEvent>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, status, record_state, workflow_status, severity
+         FROM finding_history WHERE fid = ?1 ORDER BY at, seq",
     )?;
-    let rows = stmt.query_map([id], |r| {
+    let rows = stmt.query_map([fid], |r| {
         Ok(HistoryEvent {
             at: format_ts(r.get(0)?),
             status: r.get(1)?,
@@ -562,6 +598,7 @@ pub fn history(conn: &Connection, id: &str) -> Result<Vec<HistoryEvent>, StoreEr
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FindingDetail {
     pub id: String,
+    pub product_arn: String,
     pub description: String,
     pub remediation_text: Option<String>,
     pub types: Vec<String>,
@@ -576,27 +613,25 @@ pub struct FindingDetail {
     pub raw: Option<String>,
 }
 
-/// The detail of finding `id`, or None when there is no such finding.
-pub fn detail(conn: &Connection, id: &str) -> Result<Option<FindingDetail>, StoreError> {
-    use rusqlite::OptionalExtension;
-    let Some((fid, description, remediation_text, types, generator_id)) = conn
-        .query_row(
-            "SELECT fid, description, remediation_text, types, generator_id FROM findings WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            },
-        )
-        .optional()?
-    else {
+/// The detail of finding `id` reported by `product_arn` (see [`fid_of`]), or None when
+/// there is no such finding.
+pub fn detail(conn: &Connection, id: &str, product_arn: Option<&str>) -> Result<Option<FindingDetail>, StoreError> {
+    let Some(fid) = fid_of(conn, id, product_arn)? else {
         return Ok(None);
     };
+    let (description, remediation_text, types, generator_id, product_arn) = conn.query_row(
+        "SELECT description, remediation_text, types, generator_id, product_arn FROM findings WHERE fid = ?1",
+        [fid],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        },
+    )?;
     let resources = conn
         .prepare_cached("SELECT type, resource_id, region, tags FROM finding_resources WHERE fid = ?1 ORDER BY ord")?
         .query_map([fid], |r| {
@@ -625,16 +660,17 @@ pub fn detail(conn: &Connection, id: &str) -> Result<Option<FindingDetail>, Stor
             })
         })?
         .collect::<Result<_, _>>()?;
-    let raw = crate::store::findings::raw_json(conn, id)?;
+    let raw = crate::store::findings::raw_json(conn, fid)?;
     Ok(Some(FindingDetail {
         id: id.to_string(),
+        product_arn,
         description,
         remediation_text,
         types: serde_json::from_str(&types).unwrap_or_default(),
         generator_id,
         resources,
         vulnerabilities,
-        history: history(conn, id)?,
+        history: history_of(conn, fid)?,
         raw_format: raw.as_ref().map(|(f, _)| f.clone()),
         raw: raw.map(|(_, r)| r),
     }))

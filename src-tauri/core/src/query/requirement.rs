@@ -26,6 +26,8 @@ pub struct EvidenceView {
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FailingFinding {
     pub id: String,
+    /// The product that reported it: with `id`, which finding this is.
+    pub product_arn: String,
     pub title: String,
     pub severity: String,
     pub account: String,
@@ -118,7 +120,7 @@ fn failing(
     let sql = format!(
         "SELECT f.id, f.title, f.severity, f.account, f.region, f.updated_at,
                 (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
-                f.fid
+                f.fid, f.product_arn
          FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid
          WHERE fr.framework = ?1 AND fr.requirement = ?2 AND f.record_state = 'active' AND f.status = 'failed'
            AND {}
@@ -131,6 +133,7 @@ fn failing(
     let map = |r: &rusqlite::Row<'_>| {
         Ok(FailingFinding {
             id: r.get(0)?,
+            product_arn: r.get(8)?,
             title: r.get(1)?,
             severity: r.get(2)?,
             account: r.get(3)?,

@@ -72,6 +72,140 @@ pub(super) const SCHEMA_V17: &str = "
 ALTER TABLE findings ADD COLUMN related_nist TEXT;
 ";
 
+/// A finding is `(product_arn, id)`, as AWS defines it (V19): another product's finding
+/// with the same `Id` is a different finding and can never replace this one. The column is
+/// added here; [`identity_v19`] fills it from what each row's source said and rebuilds the
+/// table so that `id` alone is no longer unique. The import report also counts the
+/// findings refused for a time in the future.
+pub(super) const SCHEMA_V19: &str = "
+ALTER TABLE findings ADD COLUMN product_arn TEXT NOT NULL DEFAULT '';
+ALTER TABLE imports ADD COLUMN future INTEGER NOT NULL DEFAULT 0;
+";
+
+/// The findings table rebuilt with its identity (SQLite cannot drop a column's UNIQUE):
+/// the steps SQLite documents for other kinds of table change, run with foreign keys off
+/// and checked before the migration commits. Row ids (`fid`) are kept, so every table
+/// that refers to a finding, and the search index, still do.
+const REBUILD_V19: &str = "
+CREATE TABLE findings_v19 (
+    fid               INTEGER PRIMARY KEY,
+    id                TEXT    NOT NULL,   -- the source's own id; unique with product_arn
+    product_arn       TEXT    NOT NULL,   -- ASFF ProductArn (see model::Finding::product_arn)
+    source            TEXT    NOT NULL,
+    product           TEXT    NOT NULL,
+    account           TEXT    NOT NULL,
+    region            TEXT    NOT NULL,
+    control_id        TEXT,
+    standard          TEXT,
+    config_rule       TEXT,
+    generator_id      TEXT,
+    types             TEXT    NOT NULL,   -- JSON array of strings
+    title             TEXT    NOT NULL,
+    description       TEXT    NOT NULL,
+    severity          TEXT    NOT NULL,
+    status            TEXT    NOT NULL,
+    record_state      TEXT    NOT NULL,
+    workflow_status   TEXT,
+    remediation_text  TEXT,
+    remediation_url   TEXT,
+    first_observed_at INTEGER,
+    last_observed_at  INTEGER,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL,
+    import_id         INTEGER REFERENCES imports(id),
+    mapped_control    TEXT,
+    mapped            INTEGER NOT NULL DEFAULT 0,
+    counted           INTEGER NOT NULL DEFAULT 0,
+    req_set           INTEGER REFERENCES requirement_sets(id),
+    related_nist      TEXT                -- JSON array, see SCHEMA_V17
+) STRICT;
+INSERT INTO findings_v19(fid, id, product_arn, source, product, account, region, control_id, standard,
+    config_rule, generator_id, types, title, description, severity, status, record_state, workflow_status,
+    remediation_text, remediation_url, first_observed_at, last_observed_at, created_at, updated_at,
+    import_id, mapped_control, mapped, counted, req_set, related_nist)
+SELECT fid, id, product_arn, source, product, account, region, control_id, standard,
+    config_rule, generator_id, types, title, description, severity, status, record_state, workflow_status,
+    remediation_text, remediation_url, first_observed_at, last_observed_at, created_at, updated_at,
+    import_id, mapped_control, mapped, counted, req_set, related_nist
+FROM findings;
+DROP TABLE findings;
+ALTER TABLE findings_v19 RENAME TO findings;
+CREATE UNIQUE INDEX findings_identity ON findings(id, product_arn);
+CREATE INDEX findings_account ON findings(account);
+CREATE INDEX findings_control ON findings(control_id);
+CREATE INDEX findings_rule ON findings(config_rule);
+CREATE INDEX findings_overview ON findings(record_state, status, severity, source, account);
+CREATE INDEX findings_mapped_control ON findings(mapped_control);
+CREATE INDEX findings_unmapped ON findings(mapped) WHERE mapped = 0;
+CREATE INDEX findings_dims ON findings(req_set, mapped_control, account);
+CREATE INDEX findings_explorer_default ON findings(
+    record_state,
+    (CASE severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END),
+    updated_at DESC
+);
+";
+
+/// Fills `product_arn` for the rows of an earlier workspace the way the importers set it:
+/// an ASFF finding's own `ProductArn` from its kept JSON; Inspector's and Config's from
+/// the service, Region and partition. Then rebuilds the table (see [`REBUILD_V19`]).
+pub(super) fn identity_v19(tx: &Transaction<'_>) -> rusqlite_migration::HookResult {
+    use crate::import::aws_product_arn;
+    /// One row to fill: what decides its product.
+    struct Old {
+        fid: i64,
+        id: String,
+        source: String,
+        region: String,
+        format: Option<String>,
+        raw: Option<Vec<u8>>,
+        resource: Option<String>,
+    }
+    // In batches by row id, so that memory stays bounded by a batch of kept JSON.
+    let mut read = tx.prepare(
+        "SELECT f.fid, f.id, f.source, f.region, r.format, r.raw,
+                (SELECT resource_id FROM finding_resources x WHERE x.fid = f.fid AND x.ord = 0)
+         FROM findings f LEFT JOIN finding_raw r ON r.fid = f.fid
+         WHERE f.fid > ?1 ORDER BY f.fid LIMIT 2000",
+    )?;
+    let mut set = tx.prepare("UPDATE findings SET product_arn = ?2 WHERE fid = ?1")?;
+    let mut after = i64::MIN;
+    loop {
+        let batch: Vec<Old> = read
+            .query_map([after], |r| {
+                Ok(Old {
+                    fid: r.get(0)?,
+                    id: r.get(1)?,
+                    source: r.get(2)?,
+                    region: r.get(3)?,
+                    format: r.get(4)?,
+                    raw: r.get(5)?,
+                    resource: r.get(6)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let Some(last) = batch.last() else { break };
+        after = last.fid;
+        for old in batch {
+            let resource = old.resource.unwrap_or_default();
+            let arn = match (old.format.as_deref(), old.source.as_str()) {
+                (Some("asff"), _) => old
+                    .raw
+                    .and_then(|b| zstd::stream::decode_all(b.as_slice()).ok())
+                    .and_then(|bytes| crate::import::asff::product_arn_of(&bytes))
+                    .unwrap_or_default(),
+                (Some("inspector2"), _) => aws_product_arn(&old.id, &old.region, "inspector"),
+                (Some("inspector2-coverage"), _) => aws_product_arn(&resource, &old.region, "inspector"),
+                (_, "config") => aws_product_arn(&resource, &old.region, "config"),
+                _ => String::new(),
+            };
+            set.execute(params![old.fid, arn])?;
+        }
+    }
+    drop((read, set));
+    tx.execute_batch(REBUILD_V19)?;
+    Ok(())
+}
+
 pub(super) const SCHEMA_V15: &str = "
 CREATE INDEX findings_explorer_default ON findings(
     record_state,
@@ -320,13 +454,24 @@ impl Applier<'_> {
         counts: &mut ImportCounts,
     ) -> rusqlite::Result<()> {
         counts.findings += 1;
+        let limit = self.now.saturating_add(crate::limits::FUTURE_ALLOWANCE_MS);
+        let times = [
+            Some(f.updated_at),
+            Some(f.created_at),
+            f.first_observed_at,
+            f.last_observed_at,
+        ];
+        if times.into_iter().flatten().any(|t| t > limit) {
+            counts.future += 1;
+            return Ok(());
+        }
         let current = tx
             .prepare_cached(
                 "SELECT fid, updated_at, status, record_state, workflow_status, severity,
                         coalesce(mapped_control, ''), counted
-                 FROM findings WHERE id = ?1",
+                 FROM findings WHERE id = ?1 AND product_arn = ?2",
             )?
-            .query_row([&f.id], |r| {
+            .query_row([&f.id, &f.product_arn], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
@@ -445,9 +590,9 @@ impl Applier<'_> {
             "INSERT INTO findings(id, source, product, account, region, control_id, standard, config_rule,
                 generator_id, types, title, description, severity, status, record_state, workflow_status,
                 remediation_text, remediation_url, first_observed_at, last_observed_at, created_at, updated_at,
-                import_id, mapped, mapped_control, counted, req_set, related_nist)
+                import_id, mapped, mapped_control, counted, req_set, related_nist, product_arn)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
         )?
         .execute(params![
             f.id,
@@ -478,6 +623,7 @@ impl Applier<'_> {
             m.map_or(0, |m| m.counted),
             m.and_then(|m| m.set),
             types_json(&f.related_nist),
+            f.product_arn,
         ])?;
         Ok(tx.last_insert_rowid())
     }
@@ -607,14 +753,12 @@ pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> ru
         .unwrap_or_default())
 }
 
-/// The raw JSON kept for a finding, decompressed.
-pub fn raw_json(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(String, String)>> {
+/// The raw JSON kept for a finding (by row id), decompressed.
+pub fn raw_json(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Option<(String, String)>> {
     let row: Option<(String, Vec<u8>)> = conn
-        .query_row(
-            "SELECT r.format, r.raw FROM finding_raw r JOIN findings f ON f.fid = r.fid WHERE f.id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT format, raw FROM finding_raw WHERE fid = ?1", [fid], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     Ok(match row {
         Some((format, blob)) => {

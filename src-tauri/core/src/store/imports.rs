@@ -37,6 +37,9 @@ pub struct ImportSummary {
     pub updated: u32,
     pub unchanged: u32,
     pub stale: u32,
+    /// Findings not applied because a time they carry lies in the future (beyond
+    /// [`crate::limits::FUTURE_ALLOWANCE_MS`]).
+    pub future: u32,
 }
 
 /// Counters kept while a file is applied.
@@ -48,13 +51,15 @@ pub struct ImportCounts {
     pub unchanged: u32,
     pub stale: u32,
     pub history: u32,
+    /// Not applied: dated in the future.
+    pub future: u32,
 }
 
 /// The most recent import, if any.
 pub fn latest(conn: &Connection) -> Result<Option<ImportSummary>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT id, label, shape, started_at, finished_at, findings, inserted, updated, unchanged, stale
+            "SELECT id, label, shape, started_at, finished_at, findings, inserted, updated, unchanged, stale, future
              FROM imports ORDER BY id DESC LIMIT 1",
             [],
             |r| {
@@ -69,6 +74,7 @@ pub fn latest(conn: &Connection) -> Result<Option<ImportSummary>, StoreError> {
                     updated: r.get(7)?,
                     unchanged: r.get(8)?,
                     stale: r.get(9)?,
+                    future: r.get(10)?,
                 })
             },
         )

@@ -121,11 +121,22 @@ const MIGRATIONS: &[&[&str]] = &[
     &[snapshots::SCHEMA_V16],
     &[findings::SCHEMA_V17, mapping::SCHEMA_V17],
     &[definitions::SCHEMA_V18],
+    &[findings::SCHEMA_V19],
 ];
 
 fn migrations() -> Migrations<'static> {
     static STEPS: LazyLock<Vec<String>> = LazyLock::new(|| MIGRATIONS.iter().map(|parts| parts.concat()).collect());
-    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        STEPS
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i + 1 {
+                // Rebuilds the findings table: foreign keys are checked before it commits.
+                19 => M::up_with_hook(sql, findings::identity_v19).foreign_key_check(),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
 }
 
 /// The schema version this build writes.
@@ -220,7 +231,12 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // 64 MiB of page cache for the writer: imports touch many index pages.
         conn.pragma_update(None, "cache_size", -65536)?;
-        migrations().to_latest(&mut conn)?;
+        // A migration that rebuilds a table needs foreign keys off (they are a no-op to
+        // switch inside its transaction); it checks them itself before committing.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let migrated = migrations().to_latest(&mut conn);
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrated?;
         // Write transactions take the write lock when they begin: a deferred one that
         // reads first and then writes would fail at once (SQLITE_BUSY, no waiting) if
         // another process wrote in between, as the window and the CLI may.
@@ -359,6 +375,95 @@ fn create_private_file(path: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A workspace made before findings had their product (schema 18) is migrated: each
+    /// row gets the product its source named (an ASFF finding's own `ProductArn` from its
+    /// kept JSON, Inspector's from its Region), keeps its row id, history and children,
+    /// and another product's finding with the same id is then a second finding.
+    #[test]
+    fn a_schema_18_workspace_gets_each_findings_product_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            conn.pragma_update(None, "foreign_keys", "OFF").expect("fk");
+            migrations().to_version(&mut conn, 18).expect("schema 18");
+            let asff = serde_json::json!({
+                "Id": "shared-id", "ProductArn": "arn:aws:securityhub:eu-west-1::product/aws/securityhub"
+            });
+            let blob = zstd::stream::encode_all(asff.to_string().as_bytes(), 3).expect("zstd");
+            conn.execute_batch(
+                "INSERT INTO imports(id, label, shape, started_at, finished_at, findings, inserted, updated,
+                     unchanged, stale, history) VALUES (1, 'old.json', 'securityhub-findings', 1, 1, 2, 2, 0, 0, 0, 2);
+                 INSERT INTO findings(fid, id, source, product, account, region, types, title, description,
+                     severity, status, record_state, created_at, updated_at, import_id)
+                 VALUES (7, 'shared-id', 'securityhub', 'Security Hub', '111122223333', 'eu-west-1', '[]',
+                         'APIGateway.1', 'd', 'HIGH', 'failed', 'active', 1000, 1000, 1),
+                        (9, 'arn:aws-us-gov:inspector2:us-gov-west-1:111122223333:finding/abc', 'inspector',
+                         'Inspector', '111122223333', 'us-gov-west-1', '[]', 'CVE', 'd', 'HIGH', 'failed',
+                         'active', 1000, 1000, 1);
+                 INSERT INTO finding_history(fid, at, status, record_state, severity, import_id, recorded_at, flags)
+                 VALUES (7, 1000, 'failed', 'active', 'HIGH', 1, 1, 1), (9, 1000, 'failed', 'active', 'HIGH', 1, 1, 1);
+                 INSERT INTO finding_resources(fid, ord, type, resource_id, tags)
+                 VALUES (7, 0, 'AwsApiGatewayStage', 'arn:aws:apigateway:eu-west-1::/restapis/a/stages/p', '[]');",
+            )
+            .expect("v18 rows");
+            conn.execute(
+                "INSERT INTO finding_raw(fid, format, raw) VALUES (7, 'asff', ?1), (9, 'inspector2', x'00')",
+                [&blob],
+            )
+            .expect("raw");
+        }
+        let store = Store::open(&path).expect("migrates");
+        let rows: Vec<(i64, String)> = store
+            .conn()
+            .prepare("SELECT fid, product_arn FROM findings ORDER BY fid")
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+            .expect("rows");
+        assert_eq!(
+            rows,
+            vec![
+                (7, "arn:aws:securityhub:eu-west-1::product/aws/securityhub".to_string()),
+                (
+                    9,
+                    "arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/inspector".to_string()
+                ),
+            ]
+        );
+        let (history, resources, broken): (i64, i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM finding_history h JOIN findings f USING (fid)),
+                        (SELECT count(*) FROM finding_resources r JOIN findings f USING (fid)),
+                        (SELECT count(*) FROM pragma_foreign_key_check)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("counts");
+        assert_eq!((history, resources, broken), (2, 1, 0));
+        // The same id from another product is another finding; the same product's is not.
+        store
+            .conn()
+            .execute(
+                "INSERT INTO findings(id, product_arn, source, product, account, region, types, title,
+                     description, severity, status, record_state, created_at, updated_at)
+                 VALUES ('shared-id', 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default',
+                         'securityhub', 'x', '999988887777', 'eu-west-1', '[]', 't', 'd', 'LOW', 'passed',
+                         'active', 2000, 2000)",
+                [],
+            )
+            .expect("another product's finding with the same id");
+        assert!(store
+            .conn()
+            .execute(
+                "INSERT INTO findings(id, product_arn, source, product, account, region, types, title,
+                     description, severity, status, record_state, created_at, updated_at)
+                 SELECT id, product_arn, source, product, account, region, types, title, description, severity,
+                        status, record_state, created_at, updated_at FROM findings WHERE fid = 7",
+                [],
+            )
+            .is_err());
+    }
 
     /// The store keeps what is written; the query layer above it reads. A stored setting or
     /// a type the store needs lives in `store/` (or `model`, `time`), never in `query/`.

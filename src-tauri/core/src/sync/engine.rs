@@ -4,6 +4,7 @@
 //! does not stop the others.
 
 use crate::store::definitions::ControlDefinition;
+use crate::store::imports::ImportCounts;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -119,7 +120,7 @@ enum Apply {
         body: Vec<u8>,
         options: ImportOptions,
         resume: Resume,
-        reply: oneshot::Sender<Result<(u32, u32, u32), String>>,
+        reply: oneshot::Sender<Result<ImportCounts, String>>,
     },
     Definitions {
         target: SyncTarget,
@@ -177,10 +178,7 @@ fn writer(mut store: Store, catalog: Arc<Catalog>, clock: Clock, requests: std::
                         &catalog,
                         Box::new(move |tx| sync_state::save_progress(tx, &target, &resume)),
                     )
-                    .map(|rep| {
-                        let c = rep.counts;
-                        (c.findings, c.inserted, c.updated)
-                    })
+                    .map(|rep| rep.counts)
                     .map_err(|e| e.to_string());
                 let _ = reply.send(r);
             }
@@ -519,7 +517,7 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                 token: page.next_token.clone(),
             };
             let definitions = std::mem::take(&mut page.definitions);
-            let (stored, new, updated) = match page.body {
+            let counts = match page.body {
                 None if !definitions.is_empty() => {
                     ctx.ask(|reply| Apply::Definitions {
                         target: target.clone(),
@@ -528,7 +526,7 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                         reply,
                     })
                     .await?;
-                    (0, 0, 0)
+                    ImportCounts::default()
                 }
                 Some(body) => {
                     let label = format!(
@@ -546,9 +544,22 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                     })
                     .await?
                 }
-                None => (0, 0, 0),
+                None => ImportCounts::default(),
             };
-            *findings += stored;
+            if counts.future > 0 {
+                (ctx.events)(SyncEvent::Notice {
+                    target: target.clone(),
+                    message: format!(
+                        "{} {} on page {page_no} of {} carried a time more than a day in the future and {} not applied",
+                        counts.future,
+                        if counts.future == 1 { "finding" } else { "findings" },
+                        q.key,
+                        if counts.future == 1 { "was" } else { "were" },
+                    ),
+                });
+            }
+            *findings += counts.findings - counts.future;
+            let (new, updated) = (counts.inserted, counts.updated);
             (ctx.events)(SyncEvent::Page {
                 target: target.clone(),
                 query: q.key.clone(),

@@ -52,7 +52,7 @@ fn setup() -> (tempfile::TempDir, Store) {
     )
     .expect("fixture");
     files.push(ImportInput::new("inspector.json", std::io::Cursor::new(inspector)));
-    store.import(files, &|| 0).expect("import");
+    store.import(files, &rampart_core::time::now_ms).expect("import");
     store.ensure_mapped(&catalog).expect("map");
     (dir, store)
 }
@@ -103,7 +103,10 @@ fn search_matches_titles_resources_and_cve_ids_and_follows_updates() {
     ]}))
     .expect("json");
     store
-        .import(vec![ImportInput::new("b.json", std::io::Cursor::new(body))], &|| 0)
+        .import(
+            vec![ImportInput::new("b.json", std::io::Cursor::new(body))],
+            &rampart_core::time::now_ms,
+        )
         .expect("import");
     assert_eq!(ids(&store, &search("giraffe"), now), ["b3"]);
     assert!(
@@ -203,7 +206,10 @@ fn ages_deadlines_and_time_to_remediate_follow_the_sla_days() {
     ]}))
     .expect("json");
     store
-        .import(vec![ImportInput::new("fix.json", std::io::Cursor::new(body))], &|| 0)
+        .import(
+            vec![ImportInput::new("fix.json", std::io::Cursor::new(body))],
+            &rampart_core::time::now_ms,
+        )
         .expect("import");
     let s = summary(store.conn(), ms("2026-03-12T00:00:00Z")).expect("summary");
     let crit = s
@@ -242,7 +248,7 @@ fn a_finding_inserted_and_replaced_in_one_import_is_indexed_once_as_it_ends() {
                 file("alpha bucket", "2026-03-01T00:00:00Z"),
                 file("beta bucket", "2026-03-02T00:00:00Z"),
             ],
-            &|| 0,
+            &rampart_core::time::now_ms,
         )
         .expect("import");
     let now = ms("2026-03-03T00:00:00Z");
@@ -273,7 +279,7 @@ fn the_default_order_pages_through_an_index_without_sorting() {
 #[test]
 fn a_findings_detail_has_its_resources_tags_vulnerabilities_history_and_raw_json() {
     let (_d, store) = setup();
-    let d = rampart_core::query::findings::detail(store.conn(), "b1")
+    let d = rampart_core::query::findings::detail(store.conn(), "b1", None)
         .expect("detail")
         .expect("b1 exists");
     assert_eq!(d.description, "About Bucket allows public reads.");
@@ -283,7 +289,7 @@ fn a_findings_detail_has_its_resources_tags_vulnerabilities_history_and_raw_json
     assert_eq!(d.history[0].status, "failed");
     let raw: serde_json::Value = serde_json::from_str(d.raw.as_deref().expect("raw")).expect("json");
     assert_eq!(raw["Id"], "b1");
-    assert!(rampart_core::query::findings::detail(store.conn(), "nope")
+    assert!(rampart_core::query::findings::detail(store.conn(), "nope", None)
         .expect("query")
         .is_none());
     // An Inspector finding carries its vulnerability with package and versions.
@@ -301,7 +307,7 @@ fn a_findings_detail_has_its_resources_tags_vulnerabilities_history_and_raw_json
         .iter()
         .find(|r| !r.vulnerabilities.is_empty())
         .expect("a CVE finding");
-    let d = rampart_core::query::findings::detail(store.conn(), &vuln.id)
+    let d = rampart_core::query::findings::detail(store.conn(), &vuln.id, Some(&vuln.product_arn))
         .expect("detail")
         .expect("exists");
     assert!(!d.vulnerabilities.is_empty());

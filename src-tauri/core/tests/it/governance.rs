@@ -38,7 +38,7 @@ fn workspace(findings: Vec<serde_json::Value>) -> (tempfile::TempDir, Store, Cat
     store
         .import_mapped(
             vec![ImportInput::new("f.json", std::io::Cursor::new(body))],
-            &|| 0,
+            &rampart_core::time::now_ms,
             &catalog,
         )
         .expect("import");

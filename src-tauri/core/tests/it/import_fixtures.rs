@@ -110,7 +110,7 @@ fn every_export_shape_imports_every_finding_into_the_store() {
                     path.display().to_string(),
                     std::fs::File::open(&path).expect("open"),
                 )],
-                &|| 1,
+                &rampart_core::time::now_ms,
             )
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reports.len(), 1);
@@ -134,7 +134,7 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
     store
         .import(
             vec![ImportInput::new("good", std::fs::File::open(&good).expect("open"))],
-            &|| 1,
+            &rampart_core::time::now_ms,
         )
         .expect("good import");
     let dump = |store: &Store| -> (i64, i64, i64, i64) {
@@ -159,7 +159,7 @@ fn bad_files_are_rejected_with_a_message_and_change_nothing() {
                     ImportInput::new("good-again", std::fs::File::open(&good).expect("open")),
                     ImportInput::new(label.clone(), std::fs::File::open(&path).expect("open")),
                 ],
-                &|| 2,
+                &rampart_core::time::now_ms,
             )
             .expect_err(&format!("{label} must be rejected"));
         let message = err.to_string();

@@ -5,6 +5,7 @@ mod catalog;
 mod demo;
 mod explorer;
 mod governance;
+mod hardening;
 mod history;
 mod import_fixtures;
 mod posture;

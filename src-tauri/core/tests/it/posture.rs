@@ -23,7 +23,7 @@ fn control_finding(id: &str, control: &str, updated: &str, status: &str) -> serd
 }
 
 fn import(store: &mut Store, catalog: &Catalog, findings: Vec<serde_json::Value>) {
-    import_findings(store, catalog, "f.json", 0, findings);
+    import_findings(store, catalog, "f.json", rampart_core::time::now_ms(), findings);
 }
 
 fn status(p: &Posture, fw: &str, req: &str) -> RequirementStatus {
@@ -274,22 +274,24 @@ fn mapping_while_importing_equals_mapping_afterwards() {
             .map(|p| ImportInput::new(p.display().to_string(), std::fs::File::open(&p).expect("open")))
             .collect::<Vec<_>>()
     };
-    after.import(files(), &|| 0).expect("import");
+    after.import(files(), &rampart_core::time::now_ms).expect("import");
     after.ensure_mapped(&catalog).expect("map");
-    inline.import_mapped(files(), &|| 0, &catalog).expect("import");
+    inline
+        .import_mapped(files(), &rampart_core::time::now_ms, &catalog)
+        .expect("import");
     for batch in batches {
         let body = serde_json::to_vec(&json!({ "Findings": batch })).expect("json");
         after
             .import(
                 vec![ImportInput::new("f.json", std::io::Cursor::new(body.clone()))],
-                &|| 0,
+                &rampart_core::time::now_ms,
             )
             .expect("import");
         after.ensure_mapped(&catalog).expect("map");
         inline
             .import_mapped(
                 vec![ImportInput::new("f.json", std::io::Cursor::new(body))],
-                &|| 0,
+                &rampart_core::time::now_ms,
                 &catalog,
             )
             .expect("import");

@@ -31,7 +31,10 @@ fn export(findings: &[serde_json::Value]) -> Vec<u8> {
 
 fn import(store: &mut Store, label: &str, bytes: Vec<u8>) -> rampart_core::ImportReport {
     store
-        .import(vec![ImportInput::new(label, std::io::Cursor::new(bytes))], &|| 1_000)
+        .import(
+            vec![ImportInput::new(label, std::io::Cursor::new(bytes))],
+            &rampart_core::time::now_ms,
+        )
         .unwrap_or_else(|e| panic!("{e}"))
         .remove(0)
 }
@@ -47,7 +50,7 @@ fn rows(store: &Store) -> Vec<FindingRow> {
 }
 
 fn statuses(store: &Store, id: &str) -> Vec<(String, String)> {
-    history(store.conn(), id)
+    history(store.conn(), id, None)
         .expect("history")
         .into_iter()
         .map(|e| (e.at, e.status))
@@ -235,7 +238,11 @@ fn untrusted_text_round_trips_exactly() {
     assert!(tags.contains(&("Name".into(), "x' OR '1'='1".into())));
     assert!(tags.contains(&("<b>".into(), "\"; DELETE FROM imports; --".into())));
     // The raw JSON kept is the finding exactly as the file had it.
-    let (format, raw) = raw_json(store.conn(), "adv-4").expect("raw").expect("present");
+    let fid: i64 = store
+        .conn()
+        .query_row("SELECT fid FROM findings WHERE id = 'adv-4'", [], |r| r.get(0))
+        .expect("fid");
+    let (format, raw) = raw_json(store.conn(), fid).expect("raw").expect("present");
     assert_eq!(format, "asff");
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&raw).expect("raw parses"),
@@ -278,7 +285,9 @@ fn a_database_error_mid_import_is_reported_and_rolls_everything_back() {
         ),
         ImportInput::new("three.json", std::io::Cursor::new(export(&many))),
     ];
-    let err = store.import(inputs, &|| 2_000).expect_err("must fail");
+    let err = store
+        .import(inputs, &rampart_core::time::now_ms)
+        .expect_err("must fail");
     let text = err.to_string();
     assert!(
         text.starts_with("two.json: database error at finding #1") && text.contains("refused by a test trigger"),

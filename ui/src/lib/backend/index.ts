@@ -426,8 +426,9 @@ export function openWorkspace(create: boolean): Promise<string | null> {
  * What the finding panel shows beyond the explorer's row: the description, each resource with its
  * tags, each vulnerability (package, installed and fixed versions, CVSS, fix and exploit
  * availability), the finding's own status changes (oldest first) and its JSON exactly as the
- * source sent it. Rejects with `not_found` for an unknown id.
+ * source sent it. A finding is its product and its id (another product's finding may share the
+ * id). Rejects with `not_found` for an unknown finding.
  */
-export function getFindingDetail(id: string): Promise<FindingDetail> {
-  return call<FindingDetail>('finding_detail', { id });
+export function getFindingDetail(id: string, productArn: string): Promise<FindingDetail> {
+  return call<FindingDetail>('finding_detail', { id, productArn });
 }

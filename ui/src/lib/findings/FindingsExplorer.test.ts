@@ -504,6 +504,25 @@ describe('Finding panel: the finding’s detail', () => {
     return { panel: screen.getByTestId('finding-panel'), container };
   }
 
+  it('tells apart two products’ findings that share an id: each row opens its own finding', async () => {
+    const genuine = log4j();
+    const foreign: FindingRow = {
+      ...genuine,
+      product_arn: 'arn:aws:securityhub:us-east-1:999988887777:product/999988887777/default',
+      title: 'A custom product reusing the id',
+      status: 'passed',
+    };
+    const seen: Invocation[] = [];
+    const { panel } = await open([genuine, foreign], (args) => ({ ...sampleFindingDetail(), product_arn: String(args.productArn) }), seen);
+    expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe(genuine.title);
+    const rows = screen.getAllByTestId('explorer-row');
+    expect(rows).toHaveLength(2);
+    await fireEvent.click(within(rows[1]!).getByRole('button', { name: foreign.title }));
+    await waitFor(() => expect(within(screen.getByTestId('finding-panel')).getByRole('heading', { level: 2 }).textContent).toBe(foreign.title));
+    expect(seen.filter((c) => c.cmd === 'finding_detail').map((c) => c.args.productArn)).toEqual([genuine.product_arn, foreign.product_arn]);
+    expect(screen.getAllByTestId('explorer-row').filter((r) => r.classList.contains('selected'))).toHaveLength(1);
+  });
+
   it('shows the row at once, then the description, tagged resources, CVE table, history and raw JSON', async () => {
     const row = log4j();
     const detail = sampleFindingDetail();
@@ -515,7 +534,7 @@ describe('Finding panel: the finding’s detail', () => {
     expect(within(panel).getByRole('heading', { level: 2 }).textContent).toBe(row.title);
     expect(within(panel).getByTestId('finding-detail-state').dataset.state).toBe('loading');
     expect(panel.textContent).toContain('profiles-448d');
-    expect(seen.find((c) => c.cmd === 'finding_detail')?.args).toEqual({ id: row.id });
+    expect(seen.find((c) => c.cmd === 'finding_detail')?.args).toEqual({ id: row.id, productArn: row.product_arn });
 
     answer(detail);
     await waitFor(() => expect(within(panel).queryByTestId('finding-detail-state')).toBeNull());

@@ -72,6 +72,7 @@ describe('Overview', () => {
     expect(value('import-updated')).toBe('300');
     expect(value('import-unchanged')).toBe('11500');
     expect(value('import-stale')).toBe('20');
+    expect(screen.queryByTestId('import-future')).toBeNull();
 
     expect(screen.queryByTestId('empty-state')).toBeNull();
   });
@@ -137,6 +138,16 @@ describe('Overview', () => {
       expect(rows[1]!.textContent).toMatch(/security token .* expired/);
       expect(screen.getByTestId('overview-sync-link').getAttribute('href')).toBe('#/sync');
     });
+  });
+
+  it('counts the findings an import refused for a date in the future', async () => {
+    const overview = sampleOverview();
+    overview.last_import = { ...overview.last_import!, future: 3 };
+    mockBackend({ overview });
+    render(Overview);
+    await screen.findByTestId('last-import');
+    expect(value('import-future')).toBe('3');
+    expect(screen.getByTestId('import-future').closest('[title]')?.getAttribute('title')).toMatch(/future/);
   });
 
   it('lists every severity, with zero for those the backend omits', async () => {

@@ -152,6 +152,7 @@ describe('RequirementView', () => {
     detail.other_failing = [
       {
         id: 'arn:aws:inspector2:us-east-1:111122223333:finding/abc',
+        product_arn: 'arn:aws:securityhub:us-east-1::product/aws/inspector',
         title: 'CVE-2026-0001 - openssl',
         severity: 'HIGH',
         account: '111122223333',
@@ -353,6 +354,7 @@ describe('RequirementView', () => {
     detail.other_failing = [
       {
         id: `arn:aws:inspector2:us-east-1:111122223333:finding/${RLO}x`,
+        product_arn: 'arn:aws:securityhub:us-east-1::product/aws/inspector',
         title: `Patch ${RLO}exe.txt${ZWSP}\u001b[2Jnow`,
         severity: 'HIGH',
         account: '111122223333',

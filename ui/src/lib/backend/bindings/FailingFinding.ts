@@ -3,7 +3,11 @@
 /**
  * A failing finding as listed under a control.
  */
-export type FailingFinding = { id: string, title: string, severity: string, account: string, region: string, resources: Array<string>, updated_at: string, 
+export type FailingFinding = { id: string, 
+/**
+ * The product that reported it: with `id`, which finding this is.
+ */
+product_arn: string, title: string, severity: string, account: string, region: string, resources: Array<string>, updated_at: string, 
 /**
  * A valid risk acceptance covers it for this requirement: it does not make the
  * requirement fail.

@@ -8,7 +8,7 @@ import type { Vulnerability } from "./Vulnerability";
  * with its tags, each vulnerability with its package and scores, the finding's own history
  * of status changes, and the finding exactly as its source sent it.
  */
-export type FindingDetail = { id: string, description: string, remediation_text: string | null, types: Array<string>, generator_id: string | null, resources: Array<Resource>, vulnerabilities: Array<Vulnerability>, 
+export type FindingDetail = { id: string, product_arn: string, description: string, remediation_text: string | null, types: Array<string>, generator_id: string | null, resources: Array<Resource>, vulnerabilities: Array<Vulnerability>, 
 /**
  * Oldest first.
  */

@@ -3,7 +3,11 @@
 /**
  * One finding as listed by the CLI's `findings` command and the explorer.
  */
-export type FindingRow = { id: string, source: string, product: string, account: string, region: string, 
+export type FindingRow = { id: string, 
+/**
+ * The product that reported it (ASFF `ProductArn`): with `id`, which finding this is.
+ */
+product_arn: string, source: string, product: string, account: string, region: string, 
 /**
  * The control id as the finding wrote it (a legacy standard's rule number, such as
  * CIS 1.2's `1.14`, or a consolidated id).

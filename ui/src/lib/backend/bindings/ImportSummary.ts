@@ -7,4 +7,9 @@ export type ImportSummary = { id: number, label: string, shape: string,
 /**
  * RFC 3339, UTC.
  */
-started_at: string, finished_at: string, findings: number, inserted: number, updated: number, unchanged: number, stale: number, };
+started_at: string, finished_at: string, findings: number, inserted: number, updated: number, unchanged: number, stale: number, 
+/**
+ * Findings not applied because a time they carry lies in the future (beyond
+ * [`crate::limits::FUTURE_ALLOWANCE_MS`]).
+ */
+future: number, };
