@@ -12,11 +12,14 @@ BIN              := $(CARGO_TARGET_DIR)/debug/rampart
 VENV             := .venv
 SUDO             := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CARGO            := cargo
+# Every cargo command of `make test` builds with the test hooks (src-tauri/src/hooks.rs), so
+# each crate compiles once; `make run` and `hooks-absent` build the app without them.
+TEST_FEATURES    := --features rampart/test-hooks
 # What building, running and testing the app needs from Debian.
 APT_PACKAGES     := build-essential pkg-config libwebkit2gtk-4.1-dev \
                     xvfb webkit2gtk-driver imagemagick poppler-utils python3-venv
 
-.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke bench-sync moto
+.PHONY: run test build ui deps apt toolchain e2e screenshots clean-ui fmt lint bench bench-smoke bench-sync moto hooks-absent
 
 ## make run: install what is missing, build, open the window (the demo workspace on first start).
 run: build
@@ -28,13 +31,22 @@ run: build
 test: deps
 	$(CARGO) fmt --all --check
 	cd ui && npm run check && npm test && npm run build
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
-	$(CARGO) test --workspace --locked --no-run
-	$(CARGO) test --workspace --locked
-	$(CARGO) build -p rampart --locked
+	$(CARGO) clippy --workspace --all-targets --locked $(TEST_FEATURES) -- -D warnings
+	$(CARGO) test --workspace --locked $(TEST_FEATURES) --no-run
+	$(CARGO) test --workspace --locked $(TEST_FEATURES)
+	$(CARGO) build -p rampart --locked $(TEST_FEATURES)
 	$(MAKE) bench-smoke
 	$(MAKE) moto
 	$(MAKE) e2e
+	$(MAKE) hooks-absent
+
+## The app users run has no test hooks: built without the feature, its binary must not
+## even name the hooks' variables. (Leaves that build in place for `make run`.)
+hooks-absent:
+	$(CARGO) build -p rampart --locked
+	@for v in RAMPART_OPEN_FILE RAMPART_EXPORT_DIR; do \
+	  if grep -aq "$$v" $(BIN); then echo "$(BIN) still reads $$v: test hooks in a user build"; exit 1; fi; \
+	done; echo "hooks-absent: $(BIN) names no test hook"
 
 ## The scale benchmark (import vs a serde_json baseline; queries at 100k findings and 1M
 ## history events). `make bench` runs the full size and fails when a bar is missed; CI runs
@@ -57,6 +69,7 @@ bench-smoke:
 
 ## The real window under Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver).
 e2e: $(VENV)/.stamp $(TAURI_DRIVER)
+	$(CARGO) build -p rampart --locked $(TEST_FEATURES)
 	$(CARGO) build --workspace --bin aws-endpoint --locked
 	TAURI_DRIVER=$(TAURI_DRIVER) RAMPART_BIN=$(BIN) AWS_ENDPOINT_BIN=$(CARGO_TARGET_DIR)/debug/aws-endpoint $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 
@@ -109,4 +122,4 @@ fmt:
 	$(CARGO) fmt --all
 
 lint:
-	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --locked $(TEST_FEATURES) -- -D warnings

@@ -224,8 +224,7 @@ pub async fn set_settings(state: State<'_, AppState>, settings: Settings, by: St
 
 /// Writes a report or the explorer's selection to a file the user picks in the system's
 /// save dialog (opened here, so the page never supplies a path). Returns the path written,
-/// or null when the dialog was cancelled. With `RAMPART_EXPORT_DIR` set (unattended use
-/// and tests), writes into that folder under the suggested name without asking.
+/// or null when the dialog was cancelled.
 #[tauri::command]
 pub async fn export(
     app: tauri::AppHandle,
@@ -246,11 +245,11 @@ pub async fn export(
     .await
 }
 
-/// Where an export goes: the file the user names in the save dialog, or with
-/// `RAMPART_EXPORT_DIR` set, the suggested name in that folder. None when cancelled.
+/// Where an export goes: the file the user names in the save dialog (in a test build, see
+/// [`crate::hooks::export_dir`]). None when cancelled.
 fn export_path(app: &tauri::AppHandle, plan: &export::ExportPlan) -> Result<Option<PathBuf>, IpcError> {
-    if let Some(dir) = std::env::var_os("RAMPART_EXPORT_DIR") {
-        return Ok(Some(PathBuf::from(dir).join(&plan.file_name)));
+    if let Some(dir) = crate::hooks::export_dir() {
+        return Ok(Some(dir.join(&plan.file_name)));
     }
     let ext = plan.format.extension();
     pick_file(
@@ -352,6 +351,9 @@ pub struct WorkspaceDetails {
     /// Opened when Rampart starts without `--db`.
     pub is_default: bool,
     pub catalog: CatalogInfo,
+    /// What Rampart made private because other users could read it (the workspace, its
+    /// folder or catalog files, left open by an earlier version or another tool).
+    pub notices: Vec<String>,
 }
 
 #[tauri::command]
@@ -364,6 +366,7 @@ pub async fn workspace_details(state: State<'_, AppState>) -> Result<WorkspaceDe
             database_bytes: std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0),
             is_default: workspace::default_db_path().as_deref() == Some(db.as_path()),
             database: db.display().to_string(),
+            notices: state.notices(),
         })
     })
     .await
@@ -380,12 +383,12 @@ enum Dialog<'a> {
 }
 
 /// A file the user picks in the system's open or save dialog, opened here so the page never
-/// supplies a path. `RAMPART_OPEN_FILE` answers an open or new-file dialog instead
-/// (unattended use and tests). None when the dialog was cancelled.
+/// supplies a path (in a test build, see [`crate::hooks::open_file`]). None when the dialog
+/// was cancelled.
 fn pick_file(app: &tauri::AppHandle, dialog: Dialog<'_>, filter: (&str, &str)) -> Result<Option<PathBuf>, IpcError> {
     use tauri_plugin_dialog::DialogExt;
-    if let (Dialog::Open { .. } | Dialog::New { .. }, Some(path)) = (&dialog, std::env::var_os("RAMPART_OPEN_FILE")) {
-        return Ok(Some(PathBuf::from(path)));
+    if let (Dialog::Open { .. } | Dialog::New { .. }, Some(path)) = (&dialog, crate::hooks::open_file()) {
+        return Ok(Some(path));
     }
     let file = app.dialog().file().add_filter(filter.0, &[filter.1]);
     let chosen = match dialog {

@@ -5,7 +5,9 @@ mod cli;
 mod commands;
 mod export;
 mod external;
+mod hooks;
 mod ipc;
+mod private;
 mod state;
 pub mod sync;
 mod workspace;
@@ -20,6 +22,7 @@ pub const IDENTIFIER: &str = "dev.rampart.desktop";
 
 /// Runs Rampart and returns the process exit code (0 ok, 1 failure, 2 usage).
 pub fn run() -> i32 {
+    private::restrict_umask();
     let args = match cli::parse() {
         Ok(a) => a,
         Err(code) => return code,
@@ -63,7 +66,14 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             return 1;
         }
     };
+    // Before the webview starts: WebKit would otherwise create the data folder first, 0755.
+    let mut notices = private::prepare_app_folders();
+    notices.extend(private::secure_workspace(&db_path));
+    for n in &notices {
+        eprintln!("rampart: {}", rampart_core::text::display(n));
+    }
     let app_state = state::AppState::new(db_path, catalogs);
+    app_state.add_notices(notices);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(app_state)
@@ -71,10 +81,12 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             use tauri::Manager;
             app.state::<state::AppState>().prepare_in_background();
             // The main window is built here rather than from the config alone, so that links
-            // the page opens in a new window (AWS documentation, advisories) go to the
-            // system browser instead of a second webview.
+            // the page opens in a new window go to the system browser (AWS hosts only, see
+            // `external`) instead of a second webview, and the window itself never leaves
+            // the app's own pages.
             for config in app.config().app.windows.clone() {
                 tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                    .on_navigation(|url| external::guard_navigation(url))
                     .on_new_window(|url, _features| {
                         external::open(&url);
                         tauri::webview::NewWindowResponse::Deny

@@ -31,6 +31,9 @@ pub struct AppState {
     writer: Arc<Mutex<()>>,
     /// The sync in progress, if any (one at a time), to cancel it.
     sync: Arc<Mutex<Option<rampart_core::sync::engine::Cancel>>>,
+    /// What was made private when the workspace and the app's folders were opened
+    /// (Settings shows it).
+    notices: Arc<Mutex<Vec<String>>>,
 }
 
 impl AppState {
@@ -43,7 +46,18 @@ impl AppState {
             reader: Arc::new(Mutex::new(None)),
             writer: Arc::new(Mutex::new(())),
             sync: Arc::new(Mutex::new(None)),
+            notices: Arc::new(Mutex::new(Vec::new())),
         }
+    }
+
+    /// Keeps notices about the workspace for Settings.
+    pub fn add_notices(&self, notices: Vec<String>) {
+        self.notices.lock().unwrap_or_else(|p| p.into_inner()).extend(notices);
+    }
+
+    /// What was made private since the window started.
+    pub fn notices(&self) -> Vec<String> {
+        self.notices.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// The database file of the open workspace.
@@ -133,8 +147,13 @@ impl AppState {
             ));
         }
         // Opening checks that the file is a Rampart workspace (or creates an empty one)
-        // before the window lets go of the current one.
-        drop(rampart_core::Store::open(&path)?);
+        // before the window lets go of the current one; an existing file must already be one.
+        if create {
+            drop(rampart_core::Store::open(&path)?);
+        } else {
+            drop(rampart_core::Store::open_existing(&path)?);
+        }
+        self.add_notices(crate::private::secure_workspace(&path));
         *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *self.catalog.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *self.readiness.lock().unwrap_or_else(|p| p.into_inner()) = Readiness::Preparing;

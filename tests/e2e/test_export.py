@@ -54,6 +54,7 @@ def test_manager_exports_the_executive_summary_from_trends(open_app, demo_db, ex
     result = wait_for(d, '[data-testid="export-result"]').text
     assert result.startswith("Saved to") and pdf.name in result
     assert pdf.read_bytes().startswith(b"%PDF-")
+    assert pdf.stat().st_mode & 0o777 == 0o600, oct(pdf.stat().st_mode)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "executive summary" in text.lower()
     assert "HIPAA Security Rule" in text

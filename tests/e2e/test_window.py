@@ -112,3 +112,49 @@ def test_hostile_strings_from_aws_are_shown_as_text(open_app, tmp_path):
     assert json.dumps(payload)[1:-1] in wait_for(d, '[data-testid="finding-json"]').get_attribute("textContent")
     assert d.execute_script("return window.__pwned === undefined")
     assert d.execute_script("return document.querySelectorAll('main img, main script').length") == 0
+
+
+def test_the_window_cannot_be_navigated_away_from_rampart(open_app, tmp_path):
+    """A page script (a compromised dependency, say) sending the window to a remote site is
+    refused by the navigation guard: the window stays on Rampart's own page, still working."""
+    db = tmp_path / "nav.db"
+    rampart("demo", "--db", str(db))
+    d = open_app("--db", str(db))
+    wait_for(d, '[data-testid="kpi-active"]')
+    start = d.execute_script("return location.origin")
+    for target in ["https://example.com/", "http://127.0.0.1:9/", "data:text/html,<h1 id=foreign>x</h1>"]:
+        d.execute_script("window.__stillHere = true; location.href = arguments[0];", target)
+        time.sleep(1.5)
+        assert d.execute_script("return location.origin") == start, target
+        assert d.execute_script("return window.__stillHere === true"), f"{target}: the page was replaced"
+        assert d.execute_script("return document.getElementById('foreign')") is None
+    # And the app still answers: navigating within it works.
+    d.execute_script("window.location.hash = '#/findings'")
+    wait_for(d, '[data-testid="explorer-row"]')
+
+
+def test_the_first_start_keeps_everything_private(open_app_with_env, tmp_path):
+    """Started for the first time with no --db, the window creates its data and configuration
+    folders before the webview does: every folder is 0700 and every file 0600, WebKit's own
+    data included; a workspace an older version left readable is made private, and Settings
+    says so."""
+    data, config = tmp_path / "data", tmp_path / "config"
+    d = open_app_with_env({"XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(config)})
+    wait_for(d, '[data-testid="kpi-active"]')
+    app_data = data / "dev.rampart.desktop"
+    assert (app_data / "rampart.db").is_file()
+    found = [p for p in app_data.rglob("*")] + [app_data]
+    open_to_others = [(str(p), oct(p.stat().st_mode & 0o777)) for p in found
+                      if not p.is_symlink() and p.stat().st_mode & 0o077]
+    assert not open_to_others, open_to_others
+    assert app_data.stat().st_mode & 0o777 == 0o700
+
+    # An older version left the workspace readable: the next start tightens it and says so.
+    d.quit()
+    (app_data / "rampart.db").chmod(0o644)
+    d = open_app_with_env({"XDG_DATA_HOME": str(data), "XDG_CONFIG_HOME": str(config)})
+    wait_for(d, '[data-testid="kpi-active"]')
+    assert (app_data / "rampart.db").stat().st_mode & 0o777 == 0o600
+    d.execute_script("window.location.hash = '#/settings'")
+    notices = wait_for(d, '[data-testid="workspace-notices"]')
+    assert "readable by other users (0644)" in notices.text, notices.text

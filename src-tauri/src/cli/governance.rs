@@ -276,7 +276,7 @@ pub fn audit(db: &Path, command: Option<AuditCommand>, limit: usize, format: Tex
     if !db.exists() {
         bail!("no workspace at {}", db.display());
     }
-    let store = Store::open(db)?;
+    let store = Store::open_existing(db)?;
     match command {
         Some(AuditCommand::Verify) => {
             let report = audit::verify(store.conn())?;

@@ -33,6 +33,9 @@ pub fn execute(db: Option<PathBuf>, catalogs: Vec<PathBuf>, command: Command) ->
         eprintln!("rampart: cannot find a data folder for the database; pass --db PATH");
         return 1;
     };
+    for n in crate::private::secure_workspace(&db) {
+        eprintln!("rampart: {}", rampart_core::text::display(&n));
+    }
     match run::run_command(&db, &catalogs, command) {
         Ok(()) => 0,
         Err(e)

@@ -31,7 +31,7 @@ pub(super) fn open_mapped(db: &Path, catalog: &Catalog) -> anyhow::Result<Store>
             db.display()
         );
     }
-    let mut store = Store::open(db)?;
+    let mut store = Store::open_existing(db)?;
     store.ensure_mapped(catalog)?;
     Ok(store)
 }

@@ -69,7 +69,7 @@ fn status(db: &Path, format: TextFormat) -> anyhow::Result<()> {
     if !db.exists() {
         bail!("no workspace at {}: nothing was synced yet", db.display());
     }
-    let store = Store::open(db)?;
+    let store = Store::open_existing(db)?;
     let rows = sync_state::statuses(store.conn())?;
     if format == TextFormat::Json {
         println!("{}", serde_json::to_string_pretty(&rows)?);

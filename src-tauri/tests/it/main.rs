@@ -6,6 +6,7 @@
 mod bindings;
 mod cli;
 mod cli_posture;
+mod private;
 mod common;
 mod report;
 mod sync_cli;

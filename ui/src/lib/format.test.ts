@@ -4,6 +4,7 @@ import {
   barPercent,
   codeRuns,
   evidenceKindName,
+  externalLink,
   externalUrl,
   formatCount,
   formatDuration,
@@ -127,6 +128,27 @@ describe('posture formatting', () => {
     expect(externalUrl('data:text/html,<script>alert(1)</script>')).toBeNull();
     expect(externalUrl('not a url')).toBeNull();
     expect(externalUrl(null)).toBeNull();
+  });
+
+  it('only links https addresses on AWS documentation, consoles and NVD, with the host to show', () => {
+    expect(externalLink('https://us-east-1.console.aws.amazon.com/s3/home')).toEqual({
+      href: 'https://us-east-1.console.aws.amazon.com/s3/home',
+      host: 'us-east-1.console.aws.amazon.com',
+    });
+    expect(externalLink('https://nvd.nist.gov/vuln/detail/CVE-2021-44228')?.host).toBe('nvd.nist.gov');
+    for (const bad of [
+      'http://docs.aws.amazon.com/',
+      'https://console.aws.amazon.com@evil.example/',
+      'https://user:pw@docs.aws.amazon.com/',
+      'https://docs.aws.amazon.com:8443/',
+      'https://aws.amazon.com.evil.example/',
+      'https://notaws.amazon.com/',
+      'https://evil.example/?next=https://docs.aws.amazon.com/',
+      'https://bucket.s3.amazonaws.com/index.html',
+      'https://ubuntu.com/security/CVE-2021-44228',
+    ]) {
+      expect(externalLink(bad), bad).toBeNull();
+    }
   });
 
   it('splits `code` out of catalog prose and leaves unpaired backticks alone', () => {

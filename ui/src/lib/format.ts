@@ -215,17 +215,36 @@ export function severityName(severity: string): string {
 }
 
 /**
- * `url` if it is an http(s) address that is safe to put in a link's href, else null. Catalog
- * files can be the user's own, so a `javascript:` or `data:` URL must never become a link.
+ * Hosts a link may open in the browser, each with its subdomains: AWS documentation and consoles
+ * (all partitions) and NIST's NVD (the CVE links the panel builds). Keep in step with
+ * `ALLOWED_HOSTS` in `src-tauri/src/external.rs`, which refuses anything else when the link is
+ * followed.
  */
-export function externalUrl(url: string | null): string | null {
+export const EXTERNAL_HOSTS = ['aws.amazon.com', 'console.amazonaws.cn', 'docs.amazonaws.cn', 'console.amazonaws-us-gov.com', 'nvd.nist.gov'];
+
+/**
+ * `url` as a link the app may open, with the host to show beside it, or null. A finding's URL
+ * comes from whoever sent the finding and catalog files can be the user's own, so only `https`
+ * links to {@link EXTERNAL_HOSTS}, naming no user, password or port, become links
+ * (`https://console.aws.amazon.com@evil.example/` is evil.example's); anything else is shown as text.
+ */
+export function externalLink(url: string | null): { href: string; host: string } | null {
   if (!url) return null;
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
+    parsed = new URL(url);
   } catch {
     return null;
   }
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '' || parsed.port !== '') return null;
+  const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+  const allowed = EXTERNAL_HOSTS.some((a) => host === a || host.endsWith(`.${a}`));
+  return allowed ? { href: parsed.href, host } : null;
+}
+
+/** `url` if {@link externalLink} makes a link of it, else null. */
+export function externalUrl(url: string | null): string | null {
+  return externalLink(url)?.href ?? null;
 }
 
 /**

@@ -249,6 +249,36 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a workspace that must already exist, for what only reads it (the CLI's reading
+    /// commands, the window's "Open another workspace"): never creates a file, and never
+    /// writes Rampart's schema into one that is not yet a workspace (an empty file, another
+    /// program's database). An older workspace is brought up to date, as any opening does.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        let conn =
+            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
+                    StoreError::NotFound(format!("no workspace at {}", path.display()))
+                }
+                source => StoreError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                },
+            })?;
+        if check_not_newer(&conn, path)? == 0 {
+            let empty = std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
+            return Err(StoreError::NotRampart {
+                path: path.to_path_buf(),
+                reason: if empty {
+                    "the file is empty: not yet a workspace, and only reading commands were asked for".into()
+                } else {
+                    "it holds no Rampart workspace".into()
+                },
+            });
+        }
+        drop(conn);
+        Store::open(path)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -303,6 +303,7 @@ describe('Findings explorer', () => {
     const aws = within(guidance).getByTestId('finding-remediation-link');
     expect(aws.getAttribute('href')).toBe(finding.remediation_url);
     expect(aws.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(within(guidance).getByTestId('finding-remediation-host').textContent).toBe(new URL(finding.remediation_url!).hostname);
 
     const events = within(within(panel).getByTestId('finding-timeline')).getAllByTestId('timeline-event');
     expect(events.map((e) => e.dataset.kinds)).toEqual(['first_observed created', 'due', 'last_observed updated']);
@@ -311,6 +312,27 @@ describe('Findings explorer', () => {
     expect(json.open).toBe(false);
     expect(JSON.parse(json.querySelector('code')!.textContent!)).toMatchObject({ id: finding.id, control: 'ELB.5' });
     expect(within(json).getByRole('button', { name: 'Copy JSON' })).toBeTruthy();
+  });
+
+  it('shows a remediation URL outside AWS documentation as text, never as a link', async () => {
+    const row: FindingRow = {
+      ...sampleFindingRows()[0]!,
+      remediation_url: 'https://console.aws.amazon.com@evil.example/phish',
+    };
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      requirement_detail: sampleRequirement('164.312(b)'),
+      findings_page: { total: 1, page: 1, page_size: 200, rows: [row] },
+      finding_detail: sampleFindingDetail(),
+    });
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    await fireEvent.click(within(screen.getAllByTestId('explorer-row')[0]!).getByRole('button', { name: row.title }));
+    const guidance = within(screen.getByTestId('finding-panel')).getByTestId('finding-guidance');
+    expect(within(guidance).queryByTestId('finding-remediation-link')).toBeNull();
+    expect(within(guidance).getByTestId('finding-remediation-text').textContent).toContain('evil.example');
+    expect(guidance.querySelector('a[href*="evil"]')).toBeNull();
   });
 
   it('links a vulnerability finding’s CVEs to NVD and asks the catalog nothing', async () => {

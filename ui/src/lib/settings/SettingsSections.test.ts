@@ -81,6 +81,16 @@ describe('AWS sync defaults', () => {
     expect(screen.getByTestId('settings-sync').textContent).toMatch(/None checked: all three\./);
   });
 
+  it('says which files Rampart made private because other users could read them', async () => {
+    const details = sampleDetails();
+    details.notices = ['/home/ana/.local/share/rampart/rampart.db was readable by other users (0644); it is now private to you (0600)'];
+    mock({ settings: sampleSettings(), aws_profiles: [], workspace_details: details });
+    render(SettingsView);
+    const notices = await screen.findByTestId('workspace-notices');
+    expect(notices.textContent).toMatch(/made them private/);
+    expect(notices.textContent).toContain('rampart.db was readable by other users (0644)');
+  });
+
   it('edits the lists and saves them with the rest', async () => {
     const seen: Invocation[] = [];
     mock(

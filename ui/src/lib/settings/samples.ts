@@ -26,6 +26,7 @@ export function sampleDetails(): WorkspaceDetails {
     database: '/home/ana/.local/share/rampart/rampart.db',
     database_bytes: 48_758_784,
     is_default: true,
+    notices: [],
     catalog: {
       folder: '/home/ana/.local/share/rampart/catalog',
       files: [

@@ -8,4 +8,9 @@ export type WorkspaceDetails = { database: string, database_bytes: number,
 /**
  * Opened when Rampart starts without `--db`.
  */
-is_default: boolean, catalog: CatalogInfo, };
+is_default: boolean, catalog: CatalogInfo, 
+/**
+ * What Rampart made private because other users could read it (the workspace, its
+ * folder or catalog files, left open by an earlier version or another tool).
+ */
+notices: Array<string>, };
