@@ -92,7 +92,11 @@ fn generate_export(path: &Path, n: usize, end: NaiveDate) -> std::io::Result<()>
     let start = start_of_day_ms(end) - 365 * DAY_MS;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     w.write_all(b"{\"Findings\": [\n")?;
-    let filler = "Security Hub evaluated this resource against the control and recorded the outcome below. ".repeat(22);
+    // A description as long as ASFF allows (1,024 characters) is about ten of these; the
+    // rest of a realistic finding's bulk sits in the resource's details.
+    let sentence = "Security Hub evaluated this resource against the control and recorded the outcome below. ";
+    let filler = sentence.repeat(10);
+    let details = sentence.repeat(12);
     for i in 0..n {
         let c = controls[rng.below(controls.len())];
         let (acct, region) = (accounts[rng.below(accounts.len())], regions[rng.below(regions.len())]);
@@ -112,7 +116,8 @@ fn generate_export(path: &Path, n: usize, end: NaiveDate) -> std::io::Result<()>
             "Remediation": {"Recommendation": {"Text": "See the Security Hub documentation.", "Url": format!("https://docs.aws.amazon.com/console/securityhub/{}/remediation", c.id)}},
             "ProductFields": {"RelatedAWSResources:0/name": format!("securityhub-{}-{:06x}", c.config_rule.as_deref().unwrap_or("custom"), i), "RelatedAWSResources:0/type": "AWS::Config::ConfigRule"},
             "Resources": [{"Type": "AwsS3Bucket", "Id": format!("arn:aws:s3:::bench-bucket-{i}"), "Partition": "aws", "Region": region,
-                           "Tags": {"Environment": "prod", "Owner": format!("team-{}", i % 17)}}],
+                           "Tags": {"Environment": "prod", "Owner": format!("team-{}", i % 17)},
+                           "Details": {"Other": {"Observation": details}}}],
             "Compliance": {"Status": statuses[rng.below(statuses.len())], "SecurityControlId": c.id,
                            "AssociatedStandards": [{"StandardsId": "standards/aws-foundational-security-best-practices/v/1.0.0"}]},
             "Workflow": {"Status": "NEW"}, "RecordState": "ACTIVE"

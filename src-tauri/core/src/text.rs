@@ -50,19 +50,37 @@ fn render(s: &str, multiline: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Every string in `v` made safe to display (newlines kept): what a report template
-/// receives, so the PDF shows each invisible character for what it is.
+/// Every string in `v` made safe to display (newlines kept) and clipped to
+/// [`crate::limits::REPORT_STRING_CHARS`] characters, ending in "…": what a report template
+/// receives, so the PDF shows each invisible character for what it is, and a string stored
+/// before the import limits (a 4 MB title) cannot make a report take minutes.
 pub fn display_json(v: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match v {
-        Value::String(s) => match display_lines(&s) {
-            Cow::Borrowed(_) => Value::String(s),
-            Cow::Owned(t) => Value::String(t),
-        },
+        Value::String(s) => {
+            let s = clip(s, crate::limits::REPORT_STRING_CHARS);
+            match display_lines(&s) {
+                Cow::Borrowed(_) => Value::String(s),
+                Cow::Owned(t) => Value::String(t),
+            }
+        }
         Value::Array(a) => Value::Array(a.into_iter().map(display_json).collect()),
         Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, display_json(v))).collect()),
         other => other,
     }
+}
+
+/// `s` cut to its first `max` characters followed by "…" when it has more; unchanged
+/// otherwise. The cut falls between characters, never inside one.
+pub fn clip(mut s: String, max: usize) -> String {
+    if s.len() <= max {
+        return s;
+    }
+    if let Some((at, _)) = s.char_indices().nth(max) {
+        s.truncate(at);
+        s.push('…');
+    }
+    s
 }
 
 #[cfg(test)]
@@ -80,5 +98,33 @@ mod tests {
         assert_eq!(display("ab\u{200B}cd\u{FEFF}"), "ab<U+200B>cd<U+FEFF>");
         assert_eq!(display("one\ntwo"), "one two");
         assert_eq!(display_lines("one\ntwo\t\u{1b}[0m"), "one\ntwo\t [0m");
+    }
+
+    #[test]
+    fn clip_cuts_between_characters_and_marks_the_cut() {
+        assert_eq!(clip("short".into(), 5), "short");
+        assert_eq!(clip("abcdef".into(), 3), "abc…");
+        // Multi-byte characters count as one each; the cut never splits one.
+        assert_eq!(clip("éééé".into(), 4), "éééé");
+        assert_eq!(clip("éééééé".into(), 4), "éééé…");
+        assert_eq!(clip("€€€".into(), 3), "€€€");
+    }
+
+    #[test]
+    fn a_4_mb_title_reaches_a_report_clipped_and_still_made_safe() {
+        let max = crate::limits::REPORT_STRING_CHARS;
+        let title = format!("\u{202E}{}", "x".repeat(4 * 1024 * 1024));
+        let model = serde_json::json!({"findings": [{"title": title, "severity": 3}], "name": "ok"});
+        let shown = display_json(model);
+        let t = shown["findings"][0]["title"].as_str().expect("a string");
+        assert!(t.starts_with("<U+202E>xxx"), "{}", &t[..20]);
+        assert!(t.ends_with('…'));
+        // The clip counts the stored characters; the bidi control then shows as 8.
+        assert_eq!(t.chars().count(), max + 1 + "<U+202E>".len() - 1);
+        assert_eq!(shown["findings"][0]["severity"], 3);
+        assert_eq!(shown["name"], "ok");
+        // A string at the limit is left whole.
+        let whole = "y".repeat(max);
+        assert_eq!(display_json(serde_json::json!(whole.clone())), serde_json::json!(whole));
     }
 }

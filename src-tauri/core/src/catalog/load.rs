@@ -29,6 +29,14 @@ impl Source {
     }
 }
 
+/// The text of the catalog file at `path`, read as every file from outside is: a regular
+/// file (a FIFO, a device or a directory is refused at once, never waited on), at most
+/// [`crate::limits::CATALOG_FILE_BYTES`], UTF-8. The refusal names the file and the cap.
+/// The one way a user's catalog file is read, by the CLI and the window alike.
+pub fn read_catalog_file(path: &std::path::Path) -> Result<String, crate::limits::ReadRefused> {
+    crate::limits::read_regular_file(path, "a catalog file", crate::limits::CATALOG_FILE_BYTES)
+}
+
 /// One problem in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::error::{Invalid, NotFound, Refusal};
 use crate::model::Severity;
 
-pub use load::{is_nist_id, CatalogError, CatalogErrors, Source};
+pub use load::{is_nist_id, read_catalog_file, CatalogError, CatalogErrors, Source};
 
 /// The catalog files shipped with Rampart, as `(name, text)`, in load order: the
 /// controls, the legacy ids, then each framework followed by its files per service group.

@@ -8,7 +8,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::{arn_region_account, element_error, required_ts, value_text, ImportError, TsValue};
+use super::{
+    arn_region_account, check_count, check_len, check_opt, check_tags, element_error, quoted, required_ts, value_text,
+    By, ImportError, TsValue,
+};
+use crate::limits::{self, asff as max};
 use crate::model::{Finding, RecordState, Resource, Severity, Source, Status, Vulnerability};
 
 #[derive(Deserialize)]
@@ -112,7 +116,10 @@ struct AsffCvss {
 pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let bad = |id: Option<String>, message: String| ImportError::BadFinding { index, id, message };
     let f: Asff = serde_json::from_str(raw.get()).map_err(|e| bad(sniff_id(raw), element_error(&e)))?;
+    // An id too long to keep is too long to quote in the message too.
+    check_len(&"Id", &f.id, max::ID, By::Asff).map_err(|m| bad(None, m))?;
     let id = f.id.clone();
+    check_sizes(&f).map_err(|m| bad(Some(id.clone()), m))?;
     let created_at = required_ts(&f.created_at, "CreatedAt").map_err(|m| bad(Some(id.clone()), m))?;
     let updated_at = required_ts(&f.updated_at, "UpdatedAt").map_err(|m| bad(Some(id.clone()), m))?;
     let optional_ts = |v: &Option<TsValue>, field: &str| -> Result<Option<i64>, ImportError> {
@@ -135,7 +142,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             Some(l) => Severity::parse_label(l).ok_or_else(|| {
                 bad(
                     Some(id.clone()),
-                    format!("field `Severity.Label` has an unknown value {l:?}"),
+                    format!("field `Severity.Label` has an unknown value {}", quoted(l)),
                 )
             })?,
             None => s
@@ -158,7 +165,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             other => {
                 return Err(bad(
                     Some(id),
-                    format!("field `Compliance.Status` has an unknown value {other:?}"),
+                    format!("field `Compliance.Status` has an unknown value {}", quoted(other)),
                 ))
             }
         },
@@ -173,7 +180,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         Some(s) => RecordState::parse(s).ok_or_else(|| {
             bad(
                 Some(id.clone()),
-                format!("field `RecordState` has an unknown value {s:?}"),
+                format!("field `RecordState` has an unknown value {}", quoted(s)),
             )
         })?,
     };
@@ -227,13 +234,18 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let resources = f
         .resources
         .into_iter()
-        .map(|r| Resource {
-            kind: r.kind,
-            id: r.id,
-            region: r.region,
-            tags: tags_of(r.tags),
+        .enumerate()
+        .map(|(i, r)| {
+            let tags = tags_of(r.tags);
+            check_tags(&format_args!("Resources[{i}]"), &tags, "Tags").map_err(|m| bad(Some(id.clone()), m))?;
+            Ok(Resource {
+                kind: r.kind,
+                id: r.id,
+                region: r.region,
+                tags,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ImportError>>()?;
     let vulnerabilities = f
         .vulnerabilities
         .unwrap_or_default()
@@ -287,6 +299,116 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     })
 }
 
+/// Every text and list of `f` that Rampart keeps, against ASFF's documented maxima (the
+/// AWS Security Hub API Reference: `AwsSecurityFinding`, `Resource`, `Compliance`,
+/// `Recommendation`) and, where it documents none, Rampart's caps. `Id` is checked before.
+fn check_sizes(f: &Asff) -> Result<(), String> {
+    use limits::{LIST_ITEMS, LONG_TEXT_CHARS, NAME_CHARS};
+    check_len(&"ProductArn", &f.product_arn, max::PRODUCT_ARN, By::Asff)?;
+    check_len(&"GeneratorId", &f.generator_id, max::GENERATOR_ID, By::Asff)?;
+    check_len(&"Title", &f.title, max::TITLE, By::Asff)?;
+    check_len(&"Description", &f.description, max::DESCRIPTION, By::Asff)?;
+    check_opt(&"ProductName", f.product_name.as_deref(), max::PRODUCT_NAME, By::Asff)?;
+    check_opt(&"CompanyName", f.company_name.as_deref(), max::COMPANY_NAME, By::Asff)?;
+    check_opt(&"Region", f.region.as_deref(), max::REGION, By::Asff)?;
+    if let Some(types) = &f.types {
+        check_count(&"Types", types.len(), max::TYPES, By::Asff)?;
+        for (i, t) in types.iter().enumerate() {
+            check_len(&format_args!("Types[{i}]"), t, NAME_CHARS, By::Rampart)?;
+        }
+    }
+    check_count(&"Resources", f.resources.len(), max::RESOURCES, By::Asff)?;
+    for (i, r) in f.resources.iter().enumerate() {
+        check_len(
+            &format_args!("Resources[{i}].Type"),
+            &r.kind,
+            max::RESOURCE_TYPE,
+            By::Asff,
+        )?;
+        check_len(&format_args!("Resources[{i}].Id"), &r.id, LONG_TEXT_CHARS, By::Rampart)?;
+        check_opt(
+            &format_args!("Resources[{i}].Region"),
+            r.region.as_deref(),
+            max::REGION,
+            By::Asff,
+        )?;
+        // Tags are checked as kept (a tag value that is not a string is kept as its JSON).
+    }
+    if let Some(c) = &f.compliance {
+        check_opt(
+            &"Compliance.SecurityControlId",
+            c.security_control_id.as_deref(),
+            NAME_CHARS,
+            By::Rampart,
+        )?;
+        check_count(
+            &"Compliance.RelatedRequirements",
+            c.related_requirements.len(),
+            max::RELATED_REQUIREMENTS,
+            By::Asff,
+        )?;
+    }
+    for (k, v) in f.product_fields.iter().flatten() {
+        if limits::chars_over(k, max::PRODUCT_FIELD_KEY).is_some() {
+            return Err(format!(
+                "a key of field `ProductFields` is {} characters long; ASFF allows at most {}",
+                k.chars().count(),
+                max::PRODUCT_FIELD_KEY
+            ));
+        }
+        if let Value::String(v) = v {
+            check_len(
+                &format_args!("ProductFields.{k}"),
+                v,
+                max::PRODUCT_FIELD_VALUE,
+                By::Asff,
+            )?;
+        }
+    }
+    if let Some(r) = f.remediation.as_ref().and_then(|r| r.recommendation.as_ref()) {
+        check_opt(
+            &"Remediation.Recommendation.Text",
+            r.text.as_deref(),
+            max::RECOMMENDATION_TEXT,
+            By::Asff,
+        )?;
+        check_opt(
+            &"Remediation.Recommendation.Url",
+            r.url.as_deref(),
+            LONG_TEXT_CHARS,
+            By::Rampart,
+        )?;
+    }
+    check_opt(
+        &"Workflow.Status",
+        f.workflow.as_ref().and_then(|w| w.status.as_deref()),
+        NAME_CHARS,
+        By::Rampart,
+    )?;
+    if let Some(vulns) = &f.vulnerabilities {
+        check_count(&"Vulnerabilities", vulns.len(), LIST_ITEMS, By::Rampart)?;
+        for (i, v) in vulns.iter().enumerate() {
+            check_len(&format_args!("Vulnerabilities[{i}].Id"), &v.id, NAME_CHARS, By::Rampart)?;
+            // Only the first package is kept.
+            if let Some(p) = v.vulnerable_packages.as_ref().and_then(|p| p.first()) {
+                for (name, value) in [
+                    ("Name", &p.name),
+                    ("Version", &p.version),
+                    ("FixedInVersion", &p.fixed_in_version),
+                ] {
+                    check_opt(
+                        &format_args!("Vulnerabilities[{i}].VulnerablePackages[0].{name}"),
+                        value.as_deref(),
+                        NAME_CHARS,
+                        By::Rampart,
+                    )?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Best-effort id of a finding that failed to parse, for the error message.
 fn sniff_id(raw: &RawValue) -> Option<String> {
     #[derive(Deserialize)]
@@ -298,6 +420,7 @@ fn sniff_id(raw: &RawValue) -> Option<String> {
         .ok()
         .and_then(|i| i.id)
         .and_then(|v| value_text(&v))
+        .filter(|id| limits::chars_over(id, max::ID).is_none())
 }
 
 /// `arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0` or

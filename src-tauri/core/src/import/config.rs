@@ -5,7 +5,11 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{arn_region_account, element_error, required_ts, ImportError, ImportOptions, TsValue};
+use super::{
+    arn_region_account, check_len, check_opt, element_error, quoted, required_ts, By, ImportError, ImportOptions,
+    TsValue,
+};
+use crate::limits::config as max;
 use crate::model::{Finding, RecordState, Resource, Severity, Source, Status};
 
 #[derive(Deserialize)]
@@ -42,6 +46,7 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
     };
     let e: EvaluationResult = serde_json::from_str(raw.get()).map_err(|e| bad(element_error(&e)))?;
     let q = &e.evaluation_result_identifier.evaluation_result_qualifier;
+    check_sizes(&e).map_err(bad)?;
     let recorded = match (
         &e.result_recorded_time,
         &e.evaluation_result_identifier.ordering_timestamp,
@@ -57,7 +62,12 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         "COMPLIANT" => Status::Passed,
         "NON_COMPLIANT" => Status::Failed,
         "NOT_APPLICABLE" | "INSUFFICIENT_DATA" => Status::NotAvailable,
-        other => return Err(bad(format!("field `ComplianceType` has an unknown value {other:?}"))),
+        other => {
+            return Err(bad(format!(
+                "field `ComplianceType` has an unknown value {}",
+                quoted(other)
+            )))
+        }
     };
     let from_arn = arn_region_account(&q.resource_id);
     let account = opts
@@ -118,4 +128,29 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         created_at: recorded,
         updated_at: recorded,
     })
+}
+
+/// Every text of `e` that Rampart keeps, against the maxima of the AWS Config API model.
+fn check_sizes(e: &EvaluationResult) -> Result<(), String> {
+    let q = &e.evaluation_result_identifier.evaluation_result_qualifier;
+    let at = "EvaluationResultIdentifier.EvaluationResultQualifier";
+    check_len(
+        &format_args!("{at}.ConfigRuleName"),
+        &q.config_rule_name,
+        max::RULE_NAME,
+        By::Config,
+    )?;
+    check_len(
+        &format_args!("{at}.ResourceType"),
+        &q.resource_type,
+        max::RESOURCE_TYPE,
+        By::Config,
+    )?;
+    check_len(
+        &format_args!("{at}.ResourceId"),
+        &q.resource_id,
+        max::RESOURCE_ID,
+        By::Config,
+    )?;
+    check_opt(&"Annotation", e.annotation.as_deref(), max::ANNOTATION, By::Config)
 }

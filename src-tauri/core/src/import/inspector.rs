@@ -7,7 +7,11 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::{arn_region_account, element_error, required_ts, value_text, ImportError, TsValue};
+use super::{
+    arn_region_account, check_count, check_len, check_opt, check_tags, element_error, quoted, required_ts, value_text,
+    By, ImportError, TsValue,
+};
+use crate::limits::{self, inspector as max};
 use crate::model::{Finding, RecordState, Resource, Severity, Source, Status, Vulnerability};
 
 #[derive(Deserialize)]
@@ -81,7 +85,10 @@ struct InspectorCvss {
 pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let bad = |id: Option<String>, message: String| ImportError::BadFinding { index, id, message };
     let f: InspectorFinding = serde_json::from_str(raw.get()).map_err(|e| bad(sniff_arn(raw), element_error(&e)))?;
+    // An id too long to keep is too long to quote in the message too.
+    check_len(&"findingArn", &f.finding_arn, max::FINDING_ARN, By::Inspector).map_err(|m| bad(None, m))?;
     let id = f.finding_arn.clone();
+    check_sizes(&f).map_err(|m| bad(Some(id.clone()), m))?;
     let ts = |v: &TsValue, field: &str| required_ts(v, field).map_err(|m| bad(Some(id.clone()), m));
     super::check_account("awsAccountId", &f.aws_account_id).map_err(|m| bad(Some(id.clone()), m))?;
     let first = ts(&f.first_observed_at, "firstObservedAt")?;
@@ -93,14 +100,19 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let severity = Severity::parse_label(&f.severity).ok_or_else(|| {
         bad(
             Some(id.clone()),
-            format!("field `severity` has an unknown value {:?}", f.severity),
+            format!("field `severity` has an unknown value {}", quoted(&f.severity)),
         )
     })?;
     let (status, record_state, workflow) = match f.status.as_str() {
         "ACTIVE" => (Status::Failed, RecordState::Active, "NEW"),
         "SUPPRESSED" => (Status::Failed, RecordState::Active, "SUPPRESSED"),
         "CLOSED" => (Status::Passed, RecordState::Archived, "RESOLVED"),
-        other => return Err(bad(Some(id), format!("field `status` has an unknown value {other:?}"))),
+        other => {
+            return Err(bad(
+                Some(id),
+                format!("field `status` has an unknown value {}", quoted(other)),
+            ))
+        }
     };
     let region = f
         .resources
@@ -156,6 +168,29 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             .and_then(|p| p.source_url.clone())
     });
 
+    let resources = f
+        .resources
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let tags: Vec<(String, String)> = r
+                .tags
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, v)| {
+                    let v = value_text(&v).unwrap_or_else(|| v.to_string());
+                    (k, v)
+                })
+                .collect();
+            check_tags(&format_args!("resources[{i}]"), &tags, "tags").map_err(|m| bad(Some(id.clone()), m))?;
+            Ok(Resource {
+                kind: r.kind,
+                id: r.id,
+                region: r.region,
+                tags,
+            })
+        })
+        .collect::<Result<Vec<_>, ImportError>>()?;
     let product_arn = super::aws_product_arn(&f.finding_arn, &region, "inspector");
     Ok(Finding {
         id: f.finding_arn,
@@ -176,24 +211,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         status,
         record_state,
         workflow_status: Some(workflow.into()),
-        resources: f
-            .resources
-            .into_iter()
-            .map(|r| Resource {
-                kind: r.kind,
-                id: r.id,
-                region: r.region,
-                tags: r
-                    .tags
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(k, v)| {
-                        let v = value_text(&v).unwrap_or_else(|| v.to_string());
-                        (k, v)
-                    })
-                    .collect(),
-            })
-            .collect(),
+        resources,
         remediation_text: recommendation.and_then(|r| r.text),
         remediation_url,
         vulnerabilities,
@@ -202,6 +220,78 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         created_at: first,
         updated_at: updated,
     })
+}
+
+/// Every text and list of `f` that Rampart keeps, against the maxima of the Inspector v2
+/// API model and, where it documents none, Rampart's caps. `findingArn` is checked before.
+fn check_sizes(f: &InspectorFinding) -> Result<(), String> {
+    use limits::{LIST_ITEMS, LONG_TEXT_CHARS, NAME_CHARS};
+    check_len(&"type", &f.kind, NAME_CHARS, By::Rampart)?;
+    check_len(&"description", &f.description, max::DESCRIPTION, By::Inspector)?;
+    check_opt(&"title", f.title.as_deref(), max::TITLE, By::Inspector)?;
+    check_count(&"resources", f.resources.len(), max::RESOURCES, By::Inspector)?;
+    for (i, r) in f.resources.iter().enumerate() {
+        check_len(&format_args!("resources[{i}].type"), &r.kind, NAME_CHARS, By::Rampart)?;
+        check_len(&format_args!("resources[{i}].id"), &r.id, LONG_TEXT_CHARS, By::Rampart)?;
+        check_opt(
+            &format_args!("resources[{i}].region"),
+            r.region.as_deref(),
+            NAME_CHARS,
+            By::Rampart,
+        )?;
+        // Tags are checked as kept (a tag value that is not a string is kept as its JSON).
+    }
+    if let Some(r) = f.remediation.as_ref().and_then(|r| r.recommendation.as_ref()) {
+        check_opt(
+            &"remediation.recommendation.text",
+            r.text.as_deref(),
+            LONG_TEXT_CHARS,
+            By::Rampart,
+        )?;
+        check_opt(
+            &"remediation.recommendation.Url",
+            r.url.as_deref(),
+            LONG_TEXT_CHARS,
+            By::Rampart,
+        )?;
+    }
+    if let Some(p) = &f.package_vulnerability_details {
+        let at = "packageVulnerabilityDetails";
+        check_len(
+            &format_args!("{at}.vulnerabilityId"),
+            &p.vulnerability_id,
+            max::VULNERABILITY_ID,
+            By::Inspector,
+        )?;
+        check_opt(
+            &format_args!("{at}.sourceUrl"),
+            p.source_url.as_deref(),
+            LONG_TEXT_CHARS,
+            By::Rampart,
+        )?;
+        let packages = p.vulnerable_packages.as_deref().unwrap_or_default();
+        check_count(
+            &format_args!("{at}.vulnerablePackages"),
+            packages.len(),
+            LIST_ITEMS,
+            By::Rampart,
+        )?;
+        for (i, pkg) in packages.iter().enumerate() {
+            for (name, value) in [
+                ("name", &pkg.name),
+                ("version", &pkg.version),
+                ("fixedInVersion", &pkg.fixed_in_version),
+            ] {
+                check_opt(
+                    &format_args!("{at}.vulnerablePackages[{i}].{name}"),
+                    value.as_deref(),
+                    max::PACKAGE_TEXT,
+                    By::Inspector,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn sniff_arn(raw: &RawValue) -> Option<String> {
@@ -214,6 +304,7 @@ fn sniff_arn(raw: &RawValue) -> Option<String> {
         .ok()
         .and_then(|a| a.arn)
         .and_then(|v| value_text(&v))
+        .filter(|arn| limits::chars_over(arn, max::FINDING_ARN).is_none())
 }
 
 /// A resource as `aws inspector2 list-coverage` prints it (`coveredResources[]`).
@@ -250,6 +341,18 @@ pub fn normalise_coverage(raw: &RawValue, index: usize, opts: &super::ImportOpti
     };
     let c: CoveredResource = serde_json::from_str(raw.get()).map_err(|e| bad(element_error(&e)))?;
     super::check_account("accountId", &c.account_id).map_err(bad)?;
+    check_len(&"resourceId", &c.resource_id, max::COVERED_RESOURCE_ID, By::Inspector).map_err(bad)?;
+    check_len(&"resourceType", &c.resource_type, limits::NAME_CHARS, By::Rampart).map_err(bad)?;
+    check_opt(&"scanType", c.scan_type.as_deref(), limits::NAME_CHARS, By::Rampart).map_err(bad)?;
+    if let Some(s) = &c.scan_status {
+        check_opt(
+            &"scanStatus.reason",
+            s.reason.as_deref(),
+            limits::NAME_CHARS,
+            By::Rampart,
+        )
+        .map_err(bad)?;
+    }
     let scanned_at = match &c.last_scanned_at {
         Some(v) => Some(required_ts(v, "lastScannedAt").map_err(bad)?),
         None => None,

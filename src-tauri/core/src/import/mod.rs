@@ -207,6 +207,18 @@ impl State<'_> {
     fn handle(&mut self, shape: Shape, raw: &RawValue) -> Result<(), ImportError> {
         let index = self.next_index;
         self.next_index += 1;
+        let size = raw.get().len();
+        if size > crate::limits::FINDING_JSON_BYTES {
+            return Err(ImportError::BadFinding {
+                index,
+                id: None,
+                message: format!(
+                    "its JSON is {size} bytes long; Rampart reads at most {} bytes of one finding \
+                     (AWS allows 240 KB for an ASFF finding)",
+                    crate::limits::FINDING_JSON_BYTES
+                ),
+            });
+        }
         let (finding, format) = match shape {
             Shape::SecurityHubFindings | Shape::EventBridgeEvent => (asff::normalise(raw, index)?, RawFormat::Asff),
             Shape::Inspector2Findings => (inspector::normalise(raw, index)?, RawFormat::Inspector2),
@@ -500,6 +512,108 @@ impl TsValue {
 pub(crate) fn required_ts(v: &TsValue, field: &str) -> Result<i64, String> {
     v.ms()
         .ok_or_else(|| format!("field `{field}` is not a timestamp: {}", v.describe()))
+}
+
+/// Who sets the limit a field is held to, for the message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum By {
+    /// The AWS Security Hub API Reference (ASFF).
+    Asff,
+    /// The Amazon Inspector v2 API.
+    Inspector,
+    /// The AWS Config API.
+    Config,
+    /// AWS's tagging limits.
+    Tags,
+    /// Rampart, where AWS documents no maximum.
+    Rampart,
+}
+
+impl By {
+    /// Who allows at most so many: the start of the sentence naming the limit.
+    fn allows(self) -> &'static str {
+        match self {
+            By::Asff => "ASFF allows",
+            By::Inspector => "Inspector allows",
+            By::Config => "AWS Config allows",
+            By::Tags => "AWS tags allow",
+            By::Rampart => "Rampart allows",
+        }
+    }
+}
+
+/// A field longer than `max` characters is refused, naming the field, its length, the
+/// maximum and who sets it. Lengths only: this runs on every field of every finding.
+pub(crate) fn check_len(field: &dyn fmt::Display, value: &str, max: usize, by: By) -> Result<(), String> {
+    match crate::limits::chars_over(value, max) {
+        None => Ok(()),
+        Some(n) => Err(format!(
+            "field `{field}` is {n} characters long; {} at most {max}{}",
+            by.allows(),
+            undocumented(by)
+        )),
+    }
+}
+
+/// As [`check_len`] for an optional field.
+pub(crate) fn check_opt(field: &dyn fmt::Display, value: Option<&str>, max: usize, by: By) -> Result<(), String> {
+    value.map_or(Ok(()), |v| check_len(field, v, max, by))
+}
+
+/// A list with more than `max` entries is refused, naming the field and who sets the limit.
+pub(crate) fn check_count(field: &dyn fmt::Display, n: usize, max: usize, by: By) -> Result<(), String> {
+    if n <= max {
+        return Ok(());
+    }
+    Err(format!(
+        "field `{field}` has {n} entries; {} at most {max}{}",
+        by.allows(),
+        undocumented(by)
+    ))
+}
+
+/// A resource's tags (as kept: key and text) against AWS's tagging limits and Rampart's
+/// cap on their number; `prefix` names the resource (`Resources[0]`).
+pub(crate) fn check_tags(prefix: &dyn fmt::Display, tags: &[(String, String)], tags_field: &str) -> Result<(), String> {
+    use crate::limits::{TAGS_PER_RESOURCE, TAG_KEY_CHARS, TAG_VALUE_CHARS};
+    if tags.len() > TAGS_PER_RESOURCE {
+        return Err(format!(
+            "field `{prefix}.{tags_field}` has {} entries; Rampart allows at most {TAGS_PER_RESOURCE} \
+             (AWS allows 50 tags per resource, not counting its own `aws:` tags)",
+            tags.len()
+        ));
+    }
+    for (k, v) in tags {
+        if crate::limits::chars_over(k, TAG_KEY_CHARS).is_some() {
+            // The key itself is too long to name the field by: say which tag it is instead.
+            let n = k.chars().count();
+            return Err(format!(
+                "a tag key of field `{prefix}.{tags_field}` is {n} characters long; {} at most {TAG_KEY_CHARS}",
+                By::Tags.allows()
+            ));
+        }
+        check_len(&format_args!("{prefix}.{tags_field}.{k}"), v, TAG_VALUE_CHARS, By::Tags)?;
+    }
+    Ok(())
+}
+
+fn undocumented(by: By) -> &'static str {
+    match by {
+        By::Rampart => " (AWS documents no maximum)",
+        _ => "",
+    }
+}
+
+/// A value from a file, quoted for a message about it: shown safely (see
+/// [`crate::text::display`]) and at most 40 characters, so that an unknown 1 MB value makes
+/// a one-line message.
+pub(crate) fn quoted(v: &str) -> String {
+    let shown = crate::text::display(v);
+    let mut clipped: String = shown.chars().take(40).collect();
+    if clipped.len() < shown.len() {
+        clipped.push('…');
+    }
+    format!("{clipped:?}")
 }
 
 /// An AWS account id is twelve digits; anything else (a formula, an escape sequence, a

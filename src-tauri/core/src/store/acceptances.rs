@@ -17,6 +17,7 @@ use super::mapping::load_sets;
 use super::settings::settings;
 use super::{audit, Store, StoreError};
 use crate::catalog::Catalog;
+use crate::limits;
 use crate::time::{format_ts, DAY_MS};
 
 pub(super) const SCHEMA_V12: &str = "
@@ -159,7 +160,9 @@ pub(crate) fn is_account_id(s: &str) -> bool {
 }
 
 impl Store {
-    /// Records an acceptance after checking it: the reason, owner and approver are given;
+    /// Records an acceptance after checking it: the reason, owner and approver are given
+    /// and within their limits, as are who records it and the lists of accounts and
+    /// resources (checked before anything is written: acceptances are append-only);
     /// the expiry is in the future and within `max_acceptance_days`; the finding, control
     /// or requirement exists (a manual requirement is attested, not accepted).
     pub fn accept(&mut self, catalog: &Catalog, a: &NewAcceptance, actor: &str, now: i64) -> Result<i64, StoreError> {
@@ -167,6 +170,21 @@ impl Store {
             if v.trim().is_empty() {
                 return Err(StoreError::invalid(field, "required"));
             }
+        }
+        limits::check_text("reason", a.reason.trim(), limits::REASON_CHARS)?;
+        for (field, v) in [("owner", a.owner.as_str()), ("approver", &a.approver), ("by", actor)] {
+            limits::check_text(field, v.trim(), limits::PERSON_CHARS)?;
+        }
+        for (field, n) in [("accounts", a.accounts.len()), ("resources", a.resources.len())] {
+            if n > limits::ACCEPTANCE_ITEMS {
+                return Err(StoreError::invalid(
+                    field,
+                    format!("{n} entries; at most {} are allowed", limits::ACCEPTANCE_ITEMS),
+                ));
+            }
+        }
+        for r in &a.resources {
+            limits::check_text("resources", r, limits::LONG_TEXT_CHARS)?;
         }
         let max = settings(self.conn())?.max_acceptance_days;
         if a.expires_at <= now {
@@ -277,6 +295,8 @@ impl Store {
         if reason.trim().is_empty() {
             return Err(StoreError::invalid("reason", "required"));
         }
+        limits::check_text("by", by.trim(), limits::PERSON_CHARS)?;
+        limits::check_text("reason", reason.trim(), limits::REASON_CHARS)?;
         let found: Option<(i64, Option<i64>)> = self
             .conn()
             .query_row(

@@ -8,6 +8,7 @@ use ts_rs::TS;
 use super::{Store, StoreError};
 use crate::catalog::Catalog;
 use crate::error::{Invalid, Refusal};
+use crate::limits;
 use crate::time::{format_ts, start_of_day_ms};
 
 pub(super) const SCHEMA_V3: &str = "
@@ -43,8 +44,10 @@ pub struct NewAttestation {
 
 impl NewAttestation {
     /// An attestation asked for at `now`, checked: the requirement exists and takes
-    /// attestations, who attests and what are given, and the expiry (the start of that day,
-    /// UTC) is in the future. The same checks for the window and the command line.
+    /// attestations, who attests and what are given and within their limits
+    /// ([`limits::PERSON_CHARS`], [`limits::STATEMENT_CHARS`]: the log is append-only, so
+    /// nothing too long may reach it), and the expiry (the start of that day, UTC) is in the
+    /// future. The same checks for the window and the command line.
     #[allow(clippy::too_many_arguments)]
     pub fn checked(
         catalog: &Catalog,
@@ -69,6 +72,8 @@ impl NewAttestation {
                 return Err(Invalid::new(field, "required").into());
             }
         }
+        limits::check_text("by", by.trim(), limits::PERSON_CHARS)?;
+        limits::check_text("statement", statement.trim(), limits::STATEMENT_CHARS)?;
         let expires_at = expires.map(start_of_day_ms);
         if expires_at.is_some_and(|e| e <= now) {
             return Err(Invalid::new("expires", "The expiry date must be in the future.").into());
@@ -86,22 +91,17 @@ impl NewAttestation {
 }
 
 /// A supporting document of an attestation: its file name and SHA-256 (hex), read from
-/// `path` (the file itself is not stored).
+/// `path` (the file itself is not stored). It must be a regular file of at most
+/// [`limits::EVIDENCE_FILE_BYTES`]: a FIFO, a device such as `/dev/zero` or a directory is
+/// refused at once, and a file that grows while it is read stops at the cap, so the
+/// command always ends.
 pub fn evidence_of(path: &std::path::Path) -> Result<(String, String), Invalid> {
     use sha2::{Digest, Sha256};
-    use std::io::Read;
-    let fail =
-        |what: &str, e: std::io::Error| Invalid::new("evidence", format!("{}: cannot {what}: {e}", path.display()));
-    let mut file = std::fs::File::open(path).map_err(|e| fail("open", e))?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf).map_err(|e| fail("read", e))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
+    limits::stream_regular_file(path, "an evidence file", limits::EVIDENCE_FILE_BYTES, |chunk| {
+        hasher.update(chunk)
+    })
+    .map_err(|e| Invalid::new("evidence", e))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -267,6 +267,7 @@ impl super::Store {
         if actor.trim().is_empty() {
             return Err(StoreError::invalid("by", "required"));
         }
+        crate::limits::check_text("by", actor.trim(), crate::limits::PERSON_CHARS)?;
         let tx = self.conn_mut().transaction()?;
         let details = serde_json::json!({"file": file, "catalog_fingerprint": fingerprint});
         append(&tx, now, actor.trim(), action, &format!("catalog:{file}"), &details)?;

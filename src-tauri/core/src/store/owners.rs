@@ -133,7 +133,9 @@ impl Owners {
 
 impl Store {
     /// Assigns (or, with an empty `owner`, clears) the owner of a finding, a control or an
-    /// account. The finding must exist; an account id has 12 digits.
+    /// account. The finding must exist; an account id has 12 digits; a control id, the
+    /// owner and who assigns are within their limits (checked before anything is written:
+    /// assignments are append-only).
     pub fn assign_owner(
         &mut self,
         scope: OwnerScope,
@@ -149,6 +151,9 @@ impl Store {
         if by.trim().is_empty() {
             return Err(StoreError::invalid("by", "required"));
         }
+        crate::limits::check_text("owner", owner.trim(), crate::limits::PERSON_CHARS)?;
+        crate::limits::check_text("by", by.trim(), crate::limits::PERSON_CHARS)?;
+        crate::limits::check_text(scope.as_str(), target, crate::limits::NAME_CHARS)?;
         match scope {
             OwnerScope::Finding => {
                 let known: bool =

@@ -104,6 +104,21 @@ impl SyncDefaults {
             regions: dedup(&self.regions),
             sources: dedup(&self.sources),
         };
+        // Each change of the settings is kept in the audit log, old and new values.
+        for (field, n) in [
+            ("sync.profiles", out.profiles.len()),
+            ("sync.regions", out.regions.len()),
+        ] {
+            if n > crate::limits::SETTINGS_LIST_ITEMS {
+                return Err(StoreError::invalid(
+                    field,
+                    format!(
+                        "{n} entries; at most {} are allowed",
+                        crate::limits::SETTINGS_LIST_ITEMS
+                    ),
+                ));
+            }
+        }
         for p in &out.profiles {
             if p.is_empty() || p.len() > 128 || p.chars().any(|c| c.is_whitespace() || c.is_control()) {
                 return Err(StoreError::invalid(
@@ -186,6 +201,7 @@ impl Store {
             ));
         }
         let sync = s.sync.checked()?;
+        crate::limits::check_text("by", actor.trim(), crate::limits::PERSON_CHARS)?;
         let old = settings(self.conn())?;
         let tx = self.conn_mut().transaction()?;
         let changes: [(&str, String, serde_json::Value, serde_json::Value); 3] = [

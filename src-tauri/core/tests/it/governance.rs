@@ -532,3 +532,104 @@ fn owners_are_assigned_most_specific_first_and_the_sla_is_shown_per_owner() {
         vec!["owner.assign owner:3 was edited after it was recorded".to_string()]
     );
 }
+
+/// The rows of every append-only governance table and of the audit log.
+fn governance_rows(store: &Store) -> Vec<i64> {
+    [
+        "attestations",
+        "acceptances",
+        "acceptance_revocations",
+        "owner_assignments",
+        "audit_log",
+    ]
+    .iter()
+    .map(|t| {
+        store
+            .conn()
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .expect("count")
+    })
+    .collect()
+}
+
+/// A page's `attest` call with a 20 MB statement grew the append-only tables by 86 MB for
+/// ever (#20, item 6). Text over its limit is now refused, naming the field and the
+/// maximum, before anything is written; text at the limit is kept.
+#[test]
+fn a_20_mb_statement_is_refused_and_nothing_is_written() {
+    use rampart_core::limits::{PERSON_CHARS, REASON_CHARS, STATEMENT_CHARS};
+    use rampart_core::store::owners::OwnerScope;
+    let (_d, mut store, catalog) = workspace(vec![rds3("db-1", "111122223333", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    const MANUAL: &str = "164.308(a)(1)(ii)(A)";
+    let to_revoke = store
+        .accept(&catalog, &accept(Scope::Finding("db-1".into()), now + DAY), "ciso", now)
+        .expect("accept");
+    let before = governance_rows(&store);
+
+    let huge = "x".repeat(20 * 1024 * 1024);
+    let err = NewAttestation::checked(&catalog, "hipaa", MANUAL, "officer", &huge, None, None, now)
+        .expect_err("a 20 MB statement");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "statement: too long: {} characters; at most {STATEMENT_CHARS} are allowed",
+            huge.len()
+        )
+    );
+    let long_name = "n".repeat(PERSON_CHARS + 1);
+    let err =
+        NewAttestation::checked(&catalog, "hipaa", MANUAL, &long_name, "s", None, None, now).expect_err("a long name");
+    assert!(err.to_string().starts_with("by: too long: 201 characters"), "{err}");
+
+    let refused = |store: &mut Store, a: NewAcceptance| store.accept(&catalog, &a, "ciso", now).expect_err("refused");
+    let mut a = accept(Scope::Finding("db-1".into()), now + DAY);
+    a.reason = huge.clone();
+    let err = refused(&mut store, a);
+    assert!(matches!(&err, StoreError::Invalid(i) if i.field == "reason"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with(&format!("at most {REASON_CHARS} are allowed")),
+        "{err}"
+    );
+    for field in ["owner", "approver"] {
+        let mut a = accept(Scope::Finding("db-1".into()), now + DAY);
+        *(if field == "owner" {
+            &mut a.owner
+        } else {
+            &mut a.approver
+        }) = long_name.clone();
+        let err = refused(&mut store, a);
+        assert!(err.to_string().starts_with(&format!("{field}: too long")), "{err}");
+    }
+    let mut a = accept(Scope::Control("RDS.3".into()), now + DAY);
+    a.resources = (0..1001)
+        .map(|i| format!("arn:aws:rds:eu-west-1:111122223333:db:{i}"))
+        .collect();
+    let err = refused(&mut store, a);
+    assert_eq!(err.to_string(), "resources: 1001 entries; at most 1000 are allowed");
+
+    let err = store.revoke(to_revoke, "ciso", &huge, now).expect_err("a 20 MB reason");
+    assert!(err.to_string().starts_with("reason: too long"), "{err}");
+    let err = store
+        .assign_owner(OwnerScope::Control, "RDS.3", &huge, "lead", now)
+        .expect_err("a 20 MB owner");
+    assert!(err.to_string().starts_with("owner: too long"), "{err}");
+    let err = store
+        .assign_owner(OwnerScope::Control, &huge, "dba-team", "lead", now)
+        .expect_err("a 20 MB control id");
+    assert!(err.to_string().starts_with("control: too long"), "{err}");
+
+    assert_eq!(governance_rows(&store), before, "nothing was written");
+
+    // At the limits (counted in characters, not bytes), everything is kept.
+    let name = "é".repeat(PERSON_CHARS);
+    let statement = "s".repeat(STATEMENT_CHARS);
+    let a =
+        NewAttestation::checked(&catalog, "hipaa", MANUAL, &name, &statement, None, None, now).expect("at the limits");
+    store.attest(&a).expect("attest");
+    store
+        .revoke(to_revoke, &name, &"r".repeat(REASON_CHARS), now)
+        .expect("revoke");
+    assert!(verify(store.conn()).expect("verify").ok());
+}

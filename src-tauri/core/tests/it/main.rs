@@ -8,6 +8,7 @@ mod governance;
 mod hardening;
 mod history;
 mod import_fixtures;
+mod limits;
 mod posture;
 mod queries;
 mod store;
