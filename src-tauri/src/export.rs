@@ -101,6 +101,7 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
     let findings = match request.what {
         ExportKind::Findings => {
             let query = request.query.clone().unwrap_or_default();
+            query.check_sizes()?;
             let sort = query.sort_field()?;
             Some((query.filter(now), sort, query.reverse))
         }

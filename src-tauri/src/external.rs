@@ -143,7 +143,11 @@ mod tests {
 
     #[test]
     fn the_window_stays_on_the_apps_own_pages() {
-        for good in ["tauri://localhost/", "tauri://localhost/#/findings", "http://tauri.localhost/index.html"] {
+        for good in [
+            "tauri://localhost/",
+            "tauri://localhost/#/findings",
+            "http://tauri.localhost/index.html",
+        ] {
             assert!(is_app_page(&url(good)), "{good}");
         }
         for bad in [

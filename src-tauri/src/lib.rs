@@ -86,7 +86,7 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             // the app's own pages.
             for config in app.config().app.windows.clone() {
                 tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
-                    .on_navigation(|url| external::guard_navigation(url))
+                    .on_navigation(external::guard_navigation)
                     .on_new_window(|url, _features| {
                         external::open(&url);
                         tauri::webview::NewWindowResponse::Deny

@@ -86,16 +86,18 @@ fn tighten(path: &Path, mode: u32) -> Option<String> {
     if was & 0o077 == 0 {
         return None;
     }
-    Some(match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
-        Ok(()) => format!(
-            "{} was readable by other users ({was:04o}); it is now private to you ({mode:04o})",
-            path.display()
-        ),
-        Err(e) => format!(
-            "{} is readable by other users ({was:04o}) and could not be made private: {e}",
-            path.display()
-        ),
-    })
+    Some(
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)) {
+            Ok(()) => format!(
+                "{} was readable by other users ({was:04o}); it is now private to you ({mode:04o})",
+                path.display()
+            ),
+            Err(e) => format!(
+                "{} is readable by other users ({was:04o}) and could not be made private: {e}",
+                path.display()
+            ),
+        },
+    )
 }
 
 #[cfg(not(unix))]
@@ -133,13 +135,21 @@ mod tests {
         let catalog = dir.path().join("catalog");
         std::fs::create_dir(&catalog).expect("catalog");
         std::fs::write(catalog.join("a.toml"), b"").expect("file");
-        for (p, m) in [(&db, 0o644), (&wal, 0o664), (&catalog, 0o755), (&catalog.join("a.toml"), 0o644)] {
+        for (p, m) in [
+            (&db, 0o644),
+            (&wal, 0o664),
+            (&catalog, 0o755),
+            (&catalog.join("a.toml"), 0o644),
+        ] {
             std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).expect("chmod");
         }
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let notices = secure_workspace(&db);
         assert_eq!(notices.len(), 4, "{notices:?}");
-        assert!(notices[0].contains("w.db was readable by other users (0644)"), "{notices:?}");
+        assert!(
+            notices[0].contains("w.db was readable by other users (0644)"),
+            "{notices:?}"
+        );
         assert_eq!(
             [mode(&db), mode(&wal), mode(&catalog), mode(&catalog.join("a.toml"))],
             [0o600, 0o600, 0o700, 0o600]

@@ -90,6 +90,17 @@ pub async fn run(
     cancel: Cancel,
     events: Events,
 ) -> anyhow::Result<SyncReport> {
+    {
+        use rampart_core::limits::{check_list, NAME_CHARS, REQUEST_ID_CHARS, REQUEST_ITEMS};
+        check_list("profiles", &req.profiles, REQUEST_ITEMS, NAME_CHARS)?;
+        check_list("regions", &req.regions, REQUEST_ITEMS, NAME_CHARS)?;
+        check_list("sources", &req.sources, REQUEST_ITEMS, NAME_CHARS)?;
+        rampart_core::limits::check_text(
+            "endpoint_url",
+            req.endpoint_url.as_deref().unwrap_or(""),
+            REQUEST_ID_CHARS,
+        )?;
+    }
     let req = &with_saved_defaults(db, req)?;
     let sources: Vec<String> = if req.sources.is_empty() {
         rampart_aws::SOURCES.iter().map(|s| s.to_string()).collect()

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rampart_core::catalog::{Catalog, CatalogErrors, Source};
+use rampart_core::catalog::{read_catalog_file, Catalog, CatalogErrors, Source};
 use rampart_core::demo::{self, DemoSpec};
 use rampart_core::store::Store;
 use rampart_core::Invalid;
@@ -63,14 +63,15 @@ pub fn user_catalog_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("catalog")
 }
 
-/// Reads catalog files into sources; a file that cannot be read is reported by name.
+/// Reads catalog files into sources; a file that cannot be read — or is not a regular file,
+/// or is larger than `limits::CATALOG_FILE_BYTES` — is reported by name.
 pub fn read_sources(files: &[PathBuf]) -> anyhow::Result<Vec<Source>> {
     files
         .iter()
         .map(|f| {
-            std::fs::read_to_string(f)
+            read_catalog_file(f)
                 .map(|t| Source::new(f.display().to_string(), t))
-                .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", f.display()))
+                .map_err(anyhow::Error::from)
         })
         .collect()
 }
@@ -163,12 +164,14 @@ pub fn add_catalog_file(
         ))
         .into());
     }
-    // Checked together with the files already in force, before anything is copied.
-    let mut files = catalog_files(db, extra);
-    files.push(source.to_path_buf());
-    check_files(&files, "")?;
+    // Read once: what is checked is what is kept (a file swapped after the check, or a
+    // FIFO, never reaches the folder).
+    let text = read_catalog_file(source).map_err(|e| FileRefused(e.to_string()))?;
+    let mut sources = read_sources(&catalog_files(db, extra)).map_err(|e| FileRefused(format!("{e:#}")))?;
+    sources.push(Source::new(source.display().to_string(), text.clone()));
+    catalog_from(&sources).map_err(|e| FileRefused(format!("{e:#}")))?;
     std::fs::create_dir_all(&folder).map_err(|e| FileRefused(format!("{}: cannot create: {e}", folder.display())))?;
-    std::fs::copy(source, &dest).map_err(|e| FileRefused(format!("{}: cannot copy: {e}", source.display())))?;
+    crate::export::write_whole(&dest, text.as_bytes()).map_err(|e| FileRefused(format!("{e:#}")))?;
     match apply_catalog_change(db, extra, "catalog.add", &name, by, now) {
         Ok(catalog) => Ok((name, catalog)),
         Err(e) => {
@@ -194,7 +197,7 @@ pub fn remove_catalog_file(db: &Path, extra: &[PathBuf], name: &str, by: &str, n
         .filter(|p| *p != in_folder)
         .collect();
     check_files(&rest, &format!("without {name}, "))?;
-    let kept = std::fs::read(&in_folder).map_err(|e| FileRefused(format!("{name}: cannot read: {e}")))?;
+    let kept = read_catalog_file(&in_folder).map_err(|e| FileRefused(e.to_string()))?;
     std::fs::remove_file(&in_folder).map_err(|e| FileRefused(format!("{name}: cannot remove: {e}")))?;
     apply_catalog_change(db, extra, "catalog.remove", name, by, now).inspect_err(|_| {
         let _ = std::fs::write(&in_folder, kept);

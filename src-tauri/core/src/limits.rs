@@ -150,6 +150,21 @@ pub const ACCEPTANCE_ITEMS: usize = 1000;
 pub const SETTINGS_LIST_ITEMS: usize = 100;
 
 // ---------------------------------------------------------------------------------------
+// Questions from the window and the command line
+// ---------------------------------------------------------------------------------------
+
+/// The longest search text: words typed to find findings, not a document.
+pub const SEARCH_CHARS: usize = 1000;
+
+/// The most values one filter or request may list (accounts, Regions, resource types,
+/// profiles); each at most [`NAME_CHARS`].
+pub const REQUEST_ITEMS: usize = 1000;
+
+/// An identifier the page names (a finding id, a product ARN, a framework or requirement
+/// id, a catalog file's name): longer than any AWS or the catalog writes.
+pub const REQUEST_ID_CHARS: usize = 2048;
+
+// ---------------------------------------------------------------------------------------
 // Files
 // ---------------------------------------------------------------------------------------
 
@@ -352,6 +367,34 @@ pub fn stream_regular_file(
 ) -> Result<(), ReadRefused> {
     let reader = open_regular(path, what, max)?;
     read_bounded(path, what, max, reader, each)
+}
+
+/// A list longer than `max_items`, or with a value longer than `max_chars`, refused
+/// naming its field (and the position of the value).
+pub fn check_list(
+    field: &str,
+    values: &[String],
+    max_items: usize,
+    max_chars: usize,
+) -> Result<(), crate::error::Invalid> {
+    if values.len() > max_items {
+        return Err(crate::error::Invalid::new(
+            field,
+            format!("{} values; at most {max_items} are allowed", values.len()),
+        ));
+    }
+    for (i, v) in values.iter().enumerate() {
+        if let Some(n) = chars_over(v, max_chars) {
+            return Err(crate::error::Invalid::new(
+                field,
+                format!(
+                    "value #{}: too long: {n} characters; at most {max_chars} are allowed",
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

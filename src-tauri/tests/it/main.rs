@@ -6,7 +6,7 @@
 mod bindings;
 mod cli;
 mod cli_posture;
-mod private;
 mod common;
+mod private;
 mod report;
 mod sync_cli;

@@ -56,7 +56,12 @@ fn every_file_and_folder_rampart_creates_is_private() {
     walk(&root.join("nested"), &mut found);
     found.push((csv.display().to_string(), mode(&csv), false));
     assert!(found.iter().any(|(p, _, _)| p.ends_with("catalog")), "{found:?}");
-    assert!(found.iter().any(|(p, _, _)| p.ends_with("w.db-wal") || p.ends_with("w.db")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(p, _, _)| p.ends_with("w.db-wal") || p.ends_with("w.db")),
+        "{found:?}"
+    );
     let open: Vec<_> = found.iter().filter(|(_, m, _)| m & 0o077 != 0).collect();
     assert!(open.is_empty(), "readable by others: {open:?}");
     assert_eq!(mode(&root.join("nested")), 0o700);
@@ -85,12 +90,25 @@ fn a_reading_command_never_writes_a_schema_into_a_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let empty = dir.path().join("empty.db");
     std::fs::write(&empty, b"").expect("empty");
-    for args in [&["posture"][..], &["findings"], &["audit"], &["sync", "--status"], &["exceptions"]] {
+    for args in [
+        &["posture"][..],
+        &["findings"],
+        &["audit"],
+        &["sync", "--status"],
+        &["exceptions"],
+    ] {
         let out = rampart(&empty, args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("is not a Rampart database") || stderr.contains("no workspace"), "{args:?}: {stderr}");
-        assert_eq!(std::fs::metadata(&empty).expect("stat").len(), 0, "{args:?} wrote into the file");
+        assert!(
+            stderr.contains("is not a Rampart database") || stderr.contains("no workspace"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::metadata(&empty).expect("stat").len(),
+            0,
+            "{args:?} wrote into the file"
+        );
     }
     let missing = dir.path().join("missing.db");
     let out = rampart(&missing, &["posture"]);

@@ -4,6 +4,8 @@ import {
   barPercent,
   codeRuns,
   evidenceKindName,
+  clipped,
+  DISPLAY_LIMIT,
   externalLink,
   externalUrl,
   formatCount,
@@ -128,6 +130,15 @@ describe('posture formatting', () => {
     expect(externalUrl('data:text/html,<script>alert(1)</script>')).toBeNull();
     expect(externalUrl('not a url')).toBeNull();
     expect(externalUrl(null)).toBeNull();
+  });
+
+  it('clips long untrusted text for rows and headings, on code points, after showing it safely', () => {
+    expect(clipped('short')).toBe('short');
+    const huge = 'x'.repeat(1_000_000);
+    const out = clipped(huge);
+    expect(out).toBe(`${'x'.repeat(DISPLAY_LIMIT)}…`);
+    expect(clipped('😀'.repeat(400), 3)).toBe('😀😀😀…');
+    expect(clipped(`\u202e${'a'.repeat(500)}`, 2)).toBe('<U+202E>a…');
   });
 
   it('only links https addresses on AWS documentation, consoles and NVD, with the host to show', () => {

@@ -315,6 +315,24 @@ export function shown(text: string): string {
   return text.replace(UNSAFE, (c) => reveal(c, false));
 }
 
+/**
+ * How many characters of one untrusted string a list, table or heading shows. AWS's own fields
+ * are shorter (an ASFF title is at most 256 characters, and imports refuse longer ones), but a
+ * workspace written before that limit may hold a megabyte-long title, which would freeze the
+ * window each time its row is drawn.
+ */
+export const DISPLAY_LIMIT = 300;
+
+/**
+ * {@link shown}, cut to `limit` characters (code points) with an ellipsis when longer: for rows,
+ * cells and headings. The whole text stays in the finding's JSON in its panel.
+ */
+export function clipped(text: string, limit: number = DISPLAY_LIMIT): string {
+  if (text.length <= limit) return shown(text);
+  const points = Array.from(text.slice(0, limit * 2)).slice(0, limit);
+  return `${shown(points.join(''))}…`;
+}
+
 /** As `shown`, keeping newlines and tabs (descriptions, JSON). */
 export function shownLines(text: string): string {
   return text.replace(UNSAFE, (c) => reveal(c, true));

@@ -616,6 +616,12 @@ pub struct FindingDetail {
 /// The detail of finding `id` reported by `product_arn` (see [`fid_of`]), or None when
 /// there is no such finding.
 pub fn detail(conn: &Connection, id: &str, product_arn: Option<&str>) -> Result<Option<FindingDetail>, StoreError> {
+    crate::limits::check_text("id", id, crate::limits::REQUEST_ID_CHARS)?;
+    crate::limits::check_text(
+        "product_arn",
+        product_arn.unwrap_or(""),
+        crate::limits::REQUEST_ID_CHARS,
+    )?;
     let Some(fid) = fid_of(conn, id, product_arn)? else {
         return Ok(None);
     };
@@ -712,6 +718,25 @@ pub struct FindingsPage {
 }
 
 impl FindingsQuery {
+    /// Refuses a question larger than anyone asks (see `limits`): a search of more than
+    /// `SEARCH_CHARS`, a filter listing more than `REQUEST_ITEMS` values or a value longer
+    /// than `NAME_CHARS`, an id longer than `REQUEST_ID_CHARS`. The page sends what it is
+    /// given: this keeps a compromised or runaway page from making each query costly.
+    pub fn check_sizes(&self) -> Result<(), Invalid> {
+        use crate::limits::{check_list, check_text, NAME_CHARS, REQUEST_ID_CHARS, REQUEST_ITEMS, SEARCH_CHARS};
+        check_text("search", self.search.as_deref().unwrap_or(""), SEARCH_CHARS)?;
+        check_list("accounts", &self.accounts, REQUEST_ITEMS, NAME_CHARS)?;
+        check_list("regions", &self.regions, REQUEST_ITEMS, NAME_CHARS)?;
+        check_list("resource_types", &self.resource_types, REQUEST_ITEMS, NAME_CHARS)?;
+        check_text("framework", self.framework.as_deref().unwrap_or(""), REQUEST_ID_CHARS)?;
+        check_text(
+            "requirement",
+            self.requirement.as_deref().unwrap_or(""),
+            REQUEST_ID_CHARS,
+        )?;
+        check_text("sort", self.sort.as_deref().unwrap_or(""), REQUEST_ID_CHARS)
+    }
+
     /// The order asked for (the default when none); an unknown name is refused.
     pub fn sort_field(&self) -> Result<SortField, Invalid> {
         match self.sort.as_deref().filter(|s| !s.is_empty()) {
@@ -748,6 +773,7 @@ impl FindingsQuery {
 
 /// Runs an explorer query: one page (at most 500 rows) and the total.
 pub fn findings_page(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<FindingsPage, StoreError> {
+    q.check_sizes()?;
     let filter = q.filter(now);
     let page = Page {
         page: q.page.max(1),

@@ -319,3 +319,30 @@ fn a_findings_detail_has_its_resources_tags_vulnerabilities_history_and_raw_json
         d.resources
     );
 }
+
+/// A question larger than anyone asks is refused naming its field, before any query runs:
+/// a 2 MB search, a filter of 100,000 accounts, a 1 MB finding id.
+#[test]
+fn oversized_questions_are_refused_naming_the_field() {
+    let (_dir, store) = setup();
+    let now = ms("2026-03-02T00:00:00Z");
+    let refused = |q: FindingsQuery| match findings_page(store.conn(), &q, now) {
+        Err(rampart_core::StoreError::Invalid(e)) => e.to_string(),
+        other => panic!("not refused: {:?}", other.map(|p| p.total)),
+    };
+    let mut q = query();
+    q.search = Some("bucket ".repeat(300_000));
+    assert!(refused(q).starts_with("search: too long"));
+    let mut q = query();
+    q.accounts = (0..100_000).map(|i| format!("{i:012}")).collect();
+    assert!(refused(q).starts_with("accounts: 100000 values"));
+    let mut q = query();
+    q.regions = vec!["r".repeat(5000)];
+    assert!(refused(q).starts_with("regions: value #1: too long"));
+    let e = rampart_core::query::findings::detail(store.conn(), &"x".repeat(1 << 20), None).expect_err("refused");
+    assert!(e.to_string().starts_with("id: too long"), "{e}");
+    // At the limits, it answers.
+    let mut q = query();
+    q.search = Some("b".repeat(rampart_core::limits::SEARCH_CHARS));
+    assert!(findings_page(store.conn(), &q, now).is_ok());
+}

@@ -314,6 +314,20 @@ describe('Findings explorer', () => {
     expect(within(json).getByRole('button', { name: 'Copy JSON' })).toBeTruthy();
   });
 
+  it('draws a row whose title is a megabyte long with its title clipped', async () => {
+    const row: FindingRow = { ...sampleFindingRows()[0]!, title: 'T'.repeat(1_000_000) };
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      findings_page: { total: 1, page: 1, page_size: 200, rows: [row] },
+    });
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    const cell = screen.getAllByTestId('explorer-row')[0]!;
+    expect(cell.textContent!.length).toBeLessThan(2_000);
+    expect(cell.textContent).toContain(`${'T'.repeat(300)}…`);
+  });
+
   it('shows a remediation URL outside AWS documentation as text, never as a link', async () => {
     const row: FindingRow = {
       ...sampleFindingRows()[0]!,
