@@ -11,6 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rampart_core::store::create_private_dir;
+
 /// Makes every file and folder this process creates private to its user (umask 077).
 pub fn restrict_umask() {
     #[cfg(unix)]
@@ -103,17 +105,6 @@ fn tighten(path: &Path, mode: u32) -> Option<String> {
 #[cfg(not(unix))]
 fn tighten(_path: &Path, _mode: u32) -> Option<String> {
     None
-}
-
-#[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
-}
-
-#[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)
 }
 
 #[cfg(all(test, unix))]
