@@ -149,6 +149,10 @@ pub const ACCEPTANCE_ITEMS: usize = 1000;
 /// kept in the audit log.
 pub const SETTINGS_LIST_ITEMS: usize = 100;
 
+/// An OCSF finding's description or remediation text. OCSF documents no maximum; AWS's
+/// own findings carry ASFF's (1,024), scanners write longer explanations.
+pub const OCSF_DESCRIPTION_CHARS: usize = 8192;
+
 // ---------------------------------------------------------------------------------------
 // Questions from the window and the command line
 // ---------------------------------------------------------------------------------------

@@ -91,6 +91,8 @@ const SHAPE_NAMES: Record<string, string> = {
   'eventbridge-event': 'EventBridge Security Hub event',
   'inspector2-findings': 'Inspector findings export',
   'config-evaluations': 'AWS Config compliance export',
+  'inspector2-coverage': 'Inspector coverage export',
+  'ocsf-findings': 'OCSF findings (Security Hub, scanners)',
   demo: 'Bundled demo data',
 };
 

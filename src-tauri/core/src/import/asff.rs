@@ -436,7 +436,7 @@ fn standard_path(arn: &str) -> String {
 
 /// The NIST SP 800-53 r5 ids among `Compliance.RelatedRequirements`
 /// (`NIST.800-53.r5 SC-7(4)` → `SC-7(4)`); other standards' entries are left out.
-fn related_nist(related: &[String]) -> Vec<String> {
+pub(crate) fn related_nist(related: &[String]) -> Vec<String> {
     let mut out: Vec<String> = related
         .iter()
         .filter_map(|r| r.trim().strip_prefix("NIST.800-53.r5 "))
@@ -487,8 +487,13 @@ fn related_config_rule(pf: &BTreeMap<String, Value>) -> Option<String> {
 }
 
 /// The product's display name; for AWS's own integrations the ProductArn is reliable.
-fn product_name(name: Option<&str>, company: Option<&str>, product_arn: &str) -> String {
-    let tail = product_arn.rsplit_once(":product/").map(|(_, t)| t).unwrap_or("");
+pub(crate) fn product_name(name: Option<&str>, company: Option<&str>, product_arn: &str) -> String {
+    // `product/…` in ASFF; `productv2/…` for the new Security Hub's OCSF findings.
+    let tail = product_arn
+        .rsplit_once(":product/")
+        .or_else(|| product_arn.rsplit_once(":productv2/"))
+        .map(|(_, t)| t)
+        .unwrap_or("");
     let known = match tail {
         "aws/securityhub" => Some("Security Hub"),
         "aws/inspector" => Some("Inspector"),

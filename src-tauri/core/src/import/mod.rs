@@ -1,11 +1,17 @@
-//! Importers for AWS export files. One streaming pass over the JSON: the shape is detected
-//! from the top-level keys (`Findings`, `findings`, `EvaluationResults`, an EventBridge
-//! `detail.findings`, or a bare array), and each element is normalised into a [`Finding`]
-//! and handed to a sink as soon as it is read, so memory stays bounded by one finding.
+//! Importers for AWS export files and scanners' finding files. One streaming pass over the
+//! JSON: a file is one document or several (one per line, as log pipelines write them); a
+//! document is a wrapper object whose findings are under a key of any case (`Findings`,
+//! `findings`, `EvaluationResults`, `coveredResources`), an EventBridge event (its
+//! `detail.findings`), an array of findings or events, or a single finding. What each
+//! finding is — ASFF, OCSF, Inspector, a Config result or an Inspector coverage record —
+//! is recognised from its own keys, never from the wrapper's name. Each is normalised into
+//! a [`Finding`] and handed to a sink as soon as it is read, so memory stays bounded by
+//! one finding.
 
 pub mod asff;
 pub mod config;
 pub mod inspector;
+pub mod ocsf;
 
 use std::fmt;
 use std::io::Read;
@@ -15,12 +21,15 @@ use serde_json::value::RawValue;
 
 use crate::model::Finding;
 
-/// The kinds of export Rampart reads.
+/// The kinds of export Rampart reads: the kind of finding the file holds, or the event
+/// that carries them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// `aws securityhub get-findings`: `{"Findings": [ASFF…]}` (or a bare ASFF array).
+    /// ASFF findings: `aws securityhub get-findings` (`{"Findings": […]}`), a bare array,
+    /// one per line, or a single finding.
     SecurityHubFindings,
-    /// An EventBridge "Security Hub Findings - Imported" event: `{"detail": {"findings": […]}}`.
+    /// An EventBridge event from either Security Hub (`{"detail": {"findings": […]}}`):
+    /// ASFF ("Findings - Imported") or OCSF ("Findings Imported V2").
     EventBridgeEvent,
     /// `aws inspector2 list-findings`: `{"findings": [camelCase…]}`.
     Inspector2Findings,
@@ -28,6 +37,9 @@ pub enum Shape {
     ConfigEvaluations,
     /// `aws inspector2 list-coverage`: `{"coveredResources": […]}`.
     Inspector2Coverage,
+    /// OCSF findings: the new Security Hub's `GetFindingsV2` pages and exports, Prowler's
+    /// and Security Lake's OCSF JSON.
+    OcsfFindings,
 }
 
 impl Shape {
@@ -38,16 +50,51 @@ impl Shape {
             Shape::Inspector2Findings => "inspector2-findings",
             Shape::ConfigEvaluations => "config-evaluations",
             Shape::Inspector2Coverage => "inspector2-coverage",
+            Shape::OcsfFindings => "ocsf-findings",
+        }
+    }
+}
+
+/// What one finding is, recognised from its own keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Asff,
+    Ocsf,
+    Inspector2,
+    ConfigEvaluation,
+    Inspector2Coverage,
+}
+
+impl Kind {
+    fn raw_format(self) -> RawFormat {
+        match self {
+            Kind::Asff => RawFormat::Asff,
+            Kind::Ocsf => RawFormat::Ocsf,
+            Kind::Inspector2 => RawFormat::Inspector2,
+            Kind::ConfigEvaluation => RawFormat::ConfigEvaluation,
+            Kind::Inspector2Coverage => RawFormat::Inspector2Coverage,
         }
     }
 
-    /// Format tag stored beside the raw JSON of each finding.
-    pub fn raw_format(self) -> RawFormat {
+    /// The shape of a file whose findings are of this kind.
+    fn shape(self) -> Shape {
         match self {
-            Shape::SecurityHubFindings | Shape::EventBridgeEvent => RawFormat::Asff,
-            Shape::Inspector2Findings => RawFormat::Inspector2,
-            Shape::ConfigEvaluations => RawFormat::ConfigEvaluation,
-            Shape::Inspector2Coverage => RawFormat::Inspector2Coverage,
+            Kind::Asff => Shape::SecurityHubFindings,
+            Kind::Ocsf => Shape::OcsfFindings,
+            Kind::Inspector2 => Shape::Inspector2Findings,
+            Kind::ConfigEvaluation => Shape::ConfigEvaluations,
+            Kind::Inspector2Coverage => Shape::Inspector2Coverage,
+        }
+    }
+
+    /// The format's name and the key that identifies it, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Asff => "ASFF (Security Hub CSPM)",
+            Kind::Ocsf => "OCSF",
+            Kind::Inspector2 => "Inspector",
+            Kind::ConfigEvaluation => "Config evaluation",
+            Kind::Inspector2Coverage => "Inspector coverage",
         }
     }
 }
@@ -56,6 +103,7 @@ impl Shape {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawFormat {
     Asff,
+    Ocsf,
     Inspector2,
     ConfigEvaluation,
     Inspector2Coverage,
@@ -65,6 +113,7 @@ impl RawFormat {
     pub fn as_str(self) -> &'static str {
         match self {
             RawFormat::Asff => "asff",
+            RawFormat::Ocsf => "ocsf",
             RawFormat::Inspector2 => "inspector2",
             RawFormat::ConfigEvaluation => "config-evaluation",
             RawFormat::Inspector2Coverage => "inspector2-coverage",
@@ -98,10 +147,10 @@ pub enum ImportError {
     #[error("the JSON is not shaped like an AWS export: {0}")]
     Structure(String),
     #[error(
-        "not a recognised AWS export: expected `Findings` (aws securityhub get-findings), \
-         `findings` (aws inspector2 list-findings), `EvaluationResults` (aws configservice \
-         get-compliance-details-by-config-rule), `coveredResources` (aws inspector2 list-coverage), an EventBridge event with `detail.findings`, \
-         or an array of findings; found {0}"
+        "not a recognised finding file: expected findings under `Findings` or `findings` (Security Hub, \
+         GetFindingsV2, Inspector), `EvaluationResults` (aws configservice get-compliance-details-by-config-rule), \
+         `coveredResources` (aws inspector2 list-coverage), an EventBridge event with `detail.findings`, \
+         an array of findings, one finding per line, or a single finding (ASFF, OCSF, Inspector); found {0}"
     )]
     UnknownShape(String),
     #[error("finding #{index}{}: {message}", id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default())]
@@ -140,14 +189,20 @@ where
         keys_seen: Vec::new(),
     };
     let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, reader));
-    let result = TopLevel { state: &mut state }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-    if let Some(e) = state.error.take() {
-        return Err(e);
-    }
-    if let Err(e) = result {
-        return Err(json_error(e));
+    // One document, or several one after another (JSON Lines: one finding or event per line).
+    loop {
+        let result = TopLevel { state: &mut state }.deserialize(&mut de);
+        if let Some(e) = state.error.take() {
+            return Err(e);
+        }
+        if let Err(e) = result {
+            return Err(json_error(e));
+        }
+        match de.end() {
+            Ok(()) => break,
+            Err(e) if e.to_string().starts_with("trailing characters") => continue,
+            Err(e) => return Err(json_error(e)),
+        }
     }
     state.shape.ok_or_else(|| {
         ImportError::UnknownShape(if state.keys_seen.is_empty() {
@@ -204,9 +259,14 @@ struct State<'s> {
 }
 
 impl State<'_> {
-    fn handle(&mut self, shape: Shape, raw: &RawValue) -> Result<(), ImportError> {
+    fn handle(&mut self, kind: Kind, in_event: bool, raw: &RawValue) -> Result<(), ImportError> {
         let index = self.next_index;
         self.next_index += 1;
+        self.shape.get_or_insert(if in_event {
+            Shape::EventBridgeEvent
+        } else {
+            kind.shape()
+        });
         let size = raw.get().len();
         if size > crate::limits::FINDING_JSON_BYTES {
             return Err(ImportError::BadFinding {
@@ -219,23 +279,45 @@ impl State<'_> {
                 ),
             });
         }
-        let (finding, format) = match shape {
-            Shape::SecurityHubFindings | Shape::EventBridgeEvent => (asff::normalise(raw, index)?, RawFormat::Asff),
-            Shape::Inspector2Findings => (inspector::normalise(raw, index)?, RawFormat::Inspector2),
-            Shape::ConfigEvaluations => (config::normalise(raw, index, self.opts)?, RawFormat::ConfigEvaluation),
-            Shape::Inspector2Coverage => (
-                inspector::normalise_coverage(raw, index, self.opts)?,
-                RawFormat::Inspector2Coverage,
-            ),
-        };
+        let finding = match kind {
+            Kind::Asff => asff::normalise(raw, index),
+            Kind::Ocsf => ocsf::normalise(raw, index),
+            Kind::Inspector2 => inspector::normalise(raw, index),
+            Kind::ConfigEvaluation => config::normalise(raw, index, self.opts),
+            Kind::Inspector2Coverage => inspector::normalise_coverage(raw, index, self.opts),
+        }
+        .map_err(|e| match e {
+            // Say which format the finding was read as, so a refusal names the right one.
+            ImportError::BadFinding { index, id, message } => ImportError::BadFinding {
+                index,
+                id,
+                message: format!("read as {}: {message}", kind.name()),
+            },
+            other => other,
+        })?;
         self.sink
             .take(Item {
                 index,
                 finding,
                 raw,
-                format,
+                format: kind.raw_format(),
             })
             .map_err(ImportError::Sink)
+    }
+
+    /// A finding of a kind recognised from its own keys, or an error naming what was
+    /// looked for.
+    fn handle_sniffed(&mut self, sniff: &Sniff, in_event: bool, raw: &RawValue) -> Result<(), ImportError> {
+        match sniff.kind() {
+            Some(kind) => self.handle(kind, in_event, raw),
+            None => Err(ImportError::BadFinding {
+                index: self.next_index,
+                id: None,
+                message: "not a finding: no `ProductArn` (ASFF), `finding_info` (OCSF), `findingArn` \
+                          (Inspector), `EvaluationResultIdentifier` (Config) or `resourceId` (Inspector coverage)"
+                    .into(),
+            }),
+        }
     }
 
     fn fail<E: serde::de::Error>(&mut self, e: ImportError) -> E {
@@ -244,7 +326,60 @@ impl State<'_> {
     }
 }
 
-/// The whole document.
+/// The keys that say what one JSON object is.
+#[derive(serde::Deserialize, Default)]
+struct Sniff {
+    #[serde(rename = "ProductArn")]
+    product_arn: Option<IgnoredAny>,
+    #[serde(rename = "SchemaVersion")]
+    schema_version: Option<IgnoredAny>,
+    finding_info: Option<IgnoredAny>,
+    class_uid: Option<IgnoredAny>,
+    #[serde(rename = "findingArn")]
+    finding_arn: Option<IgnoredAny>,
+    #[serde(rename = "EvaluationResultIdentifier")]
+    evaluation: Option<IgnoredAny>,
+    #[serde(rename = "resourceId")]
+    resource_id: Option<IgnoredAny>,
+    detail: Option<EventSniff>,
+}
+
+impl Sniff {
+    fn of(raw: &RawValue) -> Sniff {
+        serde_json::from_str(raw.get()).unwrap_or_default()
+    }
+
+    fn kind(&self) -> Option<Kind> {
+        if self.finding_info.is_some() || self.class_uid.is_some() {
+            Some(Kind::Ocsf)
+        } else if self.product_arn.is_some() || self.schema_version.is_some() {
+            Some(Kind::Asff)
+        } else if self.finding_arn.is_some() {
+            Some(Kind::Inspector2)
+        } else if self.evaluation.is_some() {
+            Some(Kind::ConfigEvaluation)
+        } else if self.resource_id.is_some() {
+            Some(Kind::Inspector2Coverage)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+struct EventSniff {
+    findings: Option<Vec<Box<RawValue>>>,
+}
+
+/// A key that holds a file's findings, in any case (`Findings` from the AWS CLI and
+/// GetFindingsV2, `findings` from Inspector and some pipelines).
+fn is_findings_key(key: &str) -> bool {
+    ["findings", "evaluationresults", "coveredresources"]
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k))
+}
+
+/// One JSON document of the file.
 struct TopLevel<'a, 's> {
     state: &'a mut State<'s>,
 }
@@ -260,31 +395,64 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object (an AWS CLI export or an EventBridge event) or an array of findings")
+        f.write_str("a JSON object (an export, an EventBridge event or one finding) or an array of findings")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Until a key that holds findings shows up, the object may be a single finding:
+        // its members are kept (bounded like one finding) to be read as one at the end.
+        let mut members: Vec<(String, Box<RawValue>)> = Vec::new();
+        let mut kept = 0usize;
+        let mut wrapper = false;
         while let Some(key) = map.next_key::<String>()? {
-            let shape = match key.as_str() {
-                "Findings" => Some(Shape::SecurityHubFindings),
-                "findings" => Some(Shape::Inspector2Findings),
-                "EvaluationResults" => Some(Shape::ConfigEvaluations),
-                "coveredResources" => Some(Shape::Inspector2Coverage),
-                _ => None,
-            };
             if self.state.keys_seen.len() < 8 {
-                self.state.keys_seen.push(format!("`{key}`"));
+                self.state.keys_seen.push(format!("`{}`", crate::text::display(&key)));
             }
-            if let Some(shape) = shape {
-                self.state.shape = Some(shape);
+            if is_findings_key(&key) {
+                wrapper = true;
+                members.clear();
                 map.next_value_seed(Elements {
                     state: self.state,
-                    shape: Some(shape),
+                    bare: false,
+                    in_event: false,
+                    coverage: key.eq_ignore_ascii_case("coveredresources"),
                 })?;
             } else if key == "detail" {
+                wrapper = true;
+                members.clear();
                 map.next_value_seed(EventDetail { state: self.state })?;
-            } else {
+            } else if wrapper {
                 map.next_value::<IgnoredAny>()?;
+            } else {
+                let value = map.next_value::<Box<RawValue>>()?;
+                kept += key.len() + value.get().len();
+                if kept > crate::limits::FINDING_JSON_BYTES {
+                    // Not one finding (or one too large to read): the rest is not kept.
+                    wrapper = true;
+                    members.clear();
+                    continue;
+                }
+                members.push((key, value));
+            }
+        }
+        if !wrapper && !members.is_empty() {
+            let mut json = String::with_capacity(kept + 4 * members.len() + 2);
+            json.push('{');
+            for (i, (k, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    json.push(',');
+                }
+                json.push_str(&serde_json::to_string(k).map_err(A::Error::custom)?);
+                json.push(':');
+                json.push_str(v.get());
+            }
+            json.push('}');
+            let raw = RawValue::from_string(json).map_err(A::Error::custom)?;
+            let sniff = Sniff::of(&raw);
+            if sniff.kind().is_some() {
+                if let Err(e) = self.state.handle_sniffed(&sniff, false, &raw) {
+                    return Err(self.state.fail(e));
+                }
             }
         }
         Ok(())
@@ -293,7 +461,9 @@ impl<'de> Visitor<'de> for TopLevel<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         Elements {
             state: self.state,
-            shape: None,
+            bare: true,
+            in_event: false,
+            coverage: false,
         }
         .visit_seq(seq)
     }
@@ -320,11 +490,13 @@ impl<'de> Visitor<'de> for EventDetail<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
-            if key == "findings" {
-                self.state.shape = Some(Shape::EventBridgeEvent);
+            if key.eq_ignore_ascii_case("findings") {
+                self.state.shape.get_or_insert(Shape::EventBridgeEvent);
                 map.next_value_seed(Elements {
                     state: self.state,
-                    shape: Some(Shape::EventBridgeEvent),
+                    bare: false,
+                    in_event: true,
+                    coverage: false,
                 })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -358,11 +530,17 @@ impl<'de> Visitor<'de> for EventDetail<'_, '_> {
     }
 }
 
-/// An array of findings. With `shape: None` (a bare top-level array) each element's kind
-/// is recognised from its keys: EventBridge events, ASFF, Inspector or Config results.
+/// An array of findings (or, at the top level, of findings and EventBridge events). Each
+/// element's kind is recognised from its keys; in a wrapper's array, whose findings are all
+/// of one kind, only the first is examined and the rest are read as the same kind.
 struct Elements<'a, 's> {
     state: &'a mut State<'s>,
-    shape: Option<Shape>,
+    /// The file itself is an array (not a wrapper's or an event's): its elements may be of
+    /// different kinds, and events.
+    bare: bool,
+    in_event: bool,
+    /// Under `coveredResources`: coverage records, whatever keys they lack.
+    coverage: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Elements<'_, '_> {
@@ -370,24 +548,6 @@ impl<'de> DeserializeSeed<'de> for Elements<'_, '_> {
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
-}
-
-#[derive(serde::Deserialize)]
-struct Sniff {
-    #[serde(rename = "ProductArn")]
-    product_arn: Option<IgnoredAny>,
-    #[serde(rename = "SchemaVersion")]
-    schema_version: Option<IgnoredAny>,
-    #[serde(rename = "findingArn")]
-    finding_arn: Option<IgnoredAny>,
-    #[serde(rename = "EvaluationResultIdentifier")]
-    evaluation: Option<IgnoredAny>,
-    detail: Option<EventSniff>,
-}
-
-#[derive(serde::Deserialize)]
-struct EventSniff {
-    findings: Option<Vec<Box<RawValue>>>,
 }
 
 impl<'de> Visitor<'de> for Elements<'_, '_> {
@@ -398,46 +558,47 @@ impl<'de> Visitor<'de> for Elements<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut same: Option<Kind> = self.coverage.then_some(Kind::Inspector2Coverage);
         while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            let shape = match self.shape {
-                Some(s) => s,
-                None => match serde_json::from_str::<Sniff>(raw.get()) {
-                    Ok(Sniff {
-                        detail: Some(EventSniff { findings: Some(list) }),
-                        ..
-                    }) => {
-                        // An array of EventBridge events: each carries its own findings.
-                        self.state.shape.get_or_insert(Shape::EventBridgeEvent);
-                        for f in &list {
-                            if let Err(e) = self.state.handle(Shape::EventBridgeEvent, f) {
-                                return Err(self.state.fail(e));
+            let result = match same {
+                Some(kind) => self.state.handle(kind, self.in_event, &raw),
+                None => {
+                    let sniff = Sniff::of(&raw);
+                    match (&sniff.detail, sniff.kind()) {
+                        (Some(EventSniff { findings: Some(list) }), None) if self.bare => {
+                            // An array of EventBridge events: each carries its own findings.
+                            self.state.shape.get_or_insert(Shape::EventBridgeEvent);
+                            let mut r = Ok(());
+                            for f in list {
+                                r = self.state.handle_sniffed(&Sniff::of(f), true, f);
+                                if r.is_err() {
+                                    break;
+                                }
                             }
+                            r
                         }
-                        continue;
+                        (_, Some(kind)) => {
+                            // A wrapper's findings are one kind: the first says which.
+                            if !self.bare {
+                                same = Some(kind);
+                            }
+                            self.state.handle(kind, self.in_event, &raw)
+                        }
+                        _ => self.state.handle_sniffed(&sniff, self.in_event, &raw),
                     }
-                    Ok(s) if s.product_arn.is_some() || s.schema_version.is_some() => Shape::SecurityHubFindings,
-                    Ok(s) if s.finding_arn.is_some() => Shape::Inspector2Findings,
-                    Ok(s) if s.evaluation.is_some() => Shape::ConfigEvaluations,
-                    _ => {
-                        let index = self.state.next_index;
-                        return Err(self.state.fail(ImportError::BadFinding {
-                            index,
-                            id: None,
-                            message: "not a finding: no `ProductArn` (ASFF), `findingArn` (Inspector) \
-                                      or `EvaluationResultIdentifier` (Config)"
-                                .into(),
-                        }));
-                    }
-                },
+                }
             };
-            self.state.shape.get_or_insert(shape);
-            if let Err(e) = self.state.handle(shape, &raw) {
+            if let Err(e) = result {
                 return Err(self.state.fail(e));
             }
         }
-        if self.shape.is_none() && self.state.shape.is_none() {
-            // An empty bare array: nothing to import, but it is a valid (empty) findings list.
-            self.state.shape = Some(Shape::SecurityHubFindings);
+        if !self.in_event && self.state.shape.is_none() {
+            // An empty array: nothing to import, but it is a valid (empty) findings list.
+            self.state.shape = Some(if self.coverage {
+                Shape::Inspector2Coverage
+            } else {
+                Shape::SecurityHubFindings
+            });
         }
         Ok(())
     }

@@ -68,7 +68,7 @@ fn a_1_mb_asff_title_is_refused_naming_the_field_and_nothing_is_stored() {
     let err = import(&mut store, vec![asff("also-kept"), f]).expect_err("refused");
     assert_eq!(
         err,
-        "f.json: finding #1 (huge-title): field `Title` is 1048576 characters long; ASFF allows at most 256"
+        "f.json: finding #1 (huge-title): read as ASFF (Security Hub CSPM): field `Title` is 1048576 characters long; ASFF allows at most 256"
     );
     assert_eq!(rows(&store), before, "nothing of the file was stored");
 }
