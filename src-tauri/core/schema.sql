@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 19 (what the migrations in
+-- The schema of a Rampart workspace at version 20 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -232,7 +232,7 @@ CREATE TABLE imports (
     unchanged   INTEGER NOT NULL,   -- same UpdatedAt as stored: nothing to do
     stale       INTEGER NOT NULL,   -- older than stored: kept for history only
     history     INTEGER NOT NULL    -- status-history events recorded
-, future INTEGER NOT NULL DEFAULT 0) STRICT;
+, future INTEGER NOT NULL DEFAULT 0, lenient INTEGER NOT NULL DEFAULT 0) STRICT;
 
 CREATE TABLE owner_assignments (
     id          INTEGER PRIMARY KEY,

@@ -262,7 +262,7 @@ fn write_all(
                 };
                 tx.execute(
                     "UPDATE imports SET shape = ?2, finished_at = ?3, findings = ?4, inserted = ?5, updated = ?6,
-                        unchanged = ?7, stale = ?8, history = ?9, future = ?10 WHERE id = ?1",
+                        unchanged = ?7, stale = ?8, history = ?9, future = ?10, lenient = ?11 WHERE id = ?1",
                     rusqlite::params![
                         applier.import_id,
                         shape.as_str(),
@@ -273,7 +273,8 @@ fn write_all(
                         counts.unchanged,
                         counts.stale,
                         counts.history,
-                        counts.future
+                        counts.future,
+                        counts.lenient
                     ],
                 )
                 .map_err(|e| db_failure(&label, e))?;

@@ -216,4 +216,9 @@ pub struct Finding {
     pub last_observed_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Set when a value outside the format's documented ones was read as the nearest one
+    /// (what it was, and how it was read): the finding is kept, its raw JSON says what the
+    /// source wrote, and the import report counts it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lenient: Option<String>,
 }

@@ -330,8 +330,12 @@ fn import(db: &Path, catalog: &Catalog, files: Vec<PathBuf>, options: ImportOpti
                 rampart_core::limits::FUTURE_ALLOWANCE_MS / 3_600_000
             ),
         };
+        let lenient = match c.lenient {
+            0 => String::new(),
+            n => format!(", {n} read leniently: a value outside the documented ones, read as the nearest"),
+        };
         println!(
-            "{}: {} ({} findings: {} new, {} updated, {} unchanged, {} older than stored{future})",
+            "{}: {} ({} findings: {} new, {} updated, {} unchanged, {} older than stored{future}{lenient})",
             rampart_core::text::display(&r.label),
             r.shape.as_str(),
             c.findings,

@@ -42,6 +42,12 @@ fn every_shape_imports_and_lists_with_the_documented_fields() {
     ] {
         assert!(out.contains(shape), "{shape} missing from:\n{out}");
     }
+    // A status outside the documented values is read as the nearest, kept and counted.
+    assert!(
+        out.lines()
+            .any(|l| l.contains("config-unknown-compliance.json") && l.contains("1 read leniently")),
+        "{out}"
+    );
     let rows = findings_json(&db);
     // One row per finding, a finding being its product and id: some files hold the same
     // findings in another shape (one per line, a single one), which are not counted twice.

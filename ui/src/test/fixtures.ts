@@ -76,6 +76,7 @@ export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
       unchanged: 11_500,
       stale: 20,
       future: 0,
+      lenient: 0,
     },
     imports: 7,
     sync: null,

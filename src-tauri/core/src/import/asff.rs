@@ -137,14 +137,23 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let pf = f.product_fields.unwrap_or_default();
     let pf_str = |k: &str| pf.get(k).and_then(value_text).filter(|s| !s.is_empty());
 
+    // A value outside ASFF's documented ones is read as the nearest, and said (`lenient`).
+    let mut lenient: Option<String> = None;
     let severity = match &f.severity {
         Some(s) => match s.label.as_deref() {
-            Some(l) => Severity::parse_label(l).ok_or_else(|| {
-                bad(
-                    Some(id.clone()),
-                    format!("field `Severity.Label` has an unknown value {}", quoted(l)),
-                )
-            })?,
+            Some(l) => Severity::parse_label(l).unwrap_or_else(|| {
+                let read = s
+                    .normalized
+                    .or(s.product)
+                    .map(Severity::from_normalized)
+                    .unwrap_or(Severity::Informational);
+                lenient = Some(format!(
+                    "`Severity.Label` {} is not one of the documented values: read as {}",
+                    quoted(l),
+                    read.as_str()
+                ));
+                read
+            }),
             None => s
                 .normalized
                 .or(s.product)
@@ -162,11 +171,10 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
             "FAILED" => Status::Failed,
             "WARNING" => Status::Warning,
             "NOT_AVAILABLE" => Status::NotAvailable,
-            other => {
-                return Err(bad(
-                    Some(id),
-                    format!("field `Compliance.Status` has an unknown value {}", quoted(other)),
-                ))
+            _ => {
+                let (status, note) = super::nearest_status("Compliance.Status", s);
+                lenient.get_or_insert(note);
+                status
             }
         },
         // Not a control check: a vulnerability or threat is failing until it is closed
@@ -177,12 +185,13 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     };
     let record_state = match f.record_state.as_deref() {
         None => RecordState::Active,
-        Some(s) => RecordState::parse(s).ok_or_else(|| {
-            bad(
-                Some(id.clone()),
-                format!("field `RecordState` has an unknown value {}", quoted(s)),
-            )
-        })?,
+        Some(s) => RecordState::parse(s).unwrap_or_else(|| {
+            lenient.get_or_insert(format!(
+                "`RecordState` {} is not one of the documented values: read as ACTIVE",
+                quoted(s)
+            ));
+            RecordState::Active
+        }),
     };
 
     // Consolidated control findings name the control in Compliance.SecurityControlId and
@@ -296,6 +305,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         last_observed_at,
         created_at,
         updated_at,
+        lenient,
     })
 }
 

@@ -6,8 +6,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{
-    arn_region_account, check_len, check_opt, element_error, quoted, required_ts, By, ImportError, ImportOptions,
-    TsValue,
+    arn_region_account, check_len, check_opt, element_error, required_ts, By, ImportError, ImportOptions, TsValue,
 };
 use crate::limits::config as max;
 use crate::model::{Finding, RecordState, Resource, Severity, Source, Status};
@@ -58,15 +57,15 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         (None, None, None) => Err("missing field `ResultRecordedTime`".to_string()),
     }
     .map_err(bad)?;
+    let mut lenient = None;
     let status = match e.compliance_type.as_str() {
         "COMPLIANT" => Status::Passed,
         "NON_COMPLIANT" => Status::Failed,
         "NOT_APPLICABLE" | "INSUFFICIENT_DATA" => Status::NotAvailable,
         other => {
-            return Err(bad(format!(
-                "field `ComplianceType` has an unknown value {}",
-                quoted(other)
-            )))
+            let (status, note) = super::nearest_status("ComplianceType", other);
+            lenient = Some(note);
+            status
         }
     };
     let from_arn = arn_region_account(&q.resource_id);
@@ -127,6 +126,7 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         last_observed_at: Some(recorded),
         created_at: recorded,
         updated_at: recorded,
+        lenient,
     })
 }
 

@@ -97,21 +97,26 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         Some(v) => ts(v, "updatedAt")?,
         None => last,
     };
-    let severity = Severity::parse_label(&f.severity).ok_or_else(|| {
-        bad(
-            Some(id.clone()),
-            format!("field `severity` has an unknown value {}", quoted(&f.severity)),
-        )
-    })?;
+    // A value outside Inspector's documented ones is read as the nearest, and said.
+    let mut lenient: Option<String> = None;
+    let severity = Severity::parse_label(&f.severity).unwrap_or_else(|| {
+        lenient = Some(format!(
+            "`severity` {} is not one of the documented values: read as INFORMATIONAL",
+            quoted(&f.severity)
+        ));
+        Severity::Informational
+    });
     let (status, record_state, workflow) = match f.status.as_str() {
         "ACTIVE" => (Status::Failed, RecordState::Active, "NEW"),
         "SUPPRESSED" => (Status::Failed, RecordState::Active, "SUPPRESSED"),
         "CLOSED" => (Status::Passed, RecordState::Archived, "RESOLVED"),
         other => {
-            return Err(bad(
-                Some(id),
-                format!("field `status` has an unknown value {}", quoted(other)),
-            ))
+            // Open until Inspector says it is closed.
+            lenient.get_or_insert(format!(
+                "`status` {} is not one of the documented values: read as ACTIVE",
+                quoted(other)
+            ));
+            (Status::Failed, RecordState::Active, "NEW")
         }
     };
     let region = f
@@ -219,6 +224,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         last_observed_at: Some(last),
         created_at: first,
         updated_at: updated,
+        lenient,
     })
 }
 
@@ -420,5 +426,6 @@ pub fn normalise_coverage(raw: &RawValue, index: usize, opts: &super::ImportOpti
         last_observed_at: scanned_at,
         created_at: at,
         updated_at: at,
+        lenient: None,
     })
 }

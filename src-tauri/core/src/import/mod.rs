@@ -675,6 +675,26 @@ pub(crate) fn required_ts(v: &TsValue, field: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("field `{field}` is not a timestamp: {}", v.describe()))
 }
 
+/// A status outside a format's documented values, read as the nearest one: a pass, a
+/// failure or a warning by its usual names, else no verdict. Returns the status and the
+/// note that says so.
+pub(crate) fn nearest_status(field: &str, value: &str) -> (crate::model::Status, String) {
+    use crate::model::Status;
+    let word = value.trim().to_ascii_uppercase().replace(['-', ' '], "_");
+    let status = match word.as_str() {
+        "PASS" | "PASSED" | "COMPLIANT" | "OK" | "SUCCESS" | "SUCCEEDED" => Status::Passed,
+        "FAIL" | "FAILED" | "FAILURE" | "NON_COMPLIANT" | "NONCOMPLIANT" | "VIOLATION" | "ALARM" => Status::Failed,
+        "WARN" | "WARNING" => Status::Warning,
+        _ => Status::NotAvailable,
+    };
+    let note = format!(
+        "`{field}` {} is not one of the documented values: read as {}",
+        quoted(value),
+        status.as_str()
+    );
+    (status, note)
+}
+
 /// Who sets the limit a field is held to, for the message.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum By {

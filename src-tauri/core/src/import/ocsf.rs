@@ -198,31 +198,39 @@ fn time_of(dt: Option<&str>, number: Option<&Value>, field: &str) -> Result<Opti
 
 /// The compliance result: `compliance.status_id` (1 pass, 2 warning, 3 fail), its caption,
 /// or Prowler's `status_code`. None when the finding states none (threats, CVEs).
-fn compliance_status(f: &Ocsf) -> Result<Option<Status>, String> {
+fn compliance_status(f: &Ocsf, lenient: &mut Option<String>) -> Option<Status> {
     if let Some(c) = &f.compliance {
         match c.status_id {
-            Some(1) => return Ok(Some(Status::Passed)),
-            Some(2) => return Ok(Some(Status::Warning)),
-            Some(3) => return Ok(Some(Status::Failed)),
+            Some(1) => return Some(Status::Passed),
+            Some(2) => return Some(Status::Warning),
+            Some(3) => return Some(Status::Failed),
             _ => {}
         }
         if let Some(s) = c.status.as_deref() {
-            return match s.to_ascii_lowercase().as_str() {
-                "pass" | "passed" => Ok(Some(Status::Passed)),
-                "warning" => Ok(Some(Status::Warning)),
-                "fail" | "failed" => Ok(Some(Status::Failed)),
-                "unknown" | "other" | "" => Ok(Some(Status::NotAvailable)),
-                _ => Err(format!("field `compliance.status` has an unknown value {}", quoted(s))),
-            };
+            return Some(match s.to_ascii_lowercase().as_str() {
+                "pass" | "passed" => Status::Passed,
+                "warning" => Status::Warning,
+                "fail" | "failed" => Status::Failed,
+                "unknown" | "other" | "" => Status::NotAvailable,
+                _ => {
+                    let (status, note) = super::nearest_status("compliance.status", s);
+                    *lenient = Some(note);
+                    status
+                }
+            });
         }
     }
     match f.status_code.as_deref().map(str::to_ascii_uppercase).as_deref() {
-        Some("PASS") => Ok(Some(Status::Passed)),
-        Some("FAIL") => Ok(Some(Status::Failed)),
+        Some("PASS") => Some(Status::Passed),
+        Some("FAIL") => Some(Status::Failed),
         // A check the scanner cannot decide needs a person: no verdict.
-        Some("MANUAL") => Ok(Some(Status::NotAvailable)),
-        Some(other) => Err(format!("field `status_code` has an unknown value {}", quoted(other))),
-        None => Ok(None),
+        Some("MANUAL") => Some(Status::NotAvailable),
+        Some(other) => {
+            let (status, note) = super::nearest_status("status_code", other);
+            *lenient = Some(note);
+            Some(status)
+        }
+        None => None,
     }
 }
 
@@ -338,7 +346,8 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
 
     // Status: the compliance result when there is one; otherwise (threats, CVEs) a finding
     // is failing until it is resolved (status_id 4) — as ASFF findings without one are.
-    let status = match compliance_status(&f).map_err(here)? {
+    let mut lenient = None;
+    let status = match compliance_status(&f, &mut lenient) {
         Some(s) => s,
         None if f.status_id == Some(4) => Status::Passed,
         None => Status::Failed,
@@ -507,6 +516,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         last_observed_at: last_seen,
         created_at,
         updated_at,
+        lenient,
     })
 }
 

@@ -206,6 +206,12 @@ pub(super) fn identity_v19(tx: &Transaction<'_>) -> rusqlite_migration::HookResu
     Ok(())
 }
 
+/// The import report also counts the findings read leniently: a value outside the
+/// format's documented ones read as the nearest (`model::Finding::lenient`).
+pub(super) const SCHEMA_V20: &str = "
+ALTER TABLE imports ADD COLUMN lenient INTEGER NOT NULL DEFAULT 0;
+";
+
 pub(super) const SCHEMA_V15: &str = "
 CREATE INDEX findings_explorer_default ON findings(
     record_state,
@@ -464,6 +470,9 @@ impl Applier<'_> {
         if times.into_iter().flatten().any(|t| t > limit) {
             counts.future += 1;
             return Ok(());
+        }
+        if f.lenient.is_some() {
+            counts.lenient += 1;
         }
         let current = tx
             .prepare_cached(

@@ -40,6 +40,9 @@ pub struct ImportSummary {
     /// Findings not applied because a time they carry lies in the future (beyond
     /// [`crate::limits::FUTURE_ALLOWANCE_MS`]).
     pub future: u32,
+    /// Findings kept with a value outside their format's documented ones, read as the
+    /// nearest (see `model::Finding::lenient`).
+    pub lenient: u32,
 }
 
 /// Counters kept while a file is applied.
@@ -53,13 +56,15 @@ pub struct ImportCounts {
     pub history: u32,
     /// Not applied: dated in the future.
     pub future: u32,
+    /// Read leniently: a value outside the documented ones, read as the nearest.
+    pub lenient: u32,
 }
 
 /// The most recent import, if any.
 pub fn latest(conn: &Connection) -> Result<Option<ImportSummary>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT id, label, shape, started_at, finished_at, findings, inserted, updated, unchanged, stale, future
+            "SELECT id, label, shape, started_at, finished_at, findings, inserted, updated, unchanged, stale, future, lenient
              FROM imports ORDER BY id DESC LIMIT 1",
             [],
             |r| {
@@ -75,6 +80,7 @@ pub fn latest(conn: &Connection) -> Result<Option<ImportSummary>, StoreError> {
                     unchanged: r.get(8)?,
                     stale: r.get(9)?,
                     future: r.get(10)?,
+                    lenient: r.get(11)?,
                 })
             },
         )

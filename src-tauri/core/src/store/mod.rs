@@ -122,6 +122,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[findings::SCHEMA_V17, mapping::SCHEMA_V17],
     &[definitions::SCHEMA_V18],
     &[findings::SCHEMA_V19],
+    &[findings::SCHEMA_V20],
 ];
 
 fn migrations() -> Migrations<'static> {

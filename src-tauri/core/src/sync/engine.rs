@@ -558,6 +558,17 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                     ),
                 });
             }
+            if counts.lenient > 0 {
+                (ctx.events)(SyncEvent::Notice {
+                    target: target.clone(),
+                    message: format!(
+                        "{} {} on page {page_no} of {} carried a value outside the documented ones, read as the nearest (the raw JSON keeps what AWS sent)",
+                        counts.lenient,
+                        if counts.lenient == 1 { "finding" } else { "findings" },
+                        q.key,
+                    ),
+                });
+            }
             *findings += counts.findings - counts.future;
             let (new, updated) = (counts.inserted, counts.updated);
             (ctx.events)(SyncEvent::Page {

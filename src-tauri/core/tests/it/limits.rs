@@ -110,19 +110,34 @@ fn a_finding_of_more_than_2_mib_of_json_is_refused() {
     assert_eq!(rows(&store), (0, 0, 0));
 }
 
-/// An unknown value is quoted in the message, but never whole: a 1 MB severity label
-/// makes a one-line refusal.
+/// An unknown value is read leniently and quoted in the note, but never whole: a 1 MB
+/// severity label makes a one-line note, and the finding is kept and counted.
 #[test]
 fn an_unknown_1_mb_value_is_quoted_briefly() {
     let (_d, mut store) = temp_store();
     let mut f = asff("odd-severity");
     f["Severity"]["Label"] = json!(format!("\u{202E}{}", "x".repeat(1024 * 1024)));
-    let err = import(&mut store, vec![f]).expect_err("refused");
+    let body = serde_json::to_vec(&json!({ "Findings": [f] })).expect("json");
+    let mut notes = Vec::new();
+    rampart_core::import::read_export(std::io::Cursor::new(&body), &Default::default(), |item| {
+        notes.push(item.finding.lenient.clone().unwrap_or_default());
+        Ok::<_, String>(())
+    })
+    .expect("read");
     assert!(
-        err.contains("field `Severity.Label` has an unknown value \"<U+202E>"),
-        "{err}"
+        notes[0].starts_with("`Severity.Label` \"<U+202E>"),
+        "{}",
+        &notes[0][..80.min(notes[0].len())]
     );
-    assert!(err.len() < 400, "{} bytes", err.len());
+    assert!(notes[0].ends_with("read as INFORMATIONAL"), "{}", notes[0]);
+    assert!(notes[0].len() < 400, "{} bytes", notes[0].len());
+    let reports = store
+        .import(
+            vec![rampart_core::ImportInput::new("f.json", std::io::Cursor::new(body))],
+            &rampart_core::time::now_ms,
+        )
+        .expect("kept");
+    assert_eq!((reports[0].counts.inserted, reports[0].counts.lenient), (1, 1));
 }
 
 /// Runs `f` on another thread and fails the test if it has not returned within 10 s: a

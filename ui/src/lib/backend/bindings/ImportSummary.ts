@@ -12,4 +12,9 @@ started_at: string, finished_at: string, findings: number, inserted: number, upd
  * Findings not applied because a time they carry lies in the future (beyond
  * [`crate::limits::FUTURE_ALLOWANCE_MS`]).
  */
-future: number, };
+future: number, 
+/**
+ * Findings kept with a value outside their format's documented ones, read as the
+ * nearest (see `model::Finding::lenient`).
+ */
+lenient: number, };
