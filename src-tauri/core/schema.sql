@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 20 (what the migrations in
+-- The schema of a Rampart workspace at version 21 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -105,10 +105,11 @@ BEFORE UPDATE OF seq, fid, at, status, record_state, workflow_status, severity, 
 ON finding_history
 BEGIN SELECT RAISE(ABORT, 'finding_history is append-only'); END;
 
-CREATE TABLE finding_raw (
-    fid    INTEGER PRIMARY KEY REFERENCES findings(fid),
-    format TEXT NOT NULL,
-    raw    BLOB NOT NULL
+CREATE TABLE "finding_raw" (
+    fid    INTEGER NOT NULL REFERENCES findings(fid),
+    format TEXT    NOT NULL,
+    raw    BLOB    NOT NULL,   -- the source's JSON for the latest version in this format, zstd
+    PRIMARY KEY (fid, format)
 ) STRICT;
 
 CREATE TABLE finding_requirements (

@@ -93,6 +93,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<rampart_app::WorkspaceDetails>(&cfg, &mut out);
     one::<rampart_core::query::findings::HistoryEvent>(&cfg, &mut out);
     one::<rampart_core::query::findings::FindingDetail>(&cfg, &mut out);
+    one::<rampart_core::query::findings::RawDocument>(&cfg, &mut out);
     one::<rampart_core::sync::SyncTarget>(&cfg, &mut out);
     one::<rampart_core::sync::SourceStatus>(&cfg, &mut out);
     one::<rampart_core::sync::ErrorKind>(&cfg, &mut out);

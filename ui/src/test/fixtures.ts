@@ -205,6 +205,7 @@ export function sampleFindingDetail(overrides: Partial<FindingDetail> = {}): Fin
     ],
     raw_format: 'inspector2-findings',
     raw: JSON.stringify(raw),
+    other_raw: [],
     ...overrides,
   };
 }

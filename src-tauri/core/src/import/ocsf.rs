@@ -273,6 +273,12 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         .ok_or_else(|| {
             here("field `metadata.product.uid` is missing: the product is half of a finding's identity".into())
         })?;
+    // The new Security Hub names AWS's integrations `productv2/aws/…`; they are the same
+    // products as CSPM's `product/aws/…`, so one check read from both is one finding.
+    let product_arn = match product_arn.split_once("::productv2/aws/") {
+        Some((head, tail)) => format!("{head}::product/aws/{tail}"),
+        None => product_arn,
+    };
     let product_name = super::asff::product_name(product.and_then(|p| p.name.as_deref()), None, &product_arn);
     let account = match f
         .cloud

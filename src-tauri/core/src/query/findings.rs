@@ -611,6 +611,17 @@ pub struct FindingDetail {
     pub raw_format: Option<String>,
     /// The finding's JSON exactly as the source sent it.
     pub raw: Option<String>,
+    /// The same finding as the other Security Hub sent it (a control's check reported by
+    /// both CSPM and the new Security Hub is one finding, with both documents).
+    pub other_raw: Vec<RawDocument>,
+}
+
+/// A finding's JSON in one format, exactly as its source sent it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RawDocument {
+    /// `asff`, `ocsf`, `inspector2`, …
+    pub format: String,
+    pub raw: String,
 }
 
 /// The detail of finding `id` reported by `product_arn` (see [`fid_of`]), or None when
@@ -666,7 +677,9 @@ pub fn detail(conn: &Connection, id: &str, product_arn: Option<&str>) -> Result<
             })
         })?
         .collect::<Result<_, _>>()?;
-    let raw = crate::store::findings::raw_json(conn, fid)?;
+    let mut raws = crate::store::findings::raw_json(conn, fid)?.into_iter();
+    let raw = raws.next();
+    let other_raw = raws.map(|(format, raw)| RawDocument { format, raw }).collect();
     Ok(Some(FindingDetail {
         id: id.to_string(),
         product_arn,
@@ -679,6 +692,7 @@ pub fn detail(conn: &Connection, id: &str, product_arn: Option<&str>) -> Result<
         history: history_of(conn, fid)?,
         raw_format: raw.as_ref().map(|(f, _)| f.clone()),
         raw: raw.map(|(_, r)| r),
+        other_raw,
     }))
 }
 

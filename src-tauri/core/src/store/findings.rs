@@ -212,6 +212,20 @@ pub(super) const SCHEMA_V20: &str = "
 ALTER TABLE imports ADD COLUMN lenient INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// A finding's raw documents, one per format (V21): a check both Security Hubs report is
+/// one finding, and what each sent is kept (ASFF from CSPM, OCSF from the new one).
+pub(super) const SCHEMA_V21: &str = "
+CREATE TABLE finding_raw_v21 (
+    fid    INTEGER NOT NULL REFERENCES findings(fid),
+    format TEXT    NOT NULL,
+    raw    BLOB    NOT NULL,   -- the source's JSON for the latest version in this format, zstd
+    PRIMARY KEY (fid, format)
+) STRICT;
+INSERT INTO finding_raw_v21(fid, format, raw) SELECT fid, format, raw FROM finding_raw;
+DROP TABLE finding_raw;
+ALTER TABLE finding_raw_v21 RENAME TO finding_raw;
+";
+
 pub(super) const SCHEMA_V15: &str = "
 CREATE INDEX findings_explorer_default ON findings(
     record_state,
@@ -474,21 +488,45 @@ impl Applier<'_> {
         if f.lenient.is_some() {
             counts.lenient += 1;
         }
-        let current = tx
+        type Current = (i64, i64, HistState, (String, i64));
+        let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Current> {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                HistState::from_row(r, 2)?,
+                (r.get::<_, String>(6)?, r.get::<_, i64>(7)?),
+            ))
+        };
+        let mut current = tx
             .prepare_cached(
                 "SELECT fid, updated_at, status, record_state, workflow_status, severity,
                         coalesce(mapped_control, ''), counted
                  FROM findings WHERE id = ?1 AND product_arn = ?2",
             )?
-            .query_row([&f.id, &f.product_arn], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    HistState::from_row(r, 2)?,
-                    (r.get::<_, String>(6)?, r.get::<_, i64>(7)?),
-                ))
-            })
+            .query_row([&f.id, &f.product_arn], read)
             .optional()?;
+        // A Security Hub control's check reported by both Security Hubs is one finding: the
+        // same control on the same resource in the same account, already stored from the
+        // other format (CSPM's ASFF, the new one's OCSF), whatever id each gave it.
+        if current.is_none() && f.product_arn.ends_with("::product/aws/securityhub") {
+            if let (Some(control), Some(resource)) = (f.control_id.as_deref(), f.resources.first()) {
+                current = tx
+                    .prepare_cached(
+                        "SELECT f.fid, f.updated_at, f.status, f.record_state, f.workflow_status, f.severity,
+                                coalesce(f.mapped_control, ''), f.counted
+                         FROM finding_resources r JOIN findings f ON f.fid = r.fid
+                         WHERE r.resource_id = ?1 AND r.ord = 0 AND f.account = ?2 AND f.product_arn = ?3
+                           AND f.control_id = ?4
+                           AND NOT EXISTS (SELECT 1 FROM finding_raw x WHERE x.fid = f.fid AND x.format = ?5)
+                         ORDER BY f.fid LIMIT 1",
+                    )?
+                    .query_row(
+                        params![resource.id, f.account, f.product_arn, control, format.as_str()],
+                        read,
+                    )
+                    .optional()?;
+            }
+        }
         let new_state = HistState::of(f);
         match current {
             None => {
@@ -512,10 +550,14 @@ impl Applier<'_> {
                 }
                 counts.updated += 1;
             }
-            Some((_, stored_at, _, _)) if f.updated_at == stored_at => counts.unchanged += 1,
+            Some((fid, stored_at, _, _)) if f.updated_at == stored_at => {
+                counts.unchanged += 1;
+                keep_first_raw(tx, fid, raw, format)?;
+            }
             Some((fid, stored_at, stored_state, _)) => {
                 counts.stale += 1;
                 counts.history += self.late_history(tx, fid, f.updated_at, &new_state, stored_at, &stored_state)?;
+                keep_first_raw(tx, fid, raw, format)?;
             }
         }
         Ok(())
@@ -742,6 +784,14 @@ impl Applier<'_> {
     }
 }
 
+/// Keeps a version's raw JSON when the finding has none in its format yet (the twin of a
+/// finding the other Security Hub reported, arriving no newer): both documents are kept.
+fn keep_first_raw(tx: &Transaction<'_>, fid: i64, raw: &[u8], format: RawFormat) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO finding_raw(fid, format, raw) VALUES (?1, ?2, ?3)")?
+        .execute(params![fid, format.as_str(), raw])?;
+    Ok(())
+}
+
 fn types_json(types: &[String]) -> String {
     serde_json::to_string(types).unwrap_or_else(|_| "[]".into())
 }
@@ -762,19 +812,18 @@ pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> ru
         .unwrap_or_default())
 }
 
-/// The raw JSON kept for a finding (by row id), decompressed.
-pub fn raw_json(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Option<(String, String)>> {
-    let row: Option<(String, Vec<u8>)> = conn
-        .query_row("SELECT format, raw FROM finding_raw WHERE fid = ?1", [fid], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    Ok(match row {
-        Some((format, blob)) => {
+/// The raw JSON documents kept for a finding (by row id), decompressed: one per format
+/// its source sent it in, the most recently written first.
+pub fn raw_json(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Vec<(String, String)>> {
+    let rows: Vec<(String, Vec<u8>)> = conn
+        .prepare_cached("SELECT format, raw FROM finding_raw WHERE fid = ?1 ORDER BY rowid DESC")?
+        .query_map([fid], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(format, blob)| {
             let bytes = zstd::stream::decode_all(blob.as_slice())
                 .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Blob, Box::new(e)))?;
-            Some((format, String::from_utf8_lossy(&bytes).into_owned()))
-        }
-        None => None,
-    })
+            Ok((format, String::from_utf8_lossy(&bytes).into_owned()))
+        })
+        .collect()
 }

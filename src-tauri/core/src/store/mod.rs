@@ -123,6 +123,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[definitions::SCHEMA_V18],
     &[findings::SCHEMA_V19],
     &[findings::SCHEMA_V20],
+    &[findings::SCHEMA_V21],
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -232,3 +232,73 @@ fn an_estate_read_as_asff_and_as_ocsf_has_the_same_statuses_and_requirements() {
     );
     assert_eq!(asff, ocsf);
 }
+
+/// A check both Security Hubs report is one finding, whichever arrives first and whatever
+/// id the new one gives a control's check; both documents are kept with it.
+#[test]
+fn a_finding_reported_by_both_security_hubs_is_one_row_with_both_documents() {
+    let read = |name: &str| {
+        std::fs::read(
+            fixtures("pair")
+                .into_iter()
+                .find(|p| p.ends_with(name))
+                .expect("fixture"),
+        )
+        .expect("read")
+    };
+    let asff = read("estate-asff.json");
+    let ocsf = read("estate-ocsf.json");
+    // The new Security Hub may give a control's check an id of its own.
+    let mut renamed: serde_json::Value = serde_json::from_slice(&ocsf).expect("json");
+    for f in renamed["Findings"].as_array_mut().expect("findings") {
+        if f["class_uid"] == 2003 {
+            let uid = format!("v2/{}", f["finding_info"]["uid"].as_str().expect("uid"));
+            f["finding_info"]["uid"] = serde_json::json!(uid);
+        }
+    }
+    let renamed = serde_json::to_vec(&renamed).expect("json");
+    for (order, files) in [
+        ("ASFF then OCSF", vec![asff.clone(), ocsf.clone()]),
+        ("OCSF then ASFF", vec![ocsf.clone(), asff.clone()]),
+        (
+            "ASFF then OCSF with ids of its own",
+            vec![asff.clone(), renamed.clone()],
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+        for (i, body) in files.into_iter().enumerate() {
+            store
+                .import(
+                    vec![ImportInput::new(format!("{i}.json"), std::io::Cursor::new(body))],
+                    &rampart_core::time::now_ms,
+                )
+                .unwrap_or_else(|e| panic!("{order}: {e}"));
+        }
+        let (findings, documents, formats): (i64, i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT (SELECT count(*) FROM findings), (SELECT count(*) FROM finding_raw),
+                        (SELECT count(DISTINCT format) FROM finding_raw)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("counts");
+        assert_eq!((findings, documents, formats), (4, 8, 2), "{order}");
+        let fid: i64 = store
+            .conn()
+            .query_row("SELECT fid FROM findings WHERE control_id = 'S3.8'", [], |r| r.get(0))
+            .expect("S3.8");
+        let id: String = store
+            .conn()
+            .query_row("SELECT id FROM findings WHERE fid = ?1", [fid], |r| r.get(0))
+            .expect("id");
+        let detail = rampart_core::query::findings::detail(store.conn(), &id, None)
+            .expect("detail")
+            .expect("present");
+        let mut formats: Vec<String> = detail.other_raw.iter().map(|d| d.format.clone()).collect();
+        formats.extend(detail.raw_format.clone());
+        formats.sort();
+        assert_eq!(formats, ["asff", "ocsf"], "{order}");
+    }
+}

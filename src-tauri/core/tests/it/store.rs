@@ -247,7 +247,11 @@ fn untrusted_text_round_trips_exactly() {
         .conn()
         .query_row("SELECT fid FROM findings WHERE id = 'adv-4'", [], |r| r.get(0))
         .expect("fid");
-    let (format, raw) = raw_json(store.conn(), fid).expect("raw").expect("present");
+    let (format, raw) = raw_json(store.conn(), fid)
+        .expect("raw")
+        .into_iter()
+        .next()
+        .expect("present");
     assert_eq!(format, "asff");
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&raw).expect("raw parses"),

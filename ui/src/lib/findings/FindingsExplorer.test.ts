@@ -559,6 +559,15 @@ describe('Finding panel: the finding’s detail', () => {
     expect(screen.getAllByTestId('explorer-row').filter((r) => r.classList.contains('selected'))).toHaveLength(1);
   });
 
+  it('shows the same finding as the other Security Hub sent it, when both reported it', async () => {
+    const row = log4j();
+    const ocsf = { finding_info: { uid: row.id }, class_uid: 2002 };
+    const { panel } = await open([row], sampleFindingDetail({ other_raw: [{ format: 'ocsf', raw: JSON.stringify(ocsf) }] }));
+    const other = await within(panel).findByTestId('finding-json-other');
+    expect(other.dataset.format).toBe('ocsf');
+    expect(JSON.parse(other.querySelector('pre code')!.textContent!)).toEqual(ocsf);
+  });
+
   it('shows the row at once, then the description, tagged resources, CVE table, history and raw JSON', async () => {
     const row = log4j();
     const detail = sampleFindingDetail();
