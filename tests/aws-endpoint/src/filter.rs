@@ -59,22 +59,30 @@ pub(crate) fn parse_string_filters(
     let items = list.as_array().ok_or_else(|| format!("filter {key} must be a list"))?;
     items
         .iter()
-        .map(|item| {
-            let value = item
-                .get(value_key)
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("filter {key}: every entry needs a string {value_key}"))?;
-            let cmp_text = item
-                .get(cmp_key)
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("filter {key}: every entry needs a {cmp_key}"))?;
-            let cmp = Cmp::parse(cmp_text).ok_or_else(|| format!("filter {key}: unknown {cmp_key} {cmp_text:?}"))?;
-            Ok(StringFilter {
-                value: value.to_string(),
-                cmp,
-            })
-        })
+        .map(|item| parse_string_filter(key, item, value_key, cmp_key))
         .collect()
+}
+
+/// Parse one string filter (`{"Value","Comparison"}`); `key` names it in errors.
+pub(crate) fn parse_string_filter(
+    key: &str,
+    item: &Value,
+    value_key: &str,
+    cmp_key: &str,
+) -> Result<StringFilter, String> {
+    let value = item
+        .get(value_key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("filter {key}: every entry needs a string {value_key}"))?;
+    let cmp_text = item
+        .get(cmp_key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("filter {key}: every entry needs a {cmp_key}"))?;
+    let cmp = Cmp::parse(cmp_text).ok_or_else(|| format!("filter {key}: unknown {cmp_key} {cmp_text:?}"))?;
+    Ok(StringFilter {
+        value: value.to_string(),
+        cmp,
+    })
 }
 
 /// Within one key: positive comparisons (EQUALS, PREFIX, CONTAINS) are ORed, negative ones ANDed.
@@ -135,6 +143,52 @@ impl Window {
     pub fn contains(&self, t: f64) -> bool {
         self.start.is_none_or(|s| t >= s) && self.end.is_none_or(|e| t <= e)
     }
+}
+
+/// Security Hub's `DateFilter` (`{Start, End}` or `{DateRange: {Value, Unit: DAYS, Comparison}}`, the
+/// shape GetFindings and GetFindingsV2 share) as a window; `place` names the filter in errors. A
+/// `DateRange` is WITHIN the last `Value` days unless its `Comparison` is OLDER_THAN.
+pub(crate) fn parse_date_filter(place: &str, item: &Value, now: f64) -> Result<Window, String> {
+    if !item.is_object() {
+        return Err(format!("{place}: every DateFilter must be an object"));
+    }
+    if let Some(range) = item.get("DateRange").filter(|v| !v.is_null()) {
+        let value = range
+            .get("Value")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| format!("{place}.DateRange.Value must be an integer"))?;
+        match range.get("Unit").and_then(Value::as_str) {
+            Some("DAYS") => {}
+            other => return Err(format!("{place}.DateRange.Unit must be DAYS, not {other:?}")),
+        }
+        let bound = now - value as f64 * 86_400.0;
+        return match range.get("Comparison").and_then(Value::as_str) {
+            None | Some("WITHIN") => Ok(Window {
+                start: Some(bound),
+                end: None,
+            }),
+            Some("OLDER_THAN") => Ok(Window {
+                start: None,
+                end: Some(bound),
+            }),
+            Some(other) => Err(format!(
+                "{place}.DateRange.Comparison must be WITHIN or OLDER_THAN, not {other:?}"
+            )),
+        };
+    }
+    let bound = |name: &str| -> Result<Option<f64>, String> {
+        match item.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => parse_iso(s)
+                .map(Some)
+                .ok_or_else(|| format!("{place}.{name}: {s:?} is not an ISO 8601 timestamp")),
+            Some(_) => Err(format!("{place}.{name} must be a string")),
+        }
+    };
+    Ok(Window {
+        start: bound("Start")?,
+        end: bound("End")?,
+    })
 }
 
 /// An ISO-8601 timestamp (fractional seconds, `Z` or an offset) in epoch seconds.

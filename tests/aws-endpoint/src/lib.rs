@@ -1,6 +1,7 @@
-//! A local HTTP server that answers like AWS Security Hub, Inspector2, Config and STS do on the wire, so
-//! that the sync engine (through the official AWS SDK for Rust) can be tested and benchmarked against
-//! filters, paging, per-region quotas and injected faults without an AWS account.
+//! A local HTTP server that answers like AWS Security Hub (CSPM's `GetFindings` in ASFF and the new
+//! Security Hub's `GetFindingsV2` in OCSF), Inspector2, Config and STS do on the wire, so that the sync
+//! engine (through the official AWS SDK for Rust) can be tested and benchmarked against filters, paging,
+//! per-region quotas and injected faults without an AWS account.
 //!
 //! Point an SDK client at [`Endpoint::url`] (`endpoint_url`), with any static credentials: the region and
 //! service are read from the SigV4 credential scope, the signature is not checked.
@@ -24,7 +25,9 @@ mod config;
 mod filter;
 mod http;
 mod inspector;
+pub mod ocsf;
 mod securityhub;
+mod securityhub_v2;
 mod server;
 pub mod synth;
 
@@ -36,7 +39,8 @@ use server::Shared;
 pub struct Dataset {
     /// The account STS GetCallerIdentity reports (and the one in aggregator ARNs).
     pub account: String,
-    /// Security Hub findings in ASFF; served to the region in their `Region`.
+    /// Security Hub findings in ASFF; served to the region in their `Region`, by GetFindings as they
+    /// are and by GetFindingsV2 as their OCSF twins ([`ocsf::from_asff`]).
     pub securityhub: Vec<Value>,
     /// Inspector2 findings as on the wire; served to the region in their `findingArn`.
     pub inspector: Vec<Value>,
@@ -102,8 +106,10 @@ pub struct Faults {
     pub invalid_json: u32,
     /// Every data request signed for one of these regions gets 403 AccessDeniedException.
     pub deny_regions: Vec<String>,
-    /// Every request for one of these operations (`ListSecurityControlDefinitions`) gets
-    /// 403 AccessDeniedException, as under an IAM policy that lacks the action.
+    /// Every request for one of these operations (`ListSecurityControlDefinitions`,
+    /// `GetFindingsV2`, ...) gets 403 AccessDeniedException, as under an IAM policy that lacks the
+    /// action. Operations are matched by name; GetFindings and GetFindingsV2 both need the IAM action
+    /// `securityhub:GetFindings`, so a policy without that action is both names here.
     pub deny_operations: Vec<String>,
     /// When set, throttling responses carry `Retry-After: N`.
     pub retry_after_secs: Option<u64>,

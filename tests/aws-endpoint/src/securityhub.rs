@@ -69,43 +69,6 @@ impl Clause {
     }
 }
 
-fn parse_date_filter(key: &str, item: &Value, now: f64) -> Result<Window, ApiError> {
-    if !item.is_object() {
-        return Err(invalid(format!("Filters.{key}: every DateFilter must be an object")));
-    }
-    if let Some(range) = item.get("DateRange").filter(|v| !v.is_null()) {
-        let value = range
-            .get("Value")
-            .and_then(Value::as_i64)
-            .ok_or_else(|| invalid(format!("Filters.{key}.DateRange.Value must be an integer")))?;
-        match range.get("Unit").and_then(Value::as_str) {
-            Some("DAYS") => {}
-            other => {
-                return Err(invalid(format!(
-                    "Filters.{key}.DateRange.Unit must be DAYS, not {other:?}"
-                )))
-            }
-        }
-        return Ok(Window {
-            start: Some(now - value as f64 * 86_400.0),
-            end: None,
-        });
-    }
-    let bound = |name: &str| -> Result<Option<f64>, ApiError> {
-        match item.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => filter::parse_iso(s)
-                .map(Some)
-                .ok_or_else(|| invalid(format!("Filters.{key}.{name}: {s:?} is not an ISO 8601 timestamp"))),
-            Some(_) => Err(invalid(format!("Filters.{key}.{name} must be a string"))),
-        }
-    };
-    Ok(Window {
-        start: bound("Start")?,
-        end: bound("End")?,
-    })
-}
-
 fn compile_filters(filters: Option<&Value>, now: f64) -> Result<Vec<Clause>, ApiError> {
     let Some(filters) = filters.filter(|v| !v.is_null()) else {
         return Ok(Vec::new());
@@ -129,7 +92,7 @@ fn compile_filters(filters: Option<&Value>, now: f64) -> Result<Vec<Clause>, Api
                 .ok_or_else(|| invalid(format!("Filters.{key} must be a list")))?;
             let windows = items
                 .iter()
-                .map(|i| parse_date_filter(key, i, now))
+                .map(|i| filter::parse_date_filter(&format!("Filters.{key}"), i, now).map_err(invalid))
                 .collect::<Result<Vec<_>, _>>()?;
             clauses.push(Clause::Dates(field, windows));
         } else {
@@ -189,8 +152,9 @@ fn compile_sort(sort: Option<&Value>) -> Result<Vec<Sorter>, ApiError> {
         .collect()
 }
 
-/// Which finding regions a request in `region` sees.
-fn region_visible<'a>(ds: &'a Dataset, region: &'a str) -> impl Fn(&str) -> bool + 'a {
+/// Which finding regions a request in `region` sees (the finding aggregator's home region sees
+/// its linked regions too).
+pub(crate) fn region_visible<'a>(ds: &'a Dataset, region: &'a str) -> impl Fn(&str) -> bool + 'a {
     move |finding_region: &str| {
         if finding_region == region {
             return true;

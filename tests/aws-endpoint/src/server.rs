@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::http::{self, ReadError, Request, Response};
 use crate::synth::SplitMix64;
-use crate::{config, inspector, lock, securityhub, Dataset, Faults, OpStats, Stats};
+use crate::{config, inspector, lock, securityhub, securityhub_v2, Dataset, Faults, OpStats, Stats};
 
 /// Idle keep-alive connections are closed after this long.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -81,6 +81,8 @@ pub(crate) struct Served {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
     GetFindings,
+    /// The new Security Hub's GetFindingsV2 (OCSF).
+    GetFindingsV2,
     ListSecurityControlDefinitions,
     ListFindingAggregators,
     GetFindingAggregator(String),
@@ -137,6 +139,12 @@ fn classify(req: &Request) -> Classified {
     }
     match (req.method.as_str(), req.path.as_str()) {
         ("POST", "/findings") => route("GetFindings", "securityhub", Protocol::SecurityHub, Kind::GetFindings),
+        ("POST", "/findingsv2") => route(
+            "GetFindingsV2",
+            "securityhub",
+            Protocol::SecurityHub,
+            Kind::GetFindingsV2,
+        ),
         ("GET", "/securityControls/definitions") => route(
             "ListSecurityControlDefinitions",
             "securityhub",
@@ -170,15 +178,25 @@ fn classify(req: &Request) -> Classified {
     }
 }
 
-/// (requests per second, burst) for an operation, per region.
+/// (requests per second, burst) for an operation, per region. GetFindingsV2 has its own bucket at
+/// GetFindings' rate.
 fn quota(kind: &Kind) -> (f64, f64) {
     match kind {
-        Kind::GetFindings => (3.0, 6.0),
+        Kind::GetFindings | Kind::GetFindingsV2 => (3.0, 6.0),
         Kind::ListFindingAggregators | Kind::GetFindingAggregator(_) | Kind::ListSecurityControlDefinitions => {
             (10.0, 30.0)
         }
         Kind::ListFindings | Kind::ListCoverage | Kind::Config(_) => (10.0, 20.0),
         Kind::GetCallerIdentity => (f64::INFINITY, f64::INFINITY),
+    }
+}
+
+/// The IAM action an operation needs, as an AccessDeniedException names it: GetFindingsV2 is
+/// authorised by `securityhub:GetFindings`.
+fn iam_action(route: &Route) -> &'static str {
+    match route.kind {
+        Kind::GetFindingsV2 => "GetFindings",
+        _ => route.name,
     }
 }
 
@@ -465,7 +483,8 @@ impl Shared {
                     format!(
                         "User: arn:aws:iam::{account}:user/test is not authorized to perform: {}:{} \
                          in region {region} with an explicit deny in a service control policy",
-                        route.service, route.name
+                        route.service,
+                        iam_action(route)
                     ),
                 );
                 return fail(err, |s| s.denied += 1);
@@ -556,6 +575,7 @@ impl Shared {
         })?;
         match &route.kind {
             Kind::GetFindings => securityhub::get_findings(&ds, region, &body),
+            Kind::GetFindingsV2 => securityhub_v2::get_findings_v2(&ds, region, &body),
             Kind::ListFindings => inspector::list_findings(&ds, region, &body),
             Kind::ListCoverage => inspector::list_coverage(&ds, region, &body),
             Kind::Config(op) => config::handle(&ds, op, region, &body),

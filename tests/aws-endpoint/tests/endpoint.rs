@@ -127,6 +127,14 @@ impl Client {
         self.call("POST", "/findings", &headers, body.to_string().as_bytes())
     }
 
+    fn get_findings_v2(&mut self, region: &str, body: Value) -> Resp {
+        let headers = [
+            Client::auth(region, "securityhub"),
+            ("Content-Type", "application/json".into()),
+        ];
+        self.call("POST", "/findingsv2", &headers, body.to_string().as_bytes())
+    }
+
     fn inspector(&mut self, path: &str, region: &str, body: Value) -> Resp {
         let headers = [
             Client::auth(region, "inspector2"),
@@ -480,6 +488,326 @@ fn missing_credentials_unknown_routes_and_wrong_service() {
         (r.status, r.header("x-amzn-ErrorType")),
         (400, Some("InvalidInputException"))
     );
+}
+
+// ---- Security Hub GetFindingsV2 (OCSF) -------------------------------------------------------------------
+
+/// The `finding_info.uid` of each OCSF finding.
+fn uids(findings: &Value) -> Vec<String> {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["finding_info"]["uid"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A GetFindingsV2 body with one composite filter of these conditions (`Operator` left out, as the
+/// SDK leaves it when it is not set).
+fn v2_filters(conditions: Value) -> Value {
+    json!({"Filters": {"CompositeFilters": [conditions]}})
+}
+
+#[test]
+fn get_findings_v2_pages_every_finding_as_ocsf_with_max_results_10() {
+    let ds = sh_dataset(45, &["us-east-1"]);
+    let all = ids(&json!(ds.securityhub));
+    let ep = Endpoint::start(ds, no_quota()).unwrap();
+    let mut c = Client::connect(&ep);
+    let mut sizes = Vec::new();
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({"MaxResults": 10});
+        if let Some(t) = &token {
+            body["NextToken"] = json!(t);
+        }
+        let r = c.get_findings_v2("us-east-1", body);
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("Content-Type"), Some("application/json"));
+        let v = r.json();
+        for f in v["Findings"].as_array().unwrap() {
+            assert_eq!(f["class_uid"], 2003, "{f}");
+            assert_eq!(f["metadata"]["version"], "1.6.0");
+            assert_eq!(
+                f["metadata"]["product"]["uid"],
+                "arn:aws:securityhub:us-east-1::productv2/aws/securityhub"
+            );
+            assert_eq!(f["cloud"]["account"]["uid"], ACCOUNT);
+            assert!(f["compliance"]["control"].is_string(), "{f}");
+            assert!(f["finding_info"]["modified_time_dt"].is_string(), "{f}");
+        }
+        sizes.push(v["Findings"].as_array().unwrap().len());
+        seen.extend(uids(&v["Findings"]));
+        match v.get("NextToken") {
+            Some(Value::String(t)) => token = Some(t.clone()),
+            None | Some(Value::Null) => break,
+            Some(other) => panic!("NextToken {other}"),
+        }
+    }
+    assert_eq!(sizes, vec![10, 10, 10, 10, 5]);
+    // Every finding once, as its ASFF Id, in the dataset's order (no SortCriteria).
+    assert_eq!(seen, all);
+    let s = ep.stats().op("GetFindingsV2");
+    assert_eq!((s.requests, s.ok, s.items_served), (5, 5, 45));
+    assert_eq!(ep.stats().op("GetFindings").requests, 0);
+}
+
+#[test]
+fn get_findings_v2_date_filters_sort_and_string_filters() {
+    let mut ds = dated_dataset();
+    // Findings 5 and 6 updated at the same moment: the sort breaks the tie by finding_info.uid.
+    ds.securityhub[6]["UpdatedAt"] = ds.securityhub[5]["UpdatedAt"].clone();
+    let all = ids(&json!(ds.securityhub));
+    let ep = Endpoint::start(ds, no_quota()).unwrap();
+    let mut c = Client::connect(&ep);
+    let pick = |idx: &[usize]| idx.iter().map(|&i| all[i].clone()).collect::<Vec<_>>();
+    let now = Utc::now();
+
+    // What Rampart's sync sends: modified at or after Start, oldest first. Start 4.5 days ago: 0..=4.
+    let start = iso(now - chrono::Duration::hours(108));
+    let mut body = v2_filters(json!({"DateFilters": [
+        {"FieldName": "finding_info.modified_time_dt", "Filter": {"Start": start}}]}));
+    body["SortCriteria"] = json!([{"Field": "finding_info.modified_time_dt", "SortOrder": "asc"}]);
+    body["MaxResults"] = json!(100);
+    let r = c.get_findings_v2("us-east-1", body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let got = r.json();
+    assert_eq!(uids(&got["Findings"]), pick(&[4, 3, 2, 1, 0]));
+    assert!(got.get("NextToken").is_none_or(Value::is_null), "{got}");
+    for f in got["Findings"].as_array().unwrap() {
+        let modified = f["finding_info"]["modified_time_dt"].as_str().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(modified).unwrap()
+                >= chrono::DateTime::parse_from_rfc3339(&start).unwrap()
+        );
+    }
+
+    // Everything, ascending and descending: the tie (5, 6) is in uid order both ways.
+    let (first, second) = if all[5] < all[6] { (5, 6) } else { (6, 5) };
+    let r = c.get_findings_v2(
+        "us-east-1",
+        json!({"SortCriteria": [{"Field": "finding_info.modified_time_dt", "SortOrder": "asc"}]}),
+    );
+    assert_eq!(
+        uids(&r.json()["Findings"]),
+        pick(&[9, 8, 7, first, second, 4, 3, 2, 1, 0])
+    );
+    let r = c.get_findings_v2(
+        "us-east-1",
+        json!({"SortCriteria": [{"Field": "finding_info.modified_time_dt", "SortOrder": "desc"}]}),
+    );
+    assert_eq!(
+        uids(&r.json()["Findings"]),
+        pick(&[0, 1, 2, 3, 4, first, second, 7, 8, 9])
+    );
+
+    // End and DateRange (WITHIN, OLDER_THAN); created_time_dt too.
+    let end = iso(now - chrono::Duration::hours(156));
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"DateFilters": [{"FieldName": "finding_info.modified_time_dt", "Filter": {"End": end}}]})),
+    );
+    assert_eq!(uids(&r.json()["Findings"]), pick(&[7, 8, 9]));
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"DateFilters": [{"FieldName": "finding_info.modified_time_dt",
+            "Filter": {"DateRange": {"Value": 3, "Unit": "DAYS"}}}]})),
+    );
+    assert_eq!(uids(&r.json()["Findings"]), pick(&[0, 1, 2]));
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"DateFilters": [{"FieldName": "finding_info.created_time_dt",
+            "Filter": {"DateRange": {"Value": 18, "Unit": "DAYS", "Comparison": "OLDER_THAN"}}}]})),
+    );
+    assert_eq!(uids(&r.json()["Findings"]), pick(&[8, 9]));
+
+    // Strings: within a composite AND by default, OR when asked. Even findings failed, every
+    // third is archived (activity 3).
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"StringFilters": [
+            {"FieldName": "compliance.status", "Filter": {"Value": "Fail", "Comparison": "EQUALS"}},
+            {"FieldName": "cloud.region", "Filter": {"Value": "us-", "Comparison": "PREFIX"}},
+            {"FieldName": "metadata.product.name", "Filter": {"Value": "Security Hub", "Comparison": "EQUALS"}},
+        ], "NumberFilters": [{"FieldName": "activity_id", "Filter": {"Eq": 1}}]})),
+    );
+    assert_eq!(uids(&r.json()["Findings"]), pick(&[2, 4, 8]));
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"Operator": "OR", "StringFilters": [
+            {"FieldName": "finding_info.uid", "Filter": {"Value": all[1].clone(), "Comparison": "EQUALS"}},
+            {"FieldName": "finding_info.uid", "Filter": {"Value": all[7].clone(), "Comparison": "EQUALS"}},
+        ]})),
+    );
+    assert_eq!(uids(&r.json()["Findings"]), pick(&[1, 7]));
+    // Composites combined by CompositeOperator; NOT_EQUALS; CONTAINS.
+    let r = c.get_findings_v2(
+        "us-east-1",
+        json!({"Filters": {"CompositeOperator": "AND", "CompositeFilters": [
+            {"StringFilters": [{"FieldName": "compliance.status", "Filter": {"Value": "Fail", "Comparison": "NOT_EQUALS"}}]},
+            {"StringFilters": [{"FieldName": "cloud.account.uid", "Filter": {"Value": "1122", "Comparison": "CONTAINS"}}]},
+        ]}}),
+    );
+    assert_eq!(uids(&r.json()["Findings"]), pick(&[1, 3, 5, 7, 9]));
+}
+
+#[test]
+fn get_findings_v2_refuses_unknown_fields_and_bad_paging() {
+    let ep = Endpoint::start(sh_dataset(30, &["us-east-1"]), no_quota()).unwrap();
+    let mut c = Client::connect(&ep);
+    let refused = |r: &Resp, what: &str| {
+        assert_eq!(
+            (r.status, r.header("x-amzn-ErrorType")),
+            (400, Some("InvalidInputException")),
+            "{what}: {}",
+            r.text()
+        );
+        assert_eq!(r.json()["Code"], "InvalidInputException");
+        r.json()["Message"].as_str().unwrap().to_string()
+    };
+
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"StringFilters": [
+            {"FieldName": "finding_info.no_such_field", "Filter": {"Value": "x", "Comparison": "EQUALS"}}]})),
+    );
+    let msg = refused(&r, "unknown string field");
+    assert!(msg.contains("\"finding_info.no_such_field\""), "{msg}");
+    assert!(
+        msg.contains("Filters.CompositeFilters[0].StringFilters[0].FieldName"),
+        "{msg}"
+    );
+
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(json!({"DateFilters": [{"FieldName": "UpdatedAt", "Filter": {"Start": "2026-01-01T00:00:00Z"}}]})),
+    );
+    assert!(refused(&r, "an ASFF date key").contains("\"UpdatedAt\""));
+
+    let r = c.get_findings_v2(
+        "us-east-1",
+        json!({"SortCriteria": [{"Field": "UpdatedAt", "SortOrder": "asc"}]}),
+    );
+    assert!(refused(&r, "unknown sort field").contains("SortCriteria[0].Field: \"UpdatedAt\""));
+
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(
+            json!({"DateFilters": [{"FieldName": "finding_info.modified_time_dt", "Filter": {"Start": "yesterday"}}]}),
+        ),
+    );
+    assert!(refused(&r, "bad date").contains("yesterday"));
+
+    let r = c.get_findings_v2(
+        "us-east-1",
+        v2_filters(
+            json!({"IpFilters": [{"FieldName": "evidences.src_endpoint.ip", "Filter": {"Cidr": "10.0.0.0/8"}}]}),
+        ),
+    );
+    assert!(refused(&r, "IpFilters").contains("IpFilters"));
+
+    // Paging: a token is bound to the request's Filters and SortCriteria and to GetFindingsV2.
+    let first = c.get_findings_v2("us-east-1", json!({"MaxResults": 10})).json();
+    let token = first["NextToken"].as_str().unwrap().to_string();
+    let sorted = json!([{"Field": "finding_info.modified_time_dt", "SortOrder": "asc"}]);
+    let r = c.get_findings_v2(
+        "us-east-1",
+        json!({"MaxResults": 10, "NextToken": token, "SortCriteria": sorted}),
+    );
+    assert!(refused(&r, "token of another request").contains("NextToken"));
+    let r = c.get_findings("us-east-1", json!({"MaxResults": 10, "NextToken": token}));
+    assert_eq!(r.status, 400, "a GetFindingsV2 token is not a GetFindings one");
+    refused(
+        &c.get_findings_v2("us-east-1", json!({"NextToken": "not-a-token"})),
+        "garbage token",
+    );
+    assert_eq!(
+        c.get_findings_v2("us-east-1", json!({"MaxResults": 10, "NextToken": token}))
+            .status,
+        200
+    );
+    for bad in [0, 101, -1] {
+        refused(
+            &c.get_findings_v2("us-east-1", json!({"MaxResults": bad})),
+            &format!("MaxResults {bad}"),
+        );
+    }
+    assert_eq!(ep.stats().op("GetFindingsV2").errors_4xx, 10);
+}
+
+#[test]
+fn get_findings_v2_has_its_quota_and_faults() {
+    let ep = Endpoint::start(sh_dataset(5, &["us-east-1"]), Faults::default()).unwrap();
+    let mut c = Client::connect(&ep);
+    let started = Instant::now();
+    let mut ok = 0;
+    let mut throttled = 0;
+    for _ in 0..12 {
+        let r = c.get_findings_v2("us-east-1", json!({}));
+        match r.status {
+            200 => ok += 1,
+            429 => {
+                throttled += 1;
+                assert_eq!(r.json()["Code"], "TooManyRequestsException");
+            }
+            s => panic!("unexpected status {s}: {}", r.text()),
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(
+        ok >= 6 && ok as f64 <= 6.0 + 3.0 * elapsed + 1.0,
+        "ok {ok} in {elapsed}s"
+    );
+    assert_eq!(ep.stats().op("GetFindingsV2").throttled_quota, throttled);
+    assert!(throttled > 0);
+    // GetFindings has a bucket of its own.
+    assert_eq!(c.get_findings("us-east-1", json!({})).status, 200);
+
+    // Denied by name; the message names the IAM action, securityhub:GetFindings.
+    ep.set_faults(Faults {
+        deny_operations: vec!["GetFindingsV2".into()],
+        ..no_quota()
+    });
+    let r = c.get_findings_v2("us-east-1", json!({}));
+    assert_eq!(
+        (r.status, r.header("x-amzn-ErrorType")),
+        (403, Some("AccessDeniedException"))
+    );
+    let msg = r.json()["Message"].as_str().unwrap().to_string();
+    assert!(
+        msg.contains("not authorized to perform: securityhub:GetFindings in region us-east-1"),
+        "{msg}"
+    );
+    assert_eq!(ep.stats().op("GetFindingsV2").denied, 1);
+    assert_eq!(c.get_findings("us-east-1", json!({})).status, 200);
+
+    // The other knobs apply as to every data operation.
+    ep.set_faults(Faults {
+        error_500_rate: 1.0,
+        ..no_quota()
+    });
+    let r = c.get_findings_v2("us-east-1", json!({}));
+    assert_eq!(
+        (r.status, r.header("x-amzn-ErrorType")),
+        (500, Some("InternalException"))
+    );
+    ep.set_faults(Faults {
+        invalid_json: 1,
+        ..no_quota()
+    });
+    let r = c.get_findings_v2("us-east-1", json!({}));
+    assert_eq!(r.status, 200);
+    assert!(serde_json::from_slice::<Value>(&r.body).is_err());
+    assert_eq!(
+        c.get_findings_v2("us-east-1", json!({})).json()["Findings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let s = ep.stats().op("GetFindingsV2");
+    assert_eq!((s.errors_5xx, s.invalid_json), (1, 1));
 }
 
 #[test]
