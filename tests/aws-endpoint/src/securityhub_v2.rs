@@ -338,7 +338,23 @@ fn compile_sort(sort: Option<&Value>) -> Result<Vec<Sorter>, ApiError> {
         .collect()
 }
 
-/// `GetFindingsV2`: the findings visible in `region` that match `Filters`, ordered by
+/// Whether the new Security Hub still holds a finding at `now` (seconds): it deletes an
+/// active finding 90 days and a closed (archived) one 14 days after its last update.
+fn retained(f: &Value, now: f64) -> bool {
+    let Some(updated) = f
+        .get("UpdatedAt")
+        .and_then(Value::as_str)
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    else {
+        return true;
+    };
+    let age_days = (now - updated.timestamp_millis() as f64 / 1000.0) / 86_400.0;
+    let archived = f.get("RecordState").and_then(Value::as_str) == Some("ARCHIVED");
+    age_days <= if archived { 14.0 } else { 90.0 }
+}
+
+/// `GetFindingsV2`: the findings visible in `region` (and still retained, see [`retained`])
+/// that match `Filters`, ordered by
 /// `SortCriteria` (ties broken by `finding_info.uid`, then the product, so pages never overlap;
 /// without criteria in the dataset's order), as pages of `MaxResults` OCSF documents. The
 /// `NextToken` is opaque: the offset of the next page bound to the operation, the region and the
@@ -382,6 +398,7 @@ pub(crate) fn get_findings_v2(ds: &Dataset, region: &str, body: &Value) -> Resul
         .securityhub
         .iter()
         .filter(|f| visible(f.get("Region").and_then(Value::as_str).unwrap_or_default()))
+        .filter(|f| retained(f, now))
         .filter(|f| wanted.matches(f))
         .collect();
     if !sorters.is_empty() {

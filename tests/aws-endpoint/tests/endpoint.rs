@@ -510,8 +510,25 @@ fn v2_filters(conditions: Value) -> Value {
 
 #[test]
 fn get_findings_v2_pages_every_finding_as_ocsf_with_max_results_10() {
-    let ds = sh_dataset(45, &["us-east-1"]);
+    let mut ds = sh_dataset(45, &["us-east-1"]);
+    let day = |n: i64| {
+        (chrono::Utc::now() - chrono::Duration::days(n))
+            .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+            .to_string()
+    };
+    for f in &mut ds.securityhub {
+        f["UpdatedAt"] = json!(day(1));
+    }
     let all = ids(&json!(ds.securityhub));
+    // What the new Security Hub no longer holds: closed 14 days, active 90 days after the
+    // last update.
+    for (n, (state, age)) in [("ARCHIVED", 20), ("ACTIVE", 100)].into_iter().enumerate() {
+        let mut old = ds.securityhub[0].clone();
+        old["Id"] = json!(format!("expired-{n}"));
+        old["RecordState"] = json!(state);
+        old["UpdatedAt"] = json!(day(age));
+        ds.securityhub.push(old);
+    }
     let ep = Endpoint::start(ds, no_quota()).unwrap();
     let mut c = Client::connect(&ep);
     let mut sizes = Vec::new();

@@ -576,3 +576,67 @@ fn a_refused_control_definitions_call_is_a_notice_not_a_failure() {
     assert!(count(&db, "SELECT count(*) FROM findings") > 0);
     assert_eq!(count(&db, "SELECT count(*) FROM control_definitions"), 0);
 }
+
+/// The new Security Hub (`GetFindingsV2`, OCSF) is read beside CSPM: every check it shares
+/// with CSPM is one finding with both documents, a later run asks it only for what changed,
+/// and where it is refused the run says so and CSPM's findings are stored.
+#[test]
+fn the_new_security_hub_is_read_and_its_twins_join_cspm_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ds = dataset(300, 0);
+    let hour_ago = rampart_core::time::now_ms() - 3_600_000;
+    for f in &mut ds.securityhub {
+        if rampart_core::time::parse_ts(f["UpdatedAt"].as_str().unwrap()).unwrap() > hour_ago {
+            f["UpdatedAt"] = "2026-01-01T00:00:00.000Z".into();
+        }
+    }
+    let ep = Endpoint::start(ds.clone(), Faults::default()).unwrap();
+    let db = dir.path().join("sync.db");
+    let run = sync(&db, &ep.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
+    let v2 = ep.stats().op("GetFindingsV2");
+    assert!(v2.ok > 0 && v2.items_served > 0, "GetFindingsV2 was read: {v2:?}");
+    let fetched = fetchable(&ds).len() as i64;
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM findings"),
+        fetched,
+        "one row per finding"
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM finding_raw WHERE format = 'ocsf'"),
+        v2.items_served as i64,
+        "each finding the new Security Hub reported keeps its OCSF document"
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM findings f WHERE (SELECT count(*) FROM finding_raw r WHERE r.fid = f.fid) = 2"
+        ),
+        v2.items_served as i64,
+        "and its ASFF one: both documents on one finding"
+    );
+
+    // A later run asks the new Security Hub only for what changed.
+    ep.reset_stats();
+    let touched = ep.touch_securityhub(0.02, 11);
+    let run = sync(&db, &ep.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0);
+    assert_eq!(ep.stats().op("GetFindingsV2").items_served, touched.len() as u64);
+    assert_eq!(count(&db, "SELECT count(*) FROM findings"), fetched);
+
+    // Refused (not enabled, or not allowed): a notice, and CSPM's findings are stored.
+    let denied = Endpoint::start(
+        ds,
+        Faults {
+            deny_operations: vec!["GetFindingsV2".into()],
+            ..Faults::default()
+        },
+    )
+    .unwrap();
+    let other = dir.path().join("denied.db");
+    let run = sync(&other, &denied.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
+    assert!(run.events.iter().any(|e| matches!(e, SyncEvent::Notice { message, .. }
+        if message.contains("securityhub:GetFindingsV2 was not read") && message.contains("CSPM's findings are stored"))));
+    assert_eq!(count(&other, "SELECT count(*) FROM findings"), fetched);
+}

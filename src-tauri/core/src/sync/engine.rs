@@ -14,7 +14,7 @@ use tokio::sync::{oneshot, Notify, Semaphore};
 
 use super::limit::{quota_for, RateLimiter};
 use super::retry::{Jitter, RetryPolicy};
-use super::{plan, ErrorKind, FetchError, Fetcher, Page, PlanOptions, Query, SyncEvent, SyncTarget};
+use super::{plan, ErrorKind, FetchError, Fetcher, Page, PlanOptions, Query, QuerySpec, SyncEvent, SyncTarget};
 use crate::catalog::Catalog;
 use crate::import::ImportOptions;
 use crate::ingest::ImportInput;
@@ -488,9 +488,10 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                     (ctx.events)(SyncEvent::Notice {
                         target: target.clone(),
                         message: format!(
-                            "{} was not read ({}); the findings are stored, but a control the catalog does not know shows without Security Hub's title and severity",
-                            q.action(),
-                            e.message
+                            "{} was not read ({}); {}",
+                            q.operation(),
+                            e.message,
+                            q.missing_when_refused()
                         ),
                     });
                     token = None;
@@ -569,7 +570,12 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                     ),
                 });
             }
-            *findings += counts.findings - counts.future;
+            *findings += match q.spec {
+                // The new Security Hub reports CSPM's checks again: its twins join findings
+                // already counted, so it adds only what it brought.
+                QuerySpec::SecurityHubFindingsV2 { .. } => counts.inserted + counts.updated,
+                _ => counts.findings - counts.future,
+            };
             let (new, updated) = (counts.inserted, counts.updated);
             (ctx.events)(SyncEvent::Page {
                 target: target.clone(),

@@ -59,6 +59,11 @@ pub enum QuerySpec {
     /// Security Hub `ListSecurityControlDefinitions`: every control Security Hub runs,
     /// with its title, severity and remediation link.
     SecurityHubControlDefinitions,
+    /// The new AWS Security Hub's `GetFindingsV2` (OCSF): findings modified at or after
+    /// `updated_since` (ms; `finding_info.modified_time_dt`), oldest first. It keeps
+    /// closed findings 14 days and active ones 90 days after their last update: what
+    /// Rampart stores outlives that.
+    SecurityHubFindingsV2 { updated_since: Option<i64> },
 }
 
 /// One query of a run, with a key that names it in the resume point.
@@ -72,13 +77,37 @@ impl Query {
     /// A query whose refusal does not fail the target: what it reads only adds to the
     /// findings (control definitions; an older IAM policy or an emulator may lack it).
     pub fn optional(&self) -> bool {
-        matches!(self.spec, QuerySpec::SecurityHubControlDefinitions)
+        matches!(
+            self.spec,
+            QuerySpec::SecurityHubControlDefinitions | QuerySpec::SecurityHubFindingsV2 { .. }
+        )
+    }
+
+    /// The API operation, as AWS names it, for messages.
+    pub fn operation(&self) -> &'static str {
+        match self.spec {
+            QuerySpec::SecurityHubFindingsV2 { .. } => "securityhub:GetFindingsV2",
+            _ => self.action(),
+        }
+    }
+
+    /// What is missing when an optional query is refused.
+    pub fn missing_when_refused(&self) -> &'static str {
+        match self.spec {
+            QuerySpec::SecurityHubFindingsV2 { .. } => {
+                "the new Security Hub is not enabled here or not allowed: Security Hub CSPM's findings are stored"
+            }
+            _ => "the findings are stored, but a control the catalog does not know shows without Security Hub's title and severity",
+        }
     }
 
     /// The IAM action the query calls, which is also the API whose quota paces it.
     pub fn action(&self) -> &'static str {
         match self.spec {
-            QuerySpec::SecurityHubFindings { .. } => "securityhub:GetFindings",
+            // GetFindingsV2 is authorised by the same action, and paced with it.
+            QuerySpec::SecurityHubFindings { .. } | QuerySpec::SecurityHubFindingsV2 { .. } => {
+                "securityhub:GetFindings"
+            }
             QuerySpec::InspectorFindings { .. } => "inspector2:ListFindings",
             QuerySpec::InspectorCoverage => "inspector2:ListCoverage",
             QuerySpec::ConfigPacks => "config:DescribeConformancePacks",
@@ -225,6 +254,10 @@ pub fn plan(source: &str, watermark: Option<i64>, run_started: i64, opts: &PlanO
             };
             // What Security Hub says of its controls: for those the catalog does not know.
             queries.push(q("control-definitions", QuerySpec::SecurityHubControlDefinitions));
+            // The new Security Hub, where it is enabled: everything it holds the first time
+            // (it keeps findings at most 90 days), then what changed. A check it shares with
+            // CSPM joins the same finding (see store::findings).
+            queries.push(q("v2", QuerySpec::SecurityHubFindingsV2 { updated_since: since }));
             queries
         }
         "inspector" => vec![
@@ -302,9 +335,13 @@ mod tests {
     #[test]
     fn first_security_hub_sync_takes_active_and_recently_archived() {
         let p = plan("securityhub", None, 100 * DAY_MS, &PlanOptions::default());
-        assert_eq!(p.len(), 3);
+        assert_eq!(p.len(), 4);
         assert_eq!(p[2].spec, QuerySpec::SecurityHubControlDefinitions);
         assert!(p[2].optional() && !p[0].optional());
+        // The new Security Hub: all it holds, and only where it is enabled.
+        assert_eq!(p[3].spec, QuerySpec::SecurityHubFindingsV2 { updated_since: None });
+        assert!(p[3].optional());
+        assert_eq!(p[3].action(), "securityhub:GetFindings");
         assert_eq!(
             p[0].spec,
             QuerySpec::SecurityHubFindings {
@@ -338,6 +375,12 @@ mod tests {
                 Query {
                     key: "control-definitions".into(),
                     spec: QuerySpec::SecurityHubControlDefinitions
+                },
+                Query {
+                    key: "v2".into(),
+                    spec: QuerySpec::SecurityHubFindingsV2 {
+                        updated_since: Some(1_000_000 - o.overlap_ms)
+                    }
                 }
             ]
         );
@@ -373,6 +416,8 @@ mod tests {
                 "securityhub:GetFindings",
                 "securityhub:GetFindings",
                 "securityhub:ListSecurityControlDefinitions",
+                // GetFindingsV2 needs no action of its own.
+                "securityhub:GetFindings",
                 "inspector2:ListFindings",
                 "inspector2:ListCoverage",
                 "config:DescribeConformancePacks",
