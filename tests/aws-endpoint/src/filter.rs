@@ -262,6 +262,36 @@ pub(crate) fn canonical_json(v: &Value, out: &mut String) {
 }
 
 /// FNV-1a over the operation, the region and the canonical text of the request parts that define the list.
+/// The paging of a `Findings`-style request: `MaxResults` (1–100, default 100) and the
+/// offset its `NextToken` stands for, a token being valid only for `operation` in `region`
+/// with the same `parts` of the request (its filters and sort). Anything else is refused
+/// naming what is wrong.
+pub(crate) fn paging(
+    operation: &str,
+    region: &str,
+    body: &Value,
+    parts: &[&Value],
+    same: &str,
+) -> Result<(usize, usize, u64), String> {
+    let max = match body.get("MaxResults") {
+        None | Some(Value::Null) => 100,
+        Some(v) => match v.as_i64() {
+            Some(n @ 1..=100) => n as usize,
+            _ => return Err(format!("MaxResults must be between 1 and 100, got {v}")),
+        },
+    };
+    let fp = fingerprint(operation, region, parts);
+    let offset = match body.get("NextToken") {
+        None | Some(Value::Null) => 0,
+        Some(Value::String(s)) if s.is_empty() => 0,
+        Some(Value::String(s)) => read_token(s, fp).ok_or_else(|| {
+            format!("The NextToken is invalid: it is not a token from a previous {operation} with the same {same}")
+        })?,
+        Some(_) => return Err("NextToken must be a string".into()),
+    };
+    Ok((max, offset, fp))
+}
+
 pub(crate) fn fingerprint(operation: &str, region: &str, parts: &[&Value]) -> u64 {
     let mut text = format!("{operation}\n{region}\n");
     for p in parts {

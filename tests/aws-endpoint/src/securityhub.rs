@@ -173,29 +173,17 @@ pub(crate) fn region_visible<'a>(ds: &'a Dataset, region: &'a str) -> impl Fn(&s
 
 pub(crate) fn get_findings(ds: &Dataset, region: &str, body: &Value) -> Result<Served, ApiError> {
     let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-    let max = match body.get("MaxResults") {
-        None | Some(Value::Null) => 100,
-        Some(v) => match v.as_i64() {
-            Some(n @ 1..=100) => n as usize,
-            _ => return Err(invalid(format!("MaxResults must be between 1 and 100, got {v}"))),
-        },
-    };
     let filters = body.get("Filters");
     let sort = body.get("SortCriteria");
     let null = Value::Null;
-    let fp = filter::fingerprint(
+    let (max, offset, fp) = filter::paging(
         "GetFindings",
         region,
+        body,
         &[filters.unwrap_or(&null), sort.unwrap_or(&null)],
-    );
-    let offset = match body.get("NextToken") {
-        None | Some(Value::Null) => 0,
-        Some(Value::String(s)) if s.is_empty() => 0,
-        Some(Value::String(s)) => filter::read_token(s, fp).ok_or_else(|| {
-            invalid("The NextToken is invalid: it is not a token from a previous GetFindings with the same Filters and SortCriteria")
-        })?,
-        Some(_) => return Err(invalid("NextToken must be a string")),
-    };
+        "Filters and SortCriteria",
+    )
+    .map_err(invalid)?;
     let clauses = compile_filters(filters, now)?;
     let sorters = compile_sort(sort)?;
     let visible = region_visible(ds, region);

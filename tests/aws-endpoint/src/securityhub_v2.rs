@@ -354,43 +354,28 @@ fn retained(f: &Value, now: f64) -> bool {
 }
 
 /// `GetFindingsV2`: the findings visible in `region` (and still retained, see [`retained`])
-/// that match `Filters`, ordered by
-/// `SortCriteria` (ties broken by `finding_info.uid`, then the product, so pages never overlap;
-/// without criteria in the dataset's order), as pages of `MaxResults` OCSF documents. The
-/// `NextToken` is opaque: the offset of the next page bound to the operation, the region and the
-/// request's Filters, SortCriteria and Scopes, so it is refused with anything else.
+/// that match `Filters`, ordered by `SortCriteria` (ties broken by `finding_info.uid`, then
+/// the product, so pages never overlap; without criteria in the dataset's order), as pages of
+/// `MaxResults` OCSF documents. The `NextToken` is opaque: the offset of the next page bound
+/// to the operation, the region and the request's Filters, SortCriteria and Scopes (see
+/// `filter::paging`), so it is refused with anything else.
 pub(crate) fn get_findings_v2(ds: &Dataset, region: &str, body: &Value) -> Result<Served, ApiError> {
     let now = chrono::Utc::now().timestamp_millis() as f64 / 1000.0;
-    let max = match body.get("MaxResults") {
-        None | Some(Value::Null) => 100,
-        Some(v) => match v.as_i64() {
-            Some(n @ 1..=100) => n as usize,
-            _ => return Err(invalid(format!("MaxResults must be between 1 and 100, got {v}"))),
-        },
-    };
     let filters = body.get("Filters");
     let sort = body.get("SortCriteria");
     let null = Value::Null;
-    let fp = filter::fingerprint(
+    let (max, offset, fp) = filter::paging(
         "GetFindingsV2",
         region,
+        body,
         &[
             filters.unwrap_or(&null),
             sort.unwrap_or(&null),
             body.get("Scopes").unwrap_or(&null),
         ],
-    );
-    let offset = match body.get("NextToken") {
-        None | Some(Value::Null) => 0,
-        Some(Value::String(s)) if s.is_empty() => 0,
-        Some(Value::String(s)) => filter::read_token(s, fp).ok_or_else(|| {
-            invalid(
-                "The NextToken is invalid: it is not a token from a previous GetFindingsV2 with the same \
-                 Filters, SortCriteria and Scopes",
-            )
-        })?,
-        Some(_) => return Err(invalid("NextToken must be a string")),
-    };
+        "Filters, SortCriteria and Scopes",
+    )
+    .map_err(invalid)?;
     let wanted = parse_filters(filters, now)?;
     let sorters = compile_sort(sort)?;
     let visible = region_visible(ds, region);
