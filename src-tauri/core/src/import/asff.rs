@@ -9,8 +9,8 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::{
-    arn_region_account, check_count, check_len, check_opt, check_tags, element_error, quoted, required_ts, value_text,
-    By, ImportError, TsValue,
+    arn_region_account, check_count, check_len, check_opt, check_tags, element_error, required_ts, value_text, By,
+    ImportError, TsValue,
 };
 use crate::limits::{self, asff as max};
 use crate::model::{Finding, RecordState, Resource, Severity, Source, Status, Vulnerability};
@@ -140,26 +140,23 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     // A value outside ASFF's documented ones is read as the nearest, and said (`lenient`).
     let mut lenient: Option<String> = None;
     let severity = match &f.severity {
-        Some(s) => match s.label.as_deref() {
-            Some(l) => Severity::parse_label(l).unwrap_or_else(|| {
-                let read = s
-                    .normalized
+        Some(s) => {
+            // The label when it is one; else the deprecated score, else informational.
+            let by_score = || {
+                s.normalized
                     .or(s.product)
                     .map(Severity::from_normalized)
-                    .unwrap_or(Severity::Informational);
-                lenient = Some(format!(
-                    "`Severity.Label` {} is not one of the documented values: read as {}",
-                    quoted(l),
-                    read.as_str()
-                ));
-                read
-            }),
-            None => s
-                .normalized
-                .or(s.product)
-                .map(Severity::from_normalized)
-                .unwrap_or(Severity::Informational),
-        },
+                    .unwrap_or(Severity::Informational)
+            };
+            match s.label.as_deref() {
+                Some(l) => Severity::parse_label(l).unwrap_or_else(|| {
+                    let read = by_score();
+                    lenient = Some(super::lenient_note("Severity.Label", l, read.as_str()));
+                    read
+                }),
+                None => by_score(),
+            }
+        }
         None => Severity::Informational,
     };
 
@@ -186,10 +183,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     let record_state = match f.record_state.as_deref() {
         None => RecordState::Active,
         Some(s) => RecordState::parse(s).unwrap_or_else(|| {
-            lenient.get_or_insert(format!(
-                "`RecordState` {} is not one of the documented values: read as ACTIVE",
-                quoted(s)
-            ));
+            lenient.get_or_insert(super::lenient_note("RecordState", s, "ACTIVE"));
             RecordState::Active
         }),
     };

@@ -8,8 +8,8 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::{
-    arn_region_account, check_count, check_len, check_opt, check_tags, element_error, quoted, required_ts, value_text,
-    By, ImportError, TsValue,
+    arn_region_account, check_count, check_len, check_opt, check_tags, element_error, required_ts, value_text, By,
+    ImportError, TsValue,
 };
 use crate::limits::{self, inspector as max};
 use crate::model::{Finding, RecordState, Resource, Severity, Source, Status, Vulnerability};
@@ -100,10 +100,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     // A value outside Inspector's documented ones is read as the nearest, and said.
     let mut lenient: Option<String> = None;
     let severity = Severity::parse_label(&f.severity).unwrap_or_else(|| {
-        lenient = Some(format!(
-            "`severity` {} is not one of the documented values: read as INFORMATIONAL",
-            quoted(&f.severity)
-        ));
+        lenient = Some(super::lenient_note("severity", &f.severity, "INFORMATIONAL"));
         Severity::Informational
     });
     let (status, record_state, workflow) = match f.status.as_str() {
@@ -112,10 +109,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         "CLOSED" => (Status::Passed, RecordState::Archived, "RESOLVED"),
         other => {
             // Open until Inspector says it is closed.
-            lenient.get_or_insert(format!(
-                "`status` {} is not one of the documented values: read as ACTIVE",
-                quoted(other)
-            ));
+            lenient.get_or_insert(super::lenient_note("status", other, "ACTIVE"));
             (Status::Failed, RecordState::Active, "NEW")
         }
     };

@@ -687,12 +687,16 @@ pub(crate) fn nearest_status(field: &str, value: &str) -> (crate::model::Status,
         "WARN" | "WARNING" => Status::Warning,
         _ => Status::NotAvailable,
     };
-    let note = format!(
-        "`{field}` {} is not one of the documented values: read as {}",
-        quoted(value),
-        status.as_str()
-    );
-    (status, note)
+    (status, lenient_note(field, value, status.as_str()))
+}
+
+/// The note kept with a finding whose `field` held `value`, outside the format's documented
+/// values, and was read as `read_as` (see `model::Finding::lenient`).
+pub(crate) fn lenient_note(field: &str, value: &str, read_as: &str) -> String {
+    format!(
+        "`{field}` {} is not one of the documented values: read as {read_as}",
+        quoted(value)
+    )
 }
 
 /// Who sets the limit a field is held to, for the message.

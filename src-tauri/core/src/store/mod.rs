@@ -190,26 +190,59 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     /// New files and their folder are made readable by their owner only.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.exists() {
-                create_private_dir(dir).map_err(|source| StoreError::Folder {
+        Store::open_as(path, true)
+    }
+
+    /// Opens a workspace that must already exist, for what only reads it (the CLI's reading
+    /// commands, the window's "Open another workspace"): never creates a file, and never
+    /// writes Rampart's schema into one that is not yet a workspace (an empty file, another
+    /// program's database). An older workspace is brought up to date, as any opening does.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Store::open_as(path, false)
+    }
+
+    /// [`Store::open`] when `create`, else [`Store::open_existing`].
+    fn open_as(path: &Path, create: bool) -> Result<Store, StoreError> {
+        if create {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !dir.exists() {
+                    create_private_dir(dir).map_err(|source| StoreError::Folder {
+                        path: path.to_path_buf(),
+                        source,
+                    })?;
+                }
+            }
+            if !path.exists() {
+                create_private_file(path).map_err(|source| StoreError::Folder {
                     path: path.to_path_buf(),
                     source,
                 })?;
             }
         }
-        if !path.exists() {
-            create_private_file(path).map_err(|source| StoreError::Folder {
+        // The default flags less CREATE: the file was made above (private), or must exist.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if !create && f.code == rusqlite::ErrorCode::CannotOpen => {
+                StoreError::NotFound(format!("no workspace at {}", path.display()))
+            }
+            source => StoreError::Open {
                 path: path.to_path_buf(),
                 source,
-            })?;
-        }
-        let mut conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
+            },
         })?;
         configure(&conn)?;
         let found = check_not_newer(&conn, path)?;
+        if found == 0 && !create {
+            let empty = std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
+            return Err(StoreError::NotRampart {
+                path: path.to_path_buf(),
+                reason: if empty {
+                    "the file is empty: not yet a workspace, and only reading commands were asked for".into()
+                } else {
+                    "it holds no Rampart workspace".into()
+                },
+            });
+        }
         if found == 0 {
             // A fresh file, or some other SQLite database: refuse to write our tables
             // into a database that already holds tables of its own.
@@ -249,36 +282,6 @@ impl Store {
         };
         store.audit_earlier_attestations()?;
         Ok(store)
-    }
-
-    /// Opens a workspace that must already exist, for what only reads it (the CLI's reading
-    /// commands, the window's "Open another workspace"): never creates a file, and never
-    /// writes Rampart's schema into one that is not yet a workspace (an empty file, another
-    /// program's database). An older workspace is brought up to date, as any opening does.
-    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
-        let conn =
-            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-                    StoreError::NotFound(format!("no workspace at {}", path.display()))
-                }
-                source => StoreError::Open {
-                    path: path.to_path_buf(),
-                    source,
-                },
-            })?;
-        if check_not_newer(&conn, path)? == 0 {
-            let empty = std::fs::metadata(path).is_ok_and(|m| m.len() == 0);
-            return Err(StoreError::NotRampart {
-                path: path.to_path_buf(),
-                reason: if empty {
-                    "the file is empty: not yet a workspace, and only reading commands were asked for".into()
-                } else {
-                    "it holds no Rampart workspace".into()
-                },
-            });
-        }
-        drop(conn);
-        Store::open(path)
     }
 
     pub fn path(&self) -> &Path {

@@ -547,28 +547,30 @@ async fn sync_target(ctx: &Ctx, f: &dyn Fetcher, pages: &mut u32, findings: &mut
                 }
                 None => ImportCounts::default(),
             };
-            if counts.future > 0 {
-                (ctx.events)(SyncEvent::Notice {
-                    target: target.clone(),
-                    message: format!(
-                        "{} {} on page {page_no} of {} carried a time more than a day in the future and {} not applied",
-                        counts.future,
-                        if counts.future == 1 { "finding" } else { "findings" },
-                        q.key,
-                        if counts.future == 1 { "was" } else { "were" },
-                    ),
-                });
-            }
-            if counts.lenient > 0 {
-                (ctx.events)(SyncEvent::Notice {
-                    target: target.clone(),
-                    message: format!(
-                        "{} {} on page {page_no} of {} carried a value outside the documented ones, read as the nearest (the raw JSON keeps what AWS sent)",
-                        counts.lenient,
-                        if counts.lenient == 1 { "finding" } else { "findings" },
-                        q.key,
-                    ),
-                });
+            // What the page's import set aside or read leniently, said once per page.
+            let findings_word = |n: u32| {
+                if n == 1 {
+                    "1 finding".to_string()
+                } else {
+                    format!("{n} findings")
+                }
+            };
+            for (n, what) in [
+                (
+                    counts.future,
+                    "carried a time more than a day in the future: not applied",
+                ),
+                (
+                    counts.lenient,
+                    "carried a value outside the documented ones, read as the nearest (the raw JSON keeps what AWS sent)",
+                ),
+            ] {
+                if n > 0 {
+                    (ctx.events)(SyncEvent::Notice {
+                        target: target.clone(),
+                        message: format!("{} on page {page_no} of {} {what}", findings_word(n), q.key),
+                    });
+                }
             }
             *findings += match q.spec {
                 // The new Security Hub reports CSPM's checks again: its twins join findings
