@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "trend",
     "changes",
     "findings_page",
+    "accounts",
     "sla_summary",
     "exceptions",
     "accept_risk",

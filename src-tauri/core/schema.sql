@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 21 (what the migrations in
+-- The schema of a Rampart workspace at version 22 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -34,6 +34,17 @@ BEGIN SELECT RAISE(ABORT, 'acceptances are append-only: revoke instead'); END;
 
 CREATE TRIGGER acceptances_no_update BEFORE UPDATE ON acceptances
 BEGIN SELECT RAISE(ABORT, 'acceptances are append-only: revoke and accept again'); END;
+
+CREATE TABLE accounts (
+    account_id  TEXT PRIMARY KEY,
+    name        TEXT,
+    -- 'organizations' (ListAccounts) or 'findings' (AwsAccountName, cloud.account.name)
+    name_source TEXT CHECK (name_source IN ('organizations', 'findings')),
+    ou_id       TEXT REFERENCES org_units(id),   -- the OU (or root) it sits in
+    listed_at   INTEGER                          -- when Organizations last listed it (ms)
+) STRICT;
+
+CREATE INDEX accounts_ou ON accounts(ou_id);
 
 CREATE TABLE attestations (
     id              INTEGER PRIMARY KEY,
@@ -235,9 +246,17 @@ CREATE TABLE imports (
     history     INTEGER NOT NULL    -- status-history events recorded
 , future INTEGER NOT NULL DEFAULT 0, lenient INTEGER NOT NULL DEFAULT 0) STRICT;
 
+CREATE TABLE org_units (
+    id        TEXT PRIMARY KEY,     -- ou-xxxx-yyyyyyyy, or the root's r-xxxx
+    name      TEXT NOT NULL,
+    parent_id TEXT,                 -- NULL for the root
+    path      TEXT NOT NULL,        -- names from the root down, joined with '/'
+    id_path   TEXT NOT NULL         -- ids from the root down, '/' before and after each
+) STRICT;
+
 CREATE TABLE owner_assignments (
     id          INTEGER PRIMARY KEY,
-    scope       TEXT    NOT NULL CHECK (scope IN ('finding', 'control', 'account')),
+    scope       TEXT    NOT NULL CHECK (scope IN ('finding', 'control', 'account', 'unit')),
     target      TEXT    NOT NULL,
     owner       TEXT    NOT NULL,   -- '' clears the assignment at this level
     assigned_at INTEGER NOT NULL,

@@ -11,6 +11,7 @@ use rampart_core::query::requirement::{self, DetailError, RequirementDetail};
 use rampart_core::query::sla::{self, OwnerSla, SlaSummary};
 use rampart_core::query::trend::{self, Trend};
 use rampart_core::store::acceptances::{self, Acceptance, NewAcceptance};
+use rampart_core::store::accounts::AccountsView;
 use rampart_core::store::attestations::NewAttestation;
 use rampart_core::store::audit::{self, AuditEntry, AuditReport};
 use rampart_core::store::owners::{OwnerAssignment, OwnerScope, Owners};
@@ -149,6 +150,13 @@ pub async fn changes(state: State<'_, AppState>, since: String, until: Option<St
 pub async fn findings_page(state: State<'_, AppState>, query: FindingsQuery) -> Result<FindingsPage, IpcError> {
     let state = state.inner().clone();
     blocking(move || state.read(|conn| Ok(findings::findings_page(conn, &query, now_ms())?))).await
+}
+
+/// The accounts the workspace can name, and the organisation's OUs (for the pickers).
+#[tauri::command]
+pub async fn accounts(state: State<'_, AppState>) -> Result<AccountsView, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || state.read(|conn| Ok(rampart_core::store::accounts::accounts_view(conn)?))).await
 }
 
 /// Open, overdue and time-to-remediate figures per severity.

@@ -104,6 +104,7 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::trend,
             commands::changes,
             commands::findings_page,
+            commands::accounts,
             commands::sla_summary,
             commands::exceptions,
             commands::accept_risk,

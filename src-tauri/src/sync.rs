@@ -43,6 +43,8 @@ pub struct SyncReport {
     pub targets: Vec<TargetReport>,
     /// Profiles that could not be used at all (no credentials, no Region), with why.
     pub errors: Vec<String>,
+    /// What AWS Organizations gave (accounts named, OUs), or why it could not be read.
+    pub organization: Option<String>,
     pub cancelled: bool,
     #[ts(type = "number")]
     pub elapsed_ms: u64,
@@ -118,6 +120,9 @@ pub async fn run(
     let mut fetchers = Vec::new();
     let mut skipped = Vec::new();
     let mut errors = Vec::new();
+    // Account names and OUs: from the first profile whose organisation answers.
+    let mut organization: Option<(String, rampart_core::store::accounts::Organization)> = None;
+    let mut org_refusals: Vec<(String, String)> = Vec::new();
     for profile in profiles {
         let name = profile.clone().unwrap_or_else(|| "default credentials".into());
         let aws = connect(&ConnectOptions {
@@ -141,12 +146,48 @@ pub async fn run(
         };
         match targets(&aws, &regions, &sources).await {
             Ok(t) => {
+                if organization.is_none() {
+                    let stop = cancel.clone();
+                    match rampart_aws::organization(&aws, &move || stop.is_cancelled()).await {
+                        Ok(org) => organization = Some((t.account.clone(), org)),
+                        Err(e) => org_refusals.push((t.account.clone(), e.message)),
+                    }
+                }
                 fetchers.extend(t.fetchers);
                 skipped.extend(t.skipped);
             }
             Err(e) => errors.push(format!("{name}: {}", e.message)),
         }
     }
+    let mut store = Store::open(db)?;
+    let org_line = match organization {
+        Some((account, org)) => {
+            let saved = store.save_organization(&org, rampart_core::time::now_ms())?;
+            events(SyncEvent::Organization {
+                account: account.clone(),
+                accounts: saved.accounts,
+                units: saved.units,
+                refused: None,
+            });
+            Some(format!(
+                "AWS Organizations (as {account}): {} accounts named, in {} organizational units",
+                saved.accounts, saved.units
+            ))
+        }
+        None => org_refusals.into_iter().next().map(|(account, why)| {
+            let line = format!(
+                "AWS Organizations (as {account}): account names and OUs not read: {why}. \
+                 Names come from the findings where they carry them; the sync goes on."
+            );
+            events(SyncEvent::Organization {
+                account,
+                accounts: 0,
+                units: 0,
+                refused: Some(why),
+            });
+            line
+        }),
+    };
     // Tally new and updated findings per target from the page events.
     let tally: Arc<Mutex<BTreeMap<SyncTarget, (u32, u32)>>> = Arc::default();
     let counting: Events = {
@@ -164,7 +205,6 @@ pub async fn run(
             events(e);
         })
     };
-    let store = Store::open(db)?;
     let (_store, summary) = engine::run(
         store,
         catalog,
@@ -197,6 +237,7 @@ pub async fn run(
     Ok(SyncReport {
         targets,
         errors,
+        organization: org_line,
         cancelled: summary.cancelled,
         elapsed_ms: summary.elapsed.as_millis() as u64,
     })

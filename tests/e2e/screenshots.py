@@ -57,7 +57,7 @@ def add_acceptances(db: Path) -> None:
 
 def add_owners(db: Path) -> None:
     """Remediation owners for the Owners view: two accounts and one control."""
-    accounts = [a["key"] for a in json.loads(rampart("--db", str(db), "overview", "--format", "json"))["by_account"]]
+    accounts = [a["account"] for a in json.loads(rampart("--db", str(db), "overview", "--format", "json"))["by_account"]]
     for account, owner in zip(accounts, ["Payments platform team", "Data engineering"]):
         rampart("--db", str(db), "assign", "--account", account, "--owner", owner, "--by", "Dana Whitfield")
     rampart("--db", str(db), "assign", "--control", "IAM.6", "--owner", "Identity team", "--by", "Dana Whitfield")

@@ -210,7 +210,7 @@ def test_new_empty_workspace_from_settings(open_app_with_env, demo_db, tmp_path)
 def test_account_owner_assigned_in_the_window_is_what_the_cli_lists(open_app, demo_db, tmp_path):
     db = tmp_path / "owners.db"
     copy_workspace(demo_db[0], db)
-    account = max(demo_db[1]["by_account"], key=lambda a: a["failed"])["key"]
+    account = max(demo_db[1]["by_account"], key=lambda a: a["failed"])["account"]
     d = open_app("--db", str(db))
     wait_for(d, '[data-testid="kpi-active"]')
     go(d, "#/owners", '[data-testid="assign-form"]')

@@ -50,7 +50,13 @@ def test_overview_shows_the_counts_in_the_store(open_app, demo_db):
         assert value(d, f"source-{src['key']}", "data-failed") == src["failed"], src
     assert len(expected["by_account"]) >= 4
     for acct in expected["by_account"]:
-        assert value(d, f"account-{acct['key']}", "data-failed") == acct["failed"], acct
+        assert value(d, f"account-{acct['account']}", "data-failed") == acct["failed"], acct
+        row = wait_for(d, f'[data-testid="account-{acct["account"]}"]')
+        assert acct["name"] and acct["name"] in row.get_attribute("textContent"), acct
+    # The demo's organisation: every OU with what the CLI counts below it.
+    assert expected["by_unit"], "the demo has an organisation"
+    for unit in expected["by_unit"]:
+        assert value(d, f"unit-{unit['id']}", "data-failed") == unit["failed"], unit
     last = wait_for(d, '[data-testid="last-import"]').text
     assert expected["last_import"]["label"] in last
     assert "Demo workspace" in page_text(d)

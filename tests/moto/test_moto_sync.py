@@ -16,31 +16,17 @@ The moto server is started from this venv's scripts folder and stopped by its PI
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import socket
 import subprocess
-import sysconfig
-import time
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import boto3
 import pytest
 
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/rampart/target"))
-BINARY = Path(os.environ.get("RAMPART_BIN", TARGET / "debug/rampart"))
-
-REGION = "us-east-1"
-ACCOUNT = "123456789012"  # moto's default account
-ACCESS_KEY_ID = "testing"
-# Distinctive so that any copy of it (in a database, a log, an error message) can be grepped.
-SECRET_ACCESS_KEY = "testing-secret-RAMPART-MOTO-must-never-be-stored-7c1e94b2"
-SECRET_FRAGMENTS = (SECRET_ACCESS_KEY, "RAMPART-MOTO-must-never-be-stored")
+from mototools import ACCOUNT, REGION, SECRET_FRAGMENTS, child_env, ok
 
 PRODUCT_ARN = f"arn:aws:securityhub:{REGION}::product/aws/securityhub"
 FSBP = "standards/aws-foundational-security-best-practices/v/1.0.0"
@@ -206,79 +192,6 @@ def make_findings() -> list[dict]:
     return findings
 
 
-# ---------------------------------------------------------------------------------------------
-# moto
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Moto:
-    endpoint: str
-    log: Path
-
-    def client(self, service: str):
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id=ACCESS_KEY_ID,
-                            aws_secret_access_key=SECRET_ACCESS_KEY)
-
-    def reset(self) -> None:
-        req = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            assert resp.status == 200
-
-    def log_size(self) -> int:
-        return self.log.stat().st_size
-
-    def get_findings_calls(self, since: int) -> list[int]:
-        """HTTP statuses of the GetFindings calls (POST /findings) logged after byte `since`."""
-        text = self.log.read_bytes()[since:].decode("utf-8", "replace")
-        text = re.sub(r"\x1b\[[0-9;]*m", "", text)  # werkzeug colours error lines
-        return [int(s) for s in re.findall(r'"POST /findings HTTP/1\.1" (\d{3})', text)]
-
-
-@pytest.fixture(scope="session")
-def moto(tmp_path_factory):
-    server = Path(sysconfig.get_path("scripts")) / "moto_server"
-    if not server.exists():
-        pytest.fail(f"{server} is missing: build the venv with `make .venv/.stamp` "
-                    "(tests/e2e/requirements.txt pins moto[server])")
-    port = free_port()
-    log = tmp_path_factory.mktemp("moto") / "moto_server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"moto_server exited with {proc.returncode}:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"moto_server did not answer on {endpoint} within 20 s:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield Moto(endpoint, log)
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 @dataclass
 class Seeded:
     findings: list[dict]  # as sent to BatchImportFindings
@@ -314,46 +227,6 @@ def seeded(moto) -> Seeded:
         assert (result["SuccessCount"], result["FailedCount"]) == (len(batch), 0), result["FailedFindings"]
     served, pages = get_all_findings(securityhub)
     return Seeded(findings, served, pages)
-
-
-# ---------------------------------------------------------------------------------------------
-# rampart
-
-
-@pytest.fixture(scope="session")
-def rampart_bin() -> Path:
-    if not (BINARY.is_file() and os.access(BINARY, os.X_OK)):
-        pytest.fail(f"rampart binary not found at {BINARY}: build it (`cargo build -p rampart`) "
-                    "or set RAMPART_BIN")
-    probe = subprocess.run([str(BINARY), "sync", "--help"], capture_output=True, text=True, timeout=60)
-    if probe.returncode != 0:
-        reason = (f"{BINARY} has no `sync` subcommand (`rampart sync --help` exited "
-                  f"{probe.returncode}: {probe.stderr.strip().splitlines()[0] if probe.stderr.strip() else ''})")
-        if os.environ.get("RAMPART_ALLOW_NO_SYNC") == "1":
-            pytest.skip(reason + "; skipped because RAMPART_ALLOW_NO_SYNC=1")
-        pytest.fail(reason + "; set RAMPART_ALLOW_NO_SYNC=1 to skip instead")
-    return BINARY
-
-
-def child_env(home: Path) -> dict[str, str]:
-    """Static credentials only: no profile, no config or credentials file, no instance metadata,
-    nothing inherited from the caller's AWS_* or RAMPART_* variables, and a home of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RAMPART_"))}
-    home.mkdir(parents=True, exist_ok=True)
-    env.update(
-        AWS_ACCESS_KEY_ID=ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY=SECRET_ACCESS_KEY,
-        AWS_CONFIG_FILE=str(home / "no-such-aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE=str(home / "no-such-aws-credentials"),
-        AWS_EC2_METADATA_DISABLED="true",
-        HOME=str(home),
-        XDG_CONFIG_HOME=str(home / ".config"),
-        XDG_DATA_HOME=str(home / ".local/share"),
-        XDG_CACHE_HOME=str(home / ".cache"),
-        NO_PROXY="127.0.0.1,localhost",
-        no_proxy="127.0.0.1,localhost",
-    )
-    return env
 
 
 @dataclass
@@ -403,12 +276,6 @@ def synced(tmp_path_factory, moto, seeded, rampart_bin) -> Synced:
                   from_import, second, after_second)
 
 
-def ok(result: subprocess.CompletedProcess, what: str) -> str:
-    assert result.returncode == 0, (
-        f"{what} exited {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}")
-    return result.stdout
-
-
 def rows(result: subprocess.CompletedProcess, what: str) -> list[dict]:
     """The findings listing, without the fields that depend on the clock, sorted by id."""
     listed = json.loads(ok(result, what))
@@ -456,6 +323,14 @@ def test_moto_serves_the_seeded_findings_in_pages(seeded):
 def test_sync_succeeds(synced):
     ok(synced.first, "rampart sync")
     assert synced.sync_db.is_file(), "the sync created no database"
+
+
+def test_sync_outside_an_organization_says_so_and_goes_on(synced):
+    """moto's account belongs to no organisation here: names and OUs cannot be read, the
+    sync says why in plain words and still stores every finding."""
+    out = ok(synced.first, "rampart sync")
+    assert "AWS Organizations" in out and "not a member of an organization" in out, out
+    assert len(rows(synced.after_first, "rampart findings (sync.db)")) == FINDING_COUNT
 
 
 def test_sync_reads_every_page(synced):

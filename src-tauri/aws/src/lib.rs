@@ -14,6 +14,7 @@
 mod capture;
 mod config;
 mod inspector;
+mod organizations;
 pub mod profiles;
 mod securityhub;
 
@@ -30,6 +31,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use rampart_core::sync::{ErrorKind, FetchError, Fetcher, SyncTarget};
 
 pub use capture::Capture;
+pub use organizations::organization;
 
 /// How to reach AWS.
 #[derive(Debug, Clone, Default)]

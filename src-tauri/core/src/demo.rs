@@ -7,6 +7,7 @@
 //!
 //! Deterministic: the same seed and end day give the same workspace.
 
+use crate::store::accounts::{OrgAccountEntry, OrgUnitEntry, Organization};
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde_json::{json, Value};
 
@@ -79,8 +80,41 @@ pub fn build(store: &mut Store, spec: &DemoSpec) -> Result<Vec<ImportReport>, De
         reports.extend(store.import(inputs, &|| at)?);
     }
     attest_demo(store, spec)?;
+    store.save_organization(&organization(), day_ms(spec.end_day, 9, 0))?;
     store.set_meta("demo", "1")?;
     Ok(reports)
+}
+
+/// The demo company's organisation as a sync with AWS Organizations would save it: the
+/// production and staging workloads under one OU, the security tooling under another.
+fn organization() -> Organization {
+    let unit = |id: &str, name: &str, parent: Option<&str>| OrgUnitEntry {
+        id: id.into(),
+        name: name.into(),
+        parent_id: parent.map(Into::into),
+    };
+    let parent_of = |a: &Account| match a.env {
+        "prod" => "ou-d3m0-prod0001",
+        "staging" => "ou-d3m0-stag0001",
+        _ => "ou-d3m0-secu0001",
+    };
+    Organization {
+        units: vec![
+            unit("r-d3m0", "Root", None),
+            unit("ou-d3m0-work0001", "Workloads", Some("r-d3m0")),
+            unit("ou-d3m0-prod0001", "Production", Some("ou-d3m0-work0001")),
+            unit("ou-d3m0-stag0001", "Staging", Some("ou-d3m0-work0001")),
+            unit("ou-d3m0-secu0001", "Security", Some("r-d3m0")),
+        ],
+        accounts: ACCOUNTS
+            .iter()
+            .map(|a| OrgAccountEntry {
+                id: a.id.into(),
+                name: a.name.into(),
+                parent_id: parent_of(a).into(),
+            })
+            .collect(),
+    }
 }
 
 /// (framework, requirement, by, statement, made on day, expires on day, evidence name and

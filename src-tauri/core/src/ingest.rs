@@ -242,6 +242,7 @@ fn write_all(
                     now: started,
                     reindex: Vec::new(),
                     mapping: mapping.take(),
+                    named: Default::default(),
                 };
                 current = Some((label, applier, ImportCounts::default()));
             }

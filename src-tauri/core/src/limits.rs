@@ -43,6 +43,8 @@ pub mod asff {
     pub const PRODUCT_NAME: usize = 128;
     /// `CompanyName`: 1–128.
     pub const COMPANY_NAME: usize = 128;
+    /// `AwsAccountName`: 1–50 (an AWS Organizations account name's maximum).
+    pub const ACCOUNT_NAME: usize = 50;
     /// `Region` and `Resources[].Region`: 1–16.
     pub const REGION: usize = 16;
     /// `Title`: 1–256.
@@ -115,6 +117,10 @@ pub const TAGS_PER_RESOURCE: usize = 200;
 /// long as Inspector allows them), a resource type, a workflow status, a scan type or
 /// reason. Each is shown on one line in the window and in reports.
 pub const NAME_CHARS: usize = 1024;
+
+/// An organizational unit's name as AWS Organizations allows it: 1–128 characters. An
+/// account's name is at most [`asff::ACCOUNT_NAME`].
+pub const OU_NAME_CHARS: usize = 128;
 
 /// Rampart's cap on a longer text AWS documents no maximum for: a resource id (an ARN is
 /// at most 2048 characters where IAM documents it), a remediation or source URL, and

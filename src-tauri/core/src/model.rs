@@ -188,6 +188,10 @@ pub struct Finding {
     /// Product that produced it: `Security Hub`, `Inspector`, `Config`, `GuardDuty`, …
     pub product: String,
     pub account: String,
+    /// The account's name where the finding carries one (ASFF `AwsAccountName`, OCSF
+    /// `cloud.account.name`); AWS Organizations' name, when synced, takes precedence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
     pub region: String,
     /// Security Hub control id (`S3.8`), or a legacy standard-specific control id.
     pub control_id: Option<String>,

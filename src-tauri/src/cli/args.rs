@@ -62,6 +62,10 @@ pub enum Command {
         severity: Vec<SeverityArg>,
         #[arg(long)]
         account: Vec<String>,
+        /// Only accounts in this organizational unit or in one below it (an id such as
+        /// ou-ab12-34cd5678 or the root's r-ab12, as `rampart overview` lists them).
+        #[arg(long, value_name = "OU_ID")]
+        ou: Vec<String>,
         #[arg(long)]
         region: Vec<String>,
         /// Only active or only archived findings (default: both).
@@ -111,7 +115,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },
-    /// Counts by severity, status, source and account, and the latest import.
+    /// Counts by severity, status, source, account and organizational unit, and the latest import.
     Overview {
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
@@ -184,8 +188,8 @@ pub enum Command {
     /// Accept a risk: the failing findings it covers stop failing their requirements
     /// until it expires or is revoked.
     Accept(governance::AcceptArgs),
-    /// Assign the remediation owner of a finding, a control or an account (the most
-    /// specific assignment wins); an empty --owner clears it.
+    /// Assign the remediation owner of a finding, a control, an account or an
+    /// organizational unit (the most specific assignment wins); an empty --owner clears it.
     Assign(governance::AssignArgs),
     /// Revoke a risk acceptance: it stops applying at once.
     Revoke {

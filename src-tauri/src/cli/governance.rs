@@ -70,6 +70,10 @@ pub struct AssignTarget {
     pub control: Option<String>,
     #[arg(long, value_name = "ACCOUNT")]
     pub account: Option<String>,
+    /// An organizational unit (its id, as `rampart overview` lists them): the accounts in
+    /// it and in the OUs below it that no account assignment covers.
+    #[arg(long, value_name = "OU_ID")]
+    pub ou: Option<String>,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -170,11 +174,13 @@ pub fn assign(db: &Path, a: AssignArgs) -> anyhow::Result<()> {
     if !db.exists() {
         bail!("no workspace at {}", db.display());
     }
-    let (scope, target) = match (a.target.finding, a.target.control, a.target.account) {
-        (Some(f), _, _) => (OwnerScope::Finding, f),
-        (_, Some(c), _) => (OwnerScope::Control, c),
-        (_, _, Some(acct)) => (OwnerScope::Account, acct),
-        _ => bail!("give one of --finding, --control or --account"),
+    let t = a.target;
+    let (scope, target) = match (t.finding, t.control, t.account, t.ou) {
+        (Some(f), ..) => (OwnerScope::Finding, f),
+        (_, Some(c), ..) => (OwnerScope::Control, c),
+        (_, _, Some(acct), _) => (OwnerScope::Account, acct),
+        (.., Some(ou)) => (OwnerScope::Unit, ou),
+        _ => bail!("give one of --finding, --control, --account or --ou"),
     };
     let mut store = Store::open(db)?;
     store.assign_owner(scope, &target, &a.owner, &a.by, now_ms())?;

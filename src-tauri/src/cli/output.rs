@@ -166,15 +166,37 @@ pub(super) fn print_overview(out: &mut impl Write, o: &overview::Overview) -> io
     for s in &o.by_source {
         writeln!(out, "{:<14} {:>6}  {:>6}", s.key, s.total, s.failed)?;
     }
-    writeln!(out, "\nACCOUNT        ACTIVE  FAILED")?;
+    writeln!(
+        out,
+        "\nACCOUNT        NAME                   ACTIVE  FAILED  ORGANIZATIONAL UNIT"
+    )?;
     for s in &o.by_account {
         writeln!(
             out,
-            "{:<14} {:>6}  {:>6}",
-            clip(if s.key.is_empty() { "(unknown)" } else { &s.key }, 14),
+            "{:<14} {:<22} {:>6}  {:>6}  {}",
+            clip(if s.account.is_empty() { "(unknown)" } else { &s.account }, 14),
+            clip(s.name.as_deref().unwrap_or("—"), 22),
             s.total,
-            s.failed
+            s.failed,
+            clip(s.ou_path.as_deref().unwrap_or("—"), 60),
         )?;
+    }
+    if !o.by_unit.is_empty() {
+        writeln!(
+            out,
+            "\nORGANIZATIONAL UNIT                        ACCOUNTS  ACTIVE  FAILED  ID"
+        )?;
+        for u in &o.by_unit {
+            writeln!(
+                out,
+                "{:<42} {:>8}  {:>6}  {:>6}  {}",
+                clip(&u.path, 42),
+                u.accounts,
+                u.total,
+                u.failed,
+                clip(&u.id, 40)
+            )?;
+        }
     }
     match &o.last_import {
         Some(i) => writeln!(

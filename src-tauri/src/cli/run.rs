@@ -83,6 +83,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             status,
             severity,
             account,
+            ou,
             region,
             record_state,
             framework,
@@ -112,6 +113,9 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 _ => {}
             }
             let store = open_mapped(db, &catalog)?;
+            for unit in &ou {
+                rampart_core::store::accounts::ou_path(store.conn(), "ou", unit)?;
+            }
             let now = now_ms();
             let days_ago = |d: u32| now - days_ms(d);
             let filter = FindingFilter {
@@ -119,6 +123,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 statuses: status.into_iter().map(Into::into).collect(),
                 severities: severity.into_iter().map(Into::into).collect(),
                 accounts: account,
+                units: ou,
                 regions: region,
                 record_state: record_state.map(Into::into),
                 framework,

@@ -131,6 +131,7 @@ fn progress(e: &SyncEvent) -> Option<String> {
         ),
         SyncEvent::Skipped { target, reason } => format!("{target}: skipped, {reason}"),
         SyncEvent::Notice { target, message } => format!("{target}: note: {message}"),
+        SyncEvent::Organization { .. } => return None,
         SyncEvent::TargetDone { .. } | SyncEvent::TargetFailed { .. } | SyncEvent::Finished { .. } => return None,
     })
 }
@@ -152,6 +153,9 @@ fn print_report(r: &SyncReport, format: TextFormat) -> anyhow::Result<()> {
     }
     for e in &r.errors {
         println!("{e}");
+    }
+    if let Some(o) = &r.organization {
+        println!("{o}");
     }
     if r.cancelled {
         println!("Cancelled: what was fetched is stored; the next `rampart sync` resumes there.");

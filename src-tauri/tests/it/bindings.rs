@@ -9,7 +9,9 @@ use rampart_app::{ExportFormat, ExportKind, ExportRequest, IpcError, WorkspaceSt
 use rampart_core::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
 use rampart_core::query::changes::{ChangeCounts, ChangeGroup, ChangedFinding, Changes};
 use rampart_core::query::findings::{FindingRow, FindingsPage, FindingsQuery};
-use rampart_core::query::overview::{GroupCount, Overview, SeverityCount, Totals, WorkspaceInfo};
+use rampart_core::query::overview::{
+    AccountCount, GroupCount, Overview, SeverityCount, Totals, UnitCount, WorkspaceInfo,
+};
 use rampart_core::query::posture::{ControlPosture, FrameworkPosture, Posture, RequirementPosture, RequirementStatus};
 use rampart_core::query::requirement::{ControlDetail, EvidenceView, FailingFinding, RequirementDetail};
 use rampart_core::query::sla::{SeveritySla, SlaSummary};
@@ -40,6 +42,11 @@ fn generated() -> BTreeMap<String, String> {
     one::<Totals>(&cfg, &mut out);
     one::<SeverityCount>(&cfg, &mut out);
     one::<GroupCount>(&cfg, &mut out);
+    one::<AccountCount>(&cfg, &mut out);
+    one::<UnitCount>(&cfg, &mut out);
+    one::<rampart_core::store::accounts::AccountInfo>(&cfg, &mut out);
+    one::<rampart_core::store::accounts::OrgUnit>(&cfg, &mut out);
+    one::<rampart_core::store::accounts::AccountsView>(&cfg, &mut out);
     one::<ImportSummary>(&cfg, &mut out);
     one::<Overview>(&cfg, &mut out);
     one::<WorkspaceStatus>(&cfg, &mut out);

@@ -160,7 +160,10 @@ fn a_legacy_rule_number_is_shown_with_the_security_hub_control_it_resolves_to() 
     assert!(table.contains("1.10 (IAM.16)"), "{table}");
     let csv = ok(rampart(&db, &["findings", "--format", "csv"]));
     let header = csv.lines().next().expect("header");
-    assert!(header.ends_with(",security_control,mapped_by_reference"), "{header}");
+    assert!(
+        header.ends_with(",security_control,mapped_by_reference,account_name,ou_path"),
+        "{header}"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
  */
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
+  AccountsView,
   AwsProfile,
   Acceptance,
   AuditEntry,
@@ -61,8 +62,13 @@ export function sampleOverview(overrides: Partial<Overview> = {}): Overview {
       { key: 'config', total: 1_000, failed: 300 },
     ],
     by_account: [
-      { key: '111122223333', total: 8_000, failed: 3_000 },
-      { key: '444455556666', total: 4_345, failed: 1_321 },
+      { account: '111122223333', name: 'payments-prod', ou_id: 'ou-ab12-22222222', ou_path: 'Root/Workloads/Prod', total: 8_000, failed: 3_000 },
+      { account: '444455556666', name: null, ou_id: null, ou_path: null, total: 4_345, failed: 1_321 },
+    ],
+    by_unit: [
+      { id: 'r-ab12', name: 'Root', path: 'Root', accounts: 1, total: 8_000, failed: 3_000 },
+      { id: 'ou-ab12-11111111', name: 'Workloads', path: 'Root/Workloads', accounts: 1, total: 8_000, failed: 3_000 },
+      { id: 'ou-ab12-22222222', name: 'Prod', path: 'Root/Workloads/Prod', accounts: 1, total: 8_000, failed: 3_000 },
     ],
     last_import: {
       id: 7,
@@ -91,6 +97,7 @@ export function emptyOverview(): Overview {
     by_severity: [],
     by_source: [],
     by_account: [],
+    by_unit: [],
     last_import: null,
     imports: 0,
   });
@@ -420,6 +427,7 @@ export function sampleSyncReport(): SyncReport {
       { target: east!.target, ok: true, error_kind: null, message: null, pages: 3, findings: 187, new: 187, updated: 0 },
     ],
     errors: [],
+    organization: null,
     cancelled: false,
     elapsed_ms: 420,
   };
@@ -467,6 +475,7 @@ export type Backend = {
   sync_status?: Answer<SourceStatus[]>;
   aws_profiles?: Answer<AwsProfile[]>;
   finding_detail?: Answer<FindingDetail>;
+  accounts?: Answer<AccountsView>;
 };
 
 /** One mocked command call: its name and arguments. */
@@ -502,4 +511,20 @@ export function sampleAwsProfiles(): AwsProfile[] {
     { name: 'prod-audit', region: 'eu-west-1', sso: true },
     { name: 'sandbox', region: null, sso: false },
   ];
+}
+
+/** An organisation as a sync with AWS Organizations leaves it: two OUs under the root, two named accounts. */
+export function sampleAccounts(): AccountsView {
+  return {
+    accounts: [
+      { id: '111122223333', name: 'payments-prod', name_source: 'organizations', ou_id: 'ou-ab12-22222222', ou_path: 'Root/Workloads/Prod' },
+      { id: '444455556666', name: 'audit', name_source: 'organizations', ou_id: 'ou-ab12-33333333', ou_path: 'Root/Security' },
+    ],
+    units: [
+      { id: 'r-ab12', name: 'Root', parent_id: null, path: 'Root', accounts: 2 },
+      { id: 'ou-ab12-33333333', name: 'Security', parent_id: 'r-ab12', path: 'Root/Security', accounts: 1 },
+      { id: 'ou-ab12-11111111', name: 'Workloads', parent_id: 'r-ab12', path: 'Root/Workloads', accounts: 1 },
+      { id: 'ou-ab12-22222222', name: 'Prod', parent_id: 'ou-ab12-11111111', path: 'Root/Workloads/Prod', accounts: 1 },
+    ],
+  };
 }

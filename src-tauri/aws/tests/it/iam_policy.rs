@@ -20,11 +20,12 @@ fn pascal(snake: &str) -> String {
 }
 
 /// IAM service prefix of each SDK crate.
-const SERVICES: [(&str, &str); 4] = [
+const SERVICES: [(&str, &str); 5] = [
     ("aws_sdk_securityhub", "securityhub"),
     ("aws_sdk_inspector2", "inspector2"),
     ("aws_sdk_config", "config"),
     ("aws_sdk_sts", "sts"),
+    ("aws_sdk_organizations", "organizations"),
 ];
 
 /// Calls of the form `client.op()` / `.client.op()` / `client\n    .op()`, in one file.

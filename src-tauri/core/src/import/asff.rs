@@ -22,6 +22,7 @@ struct Asff {
     product_arn: String,
     generator_id: String,
     aws_account_id: String,
+    aws_account_name: Option<String>,
     created_at: TsValue,
     updated_at: TsValue,
     title: String,
@@ -134,6 +135,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         return Err(bad(None, "field `Id` is empty".into()));
     }
 
+    let account_name = f.aws_account_name.clone().filter(|n| !n.trim().is_empty());
     let pf = f.product_fields.unwrap_or_default();
     let pf_str = |k: &str| pf.get(k).and_then(value_text).filter(|s| !s.is_empty());
 
@@ -278,6 +280,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         source: Source::Securityhub,
         product,
         account: f.aws_account_id,
+        account_name,
         region,
         control_id,
         related_nist,
@@ -314,6 +317,12 @@ fn check_sizes(f: &Asff) -> Result<(), String> {
     check_len(&"Description", &f.description, max::DESCRIPTION, By::Asff)?;
     check_opt(&"ProductName", f.product_name.as_deref(), max::PRODUCT_NAME, By::Asff)?;
     check_opt(&"CompanyName", f.company_name.as_deref(), max::COMPANY_NAME, By::Asff)?;
+    check_opt(
+        &"AwsAccountName",
+        f.aws_account_name.as_deref(),
+        max::ACCOUNT_NAME,
+        By::Asff,
+    )?;
     check_opt(&"Region", f.region.as_deref(), max::REGION, By::Asff)?;
     if let Some(types) = &f.types {
         check_count(&"Types", types.len(), max::TYPES, By::Asff)?;

@@ -99,6 +99,7 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         source: Source::Config,
         product: "Config".into(),
         account,
+        account_name: None,
         region: region.clone(),
         control_id: None,
         related_nist: Vec::new(),

@@ -79,6 +79,7 @@ struct Cloud {
 #[derive(Deserialize)]
 struct Account {
     uid: Option<Value>,
+    name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -294,6 +295,13 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         }
     };
     super::check_account("cloud.account.uid", &account).map_err(here)?;
+    let account_name = f
+        .cloud
+        .as_ref()
+        .and_then(|c| c.account.as_ref())
+        .and_then(|a| a.name.clone())
+        .filter(|n| !n.trim().is_empty());
+    check_opt(&"cloud.account.name", account_name.as_deref(), NAME_CHARS, By::Rampart).map_err(here)?;
 
     let created = time_of(
         info.created_time_dt.as_deref(),
@@ -501,6 +509,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         source: Source::Securityhub,
         product: product_name,
         account,
+        account_name,
         region,
         control_id,
         standard,

@@ -57,6 +57,8 @@ pub struct ChangedFinding {
     pub title: String,
     pub severity: String,
     pub account: String,
+    /// The account's name, when the workspace knows one.
+    pub account_name: Option<String>,
     pub region: String,
     pub control: Option<String>,
     pub requirements: Vec<String>,
@@ -373,7 +375,9 @@ fn changes_in(
     }
 
     let mut stmt = conn.prepare_cached(
-        "SELECT id, title, severity, account, region, mapped_control, req_set FROM findings WHERE fid = ?1",
+        "SELECT id, title, severity, account, region, mapped_control, req_set,
+                (SELECT a.name FROM accounts a WHERE a.account_id = findings.account)
+         FROM findings WHERE fid = ?1",
     )?;
     let mut findings = Vec::with_capacity(classified.len().min(LISTED));
     for (fid, kind, at) in classified.iter().take(LISTED) {
@@ -386,6 +390,7 @@ fn changes_in(
                     title: r.get(1)?,
                     severity: r.get(2)?,
                     account: r.get(3)?,
+                    account_name: r.get(7)?,
                     region: r.get(4)?,
                     control: r.get(5)?,
                     requirements: r

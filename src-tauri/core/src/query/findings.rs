@@ -12,7 +12,7 @@ use crate::error::Invalid;
 use crate::model::{RecordState, Resource, Severity, Source, Status, Vulnerability};
 use crate::query::sla::deadline;
 use crate::store::settings::SlaDays;
-use crate::store::{acceptances, StoreError};
+use crate::store::{acceptances, accounts, StoreError};
 use crate::time::{format_ts, DAY_MS};
 
 /// Which findings to list. Empty lists mean "any".
@@ -22,6 +22,8 @@ pub struct FindingFilter {
     pub statuses: Vec<Status>,
     pub severities: Vec<Severity>,
     pub accounts: Vec<String>,
+    /// Only findings of accounts in one of these organizational units (ids) or below one.
+    pub units: Vec<String>,
     pub regions: Vec<String>,
     pub record_state: Option<RecordState>,
     /// Only findings mapped to this framework (and requirement, when given).
@@ -49,6 +51,10 @@ pub struct FindingRow {
     pub source: String,
     pub product: String,
     pub account: String,
+    /// The account's name (from AWS Organizations, else from its findings).
+    pub account_name: Option<String>,
+    /// The account's organizational unit, names from the root down (`Root/Workloads/Prod`).
+    pub ou_path: Option<String>,
     pub region: String,
     /// The control id as the finding wrote it (a legacy standard's rule number, such as
     /// CIS 1.2's `1.14`, or a consolidated id).
@@ -117,6 +123,8 @@ pub const CSV_COLUMNS: &[&str] = &[
     "accepted",
     "security_control",
     "mapped_by_reference",
+    "account_name",
+    "ou_path",
 ];
 
 impl FindingRow {
@@ -152,6 +160,8 @@ impl FindingRow {
             self.accepted.to_string(),
             o(&self.security_control),
             self.mapped_by_reference.to_string(),
+            o(&self.account_name),
+            o(&self.ou_path),
         ]
     }
 }
@@ -301,6 +311,10 @@ fn where_clause(filter: &FindingFilter, sla: &SlaDays) -> (String, Vec<SqlValue>
         &mut params,
     );
     in_clause("f.account", filter.accounts.clone(), &mut clauses, &mut params);
+    if !filter.units.is_empty() {
+        clauses.push(format!("f.account {}", accounts::in_units_sql(filter.units.len())));
+        params.extend(filter.units.iter().cloned().map(SqlValue::Text));
+    }
     in_clause("f.region", filter.regions.clone(), &mut clauses, &mut params);
     in_clause(
         "f.record_state",
@@ -412,7 +426,9 @@ pub fn list_findings(
                    FROM finding_requirements fr WHERE fr.fid = f.fid),
                 f.fid, f.mapped_control,
                 EXISTS (SELECT 1 FROM finding_requirements fr WHERE fr.fid = f.fid AND fr.rule_kind = 'reference'),
-                f.product_arn";
+                f.product_arn,
+                (SELECT a.name FROM accounts a WHERE a.account_id = f.account),
+                (SELECT o.path FROM accounts a JOIN org_units o ON o.id = a.ou_id WHERE a.account_id = f.account)";
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
     let read = |r: &rusqlite::Row<'_>| -> Result<FindingRow, StoreError> {
         let severity: String = r.get(9)?;
@@ -437,6 +453,8 @@ pub fn list_findings(
             source: r.get(1)?,
             product: r.get(2)?,
             account: r.get(3)?,
+            account_name: r.get(26)?,
+            ou_path: r.get(27)?,
             region: r.get(4)?,
             standard: r.get(6)?,
             config_rule: r.get(7)?,
@@ -705,6 +723,8 @@ pub struct FindingsQuery {
     pub statuses: Vec<Status>,
     pub severities: Vec<Severity>,
     pub accounts: Vec<String>,
+    /// Organizational unit ids: their accounts and those of the OUs below them.
+    pub units: Vec<String>,
     pub regions: Vec<String>,
     pub resource_types: Vec<String>,
     pub record_state: Option<RecordState>,
@@ -740,6 +760,7 @@ impl FindingsQuery {
         use crate::limits::{check_list, check_text, NAME_CHARS, REQUEST_ID_CHARS, REQUEST_ITEMS, SEARCH_CHARS};
         check_text("search", self.search.as_deref().unwrap_or(""), SEARCH_CHARS)?;
         check_list("accounts", &self.accounts, REQUEST_ITEMS, NAME_CHARS)?;
+        check_list("units", &self.units, REQUEST_ITEMS, NAME_CHARS)?;
         check_list("regions", &self.regions, REQUEST_ITEMS, NAME_CHARS)?;
         check_list("resource_types", &self.resource_types, REQUEST_ITEMS, NAME_CHARS)?;
         check_text("framework", self.framework.as_deref().unwrap_or(""), REQUEST_ID_CHARS)?;
@@ -767,6 +788,7 @@ impl FindingsQuery {
             statuses: self.statuses.clone(),
             severities: self.severities.clone(),
             accounts: self.accounts.clone(),
+            units: self.units.clone(),
             regions: self.regions.clone(),
             record_state: self.record_state,
             framework: self.framework.clone(),

@@ -1,12 +1,13 @@
 //! The Overview: counts by severity, status, source and account, and the latest import.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::model::{Severity, Source};
+use crate::store::accounts::{self, AccountInfo};
 use crate::store::imports::{self, ImportSummary};
 use crate::store::{self, StoreError};
 
@@ -46,6 +47,30 @@ pub struct GroupCount {
     pub failed: u32,
 }
 
+/// Active findings of one account, and how many of them fail, with its name and OU.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AccountCount {
+    pub account: String,
+    pub name: Option<String>,
+    pub ou_id: Option<String>,
+    /// Names from the root down (`Root/Workloads/Prod`).
+    pub ou_path: Option<String>,
+    pub total: u32,
+    pub failed: u32,
+}
+
+/// Active findings of the accounts in one organizational unit or below it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct UnitCount {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    /// Accounts in it or below it (whether or not they have findings).
+    pub accounts: u32,
+    pub total: u32,
+    pub failed: u32,
+}
+
 /// Everything the Overview screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Overview {
@@ -56,7 +81,10 @@ pub struct Overview {
     /// Every source, including those with no findings.
     pub by_source: Vec<GroupCount>,
     /// Accounts with active findings, most failures first.
-    pub by_account: Vec<GroupCount>,
+    pub by_account: Vec<AccountCount>,
+    /// Every organizational unit AWS Organizations described (empty when never synced
+    /// with Organizations access), by path; each counts the accounts below it too.
+    pub by_unit: Vec<UnitCount>,
     pub last_import: Option<ImportSummary>,
     pub imports: u32,
     /// Where live sync stands, or `None` when nothing was ever synced.
@@ -162,16 +190,50 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
             }
         })
         .collect();
-    let mut by_account: Vec<GroupCount> = acct
+    let known: HashMap<String, AccountInfo> = accounts::accounts(conn)?
         .into_iter()
-        .map(|(key, (total, failed))| GroupCount { key, total, failed })
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let mut by_account: Vec<AccountCount> = acct
+        .into_iter()
+        .map(|(account, (total, failed))| {
+            let info = known.get(&account);
+            AccountCount {
+                name: info.and_then(|a| a.name.clone()),
+                ou_id: info.and_then(|a| a.ou_id.clone()),
+                ou_path: info.and_then(|a| a.ou_path.clone()),
+                account,
+                total,
+                failed,
+            }
+        })
         .collect();
     by_account.sort_by(|a, b| {
         b.failed
             .cmp(&a.failed)
             .then(b.total.cmp(&a.total))
-            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| a.account.cmp(&b.account))
     });
+    let by_unit = accounts::org_units(conn)?
+        .into_iter()
+        .map(|u| {
+            let (mut total, mut failed) = (0, 0);
+            for a in &by_account {
+                if known.get(&a.account).is_some_and(|k| k.is_in(&u.id)) {
+                    total += a.total;
+                    failed += a.failed;
+                }
+            }
+            UnitCount {
+                id: u.id,
+                name: u.name,
+                path: u.path,
+                accounts: u.accounts,
+                total,
+                failed,
+            }
+        })
+        .collect();
 
     Ok(Overview {
         workspace: WorkspaceInfo {
@@ -183,6 +245,7 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
         by_severity,
         by_source,
         by_account,
+        by_unit,
         last_import: imports::latest(conn)?,
         imports: imports::count(conn)?,
         sync: sync_health(conn)?,

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::changes::{self, ChangeCounts, ChangedFinding};
 use super::findings::{list_findings, FindingFilter, FindingRow, Page, SortField};
+use super::overview::UnitCount;
 use super::posture::{self, Posture, RequirementStatus, SCORE_FORMULA};
 use super::requirement::{failing_findings, FailingFinding};
 use super::sla::{self, SeveritySla};
@@ -59,6 +60,8 @@ impl Period {
 pub struct Scope {
     pub workspace: String,
     pub accounts: Vec<String>,
+    /// Each account as a reader knows it: `name (id)` where a name is known, else the id.
+    pub account_labels: Vec<String>,
     pub regions: Vec<String>,
     pub from: String,
     pub to: String,
@@ -129,6 +132,7 @@ pub struct FindingBrief {
     pub title: String,
     pub severity: String,
     pub account: String,
+    pub account_name: Option<String>,
     pub region: String,
     pub control: Option<String>,
     pub resource: Option<String>,
@@ -143,6 +147,7 @@ impl From<FindingRow> for FindingBrief {
             title: r.title,
             severity: r.severity,
             account: r.account,
+            account_name: r.account_name,
             region: r.region,
             control: r.control,
             resource: r.resources.into_iter().next(),
@@ -211,6 +216,9 @@ pub struct ExecutiveReport {
     pub attestations: Vec<AttestationLine>,
     pub plan: Vec<PlanItem>,
     pub sources: Vec<SourceLine>,
+    /// Active and failing findings per organizational unit (with the OUs below it), when
+    /// the workspace knows the organisation.
+    pub units: Vec<UnitCount>,
 }
 
 /// How many rows a list in a report shows (the exports carry everything).
@@ -228,9 +236,21 @@ fn scope(conn: &Connection, workspace: &str, period: &Period, posture: &Posture)
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     };
+    let accounts = distinct("account")?;
+    let names: HashMap<String, String> = crate::store::accounts::accounts(conn)?
+        .into_iter()
+        .filter_map(|a| a.name.map(|n| (a.id, n)))
+        .collect();
     Ok(Scope {
         workspace: workspace.to_string(),
-        accounts: distinct("account")?,
+        account_labels: accounts
+            .iter()
+            .map(|id| match names.get(id) {
+                Some(name) => format!("{name} ({id})"),
+                None => id.clone(),
+            })
+            .collect(),
+        accounts,
         regions: distinct("region")?,
         from: day(period.from),
         to: day(period.to),
@@ -480,6 +500,7 @@ pub fn executive(
         attestations,
         plan,
         sources: sources(conn)?,
+        units: crate::query::overview::overview(conn, workspace)?.by_unit,
     };
     report.fingerprint = fingerprint(&report);
     Ok(report)

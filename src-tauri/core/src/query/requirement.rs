@@ -31,6 +31,8 @@ pub struct FailingFinding {
     pub title: String,
     pub severity: String,
     pub account: String,
+    /// The account's name, when the workspace knows one.
+    pub account_name: Option<String>,
     pub region: String,
     pub resources: Vec<String>,
     pub updated_at: String,
@@ -120,7 +122,7 @@ fn failing(
     let sql = format!(
         "SELECT f.id, f.title, f.severity, f.account, f.region, f.updated_at,
                 (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
-                f.fid, f.product_arn
+                f.fid, f.product_arn, (SELECT a.name FROM accounts a WHERE a.account_id = f.account)
          FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid
          WHERE fr.framework = ?1 AND fr.requirement = ?2 AND f.record_state = 'active' AND f.status = 'failed'
            AND {}
@@ -137,6 +139,7 @@ fn failing(
             title: r.get(1)?,
             severity: r.get(2)?,
             account: r.get(3)?,
+            account_name: r.get(9)?,
             region: r.get(4)?,
             updated_at: format_ts(r.get(5)?),
             resources: serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default(),

@@ -6,6 +6,7 @@
 //! history, so trends computed later see it.
 
 use rusqlite::{params, OptionalExtension, Transaction};
+use std::collections::HashMap;
 
 use crate::catalog::mapping::FindingKey;
 use crate::import::RawFormat;
@@ -399,6 +400,8 @@ pub(crate) struct Applier<'c> {
     /// Maps each inserted or updated finding as it is applied, when the import was given
     /// the catalog (else they are left for [`crate::Store::ensure_mapped`]).
     pub(crate) mapping: Option<MapPass<'c>>,
+    /// The account names findings of this call gave, as last noted (see `accounts`).
+    pub(crate) named: HashMap<String, String>,
 }
 
 /// Writes the search entries of the findings an import call inserted or replaced, in
@@ -487,6 +490,12 @@ impl Applier<'_> {
         }
         if f.lenient.is_some() {
             counts.lenient += 1;
+        }
+        if let Some(name) = &f.account_name {
+            if self.named.get(&f.account) != Some(name) {
+                super::accounts::note_name(tx, &f.account, name)?;
+                self.named.insert(f.account.clone(), name.clone());
+            }
         }
         type Current = (i64, i64, HistState, (String, i64));
         let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<Current> {

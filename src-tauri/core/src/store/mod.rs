@@ -4,6 +4,7 @@
 //! One writer ([`Store`]); readers open their own read-only connections ([`open_reader`]).
 
 pub mod acceptances;
+pub mod accounts;
 pub mod attestations;
 pub mod audit;
 pub mod definitions;
@@ -124,6 +125,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[findings::SCHEMA_V19],
     &[findings::SCHEMA_V20],
     &[findings::SCHEMA_V21],
+    &[accounts::SCHEMA_V22, owners::SCHEMA_V22],
 ];
 
 fn migrations() -> Migrations<'static> {

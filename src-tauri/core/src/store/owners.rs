@@ -1,6 +1,7 @@
 //! Remediation owners. An owner is assigned to one finding, to every finding of a control,
-//! or to every finding of an account; the most specific assignment wins (finding, then
-//! control, then account). Assignments are append-only (the latest for a target is in
+//! of an account, or of the accounts in an organizational unit (and the OUs below it); the
+//! most specific assignment wins (finding, then control, then account, then the nearest OU
+//! above the account). Assignments are append-only (the latest for a target is in
 //! force; assigning an empty owner clears that level) and each is written to the audit
 //! log in the same transaction.
 
@@ -28,6 +29,31 @@ CREATE TRIGGER owner_assignments_no_delete BEFORE DELETE ON owner_assignments
 BEGIN SELECT RAISE(ABORT, 'owner assignments are append-only: assign again'); END;
 ";
 
+/// Schema 22 lets an owner be assigned to an organizational unit: the table is rebuilt
+/// with the wider CHECK (SQLite cannot change one in place), its rows and ids kept.
+pub(super) const SCHEMA_V22: &str = "
+DROP TRIGGER owner_assignments_no_update;
+DROP TRIGGER owner_assignments_no_delete;
+DROP INDEX owner_assignments_target;
+ALTER TABLE owner_assignments RENAME TO owner_assignments_v13;
+CREATE TABLE owner_assignments (
+    id          INTEGER PRIMARY KEY,
+    scope       TEXT    NOT NULL CHECK (scope IN ('finding', 'control', 'account', 'unit')),
+    target      TEXT    NOT NULL,
+    owner       TEXT    NOT NULL,   -- '' clears the assignment at this level
+    assigned_at INTEGER NOT NULL,
+    assigned_by TEXT    NOT NULL
+) STRICT;
+INSERT INTO owner_assignments(id, scope, target, owner, assigned_at, assigned_by)
+    SELECT id, scope, target, owner, assigned_at, assigned_by FROM owner_assignments_v13;
+DROP TABLE owner_assignments_v13;
+CREATE INDEX owner_assignments_target ON owner_assignments(scope, target, assigned_at);
+CREATE TRIGGER owner_assignments_no_update BEFORE UPDATE ON owner_assignments
+BEGIN SELECT RAISE(ABORT, 'owner assignments are append-only: assign again'); END;
+CREATE TRIGGER owner_assignments_no_delete BEFORE DELETE ON owner_assignments
+BEGIN SELECT RAISE(ABORT, 'owner assignments are append-only: assign again'); END;
+";
+
 /// What an owner is assigned to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +61,8 @@ pub enum OwnerScope {
     Finding,
     Control,
     Account,
+    /// An organizational unit (its id): the accounts in it and in the OUs below it.
+    Unit,
 }
 
 impl OwnerScope {
@@ -43,6 +71,7 @@ impl OwnerScope {
             OwnerScope::Finding => "finding",
             OwnerScope::Control => "control",
             OwnerScope::Account => "account",
+            OwnerScope::Unit => "unit",
         }
     }
 }
@@ -72,9 +101,10 @@ pub struct OwnerAssignment {
     pub owner: String,
 }
 
-/// The assignments in force: the latest per (scope, target), empty owners dropped.
+/// The assignments in force: the latest per (scope, target), empty owners dropped; and each
+/// account's OUs, nearest first, for assignments to an OU.
 #[derive(Debug, Default, Clone)]
-pub struct Owners(HashMap<(OwnerScope, String), String>);
+pub struct Owners(HashMap<(OwnerScope, String), String>, HashMap<String, Vec<String>>);
 
 impl Owners {
     pub fn load(conn: &Connection) -> Result<Owners, StoreError> {
@@ -86,6 +116,7 @@ impl Owners {
             let scope = match r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)? {
                 "finding" => OwnerScope::Finding,
                 "control" => OwnerScope::Control,
+                "unit" => OwnerScope::Unit,
                 _ => OwnerScope::Account,
             };
             let (target, owner): (String, String) = (r.get(1)?, r.get(2)?);
@@ -95,7 +126,21 @@ impl Owners {
                 map.insert((scope, target), owner);
             }
         }
-        Ok(Owners(map))
+        let mut units = HashMap::new();
+        if map.keys().any(|(scope, _)| *scope == OwnerScope::Unit) {
+            for a in super::accounts::accounts(conn)? {
+                if let Some(path) = &a.ou_id_path {
+                    let nearest_first: Vec<String> = path
+                        .split('/')
+                        .filter(|p| !p.is_empty())
+                        .rev()
+                        .map(str::to_string)
+                        .collect();
+                    units.insert(a.id, nearest_first);
+                }
+            }
+        }
+        Ok(Owners(map, units))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -105,9 +150,10 @@ impl Owners {
     /// The assignments in force, by scope (accounts, controls, findings) then target.
     pub fn assignments(&self) -> Vec<OwnerAssignment> {
         let rank = |s: OwnerScope| match s {
-            OwnerScope::Account => 0,
-            OwnerScope::Control => 1,
-            OwnerScope::Finding => 2,
+            OwnerScope::Unit => 0,
+            OwnerScope::Account => 1,
+            OwnerScope::Control => 2,
+            OwnerScope::Finding => 3,
         };
         let mut out: Vec<OwnerAssignment> = self
             .0
@@ -122,18 +168,20 @@ impl Owners {
         out
     }
 
-    /// The owner of a finding: its own, else its control's, else its account's.
+    /// The owner of a finding: its own, else its control's, else its account's, else that
+    /// of the nearest OU above its account.
     pub fn of(&self, finding_id: &str, control: Option<&str>, account: &str) -> Option<&str> {
         let get = |s: OwnerScope, t: &str| self.0.get(&(s, t.to_string())).map(String::as_str);
         get(OwnerScope::Finding, finding_id)
             .or_else(|| control.and_then(|c| get(OwnerScope::Control, c)))
             .or_else(|| get(OwnerScope::Account, account))
+            .or_else(|| self.1.get(account)?.iter().find_map(|unit| get(OwnerScope::Unit, unit)))
     }
 }
 
 impl Store {
-    /// Assigns (or, with an empty `owner`, clears) the owner of a finding, a control or an
-    /// account. The finding must exist; an account id has 12 digits; a control id, the
+    /// Assigns (or, with an empty `owner`, clears) the owner of a finding, a control, an
+    /// account or an OU. The finding and the OU must exist; an account id has 12 digits; a control id, the
     /// owner and who assigns are within their limits (checked before anything is written:
     /// assignments are append-only).
     pub fn assign_owner(
@@ -164,6 +212,9 @@ impl Store {
                 if !known {
                     return Err(StoreError::NotFound(format!("no finding has the id {target:?}")));
                 }
+            }
+            OwnerScope::Unit => {
+                super::accounts::ou_path(self.conn(), "unit", target)?;
             }
             OwnerScope::Account if !super::acceptances::is_account_id(target) => {
                 return Err(StoreError::invalid(

@@ -305,6 +305,14 @@ pub enum SyncEvent {
     /// Something the user should know that does not fail the target (an optional query
     /// was refused).
     Notice { target: SyncTarget, message: String },
+    /// AWS Organizations was read for `account`'s organisation: `accounts` named and
+    /// placed in `units` OUs; or, with `refused`, why it could not be (the sync goes on).
+    Organization {
+        account: String,
+        accounts: u32,
+        units: u32,
+        refused: Option<String>,
+    },
     TargetDone {
         target: SyncTarget,
         pages: u32,

@@ -7,6 +7,7 @@
  */
 import { Channel, invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type { Acceptance } from './bindings/Acceptance';
+import type { AccountsView } from './bindings/AccountsView';
 import type { AuditEntry } from './bindings/AuditEntry';
 import type { AwsProfile } from './bindings/AwsProfile';
 import type { AuditReport } from './bindings/AuditReport';
@@ -34,6 +35,9 @@ import type { WorkspaceDetails } from './bindings/WorkspaceDetails';
 import type { WorkspaceStatus } from './bindings/WorkspaceStatus';
 
 export type { Acceptance } from './bindings/Acceptance';
+export type { AccountCount } from './bindings/AccountCount';
+export type { AccountInfo } from './bindings/AccountInfo';
+export type { AccountsView } from './bindings/AccountsView';
 export type { Attestation } from './bindings/Attestation';
 export type { AuditEntry } from './bindings/AuditEntry';
 export type { AuditReport } from './bindings/AuditReport';
@@ -68,6 +72,7 @@ export type { Overview } from './bindings/Overview';
 export type { OwnerAssignment } from './bindings/OwnerAssignment';
 export type { OwnerScope } from './bindings/OwnerScope';
 export type { OwnerSla } from './bindings/OwnerSla';
+export type { OrgUnit } from './bindings/OrgUnit';
 export type { OwnersView } from './bindings/OwnersView';
 export type { Posture } from './bindings/Posture';
 export type { RecordState } from './bindings/RecordState';
@@ -96,6 +101,7 @@ export type { TargetReport } from './bindings/TargetReport';
 export type { Totals } from './bindings/Totals';
 export type { Trend } from './bindings/Trend';
 export type { TrendPoint } from './bindings/TrendPoint';
+export type { UnitCount } from './bindings/UnitCount';
 export type { WorkspaceDetails } from './bindings/WorkspaceDetails';
 export type { WorkspaceInfo } from './bindings/WorkspaceInfo';
 export type { WorkspaceStatus } from './bindings/WorkspaceStatus';
@@ -273,6 +279,11 @@ export function getChanges(since: Day, until?: Day): Promise<Changes> {
 /** One page of the findings explorer and the number of findings that match in all. Send the query complete. */
 export function getFindingsPage(query: FindingsQuery): Promise<FindingsPage> {
   return call<FindingsPage>('findings_page', { query });
+}
+
+/** The accounts the workspace can name (AWS Organizations, else the findings) and the organisation's OUs. */
+export function getAccounts(): Promise<AccountsView> {
+  return call<AccountsView>('accounts');
 }
 
 /** Open, overdue and time-to-remediate figures per severity, with the workspace's SLA days. */

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import App from '../../App.svelte';
 import type { FindingDetail, FindingRow, FindingsQuery, IpcError } from '../backend';
 import {
+  sampleAccounts,
   mockBackend,
   sampleFindingDetail,
   sampleFindingRows,
@@ -42,6 +43,7 @@ function backend(seen: Invocation[], total = 1000): void {
       posture: samplePosture(),
       sla_summary: sampleSla(),
       findings_page: (args) => syntheticPage(args.query as FindingsQuery, total),
+      accounts: sampleAccounts(),
     },
     seen,
   );
@@ -988,6 +990,43 @@ describe('Findings explorer in the window (URL as its state)', () => {
     await fireEvent.click(screen.getByTestId('filter-clear'));
     await waitFor(() => expect(lastQuery(seen)).toEqual(toFindingsQuery(EMPTY_FILTERS, 1)));
     expect(window.location.hash).toBe('#/findings');
+  });
+
+  it('filters by an organizational unit picked by name, indented under its parent', async () => {
+    window.location.hash = '#/findings';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+    await fireEvent.click(screen.getByTestId('filter-more'));
+    const picker = (await screen.findByTestId('filter-ou')) as HTMLSelectElement;
+    const labels = [...picker.options].map((o) => o.textContent);
+    expect(labels).toEqual(['Any', 'Root (2)', '\u00a0\u00a0Security (1)', '\u00a0\u00a0Workloads (1)', '\u00a0\u00a0\u00a0\u00a0Prod (1)']);
+    await fireEvent.change(picker, { target: { value: 'ou-ab12-11111111' } });
+    await waitFor(() => expect(lastQuery(seen)?.units).toEqual(['ou-ab12-11111111']));
+    expect(window.location.hash).toBe('#/findings?ou=ou-ab12-11111111');
+    await fireEvent.change(picker, { target: { value: '' } });
+    await waitFor(() => expect(lastQuery(seen)?.units).toEqual([]));
+  });
+
+  it('shows an account by its name beside its id, its OU in the tooltip', async () => {
+    const row: FindingRow = {
+      ...sampleFindingRows()[0]!,
+      account: '111122223333',
+      account_name: 'payments-prod',
+      ou_path: 'Root/Workloads/Prod',
+    };
+    mockBackend({
+      sla_summary: sampleSla(),
+      posture: samplePosture(),
+      findings_page: { total: 1, page: 1, page_size: 200, rows: [row] },
+      accounts: sampleAccounts(),
+    });
+    render(FindingsExplorer, { query: '' });
+    await ready();
+    const cell = within(screen.getAllByTestId('explorer-row')[0]!).getByText('payments-prod').parentElement!;
+    expect(cell.textContent).toBe('payments-prod111122223333');
+    expect(cell.getAttribute('title')).toBe('111122223333 · Root/Workloads/Prod');
   });
 
   it('restores the filters from the URL on Back and Forward', async () => {

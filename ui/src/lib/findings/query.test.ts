@@ -21,6 +21,7 @@ const FULL: ExplorerFilters = {
   statuses: ['failed'],
   sources: ['securityhub', 'inspector'],
   accounts: ['111122223333'],
+  units: ['ou-ab12-11111111'],
   regions: ['eu-west-1', 'us-east-1'],
   resourceTypes: ['AwsS3Bucket'],
   minAge: 30,
@@ -73,6 +74,7 @@ describe('toFindingsQuery', () => {
       statuses: [],
       severities: [],
       accounts: [],
+      units: [],
       regions: [],
       resource_types: [],
       record_state: 'active',
@@ -96,6 +98,7 @@ describe('toFindingsQuery', () => {
       statuses: ['failed'],
       severities: ['CRITICAL', 'HIGH'],
       accounts: ['111122223333'],
+      units: ['ou-ab12-11111111'],
       regions: ['eu-west-1', 'us-east-1'],
       resource_types: ['AwsS3Bucket'],
       record_state: null,
@@ -118,7 +121,7 @@ describe('toFindingsQuery', () => {
 describe('helpers', () => {
   it('counts and clears filters, keeping the sort', () => {
     expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
-    expect(activeFilterCount(FULL)).toBe(15);
+    expect(activeFilterCount(FULL)).toBe(16);
     expect(clearedFilters(FULL)).toEqual({ ...EMPTY_FILTERS, sort: 'first_seen', reverse: true });
   });
 

@@ -5,7 +5,7 @@
  *
  * URL parameters (all optional; lists repeat the parameter):
  * `search`, `framework`, `requirement` (with a framework only), `severity`, `status`, `source`,
- * `account`, `region`, `resource_type`, `min_age`, `max_age` (days), `overdue=1`, `unmapped=1`,
+ * `account`, `ou` (an organizational unit's id: its accounts and those below it), `region`, `resource_type`, `min_age`, `max_age` (days), `overdue=1`, `unmapped=1`,
  * `state=archived|all` (default: active findings), `sort` (default `severity`), `reverse=1`.
  */
 import type { FindingsQuery, RecordState, Severity, Source, Status } from '../backend';
@@ -35,6 +35,8 @@ export type ExplorerFilters = {
   statuses: Status[];
   sources: Source[];
   accounts: string[];
+  /** Organizational unit ids: the accounts in them and in the OUs below them. */
+  units: string[];
   regions: string[];
   resourceTypes: string[];
   /** First seen at least / at most this many days ago. */
@@ -55,6 +57,7 @@ export const EMPTY_FILTERS: ExplorerFilters = {
   statuses: [],
   sources: [],
   accounts: [],
+  units: [],
   regions: [],
   resourceTypes: [],
   minAge: null,
@@ -102,6 +105,7 @@ export function parseExplorerQuery(query: string): ExplorerFilters {
     statuses: pick(params, 'status', STATUSES),
     sources: pick(params, 'source', SOURCES),
     accounts: texts(params, 'account'),
+    units: texts(params, 'ou'),
     regions: texts(params, 'region'),
     resourceTypes: texts(params, 'resource_type'),
     minAge: days(params.get('min_age')),
@@ -127,6 +131,7 @@ export function explorerQueryString(filters: ExplorerFilters): string {
   for (const s of STATUSES.filter((s) => filters.statuses.includes(s))) params.append('status', s);
   for (const s of SOURCES.filter((s) => filters.sources.includes(s))) params.append('source', s);
   for (const a of filters.accounts) params.append('account', a);
+  for (const u of filters.units) params.append('ou', u);
   for (const r of filters.regions) params.append('region', r);
   for (const t of filters.resourceTypes) params.append('resource_type', t);
   if (filters.minAge !== null) params.set('min_age', String(filters.minAge));
@@ -154,6 +159,7 @@ export function toFindingsQuery(filters: ExplorerFilters, page: number, pageSize
     statuses: [...filters.statuses],
     severities: [...filters.severities],
     accounts: [...filters.accounts],
+    units: [...filters.units],
     regions: [...filters.regions],
     resource_types: [...filters.resourceTypes],
     record_state: filters.state === 'all' ? null : filters.state,
@@ -179,6 +185,7 @@ export function activeFilterCount(filters: ExplorerFilters): number {
     filters.statuses.length +
     filters.sources.length +
     filters.accounts.length +
+    filters.units.length +
     filters.regions.length +
     filters.resourceTypes.length +
     (filters.minAge !== null ? 1 : 0) +

@@ -5,7 +5,7 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OwnersView as Owners } from '../backend';
-import { mockBackend, type Invocation } from '../../test/fixtures';
+import { mockBackend, sampleAccounts, type Invocation } from '../../test/fixtures';
 import { sampleOwners, type MoreBackend } from '../settings/samples';
 import OwnersView from './OwnersView.svelte';
 
@@ -56,6 +56,48 @@ describe('OwnersView', () => {
       ['finding', 'arn:aws:securityhub:eu-west-1:777788889999:security-control/Config.1/finding/d322c785', 'Cloud foundations'],
     ]);
     expect(rows[0]!.textContent).toMatch(/Account/);
+  });
+
+  it('assigns an owner to an organizational unit picked by its path, and lists it by its path', async () => {
+    const seen: Invocation[] = [];
+    let view: Owners = { owners: sampleOwners().owners, assignments: [] };
+    mock(
+      {
+        owners: () => view,
+        accounts: sampleAccounts(),
+        assign_owner: (args) => {
+          view = { ...view, assignments: [{ scope: 'unit', target: String(args.target), owner: String(args.owner) }] };
+          return 8;
+        },
+      },
+      seen,
+    );
+    render(OwnersView);
+    const scope = (await screen.findByTestId('assign-scope')) as HTMLSelectElement;
+    await waitFor(() => expect(scope.querySelector('option[value="unit"]')).not.toBeNull());
+    await fireEvent.change(scope, { target: { value: 'unit' } });
+    const picker = screen.getByTestId('assign-target') as HTMLSelectElement;
+    expect(picker.tagName).toBe('SELECT');
+    expect([...picker.options].map((o) => o.textContent)).toContain('Root/Workloads (1 account)');
+    await fireEvent.change(picker, { target: { value: 'ou-ab12-11111111' } });
+    await type('assign-owner', 'Workloads team');
+    await type('assign-by', 'Dana Whitfield');
+    await fireEvent.click(screen.getByTestId('assign-submit'));
+    await screen.findByTestId('owners-notice');
+    expect(assigned(seen)).toEqual([
+      { cmd: 'assign_owner', args: { scope: 'unit', target: 'ou-ab12-11111111', owner: 'Workloads team', by: 'Dana Whitfield' } },
+    ]);
+    const row = screen.getByTestId('assignment-row');
+    expect(row.dataset.scope).toBe('unit');
+    expect(row.textContent).toMatch(/OU\s*Root\/Workloads\s*Workloads team/);
+  });
+
+  it('offers no OU to assign when the workspace knows no organisation', async () => {
+    mock({ owners: sampleOwners(), accounts: { accounts: [], units: [] } });
+    render(OwnersView);
+    const scope = (await screen.findByTestId('assign-scope')) as HTMLSelectElement;
+    await waitFor(() => expect(screen.getAllByTestId('assignment-row').length).toBeGreaterThan(0));
+    expect(scope.querySelector('option[value="unit"]')).toBeNull();
   });
 
   it('says what to do when nothing is assigned and nothing fails', async () => {

@@ -1,8 +1,8 @@
 /** Words for remediation owner assignments: what each scope is called, and how its target is asked for. */
 import type { OwnerScope } from '../backend';
 
-/** The scopes in the order the form offers them (the broadest first). */
-export const SCOPES: readonly OwnerScope[] = ['account', 'control', 'finding'];
+/** The scopes in the order the form offers them (the broadest first); `unit` only once the workspace knows OUs. */
+export const SCOPES: readonly OwnerScope[] = ['unit', 'account', 'control', 'finding'];
 
 export type ScopeWords = {
   /** In the scope select: "Every finding of an account". */
@@ -16,6 +16,13 @@ export type ScopeWords = {
 };
 
 const WORDS: Record<OwnerScope, ScopeWords> = {
+  unit: {
+    choice: 'An organizational unit',
+    name: 'OU',
+    target: 'Organizational unit',
+    placeholder: 'ou-ab12-34cd5678',
+    hint: 'Every failing finding of the accounts in this OU and the OUs below it, unless an account has its own owner.',
+  },
   account: {
     choice: 'An account',
     name: 'Account',

@@ -268,9 +268,32 @@ describe('Overview', () => {
     await vi.waitFor(() => expect(value('kpi-active')).toBe('11'));
   });
 
+  it('names accounts with their OU, and lists the OUs with links to their failing findings', async () => {
+    mockBackend({ overview: sampleOverview() });
+    render(Overview);
+    const account = await screen.findByTestId('account-111122223333');
+    expect(within(account).getByText('payments-prod')).toBeTruthy();
+    expect(within(account).getByTestId('account-ou').textContent).toBe('Root/Workloads/Prod');
+    expect(within(account).getByRole('link').getAttribute('href')).toBe(
+      '#/findings?status=failed&account=111122223333',
+    );
+    const unnamed = screen.getByTestId('account-444455556666');
+    expect(within(unnamed).queryByTestId('account-ou')).toBeNull();
+    const prod = screen.getByTestId('unit-ou-ab12-22222222');
+    expect(prod.dataset.path).toBe('Root/Workloads/Prod');
+    expect(within(prod).getByRole('link').getAttribute('href')).toBe('#/findings?status=failed&ou=ou-ab12-22222222');
+  });
+
+  it('shows no OU panel when the workspace knows no organisation', async () => {
+    mockBackend({ overview: sampleOverview({ by_unit: [] }) });
+    render(Overview);
+    await screen.findByTestId('account-111122223333');
+    expect(screen.queryByTestId('unit-r-ab12')).toBeNull();
+  });
+
   it('renders backend strings as text, never as HTML', async () => {
     const overview = sampleOverview({
-      by_account: [{ key: HOSTILE, total: 3, failed: 1 }],
+      by_account: [{ account: HOSTILE, name: HOSTILE, ou_id: null, ou_path: HOSTILE, total: 3, failed: 1 }],
       by_source: [{ key: HOSTILE, total: 3, failed: 1 }],
     });
     overview.last_import = { ...overview.last_import!, label: HOSTILE, shape: HOSTILE };
@@ -278,7 +301,7 @@ describe('Overview', () => {
     const { container } = render(Overview);
 
     const row = await screen.findByTestId(`account-${HOSTILE}`);
-    expect(within(row).getByText(HOSTILE)).toBeTruthy();
+    expect(within(row).getAllByText(HOSTILE)).toHaveLength(3); // name, id and OU path
     expect(within(screen.getByTestId('last-import')).getAllByText(HOSTILE).length).toBeGreaterThan(0);
     expect(within(screen.getByTestId(`source-${HOSTILE}`)).getByText(HOSTILE)).toBeTruthy();
     expect(container.querySelector('img')).toBeNull();
@@ -289,7 +312,7 @@ describe('Overview', () => {
     const ZWSP = '\u200B';
     const account = `${RLO}333322221111`;
     const overview = sampleOverview({
-      by_account: [{ key: account, total: 3, failed: 1 }],
+      by_account: [{ account, name: null, ou_id: null, ou_path: null, total: 3, failed: 1 }],
       sync: {
         targets: 1,
         last_attempt: Date.parse('2026-03-31T09:30:00Z'),
@@ -303,7 +326,7 @@ describe('Overview', () => {
 
     // The key identifies the row: the test id keeps it as it is.
     const row = await screen.findByTestId(`account-${account}`);
-    expect(row.querySelector('th')!.textContent).toBe('<U+202E>333322221111');
+    expect(row.querySelector('th .id')!.textContent).toBe('<U+202E>333322221111');
     const label = within(screen.getByTestId('last-import')).getByText('findings-<U+202E>vsc.exe<U+200B>.json');
     expect(label.getAttribute('title')).toBe('findings-<U+202E>vsc.exe<U+200B>.json');
     const failing = screen.getByTestId('overview-sync-failing');

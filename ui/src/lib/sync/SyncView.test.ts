@@ -286,7 +286,7 @@ describe('SyncView', () => {
       sync_start: () =>
         calls++ === 0
           ? { code: 'internal', message: 'unknown source "guardduty"; known: securityhub, inspector, config' }
-          : { targets: [], errors: ['work: no Region: pass --region or set `region` in the profile'], cancelled: false, elapsed_ms: 5 },
+          : { targets: [], errors: ['work: no Region: pass --region or set `region` in the profile'], organization: null, cancelled: false, elapsed_ms: 5 },
     });
     render(SyncView);
     await screen.findByTestId('sync-status-empty');

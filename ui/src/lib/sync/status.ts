@@ -22,6 +22,9 @@ export const IAM_ACTIONS: readonly string[] = [
   'securityhub:ListFindingAggregators',
   'securityhub:ListSecurityControlDefinitions',
   'sts:GetCallerIdentity',
+  'organizations:DescribeOrganizationalUnit',
+  'organizations:ListAccounts',
+  'organizations:ListParents',
 ];
 
 /**

@@ -8,4 +8,8 @@ kind: string,
 /**
  * When the finding reached the state that makes it count (RFC 3339).
  */
-at: string, title: string, severity: string, account: string, region: string, control: string | null, requirements: Array<string>, };
+at: string, title: string, severity: string, account: string, 
+/**
+ * The account's name, when the workspace knows one.
+ */
+account_name: string | null, region: string, control: string | null, requirements: Array<string>, };

@@ -7,7 +7,11 @@ export type FailingFinding = { id: string,
 /**
  * The product that reported it: with `id`, which finding this is.
  */
-product_arn: string, title: string, severity: string, account: string, region: string, resources: Array<string>, updated_at: string, 
+product_arn: string, title: string, severity: string, account: string, 
+/**
+ * The account's name, when the workspace knows one.
+ */
+account_name: string | null, region: string, resources: Array<string>, updated_at: string, 
 /**
  * A valid risk acceptance covers it for this requirement: it does not make the
  * requirement fail.

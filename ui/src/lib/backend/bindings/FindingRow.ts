@@ -7,7 +7,15 @@ export type FindingRow = { id: string,
 /**
  * The product that reported it (ASFF `ProductArn`): with `id`, which finding this is.
  */
-product_arn: string, source: string, product: string, account: string, region: string, 
+product_arn: string, source: string, product: string, account: string, 
+/**
+ * The account's name (from AWS Organizations, else from its findings).
+ */
+account_name: string | null, 
+/**
+ * The account's organizational unit, names from the root down (`Root/Workloads/Prod`).
+ */
+ou_path: string | null, region: string, 
 /**
  * The control id as the finding wrote it (a legacy standard's rule number, such as
  * CIS 1.2's `1.14`, or a consolidated id).

@@ -7,7 +7,11 @@ import type { Status } from "./Status";
 /**
  * An explorer query as the window sends it.
  */
-export type FindingsQuery = { search: string | null, sources: Array<Source>, statuses: Array<Status>, severities: Array<Severity>, accounts: Array<string>, regions: Array<string>, resource_types: Array<string>, record_state: RecordState | null, framework: string | null, requirement: string | null, unmapped: boolean, min_age_days: number | null, max_age_days: number | null, overdue_only: boolean, 
+export type FindingsQuery = { search: string | null, sources: Array<Source>, statuses: Array<Status>, severities: Array<Severity>, accounts: Array<string>, 
+/**
+ * Organizational unit ids: their accounts and those of the OUs below them.
+ */
+units: Array<string>, regions: Array<string>, resource_types: Array<string>, record_state: RecordState | null, framework: string | null, requirement: string | null, unmapped: boolean, min_age_days: number | null, max_age_days: number | null, overdue_only: boolean, 
 /**
  * severity | updated | first_seen | title | account | control | status
  */

@@ -3,4 +3,4 @@
 /**
  * What an owner is assigned to.
  */
-export type OwnerScope = "finding" | "control" | "account";
+export type OwnerScope = "finding" | "control" | "account" | "unit";

@@ -5,4 +5,8 @@ export type SyncReport = { targets: Array<TargetReport>,
 /**
  * Profiles that could not be used at all (no credentials, no Region), with why.
  */
-errors: Array<string>, cancelled: boolean, elapsed_ms: number, };
+errors: Array<string>, 
+/**
+ * What AWS Organizations gave (accounts named, OUs), or why it could not be read.
+ */
+organization: string | null, cancelled: boolean, elapsed_ms: number, };
