@@ -55,9 +55,14 @@ fn count(db: &Path, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
-fn kill_after_pages(mut child: Child, ep: &Endpoint, pages: u64) {
+fn kill_after_pages(child: Child, ep: &Endpoint, pages: u64) {
+    kill_after(child, ep, "GetFindings", pages)
+}
+
+/// Kills the sync (SIGKILL) once the endpoint has served `pages` pages of `op`.
+fn kill_after(mut child: Child, ep: &Endpoint, op: &str, pages: u64) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while ep.stats().op("GetFindings").ok < pages {
+    while ep.stats().op(op).ok < pages {
         assert!(Instant::now() < deadline, "the sync never got going");
         assert!(
             child.try_wait().expect("wait").is_none(),
@@ -104,6 +109,38 @@ fn killing_the_process_mid_sync_loses_nothing_and_duplicates_nothing() {
         serde_json::from_str(&ok(rampart(&db, &["sync", "--status", "--format", "json"]))).expect("json");
     assert_eq!(status[0]["resumable"], false);
     assert!(status[0]["last_error"].is_null());
+}
+
+/// The same for the new Security Hub's GetFindingsV2, which runs after CSPM's GetFindings:
+/// killed while its OCSF pages are coming, the re-run resumes that query, and every finding
+/// ends up one row with both documents, its history written once.
+#[test]
+fn killing_the_process_mid_getfindingsv2_loses_nothing_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("w.db");
+    let ep = Endpoint::start(active(1500), Faults::default()).expect("endpoint");
+    let child = sync_command(&db, dir.path(), &ep.url(), &["--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    kill_after(child, &ep, "GetFindingsV2", 6);
+    let ocsf = "SELECT count(*) FROM finding_raw WHERE format = 'ocsf'";
+    let kept = count(&db, ocsf);
+    assert_eq!(count(&db, "SELECT count(*) FROM findings"), 1500, "CSPM's pages came first");
+    assert!(kept > 0 && kept < 1500, "{kept} OCSF documents after the kill");
+
+    ep.reset_stats();
+    let out = sync_command(&db, dir.path(), &ep.url(), &[]).output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("resuming where the last run stopped"), "{stderr}");
+    assert_eq!(count(&db, "SELECT count(*) FROM findings"), 1500);
+    assert_eq!(count(&db, ocsf), 1500, "every twin keeps its OCSF document, once");
+    assert_eq!(count(&db, "SELECT count(*) FROM finding_raw WHERE format = 'asff'"), 1500);
+    assert_eq!(count(&db, "SELECT count(*) FROM finding_history"), 1500);
+    let served = ep.stats().op("GetFindingsV2").items_served as i64;
+    assert!(served <= 1500 - kept + 100, "refetched {served} OCSF findings after keeping {kept}");
 }
 
 #[test]
