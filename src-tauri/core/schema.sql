@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 22 (what the migrations in
+-- The schema of a Rampart workspace at version 23 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -195,7 +195,7 @@ CREATE TABLE "findings" (
     counted           INTEGER NOT NULL DEFAULT 0,
     req_set           INTEGER REFERENCES requirement_sets(id),
     related_nist      TEXT                -- JSON array, see SCHEMA_V17
-) STRICT;
+, declared TEXT) STRICT;
 
 CREATE INDEX findings_account ON findings(account);
 

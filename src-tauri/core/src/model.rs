@@ -206,6 +206,12 @@ pub struct Finding {
     /// `Compliance.RelatedRequirements`, `NIST.800-53.r5 AC-3` → `AC-3`): how a control the
     /// catalog does not know is mapped by reference.
     pub related_nist: Vec<String>,
+    /// Requirements a scanner declares its check evidences, as `framework:requirement` in
+    /// the catalog's notation (Prowler's `unmapped.compliance`: HIPAA `164_308_a_1_ii_a` is
+    /// `hipaa:164.308(a)(1)(ii)(A)`). Used only for a finding that names no Security Hub
+    /// control.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub declared: Vec<String>,
     pub title: String,
     pub description: String,
     pub severity: Severity,

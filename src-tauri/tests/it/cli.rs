@@ -313,3 +313,35 @@ fn escape_sequences_in_ids_and_catalog_text_never_reach_the_terminal() {
         );
     }
 }
+
+/// A Prowler check that names no Security Hub control maps to the requirements Prowler
+/// declares (HIPAA 164.312(b) here; its manual 164.308(a)(1)(ii)(A) is never reached by a
+/// scan), and a row stored before declarations were kept gets them from its OCSF document
+/// when it is mapped again.
+#[test]
+fn a_prowler_check_maps_to_the_requirements_it_declares() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("prowler.db");
+    let text = std::fs::read_to_string(fixtures("import/prowler-ocsf.json")).expect("fixture");
+    let mut doc: Value = serde_json::from_str(&text).expect("json");
+    doc[0]["unmapped"]["compliance"]["HIPAA"] = serde_json::json!(["164_312_b", "164_308_a_1_ii_a"]);
+    let id = doc[0]["finding_info"]["uid"].as_str().expect("uid").to_string();
+    let file = dir.path().join("prowler.json");
+    std::fs::write(&file, serde_json::to_string(&doc).expect("json")).expect("write");
+    ok(rampart(&db, &["import", file.to_str().expect("path")]));
+    let requirements = |db: &Path| -> Vec<Value> {
+        let all = findings_json(db);
+        let row = all.iter().find(|f| f["id"] == id).expect("the Prowler finding");
+        row["requirements"].as_array().expect("requirements").clone()
+    };
+    assert_eq!(requirements(&db), [Value::from("hipaa:164.312(b)")]);
+    // As stored before schema 23: nothing kept, to be mapped again.
+    {
+        let store = rampart_core::Store::open(&db).expect("open");
+        store
+            .conn()
+            .execute_batch("UPDATE findings SET declared = NULL, mapped = 0; DELETE FROM finding_requirements;")
+            .expect("age the row");
+    }
+    assert_eq!(requirements(&db), [Value::from("hipaa:164.312(b)")]);
+}

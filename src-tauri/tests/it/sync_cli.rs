@@ -127,7 +127,11 @@ fn killing_the_process_mid_getfindingsv2_loses_nothing_and_duplicates_nothing() 
     kill_after(child, &ep, "GetFindingsV2", 6);
     let ocsf = "SELECT count(*) FROM finding_raw WHERE format = 'ocsf'";
     let kept = count(&db, ocsf);
-    assert_eq!(count(&db, "SELECT count(*) FROM findings"), 1500, "CSPM's pages came first");
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM findings"),
+        1500,
+        "CSPM's pages came first"
+    );
     assert!(kept > 0 && kept < 1500, "{kept} OCSF documents after the kill");
 
     ep.reset_stats();
@@ -137,10 +141,16 @@ fn killing_the_process_mid_getfindingsv2_loses_nothing_and_duplicates_nothing() 
     assert!(stderr.contains("resuming where the last run stopped"), "{stderr}");
     assert_eq!(count(&db, "SELECT count(*) FROM findings"), 1500);
     assert_eq!(count(&db, ocsf), 1500, "every twin keeps its OCSF document, once");
-    assert_eq!(count(&db, "SELECT count(*) FROM finding_raw WHERE format = 'asff'"), 1500);
+    assert_eq!(
+        count(&db, "SELECT count(*) FROM finding_raw WHERE format = 'asff'"),
+        1500
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM finding_history"), 1500);
     let served = ep.stats().op("GetFindingsV2").items_served as i64;
-    assert!(served <= 1500 - kept + 100, "refetched {served} OCSF findings after keeping {kept}");
+    assert!(
+        served <= 1500 - kept + 100,
+        "refetched {served} OCSF findings after keeping {kept}"
+    );
 }
 
 #[test]

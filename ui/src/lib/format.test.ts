@@ -177,6 +177,7 @@ describe('posture formatting', () => {
     expect(evidenceKindName('config_rule')).toBe('AWS Config rule');
     // A control the catalog does not know, matched through a NIST SP 800-53 id.
     expect(evidenceKindName('reference')).toBe('NIST reference');
+    expect(evidenceKindName('declared')).toBe('Declared by the scanner');
     expect(evidenceKindName('new_kind')).toBe('new_kind');
   });
 });

@@ -267,6 +267,8 @@ const EVIDENCE_KINDS: Record<string, string> = {
   product: 'Product',
   // A control the catalog does not know, matched through a NIST SP 800-53 id (the value).
   reference: 'NIST reference',
+  // A scanner's check without a control, matched by a requirement the scanner declares (the value).
+  declared: 'Declared by the scanner',
 };
 
 /**

@@ -20,6 +20,8 @@ pub struct FindingKey<'a> {
     pub types: &'a [String],
     /// The NIST SP 800-53 ids AWS relates the finding's control to.
     pub related_nist: &'a [String],
+    /// Requirements a scanner declares the check evidences (`framework:requirement`).
+    pub declared: &'a [String],
 }
 
 /// One requirement a finding bears on, and the rule that says so.
@@ -42,6 +44,8 @@ type Slot = (usize, usize, usize);
 enum Hit {
     Evidence(Slot),
     Reference(String, String),
+    /// What the scanner declared (`framework:requirement`, as it was written).
+    Declared(String),
 }
 
 /// Indexes over a catalog for fast mapping.
@@ -240,6 +244,33 @@ impl<'c> Mapper<'c> {
                 }
             }
         }
+        // A scanner's check that names no Security Hub control: the requirements it declares
+        // it evidences, where the catalog knows them (a declared paragraph the catalog does
+        // not list counts for the nearest one above it that it does), never a manual one.
+        if control.is_none() {
+            for declared in key.declared {
+                let Some((fw_id, req)) = declared.split_once(':') else {
+                    continue;
+                };
+                let Some(fi) = self.catalog.frameworks.iter().position(|f| f.id == fw_id) else {
+                    continue;
+                };
+                let fw = &self.catalog.frameworks[fi];
+                let mut id = req;
+                let found = loop {
+                    if let Some(ri) = fw.requirements.iter().position(|r| r.id == id) {
+                        break Some(ri);
+                    }
+                    match id.rfind('(') {
+                        Some(at) if at > 0 => id = &id[..at],
+                        _ => break None,
+                    }
+                };
+                if let Some(ri) = found.filter(|&ri| !fw.requirements[ri].manual) {
+                    hits.entry((fi, ri)).or_insert((Hit::Declared(declared.clone()), None));
+                }
+            }
+        }
         // Parents inherit their points' matches.
         let direct: Vec<((usize, usize), Hit)> = hits.iter().map(|(k, (hit, _))| (*k, hit.clone())).collect();
         for ((fi, ri), hit) in direct {
@@ -261,6 +292,12 @@ impl<'c> Mapper<'c> {
                             fw.name
                         );
                         (Rule::Reference(n), why)
+                    }
+                    Hit::Declared(declared) => {
+                        let why = format!(
+                            "The scanner declares its check evidences {declared}; the finding names no Security Hub control."
+                        );
+                        (Rule::Declared(declared), why)
                     }
                 };
                 Match {

@@ -229,6 +229,9 @@ pub enum Rule {
     /// AWS relates it to this NIST SP 800-53 control and the framework's reference relates
     /// that to the requirement ("mapped by reference").
     Reference(String),
+    /// Not written in catalog files: a scanner's check that names no Security Hub control,
+    /// mapped to a requirement the scanner declares it evidences (`framework:requirement`).
+    Declared(String),
 }
 
 impl Rule {
@@ -242,6 +245,7 @@ impl Rule {
             Rule::TypePrefix(v) => ("type_prefix", v),
             Rule::Product(v) => ("product", v),
             Rule::Reference(v) => ("reference", v),
+            Rule::Declared(v) => ("declared", v),
         }
     }
 
@@ -253,6 +257,7 @@ impl Rule {
             Rule::TypePrefix(p) => format!("finding type {p}*"),
             Rule::Product(p) => format!("product {p}"),
             Rule::Reference(n) => format!("NIST SP 800-53 {n} (by reference)"),
+            Rule::Declared(r) => format!("{r} (declared by the scanner)"),
         }
     }
 }

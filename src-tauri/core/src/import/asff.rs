@@ -284,6 +284,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         region,
         control_id,
         related_nist,
+        declared: Vec::new(),
         standard,
         config_rule,
         generator_id: Some(f.generator_id),

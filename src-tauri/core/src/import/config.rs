@@ -103,6 +103,7 @@ pub fn normalise(raw: &RawValue, index: usize, opts: &ImportOptions) -> Result<F
         region: region.clone(),
         control_id: None,
         related_nist: Vec::new(),
+        declared: Vec::new(),
         standard: opts.conformance_pack.as_ref().map(|p| format!("conformance-pack/{p}")),
         config_rule: Some(q.config_rule_name.clone()),
         generator_id: None,

@@ -8,6 +8,8 @@
 //! `finding_info.uid`), as AWS's `OcsfFindingIdentifier` defines it with the account.
 //! OCSF documents no maximum lengths: Rampart's caps (`By::Rampart`) hold every text it keeps.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -38,6 +40,13 @@ struct Ocsf {
     message: Option<String>,
     time: Option<Value>,
     time_dt: Option<String>,
+    /// Prowler: `compliance` (framework → requirement ids it declares the check evidences).
+    unmapped: Option<Unmapped>,
+}
+
+#[derive(Deserialize)]
+struct Unmapped {
+    compliance: Option<BTreeMap<String, Value>>,
 }
 
 #[derive(Deserialize)]
@@ -385,6 +394,12 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         .map(|c| super::asff::related_nist(&c.requirements))
         .unwrap_or_default();
     let standard = compliance.and_then(|c| c.standards.first().cloned());
+    let declared = f
+        .unmapped
+        .as_ref()
+        .and_then(|u| u.compliance.as_ref())
+        .map(declared_requirements)
+        .unwrap_or_default();
 
     let region = f
         .cloud
@@ -517,6 +532,7 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
         generator_id,
         types,
         related_nist,
+        declared,
         title,
         description,
         severity: severity_of(f.severity_id, f.severity.as_deref()),
@@ -535,9 +551,114 @@ pub fn normalise(raw: &RawValue, index: usize) -> Result<Finding, ImportError> {
     })
 }
 
+/// The requirements a scanner declares a check evidences (Prowler's `unmapped.compliance`:
+/// framework name → requirement ids), in the catalog's notation, for the frameworks Rampart
+/// knows the scanner's notation of: HIPAA (`164_308_a_1_ii_a` → `hipaa:164.308(a)(1)(ii)(A)`)
+/// and GDPR (`article_32` → `gdpr:Art.32`). Others (CIS, PCI, …) are left out.
+fn declared_requirements(compliance: &BTreeMap<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (framework, ids) in compliance {
+        let ids = ids.as_array().map(Vec::as_slice).unwrap_or_default();
+        let name = framework.to_ascii_uppercase();
+        for id in ids.iter().filter_map(Value::as_str) {
+            let converted = match name.as_str() {
+                "HIPAA" => hipaa_requirement(id).map(|r| format!("hipaa:{r}")),
+                "GDPR" => gdpr_requirement(id).map(|r| format!("gdpr:{r}")),
+                _ => None,
+            };
+            if let Some(r) = converted.filter(|r| !out.contains(r)) {
+                out.push(r);
+            }
+        }
+        if out.len() >= LIST_ITEMS {
+            break;
+        }
+    }
+    out
+}
+
+/// The declared requirements of one OCSF finding's JSON (see [`declared_requirements`]),
+/// for a finding stored before they were kept.
+pub(crate) fn declared_of(raw: &[u8]) -> Vec<String> {
+    serde_json::from_slice::<Value>(raw)
+        .ok()
+        .and_then(|v| {
+            let compliance = v.get("unmapped")?.get("compliance")?.clone();
+            serde_json::from_value::<BTreeMap<String, Value>>(compliance).ok()
+        })
+        .map(|c| declared_requirements(&c))
+        .unwrap_or_default()
+}
+
+/// `164_308_a_1_ii_a` → `164.308(a)(1)(ii)(A)`: part and section, then the paragraph levels
+/// of 45 CFR (a letter, a number, a roman numeral, a capital letter).
+fn hipaa_requirement(id: &str) -> Option<String> {
+    let mut parts = id.split(['_', '.']).filter(|p| !p.is_empty());
+    let (part, section) = (parts.next()?, parts.next()?);
+    if !part.bytes().all(|b| b.is_ascii_digit()) || !section.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut out = format!("{part}.{section}");
+    for (depth, p) in parts.enumerate() {
+        if depth > 3 || !p.bytes().all(|b| b.is_ascii_alphanumeric()) || p.len() > 8 {
+            return None;
+        }
+        let level = if depth == 3 {
+            p.to_ascii_uppercase()
+        } else {
+            p.to_ascii_lowercase()
+        };
+        out.push_str(&format!("({level})"));
+    }
+    Some(out)
+}
+
+/// `article_32` → `Art.32`; `article_32_1_b` → `Art.32(1)(b)`.
+fn gdpr_requirement(id: &str) -> Option<String> {
+    let rest = id.to_ascii_lowercase();
+    let rest = rest
+        .strip_prefix("article_")
+        .or_else(|| rest.strip_prefix("art_"))?
+        .to_string();
+    let mut parts = rest.split('_').filter(|p| !p.is_empty());
+    let article = parts.next().filter(|a| a.bytes().all(|b| b.is_ascii_digit()))?;
+    let mut out = format!("Art.{article}");
+    for p in parts {
+        if !p.bytes().all(|b| b.is_ascii_alphanumeric()) || p.len() > 8 {
+            return None;
+        }
+        out.push_str(&format!("({p})"));
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prowler_requirement_ids_are_read_in_the_catalogs_notation() {
+        assert_eq!(
+            hipaa_requirement("164_308_a_1_ii_a").as_deref(),
+            Some("164.308(a)(1)(ii)(A)")
+        );
+        assert_eq!(hipaa_requirement("164_312_b").as_deref(), Some("164.312(b)"));
+        assert_eq!(hipaa_requirement("164_312_e_2_i").as_deref(), Some("164.312(e)(2)(i)"));
+        assert_eq!(hipaa_requirement("not_a_section"), None);
+        assert_eq!(gdpr_requirement("article_25").as_deref(), Some("Art.25"));
+        assert_eq!(gdpr_requirement("article_32_1_b").as_deref(), Some("Art.32(1)(b)"));
+        assert_eq!(gdpr_requirement("recital_39"), None);
+        let compliance: BTreeMap<String, Value> = serde_json::from_value(serde_json::json!({
+            "CIS-3.0": ["1.20"],
+            "HIPAA": ["164_308_a_1_ii_a", "164_308_a_1_ii_a"],
+            "GDPR": ["article_30"],
+        }))
+        .unwrap();
+        assert_eq!(
+            declared_requirements(&compliance),
+            ["gdpr:Art.30", "hipaa:164.308(a)(1)(ii)(A)"]
+        );
+    }
 
     #[test]
     fn times_are_read_from_text_or_numbers_in_seconds_or_milliseconds() {

@@ -73,6 +73,16 @@ pub(super) const SCHEMA_V17: &str = "
 ALTER TABLE findings ADD COLUMN related_nist TEXT;
 ";
 
+/// The requirements a scanner declares a check evidences (V23; JSON array of
+/// `framework:requirement`; NULL for rows written before: read from the kept OCSF document
+/// when the finding is next mapped, which the migration asks for those that can have any).
+pub(super) const SCHEMA_V23: &str = "
+ALTER TABLE findings ADD COLUMN declared TEXT;
+UPDATE findings SET mapped = 0
+ WHERE control_id IS NULL
+   AND EXISTS (SELECT 1 FROM finding_raw r WHERE r.fid = findings.fid AND r.format = 'ocsf');
+";
+
 /// A finding is `(product_arn, id)`, as AWS defines it (V19): another product's finding
 /// with the same `Id` is a different finding and can never replace this one. The column is
 /// added here; [`identity_v19`] fills it from what each row's source said and rebuilds the
@@ -447,6 +457,7 @@ impl Applier<'_> {
             config_rule: f.config_rule.as_deref(),
             types: &f.types,
             related_nist: &f.related_nist,
+            declared: &f.declared,
         };
         pass.compute(tx, &key, f.status.as_str(), f.record_state.as_str())
             .map(Some)
@@ -644,9 +655,9 @@ impl Applier<'_> {
             "INSERT INTO findings(id, source, product, account, region, control_id, standard, config_rule,
                 generator_id, types, title, description, severity, status, record_state, workflow_status,
                 remediation_text, remediation_url, first_observed_at, last_observed_at, created_at, updated_at,
-                import_id, mapped, mapped_control, counted, req_set, related_nist, product_arn)
+                import_id, mapped, mapped_control, counted, req_set, related_nist, product_arn, declared)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
         )?
         .execute(params![
             f.id,
@@ -678,6 +689,7 @@ impl Applier<'_> {
             m.and_then(|m| m.set),
             types_json(&f.related_nist),
             f.product_arn,
+            types_json(&f.declared),
         ])?;
         Ok(tx.last_insert_rowid())
     }
@@ -699,7 +711,7 @@ impl Applier<'_> {
                 mapped_control = CASE WHEN ?24 THEN ?25 ELSE mapped_control END,
                 counted = CASE WHEN ?24 THEN ?26 ELSE counted END,
                 req_set = CASE WHEN ?24 THEN ?27 ELSE req_set END,
-                related_nist = ?28
+                related_nist = ?28, declared = ?29
              WHERE fid = ?1",
         )?
         .execute(params![
@@ -731,6 +743,7 @@ impl Applier<'_> {
             m.map_or(0, |m| m.counted),
             m.and_then(|m| m.set),
             types_json(&f.related_nist),
+            types_json(&f.declared),
         ])?;
         Ok(())
     }
@@ -821,6 +834,22 @@ pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> ru
     Ok(blob
         .and_then(|b| zstd::stream::decode_all(b.as_slice()).ok())
         .map(|bytes| crate::import::asff::related_nist_of(&bytes))
+        .unwrap_or_default())
+}
+
+/// The requirements a kept OCSF document's scanner declares (`unmapped.compliance`), for
+/// rows written before `declared` was kept.
+pub(super) fn declared_from_raw(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Vec<String>> {
+    let blob: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT raw FROM finding_raw WHERE fid = ?1 AND format = 'ocsf'",
+            [fid],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(blob
+        .and_then(|b| zstd::stream::decode_all(b.as_slice()).ok())
+        .map(|bytes| crate::import::ocsf::declared_of(&bytes))
         .unwrap_or_default())
 }
 

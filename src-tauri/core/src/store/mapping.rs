@@ -295,7 +295,7 @@ impl Store {
         {
             let mut select = tx.prepare(
                 "SELECT fid, source, product, control_id, standard, config_rule, types, status, record_state,
-                        coalesce(mapped_control, ''), counted, related_nist
+                        coalesce(mapped_control, ''), counted, related_nist, declared
                  FROM findings WHERE mapped = 0",
             )?;
             let mut rows = select.query([])?;
@@ -327,6 +327,24 @@ impl Store {
                         list
                     }
                 };
+                let declared: Vec<String> = match r.get::<_, Option<String>>(12)? {
+                    Some(json) => serde_json::from_str(&json).unwrap_or_default(),
+                    // Written before declarations were kept: a scanner's check (no control)
+                    // may carry some in its OCSF document; read once, then kept.
+                    None => {
+                        let list = if control_id.is_none() {
+                            super::findings::declared_from_raw(&tx, fid)?
+                        } else {
+                            Vec::new()
+                        };
+                        tx.prepare_cached("UPDATE findings SET declared = ?2 WHERE fid = ?1")?
+                            .execute(params![
+                                fid,
+                                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+                            ])?;
+                        list
+                    }
+                };
                 let key = FindingKey {
                     source: Source::parse(&r.get::<_, String>(1)?).unwrap_or(Source::Securityhub),
                     product: &product,
@@ -335,6 +353,7 @@ impl Store {
                     config_rule: config_rule.as_deref(),
                     types: &types,
                     related_nist: &related_nist,
+                    declared: &declared,
                 };
                 let (status, record_state): (String, String) = (r.get(7)?, r.get(8)?);
                 let (old_control, old_counted): (String, i64) = (r.get(9)?, r.get(10)?);

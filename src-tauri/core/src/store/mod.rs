@@ -126,6 +126,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[findings::SCHEMA_V20],
     &[findings::SCHEMA_V21],
     &[accounts::SCHEMA_V22, owners::SCHEMA_V22],
+    &[findings::SCHEMA_V23],
 ];
 
 fn migrations() -> Migrations<'static> {

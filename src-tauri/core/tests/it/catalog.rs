@@ -25,6 +25,7 @@ fn key(f: &Finding) -> FindingKey<'_> {
         config_rule: f.config_rule.as_deref(),
         types: &f.types,
         related_nist: &f.related_nist,
+        declared: &f.declared,
     }
 }
 
@@ -355,6 +356,7 @@ fn a_retired_control_still_resolves_for_old_findings() {
         config_rule: None,
         types: &types,
         related_nist: &[],
+        declared: &[],
     };
     assert_eq!(m.resolve_control(&k).as_deref(), Some("CloudFront.2"));
 }
@@ -378,6 +380,7 @@ fn every_config_rule_behind_a_control_resolves_to_it() {
                 config_rule: Some(&name),
                 types: &types,
                 related_nist: &[],
+                declared: &[],
             };
             let by_rule: BTreeSet<(String, String)> =
                 m.map(&k).into_iter().map(|x| (x.framework, x.requirement)).collect();
@@ -487,6 +490,66 @@ const CASES: &[(&str, &str, Option<&str>, &[&str])] = &[
     ("import/securityhub-consolidated.json", "partner-finding-42", None, &["api12:API-7"]),
 ];
 
+/// A scanner's check that names no Security Hub control reaches the requirements it declares
+/// it evidences, where the catalog knows them: a paragraph the catalog does not list counts
+/// for the nearest one above it, a manual requirement is never reached, a framework the
+/// catalog does not have is ignored, and a finding with a control is mapped by its control.
+#[test]
+fn a_scanner_check_maps_to_the_requirements_it_declares() {
+    let c = Catalog::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let m = Mapper::new(&c);
+    let types = Vec::new();
+    let declared = [
+        "hipaa:164.312(b)".to_string(),
+        "hipaa:164.312(e)(2)(i)(Z)".to_string(),
+        "hipaa:164.308(a)(1)(ii)(A)".to_string(),
+        "gdpr:Art.32(1)(b)".to_string(),
+        "pci:1.2.3".to_string(),
+    ];
+    let k = FindingKey {
+        source: FindingSource::Securityhub,
+        product: "Prowler",
+        control_id: None,
+        standard: None,
+        config_rule: None,
+        types: &types,
+        related_nist: &[],
+        declared: &declared,
+    };
+    let matches = m.map(&k);
+    let direct: BTreeSet<String> = matches
+        .iter()
+        .filter(|x| x.via.is_none())
+        .map(|x| format!("{}:{}", x.framework, x.requirement))
+        .collect();
+    assert_eq!(
+        direct,
+        ["gdpr:Art.32(1)(b)", "hipaa:164.312(b)", "hipaa:164.312(e)(2)(i)"]
+            .map(String::from)
+            .into_iter()
+            .collect(),
+        "{matches:#?}"
+    );
+    for x in matches.iter().filter(|x| x.via.is_none()) {
+        assert!(matches!(&x.rule, Rule::Declared(_)), "{x:?}");
+        assert!(x.why.contains("declares"), "{}", x.why);
+    }
+    let e = matches
+        .iter()
+        .find(|x| x.requirement == "164.312(e)(2)(i)")
+        .expect("164.312(e)(2)(i)");
+    assert_eq!(e.rule, Rule::Declared("hipaa:164.312(e)(2)(i)(Z)".into()));
+    // A finding that names a control is mapped by it, not by what a scanner declares.
+    let with_control = FindingKey {
+        control_id: Some("S3.8"),
+        ..k
+    };
+    assert!(m
+        .map(&with_control)
+        .iter()
+        .all(|x| !matches!(x.rule, Rule::Declared(_))));
+}
+
 /// A control the catalog does not know reaches requirements through the NIST ids AWS
 /// relates it to, marked as such; only the NIST ids are kept from RelatedRequirements;
 /// declined links and manual requirements are never reached; a known control never maps
@@ -521,6 +584,7 @@ fn an_unknown_control_is_mapped_by_reference_through_nist() {
         config_rule: None,
         types: &types,
         related_nist: &via_ca7,
+        declared: &[],
     };
     let got: BTreeSet<String> = m
         .map(&k)
@@ -589,6 +653,7 @@ fn control_ids_match_without_regard_to_case_as_aws_compares_them() {
         config_rule: None,
         types: &[],
         related_nist: &[],
+        declared: &[],
     };
     let requirements = |k: &FindingKey<'_>| -> BTreeSet<String> {
         m.map(k)
@@ -628,6 +693,7 @@ fn matches_explain_the_rule_and_points_roll_up_to_parents() {
         config_rule: None,
         types: &types,
         related_nist: &[],
+        declared: &[],
     };
     let matches = m.map(&k);
     let direct = matches
@@ -662,6 +728,7 @@ fn user_files_add_frameworks_and_remap_controls() {
         config_rule: None,
         types: &types,
         related_nist: &[],
+        declared: &[],
     };
     let got: BTreeSet<String> = m
         .map(&s38)
