@@ -53,6 +53,10 @@ pub struct Dataset {
     /// Security Hub's control definitions (`SecurityControlDefinition` JSON as on the
     /// wire). When empty, one is made for each control the Security Hub findings name.
     pub control_definitions: Vec<Value>,
+    /// When set, the findings belong to an organisation whose accounts the dataset mixes:
+    /// the new Security Hub shows the delegated administrator every member's findings (a
+    /// request without `Scopes` is organisation-wide) and any other account only its own.
+    pub delegated_admin: Option<bool>,
 }
 
 /// One AWS Config rule in one region with its evaluation results (EvaluationResult JSON as on the wire).

@@ -11,8 +11,11 @@
 //! "MaxResults": 1-100, "NextToken", "Scopes"}`. Within a composite filter its conditions (and
 //! nested composites) are combined by its `Operator`, the composites by `CompositeOperator`; both
 //! default to AND. A field this endpoint does not know, MapFilters and IpFilters are refused with
-//! InvalidInputException naming them. `Scopes` (AWS Organizations) is accepted and not applied:
-//! the dataset is one estate.
+//! InvalidInputException naming them. A dataset of an organisation (`Dataset::delegated_admin`)
+//! is served as AWS documents it: to the delegated administrator every member account's
+//! findings, to any other account only its own; `Scopes` (narrowing the administrator's view
+//! to OUs) is refused from anyone else with AccessDeniedException, and not applied otherwise.
+//! Without `delegated_admin` the dataset is one estate.
 
 use serde_json::{json, Value};
 
@@ -376,6 +379,19 @@ pub(crate) fn get_findings_v2(ds: &Dataset, region: &str, body: &Value) -> Resul
         "Filters, SortCriteria and Scopes",
     )
     .map_err(invalid)?;
+    let scoped = body.get("Scopes").is_some_and(|s| !s.is_null());
+    if scoped && ds.delegated_admin == Some(false) {
+        return Err(ApiError::new(
+            403,
+            "AccessDeniedException",
+            "Only the delegated administrator account can use Scopes",
+        ));
+    }
+    // A member account sees its own findings; the administrator (or a one-estate dataset),
+    // every one.
+    let own = |f: &&Value| {
+        ds.delegated_admin != Some(false) || f.get("AwsAccountId").and_then(Value::as_str) == Some(ds.account.as_str())
+    };
     let wanted = parse_filters(filters, now)?;
     let sorters = compile_sort(sort)?;
     let visible = region_visible(ds, region);
@@ -384,6 +400,7 @@ pub(crate) fn get_findings_v2(ds: &Dataset, region: &str, body: &Value) -> Resul
         .iter()
         .filter(|f| visible(f.get("Region").and_then(Value::as_str).unwrap_or_default()))
         .filter(|f| retained(f, now))
+        .filter(own)
         .filter(|f| wanted.matches(f))
         .collect();
     if !sorters.is_empty() {

@@ -640,3 +640,66 @@ fn the_new_security_hub_is_read_and_its_twins_join_cspm_findings() {
         if message.contains("securityhub:GetFindingsV2 was not read") && message.contains("CSPM's findings are stored"))));
     assert_eq!(count(&other, "SELECT count(*) FROM findings"), fetched);
 }
+
+/// The delegated administrator of an organisation reads every member account's findings
+/// from the new Security Hub in its one target: AWS serves them to a request without
+/// `Scopes`, which is what the sync sends. Each is stored under its own account. A member
+/// account's sync reads only its own.
+#[test]
+fn the_delegated_administrator_reads_the_whole_organisation_in_one_target() {
+    const MEMBERS: [&str; 2] = ["111111111111", "222222222222"];
+    let dir = tempfile::tempdir().unwrap();
+    let mut findings = synth::securityhub_findings(30, ACCOUNT, &["us-east-1"], 31);
+    for (i, member) in MEMBERS.iter().enumerate() {
+        findings.extend(synth::securityhub_findings(20, member, &["us-east-1"], 40 + i as u64));
+    }
+    for f in &mut findings {
+        f["RecordState"] = "ACTIVE".into();
+    }
+    let estate = |admin: bool| Dataset {
+        account: ACCOUNT.into(),
+        securityhub: findings.clone(),
+        delegated_admin: Some(admin),
+        ..Dataset::default()
+    };
+    let ocsf_by_account = |db: &Path| -> BTreeMap<String, i64> {
+        let store = Store::open(db).unwrap();
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT f.account, count(*) FROM finding_raw r JOIN findings f ON f.fid = r.fid
+                 WHERE r.format = 'ocsf' GROUP BY f.account",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+
+    let ep = Endpoint::start(estate(true), Faults::default()).unwrap();
+    let admin_db = dir.path().join("admin.db");
+    let run = sync(&admin_db, &ep.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
+    let targets: BTreeSet<String> = run.summary.outcomes.iter().map(|o| o.target.account.clone()).collect();
+    assert_eq!(targets, BTreeSet::from([ACCOUNT.to_string()]), "one target");
+    let want: BTreeMap<String, i64> = [(ACCOUNT, 30), (MEMBERS[0], 20), (MEMBERS[1], 20)]
+        .into_iter()
+        .map(|(a, n)| (a.to_string(), n))
+        .collect();
+    assert_eq!(
+        ocsf_by_account(&admin_db),
+        want,
+        "every member's findings, each under its account"
+    );
+
+    let ep = Endpoint::start(estate(false), Faults::default()).unwrap();
+    let member_db = dir.path().join("member.db");
+    let run = sync(&member_db, &ep.url(), &["securityhub"]);
+    assert_eq!(run.summary.failed(), 0, "{:#?}", run.summary.outcomes);
+    assert_eq!(
+        ocsf_by_account(&member_db),
+        BTreeMap::from([(ACCOUNT.to_string(), 30)]),
+        "a member sees its own"
+    );
+}
