@@ -55,6 +55,15 @@ fn count(db: &Path, sql: &str) -> i64 {
     store.conn().query_row(sql, [], |r| r.get(0)).expect("count")
 }
 
+/// A Security Hub sync started in the background, its output discarded.
+fn spawn_quiet(db: &Path, home: &Path, url: &str) -> Child {
+    sync_command(db, home, url, &["--quiet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn")
+}
+
 fn kill_after_pages(child: Child, ep: &Endpoint, pages: u64) {
     kill_after(child, ep, "GetFindings", pages)
 }
@@ -80,11 +89,7 @@ fn killing_the_process_mid_sync_loses_nothing_and_duplicates_nothing() {
     let db = dir.path().join("w.db");
     let ep = Endpoint::start(active(1500), Faults::default()).expect("endpoint");
     // 15 pages at 3 a second: the kill lands while pages are still coming.
-    let child = sync_command(&db, dir.path(), &ep.url(), &["--quiet"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let child = spawn_quiet(&db, dir.path(), &ep.url());
     kill_after_pages(child, &ep, 8);
     let kept = count(&db, "SELECT count(*) FROM findings");
     assert!(kept > 0 && kept < 1500, "{kept} findings after the kill");
@@ -119,11 +124,7 @@ fn killing_the_process_mid_getfindingsv2_loses_nothing_and_duplicates_nothing() 
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("w.db");
     let ep = Endpoint::start(active(1500), Faults::default()).expect("endpoint");
-    let child = sync_command(&db, dir.path(), &ep.url(), &["--quiet"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let child = spawn_quiet(&db, dir.path(), &ep.url());
     kill_after(child, &ep, "GetFindingsV2", 6);
     let ocsf = "SELECT count(*) FROM finding_raw WHERE format = 'ocsf'";
     let kept = count(&db, ocsf);

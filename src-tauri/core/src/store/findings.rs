@@ -821,18 +821,22 @@ fn types_json(types: &[String]) -> String {
     serde_json::to_string(types).unwrap_or_else(|_| "[]".into())
 }
 
-/// The NIST SP 800-53 ids in a kept ASFF finding's `Compliance.RelatedRequirements`, for
-/// rows written before `related_nist` was kept.
-pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Vec<String>> {
+/// A finding's kept JSON in `format`, decompressed, if there is one.
+fn kept_raw(conn: &rusqlite::Connection, fid: i64, format: &str) -> rusqlite::Result<Option<Vec<u8>>> {
     let blob: Option<Vec<u8>> = conn
         .query_row(
-            "SELECT raw FROM finding_raw WHERE fid = ?1 AND format = 'asff'",
-            [fid],
+            "SELECT raw FROM finding_raw WHERE fid = ?1 AND format = ?2",
+            params![fid, format],
             |r| r.get(0),
         )
         .optional()?;
-    Ok(blob
-        .and_then(|b| zstd::stream::decode_all(b.as_slice()).ok())
+    Ok(blob.and_then(|b| zstd::stream::decode_all(b.as_slice()).ok()))
+}
+
+/// The NIST SP 800-53 ids in a kept ASFF finding's `Compliance.RelatedRequirements`, for
+/// rows written before `related_nist` was kept.
+pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Vec<String>> {
+    Ok(kept_raw(conn, fid, "asff")?
         .map(|bytes| crate::import::asff::related_nist_of(&bytes))
         .unwrap_or_default())
 }
@@ -840,15 +844,7 @@ pub(super) fn related_nist_from_raw(conn: &rusqlite::Connection, fid: i64) -> ru
 /// The requirements a kept OCSF document's scanner declares (`unmapped.compliance`), for
 /// rows written before `declared` was kept.
 pub(super) fn declared_from_raw(conn: &rusqlite::Connection, fid: i64) -> rusqlite::Result<Vec<String>> {
-    let blob: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT raw FROM finding_raw WHERE fid = ?1 AND format = 'ocsf'",
-            [fid],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(blob
-        .and_then(|b| zstd::stream::decode_all(b.as_slice()).ok())
+    Ok(kept_raw(conn, fid, "ocsf")?
         .map(|bytes| crate::import::ocsf::declared_of(&bytes))
         .unwrap_or_default())
 }

@@ -306,45 +306,27 @@ impl Store {
                 let config_rule: Option<String> = r.get(5)?;
                 let types: Vec<String> = serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default();
                 let fid: i64 = r.get(0)?;
-                let related_nist: Vec<String> = match r.get::<_, Option<String>>(11)? {
-                    Some(json) => serde_json::from_str(&json).unwrap_or_default(),
-                    // Written before the references were kept: read them from the raw JSON
-                    // once, for a control the catalog does not know (the only use).
-                    None => {
-                        let unknown = control_id
-                            .as_deref()
-                            .is_some_and(|c| !known.contains(&c.to_ascii_lowercase()));
-                        let list = if unknown {
-                            super::findings::related_nist_from_raw(&tx, fid)?
-                        } else {
-                            Vec::new()
-                        };
-                        tx.prepare_cached("UPDATE findings SET related_nist = ?2 WHERE fid = ?1")?
-                            .execute(params![
-                                fid,
-                                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
-                            ])?;
-                        list
+                // Lists kept since schemas 17 and 23; a row written before has NULL and gets
+                // them from its raw JSON once, where they can matter: the NIST references of a
+                // control the catalog does not know, a scanner's declarations when the finding
+                // names no control.
+                let unknown = control_id
+                    .as_deref()
+                    .is_some_and(|c| !known.contains(&c.to_ascii_lowercase()));
+                let related_nist = kept_list(&tx, fid, r.get(11)?, "related_nist", || {
+                    if unknown {
+                        super::findings::related_nist_from_raw(&tx, fid)
+                    } else {
+                        Ok(Vec::new())
                     }
-                };
-                let declared: Vec<String> = match r.get::<_, Option<String>>(12)? {
-                    Some(json) => serde_json::from_str(&json).unwrap_or_default(),
-                    // Written before declarations were kept: a scanner's check (no control)
-                    // may carry some in its OCSF document; read once, then kept.
-                    None => {
-                        let list = if control_id.is_none() {
-                            super::findings::declared_from_raw(&tx, fid)?
-                        } else {
-                            Vec::new()
-                        };
-                        tx.prepare_cached("UPDATE findings SET declared = ?2 WHERE fid = ?1")?
-                            .execute(params![
-                                fid,
-                                serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
-                            ])?;
-                        list
+                })?;
+                let declared = kept_list(&tx, fid, r.get(12)?, "declared", || {
+                    if control_id.is_none() {
+                        super::findings::declared_from_raw(&tx, fid)
+                    } else {
+                        Ok(Vec::new())
                     }
-                };
+                })?;
                 let key = FindingKey {
                     source: Source::parse(&r.get::<_, String>(1)?).unwrap_or(Source::Securityhub),
                     product: &product,
@@ -370,4 +352,25 @@ impl Store {
         tx.commit()?;
         Ok(n)
     }
+}
+
+/// A finding's kept list (`related_nist`, `declared`: a JSON array), or for a row written
+/// before the column existed (NULL), the list `from_raw` reads, written back so it is read once.
+fn kept_list(
+    tx: &rusqlite::Transaction<'_>,
+    fid: i64,
+    kept: Option<String>,
+    column: &'static str,
+    from_raw: impl FnOnce() -> rusqlite::Result<Vec<String>>,
+) -> rusqlite::Result<Vec<String>> {
+    if let Some(json) = kept {
+        return Ok(serde_json::from_str(&json).unwrap_or_default());
+    }
+    let list = from_raw()?;
+    tx.prepare_cached(&format!("UPDATE findings SET {column} = ?2 WHERE fid = ?1"))?
+        .execute(params![
+            fid,
+            serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
+        ])?;
+    Ok(list)
 }
