@@ -35,14 +35,24 @@ pub async fn workspace_status(state: State<'_, AppState>) -> Result<WorkspaceSta
     Ok(state.status())
 }
 
+/// The Overview; with `units`, of the accounts in those organizational units only.
 #[tauri::command]
-pub async fn overview(state: State<'_, AppState>) -> Result<Overview, IpcError> {
+pub async fn overview(state: State<'_, AppState>, units: Option<Vec<String>>) -> Result<Overview, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
+        let units = checked_units(units)?;
         let path = state.db_path().display().to_string();
-        state.read(|conn| Ok(overview::overview(conn, &path)?))
+        state.read(|conn| Ok(overview::overview_of(conn, &path, &units)?))
     })
     .await
+}
+
+/// The organizational units a view is scoped to, within the request limits.
+fn checked_units(units: Option<Vec<String>>) -> Result<Vec<String>, IpcError> {
+    use rampart_core::limits::{check_list, NAME_CHARS, REQUEST_ITEMS};
+    let units = units.unwrap_or_default();
+    check_list("units", &units, REQUEST_ITEMS, NAME_CHARS)?;
+    Ok(units)
 }
 
 /// Posture of every framework (or one), now or at the end of `at` (YYYY-MM-DD, UTC).
@@ -51,15 +61,27 @@ pub async fn posture(
     state: State<'_, AppState>,
     framework: Option<String>,
     at: Option<String>,
+    units: Option<Vec<String>>,
 ) -> Result<Posture, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
+        let units = checked_units(units)?;
         let catalog = state.catalog()?;
         if let Some(fw) = &framework {
             catalog.find_framework(fw)?;
         }
         let at = parse_optional_day(at.as_deref(), "at")?.map(end_of_day_ms);
-        state.read(|conn| Ok(posture::posture(conn, &catalog, framework.as_deref(), at, now_ms())?))
+        let scope = posture::Scope { units: &units };
+        state.read(|conn| {
+            Ok(posture::posture_of(
+                conn,
+                &catalog,
+                framework.as_deref(),
+                at,
+                now_ms(),
+                scope,
+            )?)
+        })
     })
     .await
 }
@@ -135,12 +157,18 @@ pub async fn trend(
 
 /// What changed after the end of `since` up to the end of `until` (default: now).
 #[tauri::command]
-pub async fn changes(state: State<'_, AppState>, since: String, until: Option<String>) -> Result<Changes, IpcError> {
+pub async fn changes(
+    state: State<'_, AppState>,
+    since: String,
+    until: Option<String>,
+    units: Option<Vec<String>>,
+) -> Result<Changes, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
+        let units = checked_units(units)?;
         let since = parse_day(&since, "since")?;
         let (since_ms, until_ms) = changes::window(since, parse_optional_day(until.as_deref(), "until")?, now_ms())?;
-        state.read(|conn| Ok(changes::changes(conn, since_ms, until_ms)?))
+        state.read(|conn| Ok(changes::changes_of(conn, since_ms, until_ms, &units)?))
     })
     .await
 }

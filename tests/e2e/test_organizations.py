@@ -53,6 +53,12 @@ def test_the_window_filters_findings_by_an_organizational_unit(open_app, org_db)
     unit_row = wait_for(d, f'[data-testid="unit-{workloads}"]')
     assert unit_row.get_attribute("data-path") == "Root/Workloads"
 
+    # The Overview of one OU: the same counts as the CLI's for it.
+    scoped = json.loads(rampart("--db", str(db), "overview", "--ou", workloads, "--format", "json"))
+    d.execute_script(f"window.location.hash = '#/overview?ou={workloads}'")
+    wait_attr(d, '[data-testid="kpi-active"]', "data-value", str(scoped["totals"]["active"]))
+    assert wait_for(d, '[data-testid="overview-scope-label"]').text == "Root/Workloads"
+
     d.execute_script("window.location.hash = '#/findings'")
     wait_for(d, '[data-testid="explorer-total"]')
     click(d, '[data-testid="filter-more"]')

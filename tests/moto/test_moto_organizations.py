@@ -103,6 +103,22 @@ def test_overview_names_accounts_and_counts_by_ou(run, estate):
     assert "payments-prod" in table and "Root/Workloads/Prod" in table, table
 
 
+def test_overview_posture_and_changes_of_one_ou_cover_its_accounts_only(run, estate):
+    workloads = estate.units["Root/Workloads"]
+    accounts = [a for a, p in estate.paths.items() if p.startswith("Root/Workloads")]
+    o = json.loads(ok(run.rampart("overview", "--ou", workloads, "--format", "json"), "overview --ou"))
+    assert o["totals"]["active"] == len(accounts) * len(CONTROLS)
+    assert {a["account"] for a in o["by_account"]} == set(accounts)
+    p = json.loads(ok(run.rampart("posture", "--ou", workloads, "--format", "json"), "posture --ou"))
+    whole = json.loads(ok(run.rampart("posture", "--format", "json"), "posture"))
+    assert p["active"] == len(accounts) * len(CONTROLS) < whole["active"]
+    c = json.loads(ok(run.rampart("changes", "--since", "2026-11-01", "--ou", workloads, "--format", "json"),
+                      "changes --ou"))
+    assert {f["account"] for f in c["findings"]} <= set(accounts) and c["findings"]
+    refused = run.rampart("posture", "--ou", "ou-none-00000000")
+    assert refused.returncode != 0 and "ou-none-00000000" in refused.stderr
+
+
 def test_the_executive_pdf_names_accounts_and_ous(run, estate):
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is missing (apt package poppler-utils)")

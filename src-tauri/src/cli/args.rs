@@ -117,6 +117,9 @@ pub enum Command {
     },
     /// Counts by severity, status, source, account and organizational unit, and the latest import.
     Overview {
+        /// Only the accounts in this organizational unit and the OUs below it (repeatable).
+        #[arg(long, value_name = "OU_ID")]
+        ou: Vec<String>,
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },
@@ -127,6 +130,9 @@ pub enum Command {
         /// Posture at the end of this day (UTC), from the history: YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         at: Option<NaiveDate>,
+        /// Only the accounts in this organizational unit and the OUs below it (repeatable).
+        #[arg(long, value_name = "OU_ID")]
+        ou: Vec<String>,
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },
@@ -155,6 +161,9 @@ pub enum Command {
         /// End of the window, inclusive (default: now).
         #[arg(long, value_name = "DATE")]
         until: Option<NaiveDate>,
+        /// Only the accounts in this organizational unit and the OUs below it (repeatable).
+        #[arg(long, value_name = "OU_ID")]
+        ou: Vec<String>,
         #[arg(long, value_enum, default_value_t = TextFormat::Table)]
         format: TextFormat,
     },

@@ -113,9 +113,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 _ => {}
             }
             let store = open_mapped(db, &catalog)?;
-            for unit in &ou {
-                rampart_core::store::accounts::ou_path(store.conn(), "ou", unit)?;
-            }
+            check_units(&store, &ou)?;
             let now = now_ms();
             let days_ago = |d: u32| now - days_ms(d);
             let filter = FindingFilter {
@@ -138,19 +136,27 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             let page = page.map(|page| Page { page, size: page_size });
             output::print_findings(store.conn(), &filter, sort, reverse, page, now, format)
         }
-        Command::Overview { format } => {
+        Command::Overview { ou, format } => {
             let (_, store) = open_read(db, extra_catalogs)?;
-            let o = overview::overview(store.conn(), &db.display().to_string())?;
+            check_units(&store, &ou)?;
+            let o = overview::overview_of(store.conn(), &db.display().to_string(), &ou)?;
             print_as(format, &o, output::print_overview)
         }
-        Command::Posture { framework, at, format } => {
+        Command::Posture {
+            framework,
+            at,
+            ou,
+            format,
+        } => {
             let catalog = load_catalog(db, extra_catalogs)?;
             if let Some(fw) = &framework {
                 catalog.find_framework(fw)?;
             }
             let store = open_mapped(db, &catalog)?;
+            check_units(&store, &ou)?;
             let at = at.map(end_of_day_ms);
-            let p = posture::posture(store.conn(), &catalog, framework.as_deref(), at, now_ms())?;
+            let scope = posture::Scope { units: &ou };
+            let p = posture::posture_of(store.conn(), &catalog, framework.as_deref(), at, now_ms(), scope)?;
             print_as(format, &p, output::print_posture)
         }
         Command::Trend {
@@ -171,10 +177,16 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             let t = trend::trend(store.conn(), &catalog, framework.as_deref(), from, to, weekly)?;
             print_as(format, &t, output::print_trend)
         }
-        Command::Changes { since, until, format } => {
+        Command::Changes {
+            since,
+            until,
+            ou,
+            format,
+        } => {
             let (_, store) = open_read(db, extra_catalogs)?;
+            check_units(&store, &ou)?;
             let (since_ms, until_ms) = changes::window(since, until, now_ms())?;
-            let c = changes::changes(store.conn(), since_ms, until_ms)?;
+            let c = changes::changes_of(store.conn(), since_ms, until_ms, &ou)?;
             print_as(format, &c, output::print_changes)
         }
         Command::Sla { by_owner: true, format } => {
@@ -349,6 +361,14 @@ fn import(db: &Path, catalog: &Catalog, files: Vec<PathBuf>, options: ImportOpti
             c.unchanged,
             c.stale
         );
+    }
+    Ok(())
+}
+
+/// Refuses an `--ou` the workspace does not know, naming it.
+fn check_units(store: &rampart_core::store::Store, units: &[String]) -> anyhow::Result<()> {
+    for unit in units {
+        rampart_core::store::accounts::ou_path(store.conn(), "ou", unit)?;
     }
     Ok(())
 }

@@ -11,10 +11,12 @@ import {
 
 describe('parseRoute', () => {
   it.each([
-    ['', { view: 'overview' }],
-    ['#', { view: 'overview' }],
-    ['#/', { view: 'overview' }],
-    ['#/overview', { view: 'overview' }],
+    ['', { view: 'overview', unit: null }],
+    ['#', { view: 'overview', unit: null }],
+    ['#/', { view: 'overview', unit: null }],
+    ['#/overview', { view: 'overview', unit: null }],
+    ['#/overview?ou=ou-ab12-11111111', { view: 'overview', unit: 'ou-ab12-11111111' }],
+    ['#/overview?ou=', { view: 'overview', unit: null }],
     ['#/frameworks', { view: 'framework', framework: null, at: null }],
     ['#/frameworks/', { view: 'framework', framework: null, at: null }],
     ['#/frameworks/hipaa', { view: 'framework', framework: 'hipaa', at: null }],

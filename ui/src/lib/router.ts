@@ -2,7 +2,8 @@
  * Hash routing without a library: the window's location hash names the view, so links are
  * plain `<a href="#/…">`, and back/forward work through `hashchange`.
  *
- * - `#/overview` (also the empty hash): the Overview
+ * - `#/overview` (also the empty hash): the Overview; `?ou=<id>` for the accounts of one
+ *   organizational unit (and the OUs below it)
  * - `#/frameworks`: the first framework; `#/frameworks/<id>`: one framework, `?at=YYYY-MM-DD`
  *   for its posture as of a past day
  * - `#/frameworks/<id>/<requirement id, URI-encoded>`: one requirement
@@ -20,7 +21,7 @@
  */
 
 export type Route =
-  | { view: 'overview' }
+  | { view: 'overview'; unit: string | null }
   | { view: 'framework'; framework: string | null; at: string | null }
   | { view: 'requirement'; framework: string; requirement: string }
   | { view: 'findings'; query: string }
@@ -64,7 +65,7 @@ function decode(segment: string): string {
  */
 export function parseRoute(hash: string): Route | null {
   const raw = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (raw === '' || raw === '/') return { view: 'overview' };
+  if (raw === '' || raw === '/') return { view: 'overview', unit: null };
   if (!raw.startsWith('/')) return null;
 
   const q = raw.indexOf('?');
@@ -74,7 +75,10 @@ export function parseRoute(hash: string): Route | null {
   if (segments.at(-1) === '') segments.pop();
   const [section, framework, requirement, ...rest] = segments;
 
-  if (section === 'overview' && segments.length === 1) return { view: 'overview' };
+  if (section === 'overview' && segments.length === 1) {
+    const unit = new URLSearchParams(query).get('ou')?.trim() ?? '';
+    return { view: 'overview', unit: unit === '' ? null : unit };
+  }
   if (section === 'findings' && segments.length === 1) return { view: 'findings', query };
   if (section === 'trends' && segments.length === 1) return { view: 'trends', range: parseTrendRange(query) };
   if (section === 'exceptions' && segments.length === 1) {
@@ -109,6 +113,11 @@ function parseTrendRange(query: string): TrendRange {
 }
 
 export const overviewHref = '#/overview';
+
+/** The Overview of one organizational unit's accounts (null: the whole workspace). */
+export function overviewOf(unit: string | null): string {
+  return unit === null ? overviewHref : `${overviewHref}?ou=${encodeURIComponent(unit)}`;
+}
 
 /** The link to the Trends view for a range; the default range gives the bare `#/trends`. */
 export function trendsHref(range: TrendRange = DEFAULT_TREND_RANGE): string {

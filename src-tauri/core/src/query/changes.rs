@@ -3,7 +3,7 @@
 //! **regressed** (passed, then failed again within the window, and failing at its end),
 //! with counts by framework, requirement, control and account.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -93,7 +93,23 @@ const SCAN_ABOVE: usize = 4_000;
 /// one scan of a covering index (or by lookups when few changed), and counted per
 /// requirement set before being spread over the set's requirements.
 pub fn changes(conn: &Connection, since: i64, until: i64) -> Result<Changes, StoreError> {
-    changes_with(conn, since, until, SCAN_ABOVE)
+    changes_with(conn, since, until, SCAN_ABOVE, None)
+}
+
+/// [`changes`] among the findings of the accounts in organizational units `units` (and the
+/// OUs below them); all findings when `units` is empty.
+pub fn changes_of(conn: &Connection, since: i64, until: i64, units: &[String]) -> Result<Changes, StoreError> {
+    if units.is_empty() {
+        return changes(conn, since, until);
+    }
+    let in_scope: HashSet<i64> = conn
+        .prepare(&format!(
+            "SELECT fid FROM findings WHERE account {}",
+            crate::store::accounts::in_units_sql(units.len())
+        ))?
+        .query_map(rusqlite::params_from_iter(units.iter()), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    changes_with(conn, since, until, SCAN_ABOVE, Some(&in_scope))
 }
 
 /// One finding's walk through the window's events.
@@ -169,7 +185,13 @@ pub fn window(since: chrono::NaiveDate, until: Option<chrono::NaiveDate>, now: i
 /// [`changes`] with the lookup/scan threshold chosen by the caller (tests use it to
 /// check that both ways of reading the grouping attributes agree).
 #[doc(hidden)]
-pub fn changes_with(conn: &Connection, since: i64, until: i64, scan_above: usize) -> Result<Changes, StoreError> {
+pub fn changes_with(
+    conn: &Connection,
+    since: i64,
+    until: i64,
+    scan_above: usize,
+    in_scope: Option<&HashSet<i64>>,
+) -> Result<Changes, StoreError> {
     // With a large window most of the time goes to two independent reads: the window's
     // events, and every finding's grouping attributes. The second runs on its own
     // read-only connection in a second thread; it is told to stop if few findings changed
@@ -187,7 +209,7 @@ pub fn changes_with(conn: &Connection, since: i64, until: i64, scan_above: usize
                 DimsTable::read(&own, stop)
             })
         });
-        let result = changes_in(conn, since, until, scan_above, &stop, reader);
+        let result = changes_in(conn, since, until, scan_above, &stop, reader, in_scope);
         stop.store(true, Ordering::Relaxed);
         result
     })
@@ -259,6 +281,7 @@ fn changes_in(
     scan_above: usize,
     stop: &AtomicBool,
     reader: Option<DimsReader<'_>>,
+    in_scope: Option<&HashSet<i64>>,
 ) -> Result<Changes, StoreError> {
     // fids are dense rowids: index walks by fid.
     let max_fid: i64 = conn.query_row("SELECT coalesce(max(fid), 0) FROM findings", [], |r| r.get(0))?;
@@ -299,6 +322,9 @@ fn changes_in(
     let mut kinds: Vec<Option<&'static str>> = vec![None; walks.len()];
     let mut classified: Vec<(i64, &'static str, i64)> = Vec::new();
     for fid in touched {
+        if in_scope.is_some_and(|s| !s.contains(&fid)) {
+            continue;
+        }
         if let Some((kind, at)) = walks[fid as usize].and_then(|w| w.kind()) {
             kinds[fid as usize] = Some(kind);
             classified.push((fid, kind, at));

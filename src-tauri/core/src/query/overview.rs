@@ -133,6 +133,19 @@ fn sync_health(conn: &Connection) -> Result<Option<SyncHealth>, StoreError> {
 
 /// Builds the Overview from the store.
 pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError> {
+    overview_of(conn, db_path, &[])
+}
+
+/// The Overview of the accounts in organizational units `units` (and the OUs below them):
+/// its counts over their findings only; the imports, the sync and the list of OUs stay the
+/// workspace's. All accounts when `units` is empty.
+pub fn overview_of(conn: &Connection, db_path: &str, units: &[String]) -> Result<Overview, StoreError> {
+    let known: HashMap<String, AccountInfo> = accounts::accounts(conn)?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let in_scope =
+        |account: &str| units.is_empty() || known.get(account).is_some_and(|a| units.iter().any(|u| a.is_in(u)));
     // One pass over a covering index (findings_overview), aggregated here: the findings
     // table itself, with its long descriptions, is never scanned.
     let mut totals = Totals::default();
@@ -148,6 +161,9 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
         while let Some(r) = rows.next()? {
             let (state, status, severity, source, account, n): (String, String, String, String, String, u32) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+            if !in_scope(&account) {
+                continue;
+            }
             totals.findings += n;
             if state != "active" {
                 totals.archived += n;
@@ -189,10 +205,6 @@ pub fn overview(conn: &Connection, db_path: &str) -> Result<Overview, StoreError
                 failed,
             }
         })
-        .collect();
-    let known: HashMap<String, AccountInfo> = accounts::accounts(conn)?
-        .into_iter()
-        .map(|a| (a.id.clone(), a))
         .collect();
     let mut by_account: Vec<AccountCount> = acct
         .into_iter()

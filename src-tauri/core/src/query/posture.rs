@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
@@ -18,10 +19,10 @@ use ts_rs::TS;
 use super::ratio;
 use crate::catalog::{Catalog, Rule};
 use crate::score::{self, UnitCounts};
-use crate::store::acceptances;
 use crate::store::attestations::{self, Attestation};
 use crate::store::definitions::{self, ControlDefinition};
 use crate::store::StoreError;
+use crate::store::{acceptances, accounts};
 use crate::time::format_ts;
 
 /// The formula, stated wherever a score is shown.
@@ -153,18 +154,35 @@ impl Counts {
 }
 
 /// The state each finding was in at `at` (ms), or now when `at` is None, as a CTE named
-/// `state(fid, status)` over active findings.
-fn state_cte(at: Option<i64>) -> &'static str {
+/// `state(fid, status)` over active findings; with `units`, only the findings of accounts in
+/// those organizational units (or below them). Its parameters: `at` (when given), then the
+/// units.
+fn state_cte(at: Option<i64>, units: &[String]) -> String {
+    let scoped = if units.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " AND fid IN (SELECT fid FROM findings WHERE account {})",
+            accounts::in_units_sql(units.len())
+        )
+    };
     match at {
-        None => "state AS (SELECT fid, status FROM findings WHERE record_state = 'active')",
-        Some(_) => {
+        None => format!("state AS (SELECT fid, status FROM findings WHERE record_state = 'active'{scoped})"),
+        Some(_) => format!(
             "state AS (SELECT fid, status FROM (
                  SELECT fid, status, record_state,
                         row_number() OVER (PARTITION BY fid ORDER BY at DESC, seq DESC) AS n
                  FROM finding_history WHERE at <= ?1)
-             WHERE n = 1 AND record_state = 'active')"
-        }
+             WHERE n = 1 AND record_state = 'active'{scoped})"
+        ),
     }
+}
+
+/// A part of the estate posture can be computed for: the accounts of these organizational
+/// units (ids) and of the OUs below them. Empty: the whole workspace.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    pub units: &'a [String],
 }
 
 /// Computes posture for every framework (or one), now (`at = None`) or as of `at` (ms).
@@ -176,9 +194,27 @@ pub fn posture(
     at: Option<i64>,
     now: i64,
 ) -> Result<Posture, StoreError> {
+    posture_of(conn, catalog, framework, at, now, Scope::default())
+}
+
+/// [`posture`] of a part of the estate (see [`Scope`]): its findings only, the acceptances'
+/// effect on them only; manual requirements keep their attestations (they are about the
+/// organisation, not an account).
+pub fn posture_of(
+    conn: &Connection,
+    catalog: &Catalog,
+    framework: Option<&str>,
+    at: Option<i64>,
+    now: i64,
+    scope: Scope<'_>,
+) -> Result<Posture, StoreError> {
     let when = at.unwrap_or(now);
-    let params: Vec<i64> = at.into_iter().collect();
-    let cte = state_cte(at);
+    let params: Vec<SqlValue> = at
+        .map(SqlValue::Integer)
+        .into_iter()
+        .chain(scope.units.iter().cloned().map(SqlValue::Text))
+        .collect();
+    let cte = state_cte(at, scope.units);
 
     // Findings per (framework, requirement, control, status).
     let mut req_counts: HashMap<(String, String), Counts> = HashMap::new();
@@ -189,8 +225,9 @@ pub fn posture(
         ctl_counts.entry((fw, req, ctl)).or_default().add(status, n);
     };
     let (active, unmapped): (u32, u32) = match at {
-        // Now: the counts kept up to date by the mapping step (store::mapping).
-        None => {
+        // Now, for the whole workspace: the counts kept up to date by the mapping step
+        // (store::mapping).
+        None if scope.units.is_empty() => {
             let mut unmapped = 0;
             let mut stmt =
                 conn.prepare("SELECT framework, requirement, control, failed, passed, other FROM requirement_counts")?;
@@ -213,8 +250,9 @@ pub fn posture(
             )?;
             (active, unmapped)
         }
-        // A past moment: each finding's state from the history.
-        Some(_) => {
+        // A past moment, or a part of the estate: each finding's state from the history or
+        // the findings.
+        _ => {
             let sql = format!(
                 "WITH {cte}
                  SELECT fr.framework, fr.requirement, coalesce(f.mapped_control, ''), s.status, count(*)
@@ -250,7 +288,19 @@ pub fn posture(
 
     // Failing findings covered by valid risk acceptances count as accepted, not failed.
     let cover = acceptances::coverage(conn, when, at)?;
-    for ((fw, req, ctl), n) in &cover.by_requirement {
+    let covered = if scope.units.is_empty() || cover.findings.is_empty() {
+        cover.by_requirement
+    } else {
+        let in_scope: std::collections::HashSet<i64> = conn
+            .prepare(&format!(
+                "SELECT fid FROM findings WHERE account {}",
+                accounts::in_units_sql(scope.units.len())
+            ))?
+            .query_map(rusqlite::params_from_iter(scope.units.iter()), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        cover.by_requirement_among(&in_scope)
+    };
+    for ((fw, req, ctl), n) in &covered {
         if let Some(c) = req_counts.get_mut(&(fw.clone(), req.clone())) {
             c.accept(*n);
         }

@@ -18,7 +18,6 @@ use sha2::{Digest, Sha256};
 
 use super::changes::{self, ChangeCounts, ChangedFinding};
 use super::findings::{list_findings, FindingFilter, FindingRow, Page, SortField};
-use super::overview::UnitCount;
 use super::posture::{self, Posture, RequirementStatus, SCORE_FORMULA};
 use super::requirement::{failing_findings, FailingFinding};
 use super::sla::{self, SeveritySla};
@@ -216,9 +215,24 @@ pub struct ExecutiveReport {
     pub attestations: Vec<AttestationLine>,
     pub plan: Vec<PlanItem>,
     pub sources: Vec<SourceLine>,
-    /// Active and failing findings per organizational unit (with the OUs below it), when
-    /// the workspace knows the organisation.
-    pub units: Vec<UnitCount>,
+    /// Each organizational unit's findings and framework scores (its accounts and those of
+    /// the OUs below it), when the workspace knows the organisation.
+    pub units: Vec<UnitPosture>,
+}
+
+/// One organizational unit in the executive summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitPosture {
+    pub id: String,
+    pub name: String,
+    /// Names from the root down.
+    pub path: String,
+    pub accounts: u32,
+    /// Active findings, and how many fail.
+    pub total: u32,
+    pub failed: u32,
+    /// Each framework's score over these accounts' findings, in the order of `frameworks`.
+    pub scores: Vec<Option<f64>>,
 }
 
 /// How many rows a list in a report shows (the exports carry everything).
@@ -500,10 +514,33 @@ pub fn executive(
         attestations,
         plan,
         sources: sources(conn)?,
-        units: crate::query::overview::overview(conn, workspace)?.by_unit,
+        units: units(conn, catalog, &posture, now)?,
     };
     report.fingerprint = fingerprint(&report);
     Ok(report)
+}
+
+/// Each OU's counts (from the Overview) and framework scores (posture over its accounts).
+fn units(conn: &Connection, catalog: &Catalog, whole: &Posture, now: i64) -> Result<Vec<UnitPosture>, StoreError> {
+    let mut out = Vec::new();
+    for u in crate::query::overview::overview(conn, "")?.by_unit {
+        let ids = [u.id.clone()];
+        let p = posture::posture_of(conn, catalog, None, None, now, posture::Scope { units: &ids })?;
+        out.push(UnitPosture {
+            scores: whole
+                .frameworks
+                .iter()
+                .map(|f| p.frameworks.iter().find(|x| x.id == f.id).and_then(|x| x.score))
+                .collect(),
+            id: u.id,
+            name: u.name,
+            path: u.path,
+            accounts: u.accounts,
+            total: u.total,
+            failed: u.failed,
+        });
+    }
+    Ok(out)
 }
 
 /// The remediation plan: failing controls (accepted findings left out), worst severity

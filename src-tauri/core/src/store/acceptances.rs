@@ -453,6 +453,21 @@ pub struct Coverage {
     pub pairs: HashSet<(i64, String, String)>,
     /// Covered failing findings per acceptance id.
     pub per_acceptance: HashMap<i64, u32>,
+    /// Each covered finding's control ("" for none), as `by_requirement` keys it.
+    pub controls: HashMap<i64, String>,
+}
+
+impl Coverage {
+    /// Covered failing findings per (framework, requirement, control) among `fids` only: an
+    /// acceptance's effect on a part of the estate (an organizational unit's accounts).
+    pub fn by_requirement_among(&self, fids: &HashSet<i64>) -> HashMap<(String, String, String), u32> {
+        let mut out: HashMap<(String, String, String), u32> = HashMap::new();
+        for (fid, fw, req) in self.pairs.iter().filter(|(fid, _, _)| fids.contains(fid)) {
+            let control = self.controls.get(fid).cloned().unwrap_or_default();
+            *out.entry((fw.clone(), req.clone(), control)).or_default() += 1;
+        }
+        out
+    }
 }
 
 /// The failing findings that valid acceptances cover at `when`. Findings' states are
@@ -490,6 +505,7 @@ pub fn coverage(conn: &Connection, when: i64, at: Option<i64>) -> Result<Coverag
             }
             n += 1;
             out.findings.insert(fid);
+            out.controls.entry(fid).or_insert_with(|| control.clone());
             for (fw, req) in pairs {
                 if out.pairs.insert((fid, fw.clone(), req.clone())) {
                     *out.by_requirement.entry((fw, req, control.clone())).or_default() += 1;

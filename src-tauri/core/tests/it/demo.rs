@@ -163,6 +163,45 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
         (from_history.active, from_history.unmapped)
     );
 
+    // A part of the estate. The organisation's root holds every demo account: its posture
+    // is the whole workspace's. The OUs that split it share out its findings: per
+    // requirement their failing, passing and accepted findings add up to the whole's, now
+    // and on a past day, and each has a posture of its own.
+    use rampart_core::query::posture::{posture_of, Posture, Scope};
+    let scoped = |store: &Store, units: &[&str], at: Option<i64>| -> Posture {
+        let units: Vec<String> = units.iter().map(|u| u.to_string()).collect();
+        posture_of(store.conn(), &catalog, None, at, now, Scope { units: &units }).expect("scoped posture")
+    };
+    let of = |units: &[&str], at: Option<i64>| scoped(&a, units, at);
+    let root = of(&["r-d3m0"], None);
+    assert_eq!(root.frameworks, from_counts.frameworks);
+    assert_eq!((root.active, root.unmapped), (from_counts.active, from_counts.unmapped));
+    let leaves = ["ou-d3m0-prod0001", "ou-d3m0-stag0001", "ou-d3m0-secu0001"];
+    for at in [None, Some(now - 60 * rampart_core::time::DAY_MS)] {
+        let whole = of(&["r-d3m0"], at);
+        let parts: Vec<Posture> = leaves.iter().map(|u| of(&[u], at)).collect();
+        assert_eq!(parts.iter().map(|p| p.active).sum::<u32>(), whole.active);
+        for (fi, fw) in whole.frameworks.iter().enumerate() {
+            for (ri, req) in fw.requirements.iter().enumerate() {
+                let sum = |get: fn(&rampart_core::query::posture::RequirementPosture) -> u32| {
+                    parts
+                        .iter()
+                        .map(|p| get(&p.frameworks[fi].requirements[ri]))
+                        .sum::<u32>()
+                };
+                assert_eq!(
+                    (sum(|r| r.failed), sum(|r| r.passed), sum(|r| r.accepted)),
+                    (req.failed, req.passed, req.accepted),
+                    "{} {}",
+                    fw.id,
+                    req.id
+                );
+            }
+        }
+    }
+    let prod = of(&["ou-d3m0-prod0001"], None);
+    assert!(prod.active > 0 && prod.active < root.active);
+
     // Deterministic: the same seed and day give the same workspace.
     let mut b = Store::open(&dir.path().join("b.db")).expect("open");
     demo::build(&mut b, &DemoSpec::new(end)).expect("demo builds");
@@ -172,4 +211,36 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
         demo::build(&mut b, &DemoSpec::new(end)),
         Err(demo::DemoError::NotEmpty)
     ));
+
+    // An acceptance of a staging finding counts in staging (and the root above it) only.
+    let staged: String = a
+        .conn()
+        .query_row(
+            "SELECT id FROM findings WHERE account = '777788889999' AND status = 'failed'
+               AND record_state = 'active' AND req_set IS NOT NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a failing staging finding");
+    let new = rampart_core::store::acceptances::NewAcceptance {
+        scope: rampart_core::store::acceptances::Scope::Finding(staged),
+        accounts: Vec::new(),
+        resources: Vec::new(),
+        reason: "decommissioned next sprint".into(),
+        owner: "platform".into(),
+        approver: "ciso".into(),
+        expires_at: now + 30 * rampart_core::time::DAY_MS,
+    };
+    a.accept(&catalog, &new, "ciso", now).expect("accept");
+    let accepted = |units: &[&str]| -> u32 {
+        scoped(&a, units, None)
+            .frameworks
+            .iter()
+            .flat_map(|f| &f.requirements)
+            .map(|r| r.accepted)
+            .sum()
+    };
+    assert!(accepted(&["ou-d3m0-stag0001"]) > 0);
+    assert_eq!(accepted(&["ou-d3m0-prod0001"]), 0);
+    assert_eq!(accepted(&["r-d3m0"]), accepted(&["ou-d3m0-stag0001"]));
 }

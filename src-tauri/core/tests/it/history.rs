@@ -171,6 +171,7 @@ fn snapshots_carry_forward_and_are_recomputed_when_an_old_export_arrives_late() 
         ms("2026-03-02T23:59:59.999Z"),
         ms("2026-03-05T23:59:59.999Z"),
         0,
+        None,
     )
     .expect("changes");
     assert_eq!(scanned, c);

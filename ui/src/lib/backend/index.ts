@@ -198,8 +198,8 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 }
 
 /** Counts for the Overview screen. Rejects with `not_ready` while the workspace is being prepared. */
-export function getOverview(): Promise<Overview> {
-  return call<Overview>('overview');
+export function getOverview(units: string[] = []): Promise<Overview> {
+  return call<Overview>('overview', units.length > 0 ? { units } : {});
 }
 
 /** Whether the workspace is ready, still being prepared (with a progress message), or failed. */
@@ -214,10 +214,11 @@ export type Day = string;
  * Posture of every framework (or only `framework`), now or as of the end of the day `at` (UTC).
  * Rejects with `not_found` for an unknown framework and `bad_request` for a malformed date.
  */
-export function getPosture(options: { framework?: string; at?: Day } = {}): Promise<Posture> {
+export function getPosture(options: { framework?: string; at?: Day; units?: string[] } = {}): Promise<Posture> {
   const args: Record<string, unknown> = {};
   if (options.framework !== undefined) args.framework = options.framework;
   if (options.at !== undefined) args.at = options.at;
+  if (options.units !== undefined && options.units.length > 0) args.units = options.units;
   return call<Posture>('posture', args);
 }
 
@@ -270,9 +271,10 @@ export function getTrend(request: TrendRequest): Promise<Trend> {
  * end of `until` (default: now), with counts per framework, requirement, control and account.
  * Rejects with `bad_request` when `since` is not before `until`.
  */
-export function getChanges(since: Day, until?: Day): Promise<Changes> {
+export function getChanges(since: Day, until?: Day, units: string[] = []): Promise<Changes> {
   const args: Record<string, unknown> = { since };
   if (until !== undefined && until !== '') args.until = until;
+  if (units.length > 0) args.units = units;
   return call<Changes>('changes', args);
 }
 

@@ -284,6 +284,46 @@ describe('Overview', () => {
     expect(within(prod).getByRole('link').getAttribute('href')).toBe('#/findings?status=failed&ou=ou-ab12-22222222');
   });
 
+  it('shows one organizational unit: asks the core for its accounts only and says which', async () => {
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        overview: (args) =>
+          sampleOverview(
+            args.units === undefined
+              ? {}
+              : { totals: { findings: 8, active: 8, archived: 0, failed: 3, passed: 5, warning: 0, not_available: 0 } },
+          ),
+        posture: samplePosture(),
+        changes: sampleChanges(),
+      },
+      seen,
+    );
+    render(Overview, { unit: 'ou-ab12-11111111' });
+    expect((await screen.findByTestId('overview-scope-label')).textContent).toBe('Root/Workloads');
+    expect((screen.getByTestId('overview-scope') as HTMLSelectElement).value).toBe('ou-ab12-11111111');
+    await waitFor(() => expect(seen.some((c) => c.cmd === 'posture')).toBe(true));
+    await waitFor(() => expect(seen.some((c) => c.cmd === 'changes')).toBe(true));
+    for (const cmd of ['overview', 'posture', 'changes']) {
+      expect(seen.find((c) => c.cmd === cmd)?.args.units, cmd).toEqual(['ou-ab12-11111111']);
+    }
+    expect(value('kpi-active')).toBe('8');
+    // Choosing another scope is a link: Back returns to this one.
+    await fireEvent.change(screen.getByTestId('overview-scope'), { target: { value: '' } });
+    expect(window.location.hash).toBe('#/overview');
+  });
+
+  it('says so when an organizational unit has no findings', async () => {
+    mockBackend({
+      overview: (args) =>
+        args.units === undefined
+          ? sampleOverview()
+          : sampleOverview({ totals: { findings: 0, active: 0, archived: 0, failed: 0, passed: 0, warning: 0, not_available: 0 } }),
+    });
+    render(Overview, { unit: 'ou-ab12-22222222' });
+    expect((await screen.findByTestId('overview-scope-empty')).textContent).toMatch(/No findings in this organizational unit/);
+  });
+
   it('shows no OU panel when the workspace knows no organisation', async () => {
     mockBackend({ overview: sampleOverview({ by_unit: [] }) });
     render(Overview);
