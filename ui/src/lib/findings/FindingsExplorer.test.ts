@@ -1026,6 +1026,10 @@ describe('Findings explorer in the window (URL as its state)', () => {
     await ready();
     const cell = within(screen.getAllByTestId('explorer-row')[0]!).getByText('payments-prod');
     expect(cell.getAttribute('title')).toBe('111122223333 · Root/Workloads/Prod');
+    // The finding's panel names it too, with its OU.
+    await fireEvent.click(within(screen.getAllByTestId('explorer-row')[0]!).getByRole('button', { name: row.title }));
+    const account = await screen.findByTestId('panel-account');
+    expect(account.textContent).toMatch(/payments-prod\s*111122223333\s*Root\/Workloads\/Prod/);
   });
 
   it('restores the filters from the URL on Back and Forward', async () => {

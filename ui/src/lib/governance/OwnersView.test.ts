@@ -92,6 +92,15 @@ describe('OwnersView', () => {
     expect(row.textContent).toMatch(/OU\s*Root\/Workloads\s*Workloads team/);
   });
 
+  it('names an assigned account as the organisation does', async () => {
+    mock({ owners: sampleOwners(), accounts: sampleAccounts() });
+    render(OwnersView);
+    await waitFor(() =>
+      expect(screen.getAllByTestId('assignment-row')[0]!.textContent).toMatch(/payments-prod \(111122223333\)/),
+    );
+    expect(screen.getAllByTestId('assignment-row')[0]!.dataset.target).toBe('111122223333');
+  });
+
   it('offers no OU to assign when the workspace knows no organisation', async () => {
     mock({ owners: sampleOwners(), accounts: { accounts: [], units: [] } });
     render(OwnersView);
