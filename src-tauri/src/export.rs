@@ -53,6 +53,11 @@ pub struct ExportRequest {
     pub to: Option<String>,
     /// The explorer's query (its page and page size are ignored: every match is written).
     pub query: Option<FindingsQuery>,
+    /// The executive summary of these organizational units' accounts only (the Overview's
+    /// scope); none: the whole workspace.
+    #[serde(default)]
+    #[ts(optional)]
+    pub units: Option<Vec<String>>,
 }
 
 /// What an export writes.
@@ -72,6 +77,8 @@ pub struct ExportPlan {
     pub framework: Option<String>,
     /// For findings: the selection and its order.
     pub findings: Option<(FindingFilter, SortField, bool)>,
+    /// For the executive summary: the organizational units it covers (empty: all).
+    pub units: Vec<String>,
 }
 
 /// Checks an export request against the catalog at `now`: the framework exists, the period
@@ -85,6 +92,20 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
         parse_optional_day(request.to.as_deref(), "to")?,
         now,
     )?;
+    let units = request.units.clone().unwrap_or_default();
+    rampart_core::limits::check_list(
+        "units",
+        &units,
+        rampart_core::limits::REQUEST_ITEMS,
+        rampart_core::limits::NAME_CHARS,
+    )?;
+    if !units.is_empty() && (request.framework.is_some() || request.what == ExportKind::Findings) {
+        return Err(Invalid::new(
+            "units",
+            "only the executive summary is made for organizational units; a framework report covers the whole workspace, and a findings export follows the explorer's filters",
+        )
+        .into());
+    }
     let day = period.to.format("%Y-%m-%d");
     let ext = request.format.extension();
     let file_name = match (request.what, &request.framework, request.format) {
@@ -95,7 +116,18 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
         (ExportKind::Report, _, ExportFormat::Csv) => {
             return Err(Invalid::new("format", "a report is exported as PDF or JSON").into());
         }
-        (ExportKind::Report, None, _) => format!("rampart-executive-summary-{day}.{ext}"),
+        (ExportKind::Report, None, _) if units.is_empty() => format!("rampart-executive-summary-{day}.{ext}"),
+        (ExportKind::Report, None, _) => format!(
+            "rampart-executive-summary-{}-{day}.{ext}",
+            units
+                .iter()
+                .map(|u| u
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                    .collect::<String>())
+                .collect::<Vec<_>>()
+                .join("-")
+        ),
         (ExportKind::Report, Some(fw), _) => format!("rampart-{fw}-report-{day}.{ext}"),
     };
     let findings = match request.what {
@@ -113,6 +145,7 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
         period,
         framework: request.framework.clone(),
         findings,
+        units,
     })
 }
 
@@ -135,6 +168,7 @@ pub fn bytes(store: &mut Store, catalog: &Catalog, plan: &ExportPlan) -> anyhow:
             plan.format,
             plan.framework.as_deref(),
             &plan.period,
+            &plan.units,
         ),
     }
 }
@@ -147,13 +181,17 @@ pub fn report_bytes(
     format: ExportFormat,
     framework: Option<&str>,
     period: &Period,
+    units: &[String],
 ) -> anyhow::Result<Vec<u8>> {
     store.refresh_snapshots(catalog, chrono::Utc::now().date_naive())?;
     let conn = store.conn();
     Ok(match (format, framework) {
         (ExportFormat::Csv, _) => bail!("a report is PDF or JSON; findings are exported as CSV"),
         (format, None) => {
-            let model = report::executive(conn, catalog, workspace, period)?;
+            for unit in units {
+                rampart_core::store::accounts::ou_path(conn, "units", unit)?;
+            }
+            let model = report::executive_of(conn, catalog, workspace, period, units)?;
             match format {
                 ExportFormat::Pdf => pdf(Kind::Executive, &model)?,
                 _ => serde_json::to_vec_pretty(&model)?,

@@ -132,3 +132,27 @@ def test_the_executive_pdf_names_accounts_and_ous(run, estate):
     assert "By organizational unit" in squashed
     for path in estate.units:
         assert path in squashed, f"{path} is not in the PDF"
+
+
+def test_the_executive_pdf_of_one_ou_covers_its_accounts_only(run, estate):
+    """`report --ou`: the summary of the Workloads OU names it, lists its accounts and no
+    other, and counts their findings only (its JSON model says the same)."""
+    workloads = estate.units["Root/Workloads"]
+    pdf = run.tmp / "workloads.pdf"
+    ok(run.rampart("report", "--format", "pdf", "--ou", workloads, "--out", str(pdf)), "report --ou")
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Organizational unit Root/Workloads" in text, text[:600]
+    inside = {a: n for a, n in estate.accounts.items() if estate.paths[a].startswith("Root/Workloads")}
+    for account, name in estate.accounts.items():
+        assert (f"{name} ({account})" in text) == (account in inside), (name, text[:600])
+    model = run.tmp / "workloads.json"
+    ok(run.rampart("report", "--format", "json", "--ou", workloads, "--out", str(model)), "report --ou json")
+    data = json.loads(model.read_text())
+    assert data["active_findings"] == len(inside) * len(CONTROLS)
+    assert sorted(data["scope"]["accounts"]) == sorted(inside)
+    assert [u["path"] for u in data["units"]] == ["Root/Workloads", "Root/Workloads/Prod"]
+    assert all(f["trend"] for f in data["frameworks"])
+    refused = run.rampart("report", "--format", "pdf", "--framework", "hipaa", "--ou", workloads,
+                          "--out", str(run.tmp / "x.pdf"))
+    assert refused.returncode != 0 and "executive summary" in refused.stderr

@@ -255,6 +255,10 @@ pub enum Command {
         /// Last day of the period (default: today, UTC), YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
         to: Option<NaiveDate>,
+        /// The executive summary (or the CSV of findings) of the accounts in this
+        /// organizational unit and the OUs below it only (repeatable).
+        #[arg(long, value_name = "OU_ID")]
+        ou: Vec<String>,
     },
     /// Inspect and validate the compliance catalog.
     Catalog {

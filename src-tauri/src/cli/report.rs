@@ -28,6 +28,7 @@ pub struct ReportArgs {
     pub framework: Option<String>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    pub ou: Vec<String>,
 }
 
 pub fn run(db: &Path, extra: &[PathBuf], a: ReportArgs) -> anyhow::Result<()> {
@@ -45,11 +46,17 @@ pub fn run(db: &Path, extra: &[PathBuf], a: ReportArgs) -> anyhow::Result<()> {
         to: a.to.map(|d| d.to_string()),
         query: Some(FindingsQuery {
             framework: a.framework.clone(),
+            units: a.ou.clone(),
             ..FindingsQuery::default()
         }),
+        // A CSV follows its query's units; a PDF or JSON report is the OUs' summary.
+        units: (what == ExportKind::Report).then(|| a.ou.clone()),
     };
     let plan = export::plan(&catalog, &request, now_ms())?;
     let mut store = open_mapped(db, &catalog)?;
+    for unit in &a.ou {
+        rampart_core::store::accounts::ou_path(store.conn(), "ou", unit)?;
+    }
     let bytes = export::bytes(&mut store, &catalog, &plan)?;
     export::write_whole(&a.out, &bytes)?;
     println!("{}: {} bytes written", a.out.display(), bytes.len());

@@ -236,6 +236,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             framework,
             from,
             to,
+            ou,
         } => report::run(
             db,
             extra_catalogs,
@@ -245,6 +246,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 framework,
                 from,
                 to,
+                ou,
             },
         ),
         Command::Sync(a) => sync::run(db, extra_catalogs, a),

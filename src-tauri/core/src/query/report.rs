@@ -61,6 +61,9 @@ pub struct Scope {
     pub accounts: Vec<String>,
     /// Each account as a reader knows it: `name (id)` where a name is known, else the id.
     pub account_labels: Vec<String>,
+    /// The organizational units the report covers (their paths), when it covers a part of
+    /// the estate; empty: the whole workspace.
+    pub units: Vec<String>,
     pub regions: Vec<String>,
     pub from: String,
     pub to: String,
@@ -244,11 +247,25 @@ fn day(d: NaiveDate) -> String {
 
 use crate::time::end_of_day_ms as end_of;
 
-fn scope(conn: &Connection, workspace: &str, period: &Period, posture: &Posture) -> Result<Scope, StoreError> {
+fn scope(
+    conn: &Connection,
+    workspace: &str,
+    period: &Period,
+    posture: &Posture,
+    units: &[String],
+) -> Result<Scope, StoreError> {
+    let in_scope = crate::store::accounts::accounts_in(conn, units)?;
     let distinct = |col: &str| -> Result<Vec<String>, StoreError> {
-        let mut stmt = conn.prepare(&format!("SELECT DISTINCT {col} FROM findings ORDER BY 1"))?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut stmt = conn.prepare(&format!("SELECT DISTINCT {col}, account FROM findings ORDER BY 1"))?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out: Vec<String> = Vec::new();
+        for row in rows {
+            let (value, account) = row?;
+            if in_scope.as_ref().is_none_or(|s| s.contains(&account)) && out.last() != Some(&value) {
+                out.push(value);
+            }
+        }
+        Ok(out)
     };
     let accounts = distinct("account")?;
     let names: HashMap<String, String> = crate::store::accounts::accounts(conn)?
@@ -266,6 +283,10 @@ fn scope(conn: &Connection, workspace: &str, period: &Period, posture: &Posture)
             .collect(),
         accounts,
         regions: distinct("region")?,
+        units: units
+            .iter()
+            .map(|u| crate::store::accounts::ou_path(conn, "ou", u))
+            .collect::<Result<_, _>>()?,
         from: day(period.from),
         to: day(period.to),
         as_of: posture.as_of.clone(),
@@ -319,15 +340,34 @@ fn requirement_scores_on(conn: &Connection, framework: &str, day: &str) -> Resul
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// A framework's posture with its trend over the period.
+/// A trend's points as the reports show them.
+fn points_of(t: Option<&trend::FrameworkTrend>) -> Vec<TrendPoint> {
+    t.map(|t| {
+        t.points
+            .iter()
+            .map(|p| TrendPoint {
+                day: p.day.clone(),
+                score: p.score,
+                failing: p.failing,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// A framework's posture with its trend over the period. `start`: each requirement's score
+/// on the period's first day when already known (a part of the estate), else read from that
+/// day's snapshot.
 fn summary(
     conn: &Connection,
     f: &posture::FrameworkPosture,
-    trend: Option<&trend::FrameworkTrend>,
+    points: Vec<TrendPoint>,
+    start: Option<&HashMap<String, f64>>,
 ) -> Result<FrameworkSummary, StoreError> {
-    let start = match trend.and_then(|t| t.points.first()) {
-        Some(p) => requirement_scores_on(conn, &f.id, &p.day)?,
-        None => HashMap::new(),
+    let start = match (start, points.first()) {
+        (Some(known), _) => known.clone(),
+        (None, Some(p)) => requirement_scores_on(conn, &f.id, &p.day)?,
+        (None, None) => HashMap::new(),
     };
     let mut requirements: Vec<RequirementScore> = f
         .requirements
@@ -343,18 +383,6 @@ fn summary(
         })
         .collect();
     requirements.sort_by(|a, b| a.score.total_cmp(&b.score));
-    let points: Vec<TrendPoint> = trend
-        .map(|t| {
-            t.points
-                .iter()
-                .map(|p| TrendPoint {
-                    day: p.day.clone(),
-                    score: p.score,
-                    failing: p.failing,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     Ok(FrameworkSummary {
         id: f.id.clone(),
         name: f.name.clone(),
@@ -393,20 +421,43 @@ pub fn executive(
     workspace: &str,
     period: &Period,
 ) -> Result<ExecutiveReport, StoreError> {
+    executive_of(conn, catalog, workspace, period, &[])
+}
+
+/// The executive summary of the accounts in organizational units `units` (and the OUs below
+/// them): their posture, trend, changes, overdue findings, remediation plan and OUs. The
+/// acceptances and attestations listed stay the organisation's (an acceptance counts only
+/// for the findings it covers there). All accounts when `units` is empty.
+pub fn executive_of(
+    conn: &Connection,
+    catalog: &Catalog,
+    workspace: &str,
+    period: &Period,
+    units: &[String],
+) -> Result<ExecutiveReport, StoreError> {
     let now = period.now;
-    let posture = posture::posture(conn, catalog, None, None, now)?;
-    let scope = scope(conn, workspace, period, &posture)?;
-    let trend = trend::trend(conn, catalog, None, period.from, period.to, false)?;
-    let frameworks = posture
-        .frameworks
-        .iter()
-        .map(|f| summary(conn, f, trend.frameworks.iter().find(|t| t.id == f.id)))
-        .collect::<Result<_, _>>()?;
+    let posture = posture::posture_of(conn, catalog, None, None, now, posture::Scope { units })?;
+    let scope = scope(conn, workspace, period, &posture, units)?;
+    let frameworks = if units.is_empty() {
+        let trend = trend::trend(conn, catalog, None, period.from, period.to, false)?;
+        posture
+            .frameworks
+            .iter()
+            .map(|f| summary(conn, f, points_of(trend.frameworks.iter().find(|t| t.id == f.id)), None))
+            .collect::<Result<_, _>>()?
+    } else {
+        let (mut points, starts) = scoped_trend(conn, catalog, period, units)?;
+        posture
+            .frameworks
+            .iter()
+            .map(|f| summary(conn, f, points.remove(&f.id).unwrap_or_default(), starts.get(&f.id)))
+            .collect::<Result<_, _>>()?
+    };
 
     // What changed over the period.
     let since = end_of(period.from - chrono::Duration::days(1));
     let until = end_of(period.to).min(now);
-    let c = changes::changes(conn, since, until.max(since + 1))?;
+    let c = changes::changes_of(conn, since, until.max(since + 1), units)?;
     let changes = ChangeSummary {
         totals: c.totals.clone(),
         by_framework: c
@@ -453,10 +504,11 @@ pub fn executive(
     top_risks.truncate(10);
 
     // Past their SLA.
-    let s = sla::summary(conn, now)?;
+    let s = sla::summary_of(conn, now, units)?;
     let mut oldest = Vec::new();
     let filter = FindingFilter {
         overdue_at: Some(now),
+        units: units.to_vec(),
         ..Default::default()
     };
     list_findings(
@@ -491,12 +543,9 @@ pub fn executive(
         }
     }
 
-    let plan = plan(conn, catalog, now)?;
-    let (active, failing): (u32, u32) = conn.query_row(
-        "SELECT count(*), coalesce(sum(status = 'failed'), 0) FROM findings WHERE record_state = 'active'",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let plan = plan(conn, catalog, now, units)?;
+    let counted = crate::query::overview::overview_of(conn, "", units)?.totals;
+    let (active, failing) = (counted.active, counted.failed);
     let mut report = ExecutiveReport {
         kind: "executive",
         generated_at: format_ts(now),
@@ -514,16 +563,92 @@ pub fn executive(
         attestations,
         plan,
         sources: sources(conn)?,
-        units: units(conn, catalog, &posture, now)?,
+        units: unit_postures(conn, catalog, &posture, now, units)?,
     };
     report.fingerprint = fingerprint(&report);
     Ok(report)
 }
 
-/// Each OU's counts (from the Overview) and framework scores (posture over its accounts).
-fn units(conn: &Connection, catalog: &Catalog, whole: &Posture, now: i64) -> Result<Vec<UnitPosture>, StoreError> {
+/// The OUs at or below `units` (ids); `None` when `units` is empty (every OU).
+fn units_below(conn: &Connection, units: &[String]) -> Result<Option<BTreeSet<String>>, StoreError> {
+    if units.is_empty() {
+        return Ok(None);
+    }
+    let all = crate::store::accounts::org_units(conn)?;
+    let mut below: BTreeSet<String> = units.iter().cloned().collect();
+    // Parents come before their children when listed by path.
+    for u in &all {
+        if u.parent_id.as_ref().is_some_and(|p| below.contains(p)) {
+            below.insert(u.id.clone());
+        }
+    }
+    Ok(Some(below))
+}
+
+/// Per framework: its report trend points, and its requirements' scores on the first day.
+type ScopedTrend = (HashMap<String, Vec<TrendPoint>>, HashMap<String, HashMap<String, f64>>);
+
+/// Each framework's scores over the accounts of `units` at sampled days of the period (every
+/// day up to 31 days, else every 7th day back from the last, and the first), from the
+/// history; and each framework's requirement scores on the period's first day.
+fn scoped_trend(
+    conn: &Connection,
+    catalog: &Catalog,
+    period: &Period,
+    units: &[String],
+) -> Result<ScopedTrend, StoreError> {
+    let days_in = (period.to - period.from).num_days() + 1;
+    let step = if days_in <= 31 { 1 } else { 7 };
+    let mut days: Vec<NaiveDate> = Vec::new();
+    let mut d = period.to;
+    while d >= period.from {
+        days.push(d);
+        d -= chrono::Duration::days(step);
+    }
+    if days.last() != Some(&period.from) {
+        days.push(period.from);
+    }
+    days.reverse();
+    let mut points: HashMap<String, Vec<TrendPoint>> = HashMap::new();
+    let mut starts = HashMap::new();
+    for (i, on) in days.iter().enumerate() {
+        let at = end_of(*on).min(period.now);
+        let p = posture::posture_of(conn, catalog, None, Some(at), period.now, posture::Scope { units })?;
+        for fp in &p.frameworks {
+            if i == 0 {
+                starts.insert(
+                    fp.id.clone(),
+                    fp.requirements
+                        .iter()
+                        .filter_map(|r| Some((r.id.clone(), r.score?)))
+                        .collect(),
+                );
+            }
+            points.entry(fp.id.clone()).or_default().push(TrendPoint {
+                day: day(*on),
+                score: fp.score,
+                failing: fp.failing,
+            });
+        }
+    }
+    Ok((points, starts))
+}
+
+/// Each OU's counts (from the Overview) and framework scores (posture over its accounts);
+/// for a report of some OUs, those and the OUs below them.
+fn unit_postures(
+    conn: &Connection,
+    catalog: &Catalog,
+    whole: &Posture,
+    now: i64,
+    within: &[String],
+) -> Result<Vec<UnitPosture>, StoreError> {
+    let below = units_below(conn, within)?;
     let mut out = Vec::new();
     for u in crate::query::overview::overview(conn, "")?.by_unit {
+        if below.as_ref().is_some_and(|b| !b.contains(&u.id)) {
+            continue;
+        }
         let ids = [u.id.clone()];
         let p = posture::posture_of(conn, catalog, None, None, now, posture::Scope { units: &ids })?;
         out.push(UnitPosture {
@@ -545,7 +670,8 @@ fn units(conn: &Connection, catalog: &Catalog, whole: &Posture, now: i64) -> Res
 
 /// The remediation plan: failing controls (accepted findings left out), worst severity
 /// and most failing findings first, with their owner when one is assigned to the control.
-fn plan(conn: &Connection, catalog: &Catalog, now: i64) -> Result<Vec<PlanItem>, StoreError> {
+fn plan(conn: &Connection, catalog: &Catalog, now: i64, units: &[String]) -> Result<Vec<PlanItem>, StoreError> {
+    let in_scope = crate::store::accounts::accounts_in(conn, units)?;
     let accepted = acceptances::coverage(conn, now, None)?.findings;
     let owners = Owners::load(conn)?;
     // control → (failing findings, accounts, failing findings per owner)
@@ -562,6 +688,9 @@ fn plan(conn: &Connection, catalog: &Catalog, now: i64) -> Result<Vec<PlanItem>,
             continue;
         }
         let (id, control, account): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+        if in_scope.as_ref().is_some_and(|s| !s.contains(&account)) {
+            continue;
+        }
         let owner = owners.of(&id, Some(&control), &account).map(str::to_string);
         let e = per.entry(control).or_default();
         e.0 += 1;
@@ -690,7 +819,7 @@ pub fn framework(
     let Some(fp) = posture.frameworks.first() else {
         return Ok(None);
     };
-    let scope = scope(conn, workspace, period, &posture)?;
+    let scope = scope(conn, workspace, period, &posture, &[])?;
     let trend = trend::trend(conn, catalog, Some(framework_id), period.from, period.to, false)?;
     let accepted = acceptances::coverage(conn, now, None)?;
     let mut requirements = Vec::new();
@@ -770,7 +899,7 @@ pub fn framework(
         fingerprint: String::new(),
         scope,
         formula: SCORE_FORMULA.to_string(),
-        framework: summary(conn, fp, trend.frameworks.first())?,
+        framework: summary(conn, fp, points_of(trend.frameworks.first()), None)?,
         requirements,
         controls,
         acceptances,

@@ -63,15 +63,26 @@ pub struct SlaSummary {
 
 /// Open, overdue and time-to-remediate figures per severity at `now`.
 pub fn summary(conn: &Connection, now: i64) -> Result<SlaSummary, StoreError> {
+    summary_of(conn, now, &[])
+}
+
+/// [`summary`] over the findings of the accounts in organizational units `units` (and the
+/// OUs below them); all findings when `units` is empty.
+pub fn summary_of(conn: &Connection, now: i64, units: &[String]) -> Result<SlaSummary, StoreError> {
+    let scope = crate::store::accounts::accounts_in(conn, units)?;
+    let in_scope = |account: &str| scope.as_ref().is_none_or(|s| s.contains(account));
     let sla = SlaDays::load(conn)?;
     let mut open: BTreeMap<Severity, (u32, u32, Option<u32>)> = BTreeMap::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT severity, coalesce(first_observed_at, created_at) FROM findings
+            "SELECT severity, coalesce(first_observed_at, created_at), account FROM findings
              WHERE record_state = 'active' AND status = 'failed'",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            if !in_scope(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) {
+                continue;
+            }
             let Some(sev) = Severity::parse_label(&r.get::<_, String>(0)?) else {
                 continue;
             };
@@ -112,9 +123,12 @@ pub fn summary(conn: &Connection, now: i64) -> Result<SlaSummary, StoreError> {
                 e.2 = None;
             }
         }
-        let mut stmt = conn.prepare("SELECT fid, severity FROM findings INDEXED BY findings_overview")?;
+        let mut stmt = conn.prepare("SELECT fid, severity, account FROM findings INDEXED BY findings_overview")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
+            if !in_scope(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) {
+                continue;
+            }
             let Some(&(sum, ended, open)) = usize::try_from(r.get::<_, i64>(0)?).ok().and_then(|i| per.get(i)) else {
                 continue;
             };

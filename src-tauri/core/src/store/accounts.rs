@@ -10,7 +10,7 @@
 //! loses its OU at the next save. All of it is the current placement, not history: an
 //! account moved to another OU counts there from then on, in past periods too.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
@@ -249,6 +249,21 @@ pub fn accounts(conn: &Connection) -> Result<Vec<AccountInfo>, StoreError> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The accounts in organizational units `units` or below them; `None` (every account) when
+/// `units` is empty.
+pub fn accounts_in(conn: &Connection, units: &[String]) -> Result<Option<HashSet<String>>, StoreError> {
+    if units.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        accounts(conn)?
+            .into_iter()
+            .filter(|a| units.iter().any(|u| a.is_in(u)))
+            .map(|a| a.id)
+            .collect(),
+    ))
 }
 
 /// The OUs (and the root) with the number of accounts in or below each, by path.

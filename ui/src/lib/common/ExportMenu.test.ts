@@ -109,6 +109,17 @@ describe('ExportMenu', () => {
 });
 
 describe('Export placements', () => {
+  it('an Overview of one organizational unit exports its executive summary', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ overview: sampleOverview(), export: '/tmp/rampart-executive-summary-ou-2026-11-29.pdf' }, seen);
+    render(Overview, { unit: 'ou-ab12-11111111' });
+    await screen.findByTestId('kpi-active');
+    await exportAs('pdf');
+    expect(exports(seen)).toEqual([
+      { what: 'report', format: 'pdf', framework: null, from: null, to: null, query: null, units: ['ou-ab12-11111111'] },
+    ]);
+  });
+
   it('Overview exports the executive summary (PDF and JSON)', async () => {
     const seen: Invocation[] = [];
     mockBackend({ overview: sampleOverview(), export: '/tmp/rampart-executive-summary-2026-11-29.pdf' }, seen);

@@ -16,12 +16,15 @@ export const FINDINGS_FORMATS: ExportOption[] = [
   { format: 'json', label: 'JSON' },
 ];
 
-/** A report: the executive summary when `framework` is null; the period defaults to the last 30 days. */
+/**
+ * A report: the executive summary when `framework` is null (of some organizational units'
+ * accounts with `units`); the period defaults to the last 30 days.
+ */
 export function reportRequest(
   format: ExportFormat,
-  options: { framework?: string | null; from?: string | null; to?: string | null } = {},
+  options: { framework?: string | null; from?: string | null; to?: string | null; units?: string[] } = {},
 ): ExportRequest {
-  return {
+  const request: ExportRequest = {
     what: 'report',
     format,
     framework: options.framework ?? null,
@@ -29,6 +32,8 @@ export function reportRequest(
     to: options.to ?? null,
     query: null,
   };
+  if (options.units !== undefined && options.units.length > 0) request.units = options.units;
+  return request;
 }
 
 /** Every finding matching the explorer's query (the core ignores its page and page size). */

@@ -19,4 +19,9 @@ from: string | null, to: string | null,
 /**
  * The explorer's query (its page and page size are ignored: every match is written).
  */
-query: FindingsQuery | null, };
+query: FindingsQuery | null, 
+/**
+ * The executive summary of these organizational units' accounts only (the Overview's
+ * scope); none: the whole workspace.
+ */
+units?: Array<string>, };
