@@ -81,6 +81,19 @@ pub struct ExportPlan {
     pub units: Vec<String>,
 }
 
+/// Organizational unit ids as part of a file name (letters, digits and hyphens only).
+fn file_part(units: &[String]) -> String {
+    units
+        .iter()
+        .map(|u| {
+            u.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Checks an export request against the catalog at `now`: the framework exists, the period
 /// is well formed, the format suits what is exported; names the file by what and when.
 pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<ExportPlan, Refusal> {
@@ -99,10 +112,10 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
         rampart_core::limits::REQUEST_ITEMS,
         rampart_core::limits::NAME_CHARS,
     )?;
-    if !units.is_empty() && (request.framework.is_some() || request.what == ExportKind::Findings) {
+    if !units.is_empty() && request.what == ExportKind::Findings {
         return Err(Invalid::new(
             "units",
-            "only the executive summary is made for organizational units; a framework report covers the whole workspace, and a findings export follows the explorer's filters",
+            "a findings export follows the explorer's filters (its `units`), not the report's",
         )
         .into());
     }
@@ -117,18 +130,9 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
             return Err(Invalid::new("format", "a report is exported as PDF or JSON").into());
         }
         (ExportKind::Report, None, _) if units.is_empty() => format!("rampart-executive-summary-{day}.{ext}"),
-        (ExportKind::Report, None, _) => format!(
-            "rampart-executive-summary-{}-{day}.{ext}",
-            units
-                .iter()
-                .map(|u| u
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                    .collect::<String>())
-                .collect::<Vec<_>>()
-                .join("-")
-        ),
-        (ExportKind::Report, Some(fw), _) => format!("rampart-{fw}-report-{day}.{ext}"),
+        (ExportKind::Report, None, _) => format!("rampart-executive-summary-{}-{day}.{ext}", file_part(&units)),
+        (ExportKind::Report, Some(fw), _) if units.is_empty() => format!("rampart-{fw}-report-{day}.{ext}"),
+        (ExportKind::Report, Some(fw), _) => format!("rampart-{fw}-report-{}-{day}.{ext}", file_part(&units)),
     };
     let findings = match request.what {
         ExportKind::Findings => {
@@ -185,12 +189,12 @@ pub fn report_bytes(
 ) -> anyhow::Result<Vec<u8>> {
     store.refresh_snapshots(catalog, chrono::Utc::now().date_naive())?;
     let conn = store.conn();
+    for unit in units {
+        rampart_core::store::accounts::ou_path(conn, "units", unit)?;
+    }
     Ok(match (format, framework) {
         (ExportFormat::Csv, _) => bail!("a report is PDF or JSON; findings are exported as CSV"),
         (format, None) => {
-            for unit in units {
-                rampart_core::store::accounts::ou_path(conn, "units", unit)?;
-            }
             let model = report::executive_of(conn, catalog, workspace, period, units)?;
             match format {
                 ExportFormat::Pdf => pdf(Kind::Executive, &model)?,
@@ -198,7 +202,7 @@ pub fn report_bytes(
             }
         }
         (format, Some(fw)) => {
-            let model = report::framework(conn, catalog, workspace, fw, period)?
+            let model = report::framework_of(conn, catalog, workspace, fw, period, units)?
                 .with_context(|| format!("unknown framework {fw:?}"))?;
             match format {
                 ExportFormat::Pdf => pdf(Kind::Framework, &model)?,

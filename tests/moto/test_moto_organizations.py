@@ -134,9 +134,10 @@ def test_the_executive_pdf_names_accounts_and_ous(run, estate):
         assert path in squashed, f"{path} is not in the PDF"
 
 
-def test_the_executive_pdf_of_one_ou_covers_its_accounts_only(run, estate):
+def test_the_reports_of_one_ou_cover_its_accounts_only(run, estate):
     """`report --ou`: the summary of the Workloads OU names it, lists its accounts and no
-    other, and counts their findings only (its JSON model says the same)."""
+    other, and counts their findings only (its JSON model says the same); a framework's
+    report for it lists failing findings of its accounts only."""
     workloads = estate.units["Root/Workloads"]
     pdf = run.tmp / "workloads.pdf"
     ok(run.rampart("report", "--format", "pdf", "--ou", workloads, "--out", str(pdf)), "report --ou")
@@ -153,6 +154,12 @@ def test_the_executive_pdf_of_one_ou_covers_its_accounts_only(run, estate):
     assert sorted(data["scope"]["accounts"]) == sorted(inside)
     assert [u["path"] for u in data["units"]] == ["Root/Workloads", "Root/Workloads/Prod"]
     assert all(f["trend"] for f in data["frameworks"])
-    refused = run.rampart("report", "--format", "pdf", "--framework", "hipaa", "--ou", workloads,
-                          "--out", str(run.tmp / "x.pdf"))
-    assert refused.returncode != 0 and "executive summary" in refused.stderr
+    hipaa = run.tmp / "hipaa-workloads.json"
+    ok(run.rampart("report", "--format", "json", "--framework", "hipaa", "--ou", workloads, "--out", str(hipaa)),
+       "report --framework --ou")
+    data = json.loads(hipaa.read_text())
+    assert data["scope"]["units"] == ["Root/Workloads"]
+    listed = {f["account"] for c in data["controls"] for f in c["findings"]}
+    assert listed and listed <= set(inside), listed
+    refused = run.rampart("report", "--format", "pdf", "--ou", "ou-none-00000000", "--out", str(run.tmp / "x.pdf"))
+    assert refused.returncode != 0 and "ou-none-00000000" in refused.stderr

@@ -446,7 +446,7 @@ pub fn executive_of(
             .map(|f| summary(conn, f, points_of(trend.frameworks.iter().find(|t| t.id == f.id)), None))
             .collect::<Result<_, _>>()?
     } else {
-        let (mut points, starts) = scoped_trend(conn, catalog, period, units)?;
+        let (mut points, starts) = scoped_trend(conn, catalog, None, period, units)?;
         posture
             .frameworks
             .iter()
@@ -594,6 +594,7 @@ type ScopedTrend = (HashMap<String, Vec<TrendPoint>>, HashMap<String, HashMap<St
 fn scoped_trend(
     conn: &Connection,
     catalog: &Catalog,
+    framework: Option<&str>,
     period: &Period,
     units: &[String],
 ) -> Result<ScopedTrend, StoreError> {
@@ -613,7 +614,7 @@ fn scoped_trend(
     let mut starts = HashMap::new();
     for (i, on) in days.iter().enumerate() {
         let at = end_of(*on).min(period.now);
-        let p = posture::posture_of(conn, catalog, None, Some(at), period.now, posture::Scope { units })?;
+        let p = posture::posture_of(conn, catalog, framework, Some(at), period.now, posture::Scope { units })?;
         for fp in &p.frameworks {
             if i == 0 {
                 starts.insert(
@@ -810,17 +811,41 @@ pub fn framework(
     framework_id: &str,
     period: &Period,
 ) -> Result<Option<FrameworkReport>, StoreError> {
+    framework_of(conn, catalog, workspace, framework_id, period, &[])
+}
+
+/// A framework's report over the accounts of organizational units `units` (and the OUs
+/// below them): their posture, trend (from the history) and failing findings; the
+/// acceptances and attestations stay the organisation's. All accounts when `units` is empty.
+pub fn framework_of(
+    conn: &Connection,
+    catalog: &Catalog,
+    workspace: &str,
+    framework_id: &str,
+    period: &Period,
+    units: &[String],
+) -> Result<Option<FrameworkReport>, StoreError> {
     let Some(fw) = catalog.framework(framework_id) else {
         return Ok(None);
     };
     let now = period.now;
-    let posture = posture::posture(conn, catalog, Some(framework_id), None, now)?;
-    let all = posture::posture(conn, catalog, None, None, now)?;
+    let within = posture::Scope { units };
+    let posture = posture::posture_of(conn, catalog, Some(framework_id), None, now, within)?;
+    let all = posture::posture_of(conn, catalog, None, None, now, within)?;
     let Some(fp) = posture.frameworks.first() else {
         return Ok(None);
     };
-    let scope = scope(conn, workspace, period, &posture, &[])?;
-    let trend = trend::trend(conn, catalog, Some(framework_id), period.from, period.to, false)?;
+    let scope = scope(conn, workspace, period, &posture, units)?;
+    let (points, start) = if units.is_empty() {
+        let trend = trend::trend(conn, catalog, Some(framework_id), period.from, period.to, false)?;
+        (points_of(trend.frameworks.first()), None)
+    } else {
+        let (mut points, mut starts) = scoped_trend(conn, catalog, Some(framework_id), period, units)?;
+        (
+            points.remove(framework_id).unwrap_or_default(),
+            starts.remove(framework_id),
+        )
+    };
     let accepted = acceptances::coverage(conn, now, None)?;
     let mut requirements = Vec::new();
     let mut controls: BTreeMap<String, ControlSection> = BTreeMap::new();
@@ -842,7 +867,7 @@ pub fn framework(
                 continue;
             }
             let meta = catalog.controls.get(&c.id);
-            let mut findings = failing_findings(conn, framework_id, &r.id, Some(&c.id), &accepted)?;
+            let mut findings = failing_findings(conn, framework_id, &r.id, Some(&c.id), &accepted, units)?;
             findings.truncate(FINDINGS_PER_CONTROL);
             controls.insert(
                 c.id.clone(),
@@ -899,7 +924,7 @@ pub fn framework(
         fingerprint: String::new(),
         scope,
         formula: SCORE_FORMULA.to_string(),
-        framework: summary(conn, fp, points_of(trend.frameworks.first()), None)?,
+        framework: summary(conn, fp, points, start.as_ref())?,
         requirements,
         controls,
         acceptances,

@@ -98,15 +98,17 @@ impl From<rusqlite::Error> for DetailError {
 }
 
 /// The failing findings of a requirement (of one control, or those reaching it otherwise),
-/// worst first, accepted ones marked.
+/// worst first, accepted ones marked; with `units`, of those organizational units' accounts
+/// only.
 pub(crate) fn failing_findings(
     conn: &Connection,
     framework: &str,
     requirement: &str,
     control: Option<&str>,
     accepted: &acceptances::Coverage,
+    units: &[String],
 ) -> Result<Vec<FailingFinding>, StoreError> {
-    failing(conn, framework, requirement, control, accepted).map_err(|e| match e {
+    failing_in(conn, framework, requirement, control, accepted, units).map_err(|e| match e {
         DetailError::Store(s) => s,
         other => StoreError::NotFound(other.to_string()),
     })
@@ -119,13 +121,29 @@ fn failing(
     control: Option<&str>,
     accepted: &acceptances::Coverage,
 ) -> Result<Vec<FailingFinding>, DetailError> {
+    failing_in(conn, framework, requirement, control, accepted, &[])
+}
+
+fn failing_in(
+    conn: &Connection,
+    framework: &str,
+    requirement: &str,
+    control: Option<&str>,
+    accepted: &acceptances::Coverage,
+    units: &[String],
+) -> Result<Vec<FailingFinding>, DetailError> {
+    let scoped = if units.is_empty() {
+        String::new()
+    } else {
+        format!(" AND f.account {}", crate::store::accounts::in_units_sql(units.len()))
+    };
     let sql = format!(
         "SELECT f.id, f.title, f.severity, f.account, f.region, f.updated_at,
                 (SELECT json_group_array(resource_id ORDER BY ord) FROM finding_resources r WHERE r.fid = f.fid),
                 f.fid, f.product_arn, (SELECT a.name FROM accounts a WHERE a.account_id = f.account)
          FROM finding_requirements fr JOIN findings f ON f.fid = fr.fid
          WHERE fr.framework = ?1 AND fr.requirement = ?2 AND f.record_state = 'active' AND f.status = 'failed'
-           AND {}
+           AND {}{scoped}
          ORDER BY CASE f.severity WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 WHEN 'LOW' THEN 3 ELSE 4 END,
                   f.updated_at DESC, f.id
          LIMIT {FINDINGS_PER_CONTROL}",
@@ -148,14 +166,14 @@ fn failing(
                 .contains(&(r.get(7)?, framework.to_string(), requirement.to_string())),
         })
     };
-    let rows = match control {
-        Some(c) => stmt
-            .query_map(params![framework, requirement, c], map)?
-            .collect::<Result<Vec<_>, _>>()?,
-        None => stmt
-            .query_map(params![framework, requirement], map)?
-            .collect::<Result<Vec<_>, _>>()?,
-    };
+    let values: Vec<&str> = [framework, requirement]
+        .into_iter()
+        .chain(control)
+        .chain(units.iter().map(String::as_str))
+        .collect();
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), map)?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
