@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use super::changes::{self, ChangeCounts, ChangedFinding};
 use super::findings::{list_findings, FindingFilter, FindingRow, Page, SortField};
+use super::overview::UnitCount;
 use super::posture::{self, Posture, RequirementStatus, SCORE_FORMULA};
 use super::requirement::{failing_findings, FailingFinding};
 use super::sla::{self, SeveritySla};
@@ -223,17 +224,12 @@ pub struct ExecutiveReport {
     pub units: Vec<UnitPosture>,
 }
 
-/// One organizational unit in the executive summary.
+/// One organizational unit in the executive summary: its counts (as the Overview gives
+/// them) and its framework scores.
 #[derive(Debug, Clone, Serialize)]
 pub struct UnitPosture {
-    pub id: String,
-    pub name: String,
-    /// Names from the root down.
-    pub path: String,
-    pub accounts: u32,
-    /// Active findings, and how many fail.
-    pub total: u32,
-    pub failed: u32,
+    #[serde(flatten)]
+    pub unit: UnitCount,
     /// Each framework's score over these accounts' findings, in the order of `frameworks`.
     pub scores: Vec<Option<f64>>,
 }
@@ -658,12 +654,7 @@ fn unit_postures(
                 .iter()
                 .map(|f| p.frameworks.iter().find(|x| x.id == f.id).and_then(|x| x.score))
                 .collect(),
-            id: u.id,
-            name: u.name,
-            path: u.path,
-            accounts: u.accounts,
-            total: u.total,
-            failed: u.failed,
+            unit: u,
         });
     }
     Ok(out)

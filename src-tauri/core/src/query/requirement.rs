@@ -114,16 +114,6 @@ pub(crate) fn failing_findings(
     })
 }
 
-fn failing(
-    conn: &Connection,
-    framework: &str,
-    requirement: &str,
-    control: Option<&str>,
-    accepted: &acceptances::Coverage,
-) -> Result<Vec<FailingFinding>, DetailError> {
-    failing_in(conn, framework, requirement, control, accepted, &[])
-}
-
 fn failing_in(
     conn: &Connection,
     framework: &str,
@@ -234,7 +224,7 @@ pub fn requirement_detail(
             rationale,
             remediation: meta.map(|m| m.remediation.clone()),
             failing: if c.failed > 0 || c.accepted > 0 {
-                failing(conn, framework, requirement, Some(&c.id), &accepted)?
+                failing_in(conn, framework, requirement, Some(&c.id), &accepted, &[])?
             } else {
                 Vec::new()
             },
@@ -272,7 +262,7 @@ pub fn requirement_detail(
             .collect(),
         manual: req.manual,
         attestation_prompt: req.attestation.clone(),
-        other_failing: failing(conn, framework, requirement, None, &accepted)?,
+        other_failing: failing_in(conn, framework, requirement, None, &accepted, &[])?,
         posture: rp,
         evidence,
         controls,
