@@ -74,7 +74,8 @@ e2e: $(VENV)/.stamp $(TAURI_DRIVER)
 	TAURI_DRIVER=$(TAURI_DRIVER) RAMPART_BIN=$(BIN) AWS_ENDPOINT_BIN=$(CARGO_TARGET_DIR)/debug/aws-endpoint $(VENV)/bin/python -m pytest tests/e2e -q -p no:cacheprovider
 
 ## `rampart sync --source securityhub` against moto (a local AWS emulator, from the venv):
-## 250 findings over 3 pages, compared with `rampart import` of the same findings.
+## 250 findings over 3 pages, compared with `rampart import` of the same findings; and an
+## organisation's account names and OUs (AWS Organizations) through to the CLI and the PDFs.
 moto: $(VENV)/.stamp
 	RAMPART_BIN=$(BIN) $(VENV)/bin/python -m pytest tests/moto -q -p no:cacheprovider
 
