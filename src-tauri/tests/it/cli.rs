@@ -161,7 +161,7 @@ fn a_legacy_rule_number_is_shown_with_the_security_hub_control_it_resolves_to() 
     let csv = ok(rampart(&db, &["findings", "--format", "csv"]));
     let header = csv.lines().next().expect("header");
     assert!(
-        header.ends_with(",security_control,mapped_by_reference,account_name,ou_path"),
+        header.ends_with(",security_control,mapped_by_reference,account_name,ou_path,owner"),
         "{header}"
     );
 }

@@ -91,6 +91,9 @@ pub struct FindingRow {
     pub overdue: bool,
     /// A valid risk acceptance covers it (for at least one requirement).
     pub accepted: bool,
+    /// Its remediation owner: the most specific assignment in force (the finding's, its
+    /// control's, its account's, or the nearest OU's above the account).
+    pub owner: Option<String>,
 }
 
 /// Column names of [`FindingRow`] in CSV order (documented in the README).
@@ -125,6 +128,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "mapped_by_reference",
     "account_name",
     "ou_path",
+    "owner",
 ];
 
 impl FindingRow {
@@ -162,6 +166,7 @@ impl FindingRow {
             self.mapped_by_reference.to_string(),
             o(&self.account_name),
             o(&self.ou_path),
+            o(&self.owner),
         ]
     }
 }
@@ -414,6 +419,7 @@ pub fn list_findings(
 ) -> Result<u64, StoreError> {
     let sla = SlaDays::load(conn)?;
     let accepted = acceptances::coverage(conn, now, None)?.findings;
+    let owners = crate::store::owners::Owners::load(conn)?;
     let (where_sql, params) = where_clause(filter, &sla);
     let order = sort.order_sql(reverse);
     let columns = "f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
@@ -444,15 +450,20 @@ pub fn list_findings(
         );
         let control: Option<String> = r.get(5)?;
         let mapped: Option<String> = r.get(23)?;
+        let (id, account): (String, String) = (r.get(0)?, r.get(3)?);
+        let owner = owners
+            .of(&id, mapped.as_deref().or(control.as_deref()), &account)
+            .map(str::to_string);
         Ok(FindingRow {
+            owner,
             security_control: mapped.filter(|m| control.as_deref() != Some(m.as_str())),
             mapped_by_reference: r.get(24)?,
             control,
-            id: r.get(0)?,
+            id,
             product_arn: r.get(25)?,
             source: r.get(1)?,
             product: r.get(2)?,
-            account: r.get(3)?,
+            account,
             account_name: r.get(26)?,
             ou_path: r.get(27)?,
             region: r.get(4)?,

@@ -1015,6 +1015,7 @@ describe('Findings explorer in the window (URL as its state)', () => {
       account: '111122223333',
       account_name: 'payments-prod',
       ou_path: 'Root/Workloads/Prod',
+      owner: 'Payments platform team',
     };
     mockBackend({
       sla_summary: sampleSla(),
@@ -1030,6 +1031,8 @@ describe('Findings explorer in the window (URL as its state)', () => {
     await fireEvent.click(within(screen.getAllByTestId('explorer-row')[0]!).getByRole('button', { name: row.title }));
     const account = await screen.findByTestId('panel-account');
     expect(account.textContent).toMatch(/payments-prod\s*111122223333\s*Root\/Workloads\/Prod/);
+    // And its owner, as the assignments in force give it.
+    expect(screen.getByTestId('panel-owner').textContent).toBe('Payments platform team');
   });
 
   it('restores the filters from the URL on Back and Forward', async () => {

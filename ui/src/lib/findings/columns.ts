@@ -13,6 +13,7 @@ export type ColumnKey =
   | 'title'
   | 'control'
   | 'account'
+  | 'owner'
   | 'region'
   | 'resource'
   | 'age'
@@ -42,6 +43,7 @@ export const COLUMNS: readonly Column[] = [
   { key: 'title', label: 'Title', width: 12, grow: true, sort: 'title', natural: 'ascending' },
   { key: 'control', label: 'Control', width: 6.2, sort: 'control', natural: 'ascending' },
   { key: 'account', label: 'Account', width: 6, sort: 'account', natural: 'ascending' },
+  { key: 'owner', label: 'Owner', width: 7, sort: null, natural: 'ascending' },
   { key: 'region', label: 'Region', width: 6.6, sort: null, natural: 'ascending' },
   { key: 'resource', label: 'Resource', width: 8.2, sort: null, natural: 'ascending' },
   { key: 'age', label: 'Age', width: 3.6, sort: 'first_seen', natural: 'descending', numeric: true },

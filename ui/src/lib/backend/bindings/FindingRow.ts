@@ -54,4 +54,9 @@ due_at: string | null, overdue: boolean,
 /**
  * A valid risk acceptance covers it (for at least one requirement).
  */
-accepted: boolean, };
+accepted: boolean, 
+/**
+ * Its remediation owner: the most specific assignment in force (the finding's, its
+ * control's, its account's, or the nearest OU's above the account).
+ */
+owner: string | null, };
