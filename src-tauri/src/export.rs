@@ -189,9 +189,7 @@ pub fn report_bytes(
 ) -> anyhow::Result<Vec<u8>> {
     store.refresh_snapshots(catalog, chrono::Utc::now().date_naive())?;
     let conn = store.conn();
-    for unit in units {
-        rampart_core::store::accounts::ou_path(conn, "units", unit)?;
-    }
+    rampart_core::store::accounts::check_units(conn, "units", units)?;
     Ok(match (format, framework) {
         (ExportFormat::Csv, _) => bail!("a report is PDF or JSON; findings are exported as CSV"),
         (format, None) => {

@@ -54,9 +54,7 @@ pub fn run(db: &Path, extra: &[PathBuf], a: ReportArgs) -> anyhow::Result<()> {
     };
     let plan = export::plan(&catalog, &request, now_ms())?;
     let mut store = open_mapped(db, &catalog)?;
-    for unit in &a.ou {
-        rampart_core::store::accounts::ou_path(store.conn(), "ou", unit)?;
-    }
+    rampart_core::store::accounts::check_units(store.conn(), "ou", &a.ou)?;
     let bytes = export::bytes(&mut store, &catalog, &plan)?;
     export::write_whole(&a.out, &bytes)?;
     println!("{}: {} bytes written", a.out.display(), bytes.len());

@@ -113,7 +113,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 _ => {}
             }
             let store = open_mapped(db, &catalog)?;
-            check_units(&store, &ou)?;
+            rampart_core::store::accounts::check_units(store.conn(), "ou", &ou)?;
             let now = now_ms();
             let days_ago = |d: u32| now - days_ms(d);
             let filter = FindingFilter {
@@ -138,7 +138,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
         }
         Command::Overview { ou, format } => {
             let (_, store) = open_read(db, extra_catalogs)?;
-            check_units(&store, &ou)?;
+            rampart_core::store::accounts::check_units(store.conn(), "ou", &ou)?;
             let o = overview::overview_of(store.conn(), &db.display().to_string(), &ou)?;
             print_as(format, &o, output::print_overview)
         }
@@ -153,7 +153,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 catalog.find_framework(fw)?;
             }
             let store = open_mapped(db, &catalog)?;
-            check_units(&store, &ou)?;
+            rampart_core::store::accounts::check_units(store.conn(), "ou", &ou)?;
             let at = at.map(end_of_day_ms);
             let scope = posture::Scope { units: &ou };
             let p = posture::posture_of(store.conn(), &catalog, framework.as_deref(), at, now_ms(), scope)?;
@@ -184,7 +184,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             format,
         } => {
             let (_, store) = open_read(db, extra_catalogs)?;
-            check_units(&store, &ou)?;
+            rampart_core::store::accounts::check_units(store.conn(), "ou", &ou)?;
             let (since_ms, until_ms) = changes::window(since, until, now_ms())?;
             let c = changes::changes_of(store.conn(), since_ms, until_ms, &ou)?;
             print_as(format, &c, output::print_changes)
@@ -363,14 +363,6 @@ fn import(db: &Path, catalog: &Catalog, files: Vec<PathBuf>, options: ImportOpti
             c.unchanged,
             c.stale
         );
-    }
-    Ok(())
-}
-
-/// Refuses an `--ou` the workspace does not know, naming it.
-fn check_units(store: &rampart_core::store::Store, units: &[String]) -> anyhow::Result<()> {
-    for unit in units {
-        rampart_core::store::accounts::ou_path(store.conn(), "ou", unit)?;
     }
     Ok(())
 }

@@ -341,3 +341,13 @@ export function clipped(text: string, limit: number = DISPLAY_LIMIT): string {
 export function shownLines(text: string): string {
   return text.replace(UNSAFE, (c) => reveal(c, true));
 }
+
+/** How deep an organizational unit sits under the root, from its path (`Root/Workloads` is 1). */
+export function unitDepth(path: string): number {
+  return path.split('/').length - 1;
+}
+
+/** An OU's name indented by its depth, as the OU pickers list it (shown safely). */
+export function indentedUnit(name: string, path: string): string {
+  return `${'\u00a0\u00a0'.repeat(unitDepth(path))}${shown(name)}`;
+}

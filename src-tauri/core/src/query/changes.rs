@@ -102,13 +102,7 @@ pub fn changes_of(conn: &Connection, since: i64, until: i64, units: &[String]) -
     if units.is_empty() {
         return changes(conn, since, until);
     }
-    let in_scope: HashSet<i64> = conn
-        .prepare(&format!(
-            "SELECT fid FROM findings WHERE account {}",
-            crate::store::accounts::in_units_sql(units.len())
-        ))?
-        .query_map(rusqlite::params_from_iter(units.iter()), |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let in_scope = crate::store::accounts::findings_in(conn, units)?;
     changes_with(conn, since, until, SCAN_ABOVE, Some(&in_scope))
 }
 

@@ -144,8 +144,8 @@ pub fn overview_of(conn: &Connection, db_path: &str, units: &[String]) -> Result
         .into_iter()
         .map(|a| (a.id.clone(), a))
         .collect();
-    let scope = accounts::accounts_in(conn, units)?;
-    let in_scope = |account: &str| scope.as_ref().is_none_or(|s| s.contains(account));
+    let in_scope =
+        |account: &str| units.is_empty() || known.get(account).is_some_and(|a| units.iter().any(|u| a.is_in(u)));
     // One pass over a covering index (findings_overview), aggregated here: the findings
     // table itself, with its long descriptions, is never scanned.
     let mut totals = Totals::default();

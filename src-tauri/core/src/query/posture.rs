@@ -291,14 +291,7 @@ pub fn posture_of(
     let covered = if scope.units.is_empty() || cover.findings.is_empty() {
         cover.by_requirement
     } else {
-        let in_scope: std::collections::HashSet<i64> = conn
-            .prepare(&format!(
-                "SELECT fid FROM findings WHERE account {}",
-                accounts::in_units_sql(scope.units.len())
-            ))?
-            .query_map(rusqlite::params_from_iter(scope.units.iter()), |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        cover.by_requirement_among(&in_scope)
+        cover.by_requirement_among(&accounts::findings_in(conn, scope.units)?)
     };
     for ((fw, req, ctl), n) in &covered {
         if let Some(c) = req_counts.get_mut(&(fw.clone(), req.clone())) {

@@ -540,8 +540,10 @@ pub fn executive_of(
     }
 
     let plan = plan(conn, catalog, now, units)?;
-    let counted = crate::query::overview::overview_of(conn, "", units)?.totals;
-    let (active, failing) = (counted.active, counted.failed);
+    // The Overview of the same accounts: its totals, and its OUs (those at or below the
+    // report's count every account of theirs, all being in scope).
+    let counted = crate::query::overview::overview_of(conn, "", units)?;
+    let (active, failing) = (counted.totals.active, counted.totals.failed);
     let mut report = ExecutiveReport {
         kind: "executive",
         generated_at: format_ts(now),
@@ -559,7 +561,7 @@ pub fn executive_of(
         attestations,
         plan,
         sources: sources(conn)?,
-        units: unit_postures(conn, catalog, &posture, now, units)?,
+        units: unit_postures(conn, catalog, &posture, now, units, counted.by_unit)?,
     };
     report.fingerprint = fingerprint(&report);
     Ok(report)
@@ -631,18 +633,19 @@ fn scoped_trend(
     Ok((points, starts))
 }
 
-/// Each OU's counts (from the Overview) and framework scores (posture over its accounts);
-/// for a report of some OUs, those and the OUs below them.
+/// Each OU's counts (`counted`, from the Overview) and framework scores (posture over its
+/// accounts); for a report of some OUs, those and the OUs below them.
 fn unit_postures(
     conn: &Connection,
     catalog: &Catalog,
     whole: &Posture,
     now: i64,
     within: &[String],
+    counted: Vec<UnitCount>,
 ) -> Result<Vec<UnitPosture>, StoreError> {
     let below = units_below(conn, within)?;
     let mut out = Vec::new();
-    for u in crate::query::overview::overview(conn, "")?.by_unit {
+    for u in counted {
         if below.as_ref().is_some_and(|b| !b.contains(&u.id)) {
             continue;
         }

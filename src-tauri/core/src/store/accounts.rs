@@ -91,7 +91,7 @@ impl AccountInfo {
     pub fn is_in(&self, unit: &str) -> bool {
         self.ou_id_path
             .as_deref()
-            .is_some_and(|p| p.contains(&format!("/{unit}/")))
+            .is_some_and(|p| !unit.is_empty() && p.split('/').any(|id| id == unit))
     }
 }
 
@@ -264,6 +264,26 @@ pub fn accounts_in(conn: &Connection, units: &[String]) -> Result<Option<HashSet
             .map(|a| a.id)
             .collect(),
     ))
+}
+
+/// The findings (row ids) of the accounts in organizational units `units` or below them.
+pub fn findings_in(conn: &Connection, units: &[String]) -> Result<HashSet<i64>, StoreError> {
+    let fids = conn
+        .prepare(&format!(
+            "SELECT fid FROM findings WHERE account {}",
+            in_units_sql(units.len())
+        ))?
+        .query_map(rusqlite::params_from_iter(units.iter()), |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(fids)
+}
+
+/// Refuses, naming `field`, any of `units` the workspace knows no organizational unit by.
+pub fn check_units(conn: &Connection, field: &str, units: &[String]) -> Result<(), StoreError> {
+    for unit in units {
+        ou_path(conn, field, unit)?;
+    }
+    Ok(())
 }
 
 /// The OUs (and the root) with the number of accounts in or below each, by path.
