@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "catalog_remove",
     "open_workspace",
     "finding_detail",
+    "choose_evidence",
 ];
 
 fn main() {

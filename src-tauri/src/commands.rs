@@ -114,11 +114,21 @@ pub async fn attest(
     by: String,
     statement: String,
     expires: Option<String>,
+    evidence: Option<String>,
 ) -> Result<i64, IpcError> {
     let state = state.inner().clone();
     blocking(move || {
         let catalog = state.catalog()?;
         let expires = parse_optional_day(expires.as_deref(), "expires")?;
+        let evidence = match evidence.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(sha) => Some(state.chosen_evidence(sha).ok_or_else(|| {
+                Invalid::new(
+                    "evidence",
+                    "no evidence file with that digest was chosen: choose the file again",
+                )
+            })?),
+        };
         let a = NewAttestation::checked(
             &catalog,
             &framework,
@@ -126,7 +136,7 @@ pub async fn attest(
             &by,
             &statement,
             expires,
-            None,
+            evidence,
             now_ms(),
         )?;
         state.write(|store| Ok(store.attest(&a)?))
@@ -187,19 +197,40 @@ pub async fn accounts(state: State<'_, AppState>) -> Result<AccountsView, IpcErr
     blocking(move || state.read(|conn| Ok(rampart_core::store::accounts::accounts_view(conn)?))).await
 }
 
-/// Open, overdue and time-to-remediate figures per severity.
+/// Open, overdue and time-to-remediate figures per severity: of the whole workspace, or of the
+/// findings an explorer query matches (the strip above the list follows its filters).
 #[tauri::command]
-pub async fn sla_summary(state: State<'_, AppState>) -> Result<SlaSummary, IpcError> {
+pub async fn sla_summary(state: State<'_, AppState>, query: Option<FindingsQuery>) -> Result<SlaSummary, IpcError> {
     let state = state.inner().clone();
-    blocking(move || state.read(|conn| Ok(sla::summary(conn, now_ms())?))).await
+    blocking(move || {
+        state.read_aside(|conn| {
+            let now = now_ms();
+            Ok(match &query {
+                Some(q) => {
+                    q.check_sizes()?;
+                    sla::summary_for(conn, now, &q.filter(now))?
+                }
+                None => sla::summary(conn, now)?,
+            })
+        })
+    })
+    .await
 }
 
-/// Risk acceptances with status and coverage; only active ones expiring within
-/// `expiring` days when given.
+/// Risk acceptances with status, coverage and what each covers in words; only active ones
+/// expiring within `expiring` days when given.
 #[tauri::command]
 pub async fn exceptions(state: State<'_, AppState>, expiring: Option<u32>) -> Result<Vec<Acceptance>, IpcError> {
     let state = state.inner().clone();
-    blocking(move || state.read(|conn| Ok(acceptances::list(conn, now_ms(), expiring)?))).await
+    blocking(move || {
+        let catalog = state.catalog()?;
+        state.read(|conn| {
+            let mut list = acceptances::list(conn, now_ms(), expiring)?;
+            acceptances::name_targets(conn, &catalog, &mut list)?;
+            Ok(list)
+        })
+    })
+    .await
 }
 
 /// Records a risk acceptance (the approver is recorded as its author); returns its id.
@@ -291,7 +322,7 @@ fn export_path(app: &tauri::AppHandle, plan: &export::ExportPlan) -> Result<Opti
     pick_file(
         app,
         Dialog::Export { name: &plan.file_name },
-        (&ext.to_uppercase(), ext),
+        Some((&ext.to_uppercase(), ext)),
     )
 }
 
@@ -408,6 +439,44 @@ pub async fn workspace_details(state: State<'_, AppState>) -> Result<WorkspaceDe
     .await
 }
 
+/// An evidence file as the window shows it once chosen: its name, size and SHA-256 (what an
+/// attestation records; the file itself stays where it is).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct ChosenEvidence {
+    pub name: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// Opens the system dialog to choose an attestation's evidence file, and hashes it here (the
+/// page never names a path). Returns what was chosen, or null when the dialog was cancelled;
+/// `attest` then takes the digest.
+#[tauri::command]
+pub async fn choose_evidence(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<ChosenEvidence>, IpcError> {
+    let state = state.inner().clone();
+    blocking(move || {
+        let Some(path) = pick_file(
+            &app,
+            Dialog::Open {
+                title: "Choose the evidence file",
+            },
+            None,
+        )?
+        else {
+            return Ok(None);
+        };
+        let (name, sha256) = rampart_core::store::attestations::evidence_of(&path)?;
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        state.choose_evidence(&sha256, &name);
+        Ok(Some(ChosenEvidence { name, bytes, sha256 }))
+    })
+    .await
+}
+
 /// Which system dialog [`pick_file`] opens.
 enum Dialog<'a> {
     /// Pick an existing file.
@@ -421,12 +490,19 @@ enum Dialog<'a> {
 /// A file the user picks in the system's open or save dialog, opened here so the page never
 /// supplies a path (in a test build, see [`crate::hooks::open_file`]). None when the dialog
 /// was cancelled.
-fn pick_file(app: &tauri::AppHandle, dialog: Dialog<'_>, filter: (&str, &str)) -> Result<Option<PathBuf>, IpcError> {
+fn pick_file(
+    app: &tauri::AppHandle,
+    dialog: Dialog<'_>,
+    filter: Option<(&str, &str)>,
+) -> Result<Option<PathBuf>, IpcError> {
     use tauri_plugin_dialog::DialogExt;
     if let (Dialog::Open { .. } | Dialog::New { .. }, Some(path)) = (&dialog, crate::hooks::open_file()) {
         return Ok(Some(path));
     }
-    let file = app.dialog().file().add_filter(filter.0, &[filter.1]);
+    let file = match filter {
+        Some((name, extension)) => app.dialog().file().add_filter(name, &[extension]),
+        None => app.dialog().file(),
+    };
     let chosen = match dialog {
         Dialog::Open { title } => file.set_title(title).blocking_pick_file(),
         Dialog::New { title, name } => file.set_title(title).set_file_name(name).blocking_save_file(),
@@ -458,7 +534,7 @@ pub async fn catalog_add(
         let dialog = Dialog::Open {
             title: "Add a catalog file",
         };
-        let Some(source) = pick_file(&app, dialog, ("Rampart catalog (TOML)", "toml"))? else {
+        let Some(source) = pick_file(&app, dialog, Some(("Rampart catalog (TOML)", "toml")))? else {
             return Ok(None);
         };
         state
@@ -499,7 +575,7 @@ pub async fn open_workspace(
                 title: "Open a workspace",
             }
         };
-        let Some(path) = pick_file(&app, dialog, ("Rampart workspace", "db"))? else {
+        let Some(path) = pick_file(&app, dialog, Some(("Rampart workspace", "db")))? else {
             return Ok(None);
         };
         Ok(Some(state.open_workspace(path, create)?.display().to_string()))

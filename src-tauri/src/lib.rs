@@ -12,7 +12,7 @@ mod state;
 pub mod sync;
 mod workspace;
 
-pub use commands::{OwnersView, WorkspaceDetails};
+pub use commands::{ChosenEvidence, OwnersView, WorkspaceDetails};
 pub use export::{ExportFormat, ExportKind, ExportRequest};
 pub use ipc::{IpcError, WorkspaceStatus};
 pub use workspace::{CatalogFileInfo, CatalogInfo, FrameworkInfo};
@@ -124,7 +124,8 @@ fn run_window(db: Option<std::path::PathBuf>, catalogs: Vec<std::path::PathBuf>)
             commands::catalog_add,
             commands::catalog_remove,
             commands::open_workspace,
-            commands::finding_detail
+            commands::finding_detail,
+            commands::choose_evidence
         ])
         .run(tauri::generate_context!());
     match result {

@@ -28,12 +28,19 @@ pub struct AppState {
     catalog: Arc<Mutex<Option<Arc<Catalog>>>>,
     readiness: Arc<Mutex<Readiness>>,
     reader: Arc<Mutex<Option<Connection>>>,
+    /// A second read-only connection for figures asked beside a view's own query (the SLA
+    /// strip beside the explorer's page), so neither waits for the other: SQLite lets readers
+    /// run at once.
+    aside: Arc<Mutex<Option<Connection>>>,
     writer: Arc<Mutex<()>>,
     /// The sync in progress, if any (one at a time), to cancel it.
     sync: Arc<Mutex<Option<rampart_core::sync::engine::Cancel>>>,
     /// What was made private when the workspace and the app's folders were opened
     /// (Settings shows it).
     notices: Arc<Mutex<Vec<String>>>,
+    /// Evidence files chosen in the system dialog for an attestation: their name by their
+    /// SHA-256, so `attest` records a digest Rust computed, never one the page supplies.
+    evidence: Arc<Mutex<std::collections::HashMap<String, String>>>,
 }
 
 impl AppState {
@@ -44,10 +51,27 @@ impl AppState {
             catalog: Arc::new(Mutex::new(None)),
             readiness: Arc::new(Mutex::new(Readiness::Preparing)),
             reader: Arc::new(Mutex::new(None)),
+            aside: Arc::new(Mutex::new(None)),
             writer: Arc::new(Mutex::new(())),
             sync: Arc::new(Mutex::new(None)),
             notices: Arc::new(Mutex::new(Vec::new())),
+            evidence: Arc::new(Mutex::new(std::collections::HashMap::new())),
         }
+    }
+
+    /// Remembers an evidence file chosen in the dialog (its name, by its SHA-256).
+    pub fn choose_evidence(&self, sha256: &str, name: &str) {
+        self.evidence
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(sha256.to_string(), name.to_string());
+    }
+
+    /// The evidence chosen with this SHA-256, as (name, SHA-256); None when no file with that
+    /// digest was chosen in this window.
+    pub fn chosen_evidence(&self, sha256: &str) -> Option<(String, String)> {
+        let chosen = self.evidence.lock().unwrap_or_else(|p| p.into_inner());
+        chosen.get(sha256).map(|name| (name.clone(), sha256.to_string()))
     }
 
     /// Keeps notices about the workspace for Settings.
@@ -155,6 +179,7 @@ impl AppState {
         }
         self.add_notices(crate::private::secure_workspace(&path));
         *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.aside.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *self.catalog.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *self.readiness.lock().unwrap_or_else(|p| p.into_inner()) = Readiness::Preparing;
         *self.db_path.lock().unwrap_or_else(|p| p.into_inner()) = path;
@@ -247,6 +272,20 @@ impl AppState {
 
     /// Runs `f` with the read-only connection, once the workspace is ready.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, IpcError>) -> Result<T, IpcError> {
+        self.read_on(&self.reader, f)
+    }
+
+    /// Like [`AppState::read`], on the second read-only connection: for figures shown beside
+    /// a view's own query, which should not hold it up.
+    pub fn read_aside<T>(&self, f: impl FnOnce(&Connection) -> Result<T, IpcError>) -> Result<T, IpcError> {
+        self.read_on(&self.aside, f)
+    }
+
+    fn read_on<T>(
+        &self,
+        slot: &Mutex<Option<Connection>>,
+        f: impl FnOnce(&Connection) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
         match &*self.readiness.lock().unwrap_or_else(|p| p.into_inner()) {
             Readiness::Ready => {}
             Readiness::Preparing => {
@@ -257,7 +296,7 @@ impl AppState {
             }
             Readiness::Failed(e) => return Err(e.clone()),
         }
-        let mut guard = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
         if guard.is_none() {
             *guard = Some(store::open_reader(&self.db_path())?);
         }

@@ -113,7 +113,8 @@ def measure(d, kind: str, arg) -> float:
 def explorer(open_app, db: Path):
     d = open_app("--db", str(db))
     d.set_script_timeout(30)
-    d.execute_script("window.location.hash = '#/findings'")
+    # Every status: the whole workspace, not only its failing findings (the explorer's default).
+    d.execute_script("window.location.hash = '#/findings?status=any'")
     wait_for(d, '[data-testid="explorer-row"]', timeout=120)
     return d
 

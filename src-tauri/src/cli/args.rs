@@ -80,7 +80,8 @@ pub enum Command {
         /// Only findings that no catalog rule maps to any requirement.
         #[arg(long, conflicts_with_all = ["framework", "requirement"])]
         unmapped: bool,
-        /// Full-text search over titles, descriptions, resource ids and CVE ids.
+        /// Full-text search over titles, descriptions, resource ids and CVE ids; one word
+        /// also finds the finding whose id is or starts with it.
         #[arg(long, value_name = "TEXT")]
         search: Option<String>,
         /// Only findings with a resource of this type (e.g. AwsS3Bucket, AWS_EC2_INSTANCE).
@@ -92,7 +93,15 @@ pub enum Command {
         /// Only findings first seen at most this many days ago.
         #[arg(long, value_name = "DAYS")]
         max_age: Option<u32>,
-        /// Order: severity (default), updated, first_seen, title, account, control, status.
+        /// Only findings whose remediation owner in force is this one (repeatable; as
+        /// `rampart sla --by-owner` lists them).
+        #[arg(long, value_name = "NAME")]
+        owner: Vec<String>,
+        /// Only findings no owner assignment covers (with --owner: those too).
+        #[arg(long)]
+        unowned: bool,
+        /// Order: severity (default), updated, first_seen, title, account, control, status,
+        /// due (the remediation deadline, the most overdue first).
         #[arg(long, value_name = "FIELD", default_value = "severity", value_parser = |s: &str| SortField::named(s).map_err(|e| e.message))]
         sort: SortField,
         /// Reverse the order.

@@ -93,6 +93,8 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             resource_type,
             min_age,
             max_age,
+            owner,
+            unowned,
             sort,
             reverse,
             page,
@@ -132,6 +134,12 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                 first_seen_before: min_age.map(days_ago),
                 first_seen_after: max_age.map(days_ago),
                 overdue_at: overdue.then_some(now),
+                owners: owner
+                    .into_iter()
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+                unowned,
             };
             let page = page.map(|page| Page { page, size: page_size });
             output::print_findings(store.conn(), &filter, sort, reverse, page, now, format)

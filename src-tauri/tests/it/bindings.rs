@@ -98,6 +98,7 @@ fn generated() -> BTreeMap<String, String> {
     one::<rampart_app::FrameworkInfo>(&cfg, &mut out);
     one::<rampart_app::CatalogInfo>(&cfg, &mut out);
     one::<rampart_app::WorkspaceDetails>(&cfg, &mut out);
+    one::<rampart_app::ChosenEvidence>(&cfg, &mut out);
     one::<rampart_core::query::findings::HistoryEvent>(&cfg, &mut out);
     one::<rampart_core::query::findings::FindingDetail>(&cfg, &mut out);
     one::<rampart_core::query::findings::RawDocument>(&cfg, &mut out);

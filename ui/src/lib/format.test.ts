@@ -239,3 +239,16 @@ describe('shown', () => {
     expect(shown('')).toBe('');
   });
 });
+
+describe('the locale', () => {
+  it('stands English (US) in for the POSIX locale, whose numbers have no separators', async () => {
+    const { pickLocale } = await import('./format');
+    expect(pickLocale('en-US-POSIX')).toBe('en-US');
+    expect(pickLocale('en-US-u-va-posix')).toBe('en-US');
+    expect(pickLocale('C')).toBe('en-US');
+    expect(pickLocale('und')).toBe('en-US');
+    expect(pickLocale('de-DE')).toBe('de-DE');
+    expect(pickLocale('en-GB')).toBe('en-GB');
+    expect(new Intl.NumberFormat(pickLocale('en-US-u-va-posix')).format(100000)).toBe('100,000');
+  });
+});

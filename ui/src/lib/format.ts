@@ -5,7 +5,19 @@
  */
 import type { Severity } from './backend';
 
-const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+/**
+ * The locale numbers and dates are written in: the user's, except the POSIX ("C") locale a
+ * desktop without a language setting reports, whose numbers have no thousands separators
+ * ("100000"); English (US) stands in for it.
+ */
+export const LOCALE: string = pickLocale(new Intl.NumberFormat().resolvedOptions().locale);
+
+/** `resolved` (what the system gives), or en-US in place of the POSIX/C or undetermined locale. */
+export function pickLocale(resolved: string): string {
+  return /posix|^c$|^c[-_.]|^und\b/i.test(resolved) ? 'en-US' : resolved;
+}
+
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 
 /** A count with the locale's thousands separators ("12,345"). */
 export function formatCount(value: number): string {
@@ -27,7 +39,7 @@ export function barPercent(part: number, whole: number): number {
   return Math.min(100, (part / whole) * 100);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTime = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** An RFC 3339 timestamp in the user's local time zone and format; the raw text if it cannot be parsed. */
 export function formatDateTime(iso: string): string {
@@ -35,7 +47,7 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(ms) ? iso : dateTime.format(ms);
 }
 
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const relative = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
 const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],
@@ -110,7 +122,7 @@ export function formatScore(score: number | null): string {
   return `${Math.round(pct)}%`;
 }
 
-const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateOnly = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium' });
 
 /** The date part of an RFC 3339 timestamp, in the user's format; the raw text if it cannot be parsed. */
 export function formatDate(iso: string): string {
@@ -132,7 +144,7 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-const shortDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+const shortDay = new Intl.DateTimeFormat(LOCALE, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /** A `YYYY-MM-DD` day as a short label ("Nov 29"), read as a UTC calendar day. */
 export function formatDay(day: string): string {
@@ -140,7 +152,7 @@ export function formatDay(day: string): string {
   return Number.isNaN(ms) ? day : shortDay.format(ms);
 }
 
-const utcDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+const utcDate = new Intl.DateTimeFormat(LOCALE, { dateStyle: 'medium', timeZone: 'UTC' });
 
 /**
  * The UTC calendar day of a timestamp or of a `YYYY-MM-DD` day, in the user's format ("Jan 10,

@@ -26,6 +26,8 @@ import type {
   SyncReport,
   Trend,
   WorkspaceStatus,
+  OwnersView,
+  ChosenEvidence,
 } from '../lib/backend';
 import changes7d from './data/changes-7d.json';
 import findingRows from './data/findings-rows.json';
@@ -268,6 +270,7 @@ export function sampleAcceptances(): Acceptance[] {
       revoked_by: 'Priya Natarajan (CISO)',
       revoke_reason: 'Bastions were removed.',
       covers: 0,
+      title: 'EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports',
     },
     {
       ...base,
@@ -286,6 +289,7 @@ export function sampleAcceptances(): Acceptance[] {
       days_left: 11,
       expiring_soon: true,
       covers: 1,
+      title: 'AWS Config should be enabled and use the service-linked role for resource recording',
     },
     {
       ...base,
@@ -301,6 +305,7 @@ export function sampleAcceptances(): Acceptance[] {
       days_left: 59,
       expiring_soon: false,
       covers: 179,
+      title: 'Security of processing',
     },
     {
       ...base,
@@ -316,6 +321,7 @@ export function sampleAcceptances(): Acceptance[] {
       days_left: 4,
       expiring_soon: true,
       covers: 2,
+      title: 'S3 general purpose buckets should block public read access',
     },
   ];
 }
@@ -476,6 +482,8 @@ export type Backend = {
   aws_profiles?: Answer<AwsProfile[]>;
   finding_detail?: Answer<FindingDetail>;
   accounts?: Answer<AccountsView>;
+  owners?: Answer<OwnersView>;
+  choose_evidence?: Answer<ChosenEvidence | null>;
 };
 
 /** One mocked command call: its name and arguments. */

@@ -31,7 +31,8 @@ pub struct FindingFilter {
     pub requirement: Option<String>,
     /// Only findings no catalog rule maps.
     pub unmapped: bool,
-    /// Full-text search over titles, descriptions, resource ids and vulnerability ids.
+    /// Full-text search over titles, descriptions, resource ids and vulnerability ids; a
+    /// single word also matches the finding whose id is or starts with it.
     pub search: Option<String>,
     /// Only findings with a resource of one of these types (as the source wrote them).
     pub resource_types: Vec<String>,
@@ -40,6 +41,10 @@ pub struct FindingFilter {
     pub first_seen_after: Option<i64>,
     /// Only failing findings past their SLA deadline at this moment (ms).
     pub overdue_at: Option<i64>,
+    /// Only findings whose remediation owner in force (see [`crate::store::owners`]) is one of
+    /// these, or, with `unowned`, that no assignment covers.
+    pub owners: Vec<String>,
+    pub unowned: bool,
 }
 
 /// One finding as listed by the CLI's `findings` command and the explorer.
@@ -192,11 +197,14 @@ pub enum SortField {
     Account,
     Control,
     Status,
+    /// Remediation deadline, the earliest (the most overdue) first; findings without one
+    /// (passing, archived, informational) last in either direction.
+    Due,
 }
 
 impl SortField {
     /// The names a sort is asked for by (`age` is another name for `first_seen`).
-    pub const NAMES: [&'static str; 7] = [
+    pub const NAMES: [&'static str; 8] = [
         "severity",
         "updated",
         "first_seen",
@@ -204,6 +212,7 @@ impl SortField {
         "account",
         "control",
         "status",
+        "due",
     ];
 
     /// The order named `s`, or a refusal listing the known names.
@@ -225,14 +234,20 @@ impl SortField {
             "account" => SortField::Account,
             "control" => SortField::Control,
             "status" => SortField::Status,
+            "due" => SortField::Due,
             _ => return None,
         })
     }
 
     /// The ORDER BY clause; `reverse` flips the natural direction. Ties break on id (on the row
-    /// id for severity).
-    fn order_sql(self, reverse: bool) -> String {
+    /// id for severity). Deadlines follow the workspace's SLA days `sla`.
+    fn order_sql(self, reverse: bool, sla: &SlaDays) -> String {
         let severity_rank = SEVERITY_RANK_SQL;
+        if self == SortField::Due {
+            let dir = if reverse { "DESC" } else { "ASC" };
+            let due = due_sql(sla);
+            return format!("({due}) IS NULL, {due} {dir}, {severity_rank}, f.id");
+        }
         let (expr, natural_desc) = match self {
             SortField::Severity => (severity_rank.to_string(), false),
             SortField::Updated => ("f.updated_at".to_string(), true),
@@ -244,6 +259,7 @@ impl SortField {
                 false,
             ),
             SortField::Status => ("f.status".to_string(), false),
+            SortField::Due => unreachable!("ordered above"),
         };
         let desc = natural_desc != reverse;
         let dir = if desc { "DESC" } else { "ASC" };
@@ -254,6 +270,21 @@ impl SortField {
         }
         format!("{expr} {dir}, f.id")
     }
+}
+
+/// A finding's remediation deadline (ms) under `sla`, as [`deadline`] computes it: first seen
+/// plus its severity's days, for active failing findings of a severity with an SLA; NULL
+/// otherwise. The days are the workspace's integers, written into the SQL.
+fn due_sql(sla: &SlaDays) -> String {
+    let ms = |d: u32| i64::from(d) * DAY_MS;
+    format!(
+        "CASE WHEN f.status = 'failed' AND f.record_state = 'active' THEN coalesce(f.first_observed_at, f.created_at)
+           + CASE f.severity WHEN 'CRITICAL' THEN {} WHEN 'HIGH' THEN {} WHEN 'MEDIUM' THEN {} WHEN 'LOW' THEN {} END END",
+        ms(sla.critical),
+        ms(sla.high),
+        ms(sla.medium),
+        ms(sla.low)
+    )
 }
 
 /// Severity as a rank, most severe first: the default order, which the index
@@ -294,7 +325,11 @@ pub fn fts_query(text: &str) -> Option<String> {
 }
 
 /// The WHERE clause and its parameters for a filter.
-fn where_clause(filter: &FindingFilter, sla: &SlaDays) -> (String, Vec<SqlValue>) {
+fn where_clause(
+    conn: &Connection,
+    filter: &FindingFilter,
+    sla: &SlaDays,
+) -> Result<(String, Vec<SqlValue>), StoreError> {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     in_clause(
@@ -373,27 +408,66 @@ fn where_clause(filter: &FindingFilter, sla: &SlaDays) -> (String, Vec<SqlValue>
         }
         params.push(SqlValue::Integer(now));
     }
-    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
-        clauses.push("f.fid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)".into());
-        params.push(SqlValue::Text(q));
+    if let Some(text) = filter.search.as_deref() {
+        // One word may be (the start of) a finding's id, as copied from AWS or a report.
+        let word = text.trim();
+        let id_prefix = (!word.is_empty() && !word.contains(char::is_whitespace)).then_some(word);
+        let fts = fts_query(text).map(|q| {
+            params.push(SqlValue::Text(q));
+            "f.fid IN (SELECT rowid FROM findings_fts WHERE findings_fts MATCH ?)"
+        });
+        let id = id_prefix.map(|w| {
+            params.push(SqlValue::Text(w.to_string()));
+            params.push(SqlValue::Text(format!("{w}\u{10FFFF}")));
+            "(f.id >= ? AND f.id < ?)"
+        });
+        match (fts, id) {
+            (Some(a), Some(b)) => clauses.push(format!("({a} OR {b})")),
+            (Some(one), None) | (None, Some(one)) => clauses.push(one.to_string()),
+            (None, None) => {}
+        }
+    }
+    if !filter.owners.is_empty() || filter.unowned {
+        let owners = crate::store::owners::Owners::load(conn)?;
+        let (sql, values) = owners.filter_sql(&filter.owners, filter.unowned);
+        clauses.push(sql);
+        params.extend(values);
     }
     let sql = if clauses.is_empty() {
         String::new()
     } else {
         format!("WHERE {}", clauses.join(" AND "))
     };
-    (sql, params)
+    Ok((sql, params))
 }
 
 /// How many findings match `filter`.
 pub fn count_findings(conn: &Connection, filter: &FindingFilter) -> Result<u64, StoreError> {
-    let (where_sql, params) = where_clause(filter, &SlaDays::load(conn)?);
+    let (where_sql, params) = where_clause(conn, filter, &SlaDays::load(conn)?)?;
     let n: i64 = conn.query_row(
         &format!("SELECT count(*) FROM findings f {where_sql}"),
         rusqlite::params_from_iter(params),
         |r| r.get(0),
     )?;
     Ok(n.max(0) as u64)
+}
+
+/// Which findings match `filter`: indexed by row id (`fid`), true for a match.
+pub fn matching_fids(conn: &Connection, filter: &FindingFilter) -> Result<Vec<bool>, StoreError> {
+    let (where_sql, params) = where_clause(conn, filter, &SlaDays::load(conn)?)?;
+    let max_fid: i64 = conn.query_row("SELECT coalesce(max(fid), 0) FROM findings", [], |r| r.get(0))?;
+    let mut matching = vec![false; usize::try_from(max_fid).unwrap_or(0) + 1];
+    let mut stmt = conn.prepare(&format!("SELECT f.fid FROM findings f {where_sql}"))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    while let Some(r) = rows.next()? {
+        if let Some(m) = usize::try_from(r.get::<_, i64>(0)?)
+            .ok()
+            .and_then(|i| matching.get_mut(i))
+        {
+            *m = true;
+        }
+    }
+    Ok(matching)
 }
 
 /// Calls `each` for every finding matching `filter`, most severe and most recent first.
@@ -420,8 +494,8 @@ pub fn list_findings(
     let sla = SlaDays::load(conn)?;
     let accepted = acceptances::coverage(conn, now, None)?.findings;
     let owners = crate::store::owners::Owners::load(conn)?;
-    let (where_sql, params) = where_clause(filter, &sla);
-    let order = sort.order_sql(reverse);
+    let (where_sql, params) = where_clause(conn, filter, &sla)?;
+    let order = sort.order_sql(reverse, &sla);
     let columns = "f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
                 f.severity, f.status, f.record_state, f.workflow_status, f.remediation_url,
                 f.first_observed_at, f.last_observed_at, f.created_at, f.updated_at,
@@ -543,7 +617,7 @@ fn page_ids_sql(where_sql: &str, order: &str, p: Page) -> String {
 /// it to check that the default order reads an index rather than sorting every finding.
 pub fn page_plan(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<String, StoreError> {
     let sla = SlaDays::load(conn)?;
-    let (where_sql, params) = where_clause(&q.filter(now), &sla);
+    let (where_sql, params) = where_clause(conn, &q.filter(now), &sla)?;
     let sort = q.sort_field()?;
     let page = Page {
         page: q.page.max(1),
@@ -551,7 +625,7 @@ pub fn page_plan(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<Strin
     };
     let sql = format!(
         "EXPLAIN QUERY PLAN {}",
-        page_ids_sql(&where_sql, &sort.order_sql(q.reverse), page)
+        page_ids_sql(&where_sql, &sort.order_sql(q.reverse, &sla), page)
     );
     let mut stmt = conn.prepare(&sql)?;
     let steps: Vec<String> = stmt
@@ -745,7 +819,10 @@ pub struct FindingsQuery {
     pub min_age_days: Option<u32>,
     pub max_age_days: Option<u32>,
     pub overdue_only: bool,
-    /// severity | updated | first_seen | title | account | control | status
+    /// Remediation owners in force (as assigned); with `unowned`, also findings nobody owns.
+    pub owners: Vec<String>,
+    pub unowned: bool,
+    /// severity | updated | first_seen | title | account | control | status | due
     pub sort: Option<String>,
     pub reverse: bool,
     /// From 1.
@@ -774,6 +851,7 @@ impl FindingsQuery {
         check_list("units", &self.units, REQUEST_ITEMS, NAME_CHARS)?;
         check_list("regions", &self.regions, REQUEST_ITEMS, NAME_CHARS)?;
         check_list("resource_types", &self.resource_types, REQUEST_ITEMS, NAME_CHARS)?;
+        check_list("owners", &self.owners, REQUEST_ITEMS, crate::limits::PERSON_CHARS)?;
         check_text("framework", self.framework.as_deref().unwrap_or(""), REQUEST_ID_CHARS)?;
         check_text(
             "requirement",
@@ -814,6 +892,8 @@ impl FindingsQuery {
             first_seen_before: self.min_age_days.map(days_ago),
             first_seen_after: self.max_age_days.map(days_ago),
             overdue_at: self.overdue_only.then_some(now),
+            owners: self.owners.clone(),
+            unowned: self.unowned,
         }
     }
 }

@@ -70,17 +70,41 @@ pub fn summary(conn: &Connection, now: i64) -> Result<SlaSummary, StoreError> {
 /// OUs below them); all findings when `units` is empty.
 pub fn summary_of(conn: &Connection, now: i64, units: &[String]) -> Result<SlaSummary, StoreError> {
     let scope = crate::store::accounts::accounts_in(conn, units)?;
-    let in_scope = |account: &str| scope.as_ref().is_none_or(|s| s.contains(account));
+    summary_where(conn, now, |_, account| {
+        scope.as_ref().is_none_or(|s| s.contains(account))
+    })
+}
+
+/// [`summary`] over the findings `filter` matches (the explorer's filters: the SLA strip
+/// follows what the list shows). Open and overdue count the matching active failing
+/// findings; time to remediate, the matching findings' ended failing runs.
+pub fn summary_for(
+    conn: &Connection,
+    now: i64,
+    filter: &crate::query::findings::FindingFilter,
+) -> Result<SlaSummary, StoreError> {
+    let matching = crate::query::findings::matching_fids(conn, filter)?;
+    summary_where(conn, now, |fid, _| {
+        usize::try_from(fid)
+            .ok()
+            .and_then(|i| matching.get(i))
+            .copied()
+            .unwrap_or(false)
+    })
+}
+
+/// The SLA figures over the findings `keep` (given a finding's row id and account) accepts.
+fn summary_where(conn: &Connection, now: i64, keep: impl Fn(i64, &str) -> bool) -> Result<SlaSummary, StoreError> {
     let sla = SlaDays::load(conn)?;
     let mut open: BTreeMap<Severity, (u32, u32, Option<u32>)> = BTreeMap::new();
     {
         let mut stmt = conn.prepare(
-            "SELECT severity, coalesce(first_observed_at, created_at), account FROM findings
+            "SELECT severity, coalesce(first_observed_at, created_at), account, fid FROM findings
              WHERE record_state = 'active' AND status = 'failed'",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            if !in_scope(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) {
+            if !keep(r.get(3)?, r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) {
                 continue;
             }
             let Some(sev) = Severity::parse_label(&r.get::<_, String>(0)?) else {
@@ -126,7 +150,7 @@ pub fn summary_of(conn: &Connection, now: i64, units: &[String]) -> Result<SlaSu
         let mut stmt = conn.prepare("SELECT fid, severity, account FROM findings INDEXED BY findings_overview")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            if !in_scope(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) {
+            if !keep(r.get(0)?, r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?) {
                 continue;
             }
             let Some(&(sum, ended, open)) = usize::try_from(r.get::<_, i64>(0)?).ok().and_then(|i| per.get(i)) else {

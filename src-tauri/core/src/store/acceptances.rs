@@ -127,6 +127,37 @@ pub struct Acceptance {
     pub revoke_reason: Option<String>,
     /// Failing findings it covers now (while active).
     pub covers: u32,
+    /// What the target is, in words: a control's or requirement's title from the catalog, a
+    /// finding's title from the workspace (see [`name_targets`]); None until named, or when
+    /// neither knows it.
+    pub title: Option<String>,
+}
+
+/// Names what each acceptance covers (`Acceptance::title`), for people reading a list: a
+/// control's title (its id matched as Security Hub does, ignoring case), a requirement's
+/// title, a finding's own title.
+pub fn name_targets(
+    conn: &Connection,
+    catalog: &crate::catalog::Catalog,
+    list: &mut [Acceptance],
+) -> Result<(), StoreError> {
+    let mut finding_title =
+        conn.prepare_cached("SELECT title FROM findings WHERE id = ?1 ORDER BY updated_at DESC LIMIT 1")?;
+    for a in list.iter_mut() {
+        a.title = match &a.scope {
+            Scope::Control(id) => catalog
+                .controls
+                .get(id)
+                .or_else(|| catalog.controls.values().find(|c| c.id.eq_ignore_ascii_case(id)))
+                .map(|c| c.title.clone()),
+            Scope::Requirement(target) => catalog.find_target(target).ok().map(|(_, r)| r.title.clone()),
+            Scope::Finding(id) => {
+                use rusqlite::OptionalExtension;
+                finding_title.query_row([id], |r| r.get::<_, String>(0)).optional()?
+            }
+        };
+    }
+    Ok(())
 }
 
 /// The columns [`record_json`] reads.
@@ -562,6 +593,7 @@ pub fn list(conn: &Connection, now: i64, expiring_days: Option<u32>) -> Result<V
             revoked_by: r.get(11)?,
             revoke_reason: r.get(12)?,
             covers: cover.per_acceptance.get(&id).copied().unwrap_or(0),
+            title: None,
         })
     })?;
     let mut out: Vec<Acceptance> = rows.collect::<Result<_, _>>()?;

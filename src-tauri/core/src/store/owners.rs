@@ -147,6 +147,82 @@ impl Owners {
         self.0.is_empty()
     }
 
+    /// A SQL condition on a finding `f` (a row of `findings`) that holds when [`Owners::of`]
+    /// gives it one of `wanted`, or, with `unowned`, no owner; and its parameters. The
+    /// assignments in force are few, so they are written out as lists: a level applies when
+    /// no more specific level is assigned (to anyone), exactly as `of` falls through.
+    pub fn filter_sql(&self, wanted: &[String], unowned: bool) -> (String, Vec<rusqlite::types::Value>) {
+        use rusqlite::types::Value;
+        let mut params = Vec::new();
+        // `expr IN (…)` over `targets`, or a constant when there are none.
+        let mut is_in = |expr: &str, targets: Vec<&str>, negate: bool| -> String {
+            if targets.is_empty() {
+                return if negate { "1" } else { "0" }.to_string();
+            }
+            let marks = vec!["?"; targets.len()].join(", ");
+            params.extend(targets.into_iter().map(|t| Value::Text(t.to_string())));
+            format!("{expr} {}IN ({marks})", if negate { "NOT " } else { "" })
+        };
+        let of = |scope: OwnerScope, want: Option<&[String]>| -> Vec<&str> {
+            let mut v: Vec<&str> = self
+                .0
+                .iter()
+                .filter(|((sc, _), owner)| *sc == scope && want.is_none_or(|w| w.contains(owner)))
+                .map(|((_, target), _)| target.as_str())
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        // Accounts whose owner comes from their nearest assigned OU, and that owner.
+        let by_unit: Vec<(&str, &str)> = {
+            let mut v: Vec<(&str, &str)> = self
+                .1
+                .iter()
+                .filter_map(|(account, units)| {
+                    let owner = units.iter().find_map(|u| self.0.get(&(OwnerScope::Unit, u.clone())))?;
+                    Some((account.as_str(), owner.as_str()))
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let unit_accounts = |want: Option<&[String]>| -> Vec<&str> {
+            by_unit
+                .iter()
+                .filter(|(_, owner)| want.is_none_or(|w| w.iter().any(|x| x == owner)))
+                .map(|(a, _)| *a)
+                .collect()
+        };
+        const ID: &str = "f.id";
+        const CONTROL: &str = "coalesce(f.mapped_control, f.control_id, '')";
+        const ACCOUNT: &str = "f.account";
+        let mut any = Vec::new();
+        if !wanted.is_empty() {
+            let w = Some(wanted);
+            // Parameters bind in the order the conditions appear in the SQL, so build them so.
+            let finding = is_in(ID, of(OwnerScope::Finding, w), false);
+            let no_finding = is_in(ID, of(OwnerScope::Finding, None), true);
+            let control = is_in(CONTROL, of(OwnerScope::Control, w), false);
+            let no_control = is_in(CONTROL, of(OwnerScope::Control, None), true);
+            let account = is_in(ACCOUNT, of(OwnerScope::Account, w), false);
+            let no_account = is_in(ACCOUNT, of(OwnerScope::Account, None), true);
+            let unit = is_in(ACCOUNT, unit_accounts(w), false);
+            any.push(format!(
+                "({finding} OR ({no_finding} AND ({control} OR ({no_control} AND ({account} OR ({no_account} AND {unit}))))))"
+            ));
+        }
+        if unowned {
+            let no_finding = is_in(ID, of(OwnerScope::Finding, None), true);
+            let no_control = is_in(CONTROL, of(OwnerScope::Control, None), true);
+            let no_account = is_in(ACCOUNT, of(OwnerScope::Account, None), true);
+            let no_unit = is_in(ACCOUNT, unit_accounts(None), true);
+            any.push(format!(
+                "({no_finding} AND {no_control} AND {no_account} AND {no_unit})"
+            ));
+        }
+        (format!("({})", any.join(" OR ")), params)
+    }
+
     /// The assignments in force, by scope (accounts, controls, findings) then target.
     pub fn assignments(&self) -> Vec<OwnerAssignment> {
         let rank = |s: OwnerScope| match s {

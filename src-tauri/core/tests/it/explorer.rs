@@ -4,7 +4,7 @@
 use rampart_core::catalog::Catalog;
 use rampart_core::model::Severity;
 use rampart_core::query::findings::{findings_page, fts_query, page_plan, FindingsQuery};
-use rampart_core::query::sla::summary;
+use rampart_core::query::sla::{summary, summary_for};
 use rampart_core::{ImportInput, Store};
 use serde_json::json;
 
@@ -345,4 +345,212 @@ fn oversized_questions_are_refused_naming_the_field() {
     let mut q = query();
     q.search = Some("b".repeat(rampart_core::limits::SEARCH_CHARS));
     assert!(findings_page(store.conn(), &q, now).is_ok());
+}
+
+#[test]
+fn a_single_word_also_finds_the_finding_with_that_id_or_id_start() {
+    let (_d, store) = setup();
+    let now = ms("2026-03-10T00:00:00Z");
+    let search = |s: &str| FindingsQuery {
+        search: Some(s.into()),
+        ..query()
+    };
+    let openssh = "arn:aws:inspector2:eu-central-1:444455556666:finding/aaaabbbbccccddddeeeeffff00001111";
+    assert_eq!(ids(&store, &search(openssh), now), [openssh], "the whole id, as copied");
+    assert_eq!(
+        ids(
+            &store,
+            &search("arn:aws:inspector2:eu-central-1:444455556666:finding/aaaabbbbccccddddeeeeffff00001"),
+            now
+        ),
+        [openssh],
+        "the start of an id"
+    );
+    assert_eq!(
+        ids(&store, &search(" b2 "), now),
+        ["b2"],
+        "a short id, spaces around it"
+    );
+    assert!(
+        ids(&store, &search("b2 public"), now).is_empty(),
+        "two words are a text search: no title has both"
+    );
+    assert_eq!(ids(&store, &search("public"), now).len(), 2, "text search is unchanged");
+}
+
+#[test]
+fn sorting_by_due_date_puts_the_most_overdue_first_and_the_undue_last() {
+    let (_d, store) = setup();
+    let now = ms("2026-03-09T00:00:01Z");
+    let openssh = "arn:aws:inspector2:eu-central-1:444455556666:finding/aaaabbbbccccddddeeeeffff00001111";
+    let due = FindingsQuery {
+        sort: Some("due".into()),
+        page_size: 500,
+        ..query()
+    };
+    let page = findings_page(store.conn(), &due, now).expect("page");
+    let order: Vec<&str> = page.rows.iter().map(|r| r.id.as_str()).collect();
+    let pos = |id: &str| order.iter().position(|x| *x == id).expect(id);
+    // Due dates: b1 Mar 8 (overdue), b2 Mar 31, i1 May 30; the openssh CVE (HIGH, first seen
+    // Feb 20) Mar 22. b3 passes: no deadline.
+    assert!(
+        pos("b1") < pos(openssh) && pos(openssh) < pos("b2") && pos("b2") < pos("i1"),
+        "{order:?}"
+    );
+    let dues: Vec<Option<&str>> = page.rows.iter().map(|r| r.due_at.as_deref()).collect();
+    let first_none = dues.iter().position(Option::is_none).expect("some without a deadline");
+    assert!(dues[first_none..].iter().all(Option::is_none), "undue last: {dues:?}");
+    let with_due: Vec<&str> = dues.iter().flatten().copied().collect();
+    assert!(with_due.windows(2).all(|w| w[0] <= w[1]), "{with_due:?}");
+    // Reversed: the latest deadline first, the undue still last.
+    let rev = findings_page(store.conn(), &FindingsQuery { reverse: true, ..due }, now).expect("page");
+    let rdues: Vec<Option<&str>> = rev.rows.iter().map(|r| r.due_at.as_deref()).collect();
+    let with_due: Vec<&str> = rdues.iter().flatten().copied().collect();
+    assert!(with_due.windows(2).all(|w| w[0] >= w[1]), "{with_due:?}");
+    assert!(rdues.last().expect("rows").is_none());
+    assert_eq!(rev.rows.first().map(|r| r.id.as_str()), Some("i1"));
+}
+
+#[test]
+fn the_sla_figures_follow_the_explorer_filters() {
+    let (_d, store) = setup();
+    let now = ms("2026-03-09T00:00:01Z");
+    let whole = summary(store.conn(), now).expect("summary");
+    let unfiltered = summary_for(store.conn(), now, &FindingsQuery::default().filter(now)).expect("summary");
+    assert_eq!(whole, unfiltered, "no filter: the workspace's figures");
+    let buckets = FindingsQuery {
+        resource_types: vec!["AwsS3Bucket".into()],
+        ..query()
+    };
+    let s = summary_for(store.conn(), now, &buckets.filter(now)).expect("summary");
+    let open = |sev: Severity| {
+        s.by_severity
+            .iter()
+            .find(|r| r.severity == sev)
+            .map(|r| (r.open, r.overdue))
+    };
+    assert_eq!(open(Severity::Critical), Some((1, 1)), "b1");
+    assert_eq!(
+        open(Severity::High),
+        Some((1, 0)),
+        "b2 only: the openssh CVE is not a bucket"
+    );
+    assert_eq!(open(Severity::Medium), Some((0, 0)), "i1 is an instance");
+    let whole_high = whole
+        .by_severity
+        .iter()
+        .find(|r| r.severity == Severity::High)
+        .map(|r| r.open);
+    assert_eq!(whole_high, Some(2));
+}
+
+#[test]
+fn the_owner_filter_lists_exactly_the_findings_each_owner_is_shown_on() {
+    use rampart_core::demo::{self, DemoSpec};
+    use rampart_core::query::findings::{for_each_finding, FindingFilter};
+    use rampart_core::store::owners::OwnerScope;
+    use std::collections::BTreeSet;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+    let mut spec = DemoSpec::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("day"));
+    spec.days = 6;
+    demo::build(&mut store, &spec).expect("demo");
+    let now = ms("2026-11-28T12:00:00Z");
+    let rows = |store: &Store, filter: &FindingFilter| {
+        let mut out = Vec::new();
+        for_each_finding(store.conn(), filter, now, |r| {
+            out.push((r.id, r.security_control.or(r.control), r.account, r.owner));
+            Ok(())
+        })
+        .expect("list");
+        out
+    };
+    let all = rows(&store, &FindingFilter::default());
+    // An OU above an account's own OU, a second account, a control failing in that account
+    // and one of its findings: every level of the fall-through, each shadowing the next.
+    let accounts = rampart_core::store::accounts::accounts(store.conn()).expect("accounts");
+    let nested = accounts
+        .iter()
+        .find_map(|a| {
+            let path: Vec<&str> = a.ou_id_path.as_deref()?.split('/').filter(|p| !p.is_empty()).collect();
+            (path.len() >= 3).then(|| (a.id.clone(), path[path.len() - 2].to_string()))
+        })
+        .expect("the demo nests an account two OUs down");
+    // The other account sits under the same OU (its own assignment shadows the OU's), so an
+    // account outside it stays unowned.
+    let other = accounts
+        .iter()
+        .find(|a| {
+            a.id != nested.0
+                && a.ou_id_path
+                    .as_deref()
+                    .is_some_and(|p| p.contains(&format!("/{}/", nested.1)))
+        })
+        .expect("another account under that OU")
+        .id
+        .clone();
+    let (finding, control) = all
+        .iter()
+        .find_map(|(id, c, acct, _)| (acct == &other).then(|| Some((id.clone(), c.clone()?))).flatten())
+        .expect("a finding with a control in the other account");
+    let cleared = all
+        .iter()
+        .find_map(|(_, c, _, _)| c.clone().filter(|c| c != &control))
+        .expect("a second control");
+    let by = "Test";
+    store
+        .assign_owner(OwnerScope::Unit, &nested.1, "Platform", by, now)
+        .expect("unit");
+    store
+        .assign_owner(OwnerScope::Account, &other, "Payments", by, now)
+        .expect("account");
+    store
+        .assign_owner(OwnerScope::Control, &control, "Storage", by, now)
+        .expect("control");
+    store
+        .assign_owner(OwnerScope::Finding, &finding, "Alice", by, now)
+        .expect("finding");
+    store
+        .assign_owner(OwnerScope::Control, &cleared, "Gone", by, now)
+        .expect("control");
+    store
+        .assign_owner(OwnerScope::Control, &cleared, "", by, now)
+        .expect("cleared");
+
+    let all = rows(&store, &FindingFilter::default());
+    let expect = |wanted: &[&str], unowned: bool| -> BTreeSet<String> {
+        all.iter()
+            .filter(|(_, _, _, o)| match o {
+                Some(o) => wanted.contains(&o.as_str()),
+                None => unowned,
+            })
+            .map(|(id, ..)| id.clone())
+            .collect()
+    };
+    for (wanted, unowned) in [
+        (vec!["Platform"], false),
+        (vec!["Payments"], false),
+        (vec!["Storage"], false),
+        (vec!["Alice"], false),
+        (vec!["Gone"], false),
+        (vec!["Payments", "Alice"], false),
+        (vec![], true),
+        (vec!["Storage"], true),
+    ] {
+        let filter = FindingFilter {
+            owners: wanted.iter().map(|s| s.to_string()).collect(),
+            unowned,
+            ..Default::default()
+        };
+        let got: BTreeSet<String> = rows(&store, &filter).into_iter().map(|(id, ..)| id).collect();
+        let want = expect(&wanted, unowned);
+        assert_eq!(got, want, "owners {wanted:?}, unowned {unowned}");
+        if wanted != ["Gone"] {
+            assert!(
+                !want.is_empty(),
+                "owners {wanted:?}, unowned {unowned}: the test must reach some"
+            );
+        }
+    }
 }

@@ -633,3 +633,46 @@ fn a_20_mb_statement_is_refused_and_nothing_is_written() {
         .expect("revoke");
     assert!(verify(store.conn()).expect("verify").ok());
 }
+
+#[test]
+fn acceptances_are_listed_with_what_they_cover_in_words() {
+    let (_d, mut store, catalog) = workspace(vec![rds3("db-a", "111111111111", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    for scope in [
+        Scope::Control("RDS.3".into()),
+        Scope::Requirement(format!("hipaa:{REQ}")),
+        Scope::Finding("db-a".into()),
+    ] {
+        store
+            .accept(&catalog, &accept(scope, now + 30 * DAY), "ciso", now)
+            .expect("accept");
+    }
+    let mut listed = list(store.conn(), now + DAY, None).expect("list");
+    assert!(listed.iter().all(|a| a.title.is_none()), "named only when asked");
+    rampart_core::store::acceptances::name_targets(store.conn(), &catalog, &mut listed).expect("names");
+    let title = |kind: &str| {
+        listed
+            .iter()
+            .find(|a| {
+                matches!(
+                    (&a.scope, kind),
+                    (Scope::Control(_), "control")
+                        | (Scope::Requirement(_), "requirement")
+                        | (Scope::Finding(_), "finding")
+                )
+            })
+            .and_then(|a| a.title.clone())
+    };
+    assert_eq!(title("control"), catalog.controls.get("RDS.3").map(|c| c.title.clone()));
+    assert_eq!(
+        title("requirement"),
+        Some(
+            catalog
+                .find_requirement("hipaa", REQ)
+                .expect("requirement")
+                .title
+                .clone()
+        )
+    );
+    assert_eq!(title("finding").as_deref(), Some("RDS.3"), "the finding's own title");
+}

@@ -3,7 +3,7 @@
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mockBackend, samplePosture } from '../../test/fixtures';
+import { mockBackend, samplePosture, type Invocation } from '../../test/fixtures';
 import AttestationsView from './AttestationsView.svelte';
 
 const NOW = Date.parse('2026-11-29T16:48:04Z');
@@ -32,7 +32,9 @@ describe('AttestationsView', () => {
     );
     expect(within(first).getByTestId('attestation-expiry').textContent).toMatch(/expired \d+ days ago/);
     const never = rows().find((r) => r.dataset.standing === 'missing')!;
-    expect(within(never).getByRole('link', { name: /Attest/ })).toBeTruthy();
+    expect(within(never).getByTestId('attestation-act').textContent).toMatch(/^Attest/);
+    // The expired one, listed first, can be renewed where it is listed.
+    expect(within(first).getByTestId('attestation-act').textContent).toMatch(/^Renew/);
 
     await fireEvent.click(screen.getByTestId('attestations-filter-all'));
     expect(rows()).toHaveLength(14);
@@ -51,5 +53,60 @@ describe('AttestationsView', () => {
     const row = rows().find((r) => r.dataset.requirement === 'API-6')!;
     expect(within(row).getByTestId('attestation-statement').textContent).toBe(HOSTILE);
     expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('renews an expired attestation from the list, with an evidence file the core hashed', async () => {
+    const seen: Invocation[] = [];
+    const sha = 'ab'.repeat(32);
+    mockBackend(
+      {
+        posture: samplePosture(),
+        choose_evidence: { name: 'dpia-register.xlsx', bytes: 48_213, sha256: sha },
+        attest: 31,
+      },
+      seen,
+    );
+    render(AttestationsView, { now: NOW });
+    await waitFor(() => expect(rows()).toHaveLength(10));
+    const first = rows()[0]!;
+    const was = first.querySelector('[data-testid="attestation-statement"]')?.textContent ?? '';
+    await fireEvent.click(within(first).getByTestId('attestation-act'));
+    const form = await screen.findByTestId('attest-form');
+    expect((within(form).getByTestId('attest-statement') as HTMLTextAreaElement).value).toBe(was);
+    await fireEvent.click(within(form).getByTestId('attest-evidence-choose'));
+    const evidence = await within(form).findByTestId('attest-evidence');
+    expect(evidence.textContent).toMatch(/dpia-register\.xlsx/);
+    expect(evidence.textContent).toContain(sha);
+    await fireEvent.input(within(form).getByTestId('attest-by'), { target: { value: 'Dana Whitfield (DPO)' } });
+    await fireEvent.click(within(form).getByTestId('attest-submit'));
+    await waitFor(() => expect(seen.some((c) => c.cmd === 'attest')).toBe(true));
+    expect(seen.find((c) => c.cmd === 'attest')?.args).toEqual({
+      framework: 'hipaa',
+      requirement: '164.316(b)(2)(i)',
+      by: 'Dana Whitfield (DPO)',
+      statement: was.trim(),
+      evidence: sha,
+    });
+    // Recorded: the list is asked again and the form closes.
+    await waitFor(() => expect(seen.filter((c) => c.cmd === 'posture')).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByTestId('attest-form')).toBeNull());
+  });
+
+  it('asks before Escape throws away a statement being written', async () => {
+    mockBackend({ posture: samplePosture() });
+    render(AttestationsView, { now: NOW });
+    await waitFor(() => expect(rows()).toHaveLength(10));
+    const never = rows().find((r) => r.dataset.standing === 'missing')!;
+    await fireEvent.click(within(never).getByTestId('attestation-act'));
+    const form = await screen.findByTestId('attest-form');
+    const statement = within(form).getByTestId('attest-statement') as HTMLTextAreaElement;
+    await fireEvent.input(statement, { target: { value: 'A DPIA is kept for every high-risk processing.' } });
+    await fireEvent.keyDown(statement, { key: 'Escape' });
+    expect(screen.getByTestId('attest-discard')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('attest-discard-keep'));
+    expect(statement.value).toBe('A DPIA is kept for every high-risk processing.');
+    await fireEvent.keyDown(statement, { key: 'Escape' });
+    await fireEvent.click(screen.getByTestId('attest-discard-confirm'));
+    expect(screen.queryByTestId('attest-form')).toBeNull();
   });
 });

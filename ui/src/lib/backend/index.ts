@@ -15,6 +15,7 @@ import type { Changes } from './bindings/Changes';
 import type { ExportRequest } from './bindings/ExportRequest';
 import type { FindingDetail } from './bindings/FindingDetail';
 import type { FindingsPage } from './bindings/FindingsPage';
+import type { ChosenEvidence } from './bindings/ChosenEvidence';
 import type { FindingsQuery } from './bindings/FindingsQuery';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { IpcError } from './bindings/IpcError';
@@ -59,6 +60,7 @@ export type { FailingFinding } from './bindings/FailingFinding';
 export type { FindingDetail } from './bindings/FindingDetail';
 export type { FindingRow } from './bindings/FindingRow';
 export type { FindingsPage } from './bindings/FindingsPage';
+export type { ChosenEvidence } from './bindings/ChosenEvidence';
 export type { FindingsQuery } from './bindings/FindingsQuery';
 export type { FrameworkPosture } from './bindings/FrameworkPosture';
 export type { FrameworkInfo } from './bindings/FrameworkInfo';
@@ -235,14 +237,25 @@ export type NewAttestation = {
   statement: string;
   /** Optional expiry day; the core refuses one that is not in the future (`bad_request`). */
   expires?: Day;
+  /** The SHA-256 of an evidence file chosen with `chooseEvidence` (the core knows its name). */
+  evidence?: string;
 };
 
 /** Records an attestation and resolves with its id. Only for requirements that have an attestation prompt. */
 export function attest(attestation: NewAttestation): Promise<number> {
-  const { framework, requirement, by, statement, expires } = attestation;
+  const { framework, requirement, by, statement, expires, evidence } = attestation;
   const args: Record<string, unknown> = { framework, requirement, by, statement };
   if (expires !== undefined && expires !== '') args.expires = expires;
+  if (evidence !== undefined && evidence !== '') args.evidence = evidence;
   return call<number>('attest', args);
+}
+
+/**
+ * Opens the system dialog to choose an attestation's evidence file; the core hashes it.
+ * Resolves with its name, size and SHA-256 (give the digest to `attest`), or null when cancelled.
+ */
+export function chooseEvidence(): Promise<ChosenEvidence | null> {
+  return call<ChosenEvidence | null>('choose_evidence');
 }
 
 /** What a trend covers: `days` days (1–3660) ending with `until` (default today, UTC), daily or one point a week. */
@@ -288,9 +301,13 @@ export function getAccounts(): Promise<AccountsView> {
   return call<AccountsView>('accounts');
 }
 
-/** Open, overdue and time-to-remediate figures per severity, with the workspace's SLA days. */
-export function getSlaSummary(): Promise<SlaSummary> {
-  return call<SlaSummary>('sla_summary');
+/**
+ * Open, overdue and time-to-remediate figures per severity, with the workspace's SLA days: of
+ * the findings `query` matches (the explorer's filters; its page and sort do not matter), or of
+ * the whole workspace.
+ */
+export function getSlaSummary(query: FindingsQuery | null = null): Promise<SlaSummary> {
+  return call<SlaSummary>('sla_summary', query === null ? undefined : { query });
 }
 
 /**

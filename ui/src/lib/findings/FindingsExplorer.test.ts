@@ -44,6 +44,14 @@ function backend(seen: Invocation[], total = 1000): void {
       sla_summary: sampleSla(),
       findings_page: (args) => syntheticPage(args.query as FindingsQuery, total),
       accounts: sampleAccounts(),
+      owners: {
+        owners: [],
+        assignments: [
+          { scope: 'account', target: '111122223333', owner: 'Payments platform team' },
+          { scope: 'control', target: 'IAM.6', owner: 'Identity team' },
+          { scope: 'finding', target: 'f-1', owner: 'Identity team' },
+        ],
+      },
     },
     seen,
   );
@@ -925,11 +933,65 @@ describe('Findings explorer in the window (URL as its state)', () => {
     expect(window.location.hash).toBe('#/findings?search=bucket&overdue=1');
     expect((screen.getByTestId('filter-overdue') as HTMLInputElement).checked).toBe(true);
 
+    // The strip counts what the list shows, so its overdue button keeps the filters and adds its severity.
     await fireEvent.click(await screen.findByTestId('sla-overdue-HIGH'));
     await waitFor(() =>
-      expect(lastQuery(seen)).toEqual({ ...toFindingsQuery(EMPTY_FILTERS, 1), overdue_only: true, severities: ['HIGH'] }),
+      expect(lastQuery(seen)).toEqual({
+        ...toFindingsQuery({ ...EMPTY_FILTERS, search: 'bucket' }, 1),
+        overdue_only: true,
+        severities: ['HIGH'],
+      }),
     );
-    expect(window.location.hash).toBe('#/findings?severity=HIGH&overdue=1');
+    expect(window.location.hash).toBe('#/findings?search=bucket&severity=HIGH&overdue=1');
+  });
+
+  it('lists one owner\'s findings, or those nobody owns, from the owner picker', async () => {
+    window.location.hash = '#/findings';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+    const picker = (await screen.findByTestId('filter-owner')) as HTMLSelectElement;
+    const options = Array.from(picker.options).map((o) => o.textContent?.trim());
+    expect(options).toEqual(['Anyone', 'Identity team', 'Payments platform team', 'Nobody (unowned)']);
+    await fireEvent.change(picker, { target: { value: 'Payments platform team' } });
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ owners: ['Payments platform team'], unowned: false }));
+    expect(window.location.hash).toBe('#/findings?owner=Payments+platform+team');
+    const nobody = Array.from(picker.options).find((o) => o.textContent?.startsWith('Nobody'))?.value ?? '';
+    await fireEvent.change(picker, { target: { value: nobody } });
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ owners: [], unowned: true }));
+    expect(window.location.hash).toBe('#/findings?unowned=1');
+    expect(picker.value).toBe(nobody);
+    await fireEvent.change(picker, { target: { value: '' } });
+    await waitFor(() => expect(lastQuery(seen)).toMatchObject({ owners: [], unowned: false }));
+  });
+
+  it('asks the SLA figures of the findings the filters match', async () => {
+    window.location.hash = '#/findings?severity=CRITICAL';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+    const sla = () => seen.filter((i) => i.cmd === 'sla_summary').map((i) => i.args?.query as FindingsQuery | undefined);
+    await waitFor(() => expect(sla().at(-1)).toMatchObject({ severities: ['CRITICAL'], statuses: ['failed'] }));
+    await fireEvent.click(screen.getByTestId('filter-severity-HIGH'));
+    await waitFor(() => expect(sla().at(-1)).toMatchObject({ severities: ['CRITICAL', 'HIGH'] }));
+  });
+
+  it('starts on the failing findings, with passed checks one click away', async () => {
+    window.location.hash = '#/findings';
+    const seen: Invocation[] = [];
+    backend(seen);
+    render(App);
+    await ready();
+    expect(lastQuery(seen)?.statuses).toEqual(['failed']);
+    expect(screen.getByTestId('explorer-total').parentElement?.textContent).toMatch(/failing findings?/);
+    await fireEvent.click(screen.getByTestId('explorer-status-scope'));
+    await waitFor(() => expect(lastQuery(seen)?.statuses).toEqual([]));
+    expect(window.location.hash).toBe('#/findings?status=any');
+    await fireEvent.click(screen.getByTestId('explorer-status-scope'));
+    await waitFor(() => expect(lastQuery(seen)?.statuses).toEqual(['failed']));
+    expect(window.location.hash).toBe('#/findings');
   });
 
   it('sends each filter control to the core', async () => {
@@ -942,8 +1004,8 @@ describe('Findings explorer in the window (URL as its state)', () => {
     await fireEvent.click(screen.getByTestId('filter-severity-CRITICAL'));
     await waitFor(() => expect(lastQuery(seen)?.severities).toEqual(['CRITICAL']));
     await fireEvent.click(screen.getByTestId('filter-more'));
-    await fireEvent.click(screen.getByTestId('filter-status-failed'));
-    await waitFor(() => expect(lastQuery(seen)?.statuses).toEqual(['failed']));
+    await fireEvent.click(screen.getByTestId('filter-status-passed'));
+    await waitFor(() => expect(lastQuery(seen)?.statuses).toEqual(['failed', 'passed']));
     await fireEvent.click(screen.getByTestId('filter-source-inspector'));
     await waitFor(() => expect(lastQuery(seen)?.sources).toEqual(['inspector']));
 
@@ -971,7 +1033,7 @@ describe('Findings explorer in the window (URL as its state)', () => {
     expect(lastQuery(seen)).toEqual({
       ...toFindingsQuery(EMPTY_FILTERS, 1),
       severities: ['CRITICAL'],
-      statuses: ['failed'],
+      statuses: ['failed', 'passed'],
       sources: ['inspector'],
       framework: 'hipaa',
       requirement: '164.312(b)',

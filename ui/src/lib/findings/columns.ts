@@ -47,7 +47,7 @@ export const COLUMNS: readonly Column[] = [
   { key: 'region', label: 'Region', width: 6.6, sort: null, natural: 'ascending' },
   { key: 'resource', label: 'Resource', width: 8.2, sort: null, natural: 'ascending' },
   { key: 'age', label: 'Age', width: 3.6, sort: 'first_seen', natural: 'descending', numeric: true },
-  { key: 'due', label: 'Due', width: 6.3, sort: null, natural: 'ascending' },
+  { key: 'due', label: 'Due', width: 6.3, sort: 'due', natural: 'ascending' },
   { key: 'updated', label: 'Updated', width: 6.3, sort: 'updated', natural: 'descending' },
   { key: 'source', label: 'Source', width: 6.4, sort: null, natural: 'ascending' },
 ];

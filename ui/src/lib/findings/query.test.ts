@@ -18,12 +18,14 @@ const FULL: ExplorerFilters = {
   framework: 'hipaa',
   requirement: '164.312(b)',
   severities: ['CRITICAL', 'HIGH'],
-  statuses: ['failed'],
+  statuses: ['failed', 'passed'],
   sources: ['securityhub', 'inspector'],
   accounts: ['111122223333'],
   units: ['ou-ab12-11111111'],
   regions: ['eu-west-1', 'us-east-1'],
   resourceTypes: ['AwsS3Bucket'],
+  owners: ['Payments platform team', 'A & B/#?'],
+  unowned: true,
   minAge: 30,
   maxAge: 365,
   overdue: true,
@@ -50,8 +52,29 @@ describe('explorer query', () => {
     const filters = parseExplorerQuery('framework=hipaa&requirement=164.312(b)&status=failed');
     expect(filters).toEqual({ ...EMPTY_FILTERS, framework: 'hipaa', requirement: '164.312(b)', statuses: ['failed'] });
     expect(explorerHref({ framework: 'hipaa', requirement: '164.312(b)', statuses: ['failed'] })).toBe(
-      '#/findings?framework=hipaa&requirement=164.312%28b%29&status=failed',
+      '#/findings?framework=hipaa&requirement=164.312%28b%29',
     );
+  });
+
+  it('lists failing findings unless told otherwise, and every status for status=any', () => {
+    expect(EMPTY_FILTERS.statuses).toEqual(['failed']);
+    expect(parseExplorerQuery('').statuses).toEqual(['failed']);
+    expect(parseExplorerQuery('status=any').statuses).toEqual([]);
+    expect(parseExplorerQuery('status=passed').statuses).toEqual(['passed']);
+    expect(explorerHref({ statuses: [] })).toBe('#/findings?status=any');
+    expect(explorerHref({ statuses: ['passed', 'failed'] })).toBe('#/findings?status=failed&status=passed');
+    expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
+    expect(activeFilterCount({ ...EMPTY_FILTERS, statuses: [] })).toBe(1);
+    expect(activeFilterCount({ ...EMPTY_FILTERS, statuses: ['passed'] })).toBe(1);
+    expect(clearedFilters({ ...EMPTY_FILTERS, statuses: ['passed'] }).statuses).toEqual(['failed']);
+  });
+
+  it('carries owners and the unowned switch', () => {
+    const filters = parseExplorerQuery('owner=Payments%20team&owner=Payments%20team&unowned=1');
+    expect(filters.owners).toEqual(['Payments team']);
+    expect(filters.unowned).toBe(true);
+    expect(toFindingsQuery(filters, 1)).toMatchObject({ owners: ['Payments team'], unowned: true });
+    expect(activeFilterCount(filters)).toBe(2);
   });
 
   it('drops unknown and malformed values, and a requirement without a framework', () => {
@@ -71,12 +94,14 @@ describe('toFindingsQuery', () => {
     expect(toFindingsQuery(EMPTY_FILTERS, 1)).toEqual({
       search: null,
       sources: [],
-      statuses: [],
+      statuses: ['failed'],
       severities: [],
       accounts: [],
       units: [],
       regions: [],
       resource_types: [],
+      owners: [],
+      unowned: false,
       record_state: 'active',
       framework: null,
       requirement: null,
@@ -95,12 +120,14 @@ describe('toFindingsQuery', () => {
     expect(toFindingsQuery(FULL, 3, 50)).toEqual({
       search: 'CVE-2024-3094 bucket',
       sources: ['securityhub', 'inspector'],
-      statuses: ['failed'],
+      statuses: ['failed', 'passed'],
       severities: ['CRITICAL', 'HIGH'],
       accounts: ['111122223333'],
       units: ['ou-ab12-11111111'],
       regions: ['eu-west-1', 'us-east-1'],
       resource_types: ['AwsS3Bucket'],
+      owners: ['Payments platform team', 'A & B/#?'],
+      unowned: true,
       record_state: null,
       framework: 'hipaa',
       requirement: '164.312(b)',
@@ -121,7 +148,7 @@ describe('toFindingsQuery', () => {
 describe('helpers', () => {
   it('counts and clears filters, keeping the sort', () => {
     expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
-    expect(activeFilterCount(FULL)).toBe(16);
+    expect(activeFilterCount(FULL)).toBe(20);
     expect(clearedFilters(FULL)).toEqual({ ...EMPTY_FILTERS, sort: 'first_seen', reverse: true });
   });
 

@@ -4,8 +4,10 @@
  * and the complete `FindingsQuery` the core expects. Pure functions.
  *
  * URL parameters (all optional; lists repeat the parameter):
- * `search`, `framework`, `requirement` (with a framework only), `severity`, `status`, `source`,
- * `account`, `ou` (an organizational unit's id: its accounts and those below it), `region`, `resource_type`, `min_age`, `max_age` (days), `overdue=1`, `unmapped=1`,
+ * `search`, `framework`, `requirement` (with a framework only), `severity`, `status` (default:
+ * `failed`; `status=any` for every status), `source`, `account`, `ou` (an organizational unit's
+ * id: its accounts and those below it), `region`, `resource_type`, `owner` (a remediation owner
+ * in force), `unowned=1`, `min_age`, `max_age` (days), `overdue=1`, `unmapped=1`,
  * `state=archived|all` (default: active findings), `sort` (default `severity`), `reverse=1`.
  */
 import type { FindingsQuery, RecordState, Severity, Source, Status } from '../backend';
@@ -16,7 +18,12 @@ import { SOURCES } from '../sources';
 export const PAGE_SIZE = 200;
 
 export const STATUSES: readonly Status[] = ['failed', 'passed', 'warning', 'not_available'];
-export const SORT_FIELDS = ['severity', 'updated', 'first_seen', 'title', 'account', 'control', 'status'] as const;
+export const SORT_FIELDS = ['severity', 'updated', 'first_seen', 'title', 'account', 'control', 'status', 'due'] as const;
+
+/** What the explorer lists when the URL names no status: the failing findings (passed checks are one click away). */
+export const DEFAULT_STATUSES: readonly Status[] = ['failed'];
+/** The `status` value that asks for every status. */
+const ANY_STATUS = 'any';
 export type SortField = (typeof SORT_FIELDS)[number];
 
 /** A framework and its requirements, as the explorer's pickers list them. */
@@ -32,6 +39,7 @@ export type ExplorerFilters = {
   /** Only with a framework. */
   requirement: string | null;
   severities: Severity[];
+  /** Empty: every status. */
   statuses: Status[];
   sources: Source[];
   accounts: string[];
@@ -39,6 +47,9 @@ export type ExplorerFilters = {
   units: string[];
   regions: string[];
   resourceTypes: string[];
+  /** Remediation owners in force; with `unowned`, the findings nobody owns too. */
+  owners: string[];
+  unowned: boolean;
   /** First seen at least / at most this many days ago. */
   minAge: number | null;
   maxAge: number | null;
@@ -49,17 +60,20 @@ export type ExplorerFilters = {
   reverse: boolean;
 };
 
+/** The explorer's starting point: active failing findings, most severe first, nothing else narrowing them. */
 export const EMPTY_FILTERS: ExplorerFilters = {
   search: '',
   framework: null,
   requirement: null,
   severities: [],
-  statuses: [],
+  statuses: [...DEFAULT_STATUSES],
   sources: [],
   accounts: [],
   units: [],
   regions: [],
   resourceTypes: [],
+  owners: [],
+  unowned: false,
   minAge: null,
   maxAge: null,
   overdue: false,
@@ -91,6 +105,13 @@ function text(value: string | null): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
+/** The statuses a URL names: `any` for all of them, else the known ones named, else the default. */
+function readStatuses(params: URLSearchParams): Status[] {
+  if (params.getAll('status').includes(ANY_STATUS)) return [];
+  const named = pick(params, 'status', STATUSES);
+  return named.length > 0 ? named : [...DEFAULT_STATUSES];
+}
+
 /** The filters a URL query names (the part of the hash after `?`). Unknown or malformed values are dropped. */
 export function parseExplorerQuery(query: string): ExplorerFilters {
   const params = new URLSearchParams(query);
@@ -102,12 +123,14 @@ export function parseExplorerQuery(query: string): ExplorerFilters {
     framework,
     requirement: framework === null ? null : text(params.get('requirement')),
     severities: pick(params, 'severity', SEVERITIES),
-    statuses: pick(params, 'status', STATUSES),
+    statuses: readStatuses(params),
     sources: pick(params, 'source', SOURCES),
     accounts: texts(params, 'account'),
     units: texts(params, 'ou'),
     regions: texts(params, 'region'),
     resourceTypes: texts(params, 'resource_type'),
+    owners: texts(params, 'owner'),
+    unowned: params.get('unowned') === '1',
     minAge: days(params.get('min_age')),
     maxAge: days(params.get('max_age')),
     overdue: params.get('overdue') === '1',
@@ -128,12 +151,16 @@ export function explorerQueryString(filters: ExplorerFilters): string {
     if (filters.requirement !== null) params.set('requirement', filters.requirement);
   }
   for (const s of SEVERITIES.filter((s) => filters.severities.includes(s))) params.append('severity', s);
-  for (const s of STATUSES.filter((s) => filters.statuses.includes(s))) params.append('status', s);
+  if (filters.statuses.length === 0) params.set('status', ANY_STATUS);
+  else if (!isDefaultStatuses(filters.statuses))
+    for (const s of STATUSES.filter((s) => filters.statuses.includes(s))) params.append('status', s);
   for (const s of SOURCES.filter((s) => filters.sources.includes(s))) params.append('source', s);
   for (const a of filters.accounts) params.append('account', a);
   for (const u of filters.units) params.append('ou', u);
   for (const r of filters.regions) params.append('region', r);
   for (const t of filters.resourceTypes) params.append('resource_type', t);
+  for (const o of filters.owners) params.append('owner', o);
+  if (filters.unowned) params.set('unowned', '1');
   if (filters.minAge !== null) params.set('min_age', String(filters.minAge));
   if (filters.maxAge !== null) params.set('max_age', String(filters.maxAge));
   if (filters.overdue) params.set('overdue', '1');
@@ -142,6 +169,11 @@ export function explorerQueryString(filters: ExplorerFilters): string {
   if (filters.sort !== 'severity') params.set('sort', filters.sort);
   if (filters.reverse) params.set('reverse', '1');
   return params.toString();
+}
+
+/** Whether `statuses` is the explorer's default (failing only). */
+export function isDefaultStatuses(statuses: readonly Status[]): boolean {
+  return statuses.length === DEFAULT_STATUSES.length && DEFAULT_STATUSES.every((s) => statuses.includes(s));
 }
 
 /** The link to the explorer with these filters; anything not given is at its default. */
@@ -162,6 +194,8 @@ export function toFindingsQuery(filters: ExplorerFilters, page: number, pageSize
     units: [...filters.units],
     regions: [...filters.regions],
     resource_types: [...filters.resourceTypes],
+    owners: [...filters.owners],
+    unowned: filters.unowned,
     record_state: filters.state === 'all' ? null : filters.state,
     framework: filters.framework,
     requirement: filters.framework === null ? null : filters.requirement,
@@ -176,18 +210,23 @@ export function toFindingsQuery(filters: ExplorerFilters, page: number, pageSize
   };
 }
 
-/** How many filters narrow the list (search, sort and the default active state not counted). */
+/**
+ * How many filters differ from the starting point (search and sort not counted; the default
+ * active state and failing status neither; every status counts as one).
+ */
 export function activeFilterCount(filters: ExplorerFilters): number {
   return (
     (filters.framework !== null ? 1 : 0) +
     (filters.requirement !== null ? 1 : 0) +
     filters.severities.length +
-    filters.statuses.length +
+    (isDefaultStatuses(filters.statuses) ? 0 : Math.max(1, filters.statuses.length)) +
     filters.sources.length +
     filters.accounts.length +
     filters.units.length +
     filters.regions.length +
     filters.resourceTypes.length +
+    filters.owners.length +
+    (filters.unowned ? 1 : 0) +
     (filters.minAge !== null ? 1 : 0) +
     (filters.maxAge !== null ? 1 : 0) +
     (filters.overdue ? 1 : 0) +

@@ -28,9 +28,9 @@ describe('AcceptRiskForm', () => {
     render(AcceptRiskForm, { scope: { scope: 'finding', target: 'arn:f1' }, onaccepted: () => {}, onclose: () => {}, now: NOW });
 
     const expires = field('accept-expires');
-    expect(expires.min).toBe('2026-11-30');
+    expect(expires.dataset.min).toBe('2026-11-30');
     // 365 until the settings are in, then the workspace's 30 days.
-    await waitFor(() => expect(expires.max).toBe('2026-12-29'));
+    await waitFor(() => expect(expires.dataset.max).toBe('2026-12-29'));
     expect(expires.value).toBe('2026-12-29');
     expect(screen.getByTestId('accept-form').textContent).toMatch(/At most 30 days/);
     // The form opens with the focus in its first field; accounts are for a control only.
@@ -149,5 +149,82 @@ describe('AcceptRiskForm', () => {
     expect(onclose).toHaveBeenCalledOnce();
     await fireEvent.keyDown(field('accept-owner'), { key: 'Escape' });
     expect(onclose).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps what was typed on Escape until the user says to discard it', async () => {
+    mockBackend({ settings: sampleSettings() });
+    const onclose = vi.fn();
+    render(AcceptRiskForm, { scope: { scope: 'finding', target: 'arn:f1' }, onaccepted: () => {}, onclose, now: NOW });
+    await fill({ 'accept-reason': 'Compensating control: WAF in front.' });
+    await fireEvent.keyDown(field('accept-owner'), { key: 'Escape' });
+    expect(onclose).not.toHaveBeenCalled();
+    expect(screen.getByTestId('accept-discard')).toBeTruthy();
+    // Keep editing is the default: a second Escape keeps the work too.
+    expect(document.activeElement).toBe(screen.getByTestId('accept-discard-keep'));
+    await fireEvent.keyDown(screen.getByTestId('accept-discard-keep'), { key: 'Escape' });
+    expect(screen.queryByTestId('accept-discard')).toBeNull();
+    expect(field('accept-reason').value).toBe('Compensating control: WAF in front.');
+    expect(onclose).not.toHaveBeenCalled();
+    await fireEvent.keyDown(field('accept-reason'), { key: 'Escape' });
+    await fireEvent.click(screen.getByTestId('accept-discard-confirm'));
+    expect(onclose).toHaveBeenCalledTimes(1);
+  });
+
+  it('closes on Escape at once while nothing is typed', async () => {
+    mockBackend({ settings: sampleSettings() });
+    const onclose = vi.fn();
+    render(AcceptRiskForm, { scope: { scope: 'finding', target: 'arn:f1' }, onaccepted: () => {}, onclose, now: NOW });
+    await fireEvent.keyDown(field('accept-reason'), { key: 'Escape' });
+    expect(onclose).toHaveBeenCalledTimes(1);
+  });
+
+  it('takes an expiry typed key by key, in words, or picked from the calendar', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ settings: sampleSettings(), accept_risk: 3 }, seen);
+    render(AcceptRiskForm, { scope: { scope: 'finding', target: 'arn:f1' }, onaccepted: () => {}, onclose: () => {}, now: NOW });
+    const expires = field('accept-expires');
+    await waitFor(() => expect(expires.value).toBe('2027-02-27'));
+    // Typed one key at a time, as a person does: every keystroke stays where it was typed.
+    await fireEvent.input(expires, { target: { value: '' } });
+    let typed = '';
+    for (const key of '17 Dec 2026') {
+      typed += key;
+      await fireEvent.input(expires, { target: { value: typed } });
+      expect(expires.value).toBe(typed);
+    }
+    await fireEvent.change(expires, { target: { value: typed } });
+    expect(expires.value).toBe('2026-12-17');
+    // The calendar opens on the chosen day's month and picks another.
+    await fireEvent.click(screen.getByTestId('accept-expires-pick'));
+    const calendar = screen.getByTestId('accept-expires-calendar');
+    expect(calendar.querySelector('[data-day="2026-12-17"]')?.getAttribute('aria-selected')).toBe('true');
+    // Days before the earliest allowed expiry are not offered.
+    await fireEvent.click(screen.getByRole('button', { name: 'Previous month' }));
+    expect((calendar.querySelector('[data-day="2026-11-29"]') as HTMLButtonElement).disabled).toBe(true);
+    expect((calendar.querySelector('[data-day="2026-11-30"]') as HTMLButtonElement).disabled).toBe(false);
+    await fireEvent.click(screen.getByRole('button', { name: 'Next month' }));
+    await fireEvent.click(calendar.querySelector('[data-day="2026-12-24"]')!);
+    expect(screen.queryByTestId('accept-expires-calendar')).toBeNull();
+    expect(expires.value).toBe('2026-12-24');
+    await fill({ 'accept-reason': 'Why', 'accept-owner': 'Team', 'accept-approver': 'Boss' });
+    await fireEvent.click(screen.getByTestId('accept-submit'));
+    await screen.findByTestId('accept-success');
+    const request = seen.find((c) => c.cmd === 'accept_risk')?.args.request as { expires_at: number };
+    expect(request.expires_at).toBe(Date.UTC(2026, 11, 24));
+  });
+
+  it('says plainly when the typed expiry is not a day, and empty stays empty', async () => {
+    mockBackend({ settings: sampleSettings() });
+    render(AcceptRiskForm, { scope: { scope: 'finding', target: 'arn:f1' }, onaccepted: () => {}, onclose: () => {}, now: NOW });
+    const expires = field('accept-expires');
+    await waitFor(() => expect(expires.value).toBe('2027-02-27'));
+    await fill({ 'accept-reason': 'Why', 'accept-owner': 'Team', 'accept-approver': 'Boss', 'accept-expires': '' });
+    expect(expires.value).toBe('');
+    expect(expires.placeholder).toBe('YYYY-MM-DD');
+    await fireEvent.click(screen.getByTestId('accept-submit'));
+    expect(screen.getByTestId('accept-form').textContent).toMatch(/Choose when the acceptance expires/);
+    await fill({ 'accept-expires': '12/17/2026' });
+    await fireEvent.click(screen.getByTestId('accept-submit'));
+    expect(screen.getByTestId('accept-form').textContent).toMatch(/Enter the expiry as a day/);
   });
 });

@@ -31,6 +31,8 @@ describe('ExceptionsView', () => {
     expect(rows().map((r) => r.dataset.status)).toEqual(['active', 'active', 'active']);
 
     const [finding, requirement, control] = rows() as [HTMLElement, HTMLElement, HTMLElement];
+    // What each covers reads in words beside its id.
+    expect(within(finding).getByTestId('exception-title').textContent).toMatch(/^AWS Config should be enabled/);
     expect(within(finding).getByTestId('exception-target').textContent).toBe(
       'arn:aws:securityhub:eu-west-1:777788889999:security-control/Config.1/finding/d322c785',
     );

@@ -83,7 +83,7 @@ export function validateAcceptance(input: AcceptanceInput, bounds: ExpiryBounds)
   if (input.expires === '') {
     errors.expires = 'Choose when the acceptance expires.';
   } else if (Number.isNaN(expiryInstant(input.expires))) {
-    errors.expires = 'Enter the expiry as a date (YYYY-MM-DD).';
+    errors.expires = 'Enter the expiry as a day (2026-12-17 or 17 Dec 2026), or pick one.';
   } else if (input.expires < bounds.min) {
     errors.expires = 'The expiry date must be in the future.';
   } else if (input.expires > bounds.max) {

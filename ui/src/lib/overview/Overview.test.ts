@@ -10,6 +10,7 @@ import {
   sampleChanges,
   sampleOverview,
   samplePosture,
+  sampleSla,
   type Invocation,
 } from '../../test/fixtures';
 import Overview from './Overview.svelte';
@@ -268,6 +269,19 @@ describe('Overview', () => {
     await vi.waitFor(() => expect(value('kpi-active')).toBe('11'));
   });
 
+  it('counts the failing findings past their SLA, linked to exactly those, in the OU in scope', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ overview: sampleOverview(), posture: samplePosture(), sla_summary: sampleSla() }, seen);
+    render(Overview, { unit: 'ou-ab12-22222222' });
+    const overdue = await screen.findByTestId('kpi-overdue');
+    const expected = sampleSla().by_severity.reduce((n, s) => n + s.overdue, 0);
+    expect(expected).toBeGreaterThan(0);
+    expect(overdue.dataset.value).toBe(String(expected));
+    expect(overdue.getAttribute('href')).toBe('#/findings?ou=ou-ab12-22222222&overdue=1');
+    const asked = seen.find((i) => i.cmd === 'sla_summary')?.args?.query as { units: string[] } | undefined;
+    expect(asked?.units).toEqual(['ou-ab12-22222222']);
+  });
+
   it('names accounts with their OU, and lists the OUs with links to their failing findings', async () => {
     mockBackend({ overview: sampleOverview() });
     render(Overview);
@@ -275,13 +289,13 @@ describe('Overview', () => {
     expect(within(account).getByText('payments-prod')).toBeTruthy();
     expect(within(account).getByTestId('account-ou').textContent).toBe('Root/Workloads/Prod');
     expect(within(account).getByRole('link').getAttribute('href')).toBe(
-      '#/findings?status=failed&account=111122223333',
+      '#/findings?account=111122223333',
     );
     const unnamed = screen.getByTestId('account-444455556666');
     expect(within(unnamed).queryByTestId('account-ou')).toBeNull();
     const prod = screen.getByTestId('unit-ou-ab12-22222222');
     expect(prod.dataset.path).toBe('Root/Workloads/Prod');
-    expect(within(prod).getByRole('link').getAttribute('href')).toBe('#/findings?status=failed&ou=ou-ab12-22222222');
+    expect(within(prod).getByRole('link').getAttribute('href')).toBe('#/findings?ou=ou-ab12-22222222');
   });
 
   it('shows one organizational unit: asks the core for its accounts only and says which', async () => {
@@ -474,7 +488,7 @@ describe('Overview', () => {
       const unmapped = screen.getByTestId('overview-mapping-unmapped');
       expect(unmapped.dataset.value).toBe('1');
       expect(unmapped.textContent?.replace(/\s+/g, ' ').trim()).toBe('1 unmapped');
-      expect(within(unmapped).getByRole('link').getAttribute('href')).toBe('#/findings?unmapped=1');
+      expect(within(unmapped).getByRole('link').getAttribute('href')).toBe('#/findings?status=any&unmapped=1');
 
       const byReference = screen.getByTestId('overview-mapping-by-reference');
       expect(byReference.dataset.value).toBe('4');

@@ -79,6 +79,8 @@ describe('Attestation section', () => {
     mockBackend({ requirement_detail: sampleRequirement('Art.24'), attest: 9 }, seen);
     render(RequirementView, { framework: 'gdpr', requirement: 'Art.24' });
     await screen.findByTestId('attest-form');
+    // Renewing an expired attestation starts from its statement; cleared, both fields are missing.
+    await fireEvent.input(input('attest-statement'), { target: { value: '' } });
 
     await fireEvent.click(screen.getByTestId('attest-submit'));
     expect(screen.getByTestId('attest-errors').textContent).toMatch(/2 fields need attention/);
@@ -277,7 +279,7 @@ describe('attestation rules', () => {
     [{ by: 'A', statement: '', expires: '' }, { statement: expect.any(String) }],
     [{ by: 'A', statement: 'B', expires: '2026-11-30' }, {}],
     [{ by: 'A', statement: 'B', expires: '2026-11-29' }, { expires: 'The expiry date must be in the future.' }],
-    [{ by: 'A', statement: 'B', expires: '29/11/2027' }, { expires: expect.stringMatching(/YYYY-MM-DD/) }],
+    [{ by: 'A', statement: 'B', expires: '29/11/2027' }, { expires: expect.stringMatching(/2026-12-17/) }],
   ])('validates %j', (form, errors) => {
     expect(validateAttestation(form, now)).toEqual(errors);
   });

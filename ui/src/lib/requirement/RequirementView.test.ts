@@ -1,10 +1,10 @@
 // The requirement view against demo requirement details, with the Tauri IPC mocked.
 import { clearMocks } from '@tauri-apps/api/mocks';
-import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ControlDetail } from '../backend';
+import type { ControlDetail, FindingsQuery } from '../backend';
 import { BY_REFERENCE_HELP } from '../format';
-import { mockBackend, sampleRequirement, type Invocation } from '../../test/fixtures';
+import { mockBackend, sampleFindingRows, sampleRequirement, type Invocation } from '../../test/fixtures';
 import RequirementView from './RequirementView.svelte';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -428,5 +428,44 @@ describe('RequirementView', () => {
     expect(screen.getByTestId('loading')).toBeTruthy();
     await screen.findByTestId('requirement-header');
     expect(screen.queryByTestId('loading')).toBeNull();
+  });
+
+  it('opens a failing finding in the side panel, from a click on its row or from the keyboard', async () => {
+    const detail = sampleRequirement('164.312(b)');
+    const elb = detail.controls.find((c) => c.id === 'ELB.5')!;
+    const finding = elb.failing[0]!;
+    const row = { ...sampleFindingRows()[0]!, id: finding.id, product_arn: finding.product_arn, title: finding.title };
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        requirement_detail: detail,
+        // The panel's row is found by the finding's id: another finding with the same id from
+        // another product is not it.
+        findings_page: (args) => {
+          const q = args.query as FindingsQuery;
+          const rows = q.search === finding.id ? [{ ...row, product_arn: 'arn:other' }, row] : [];
+          return { total: rows.length, page: 1, page_size: q.page_size, rows };
+        },
+        finding_detail: { code: 'not_found', message: 'no detail in this test' },
+      },
+      seen,
+    );
+    render(RequirementView, { framework: 'hipaa', requirement: '164.312(b)' });
+    const card = await screen.findByTestId('control-ELB.5');
+    const first = within(card).getAllByTestId('failing-finding')[0]!;
+    await fireEvent.click(within(first).getAllByRole('cell')[2]!);
+    const panel = await screen.findByTestId('finding-panel');
+    expect(panel.dataset.id).toBe(finding.id);
+    expect(first.classList.contains('open')).toBe(true);
+    const asked = seen.find((i) => i.cmd === 'findings_page')?.args.query as FindingsQuery;
+    expect(asked).toMatchObject({ search: finding.id, statuses: [], record_state: null });
+    // The same row again closes it; its button opens it from the keyboard.
+    await fireEvent.click(within(first).getByTestId('open-finding'));
+    await waitFor(() => expect(screen.queryByTestId('finding-drawer')).toBeNull());
+    await fireEvent.click(within(first).getByTestId('open-finding'));
+    expect(await screen.findByTestId('finding-panel')).toBeTruthy();
+    // Accept risk in the row acts by itself: it does not open or close the panel.
+    await fireEvent.click(within(first).getByTestId('accept-finding'));
+    expect(screen.getByTestId('finding-panel')).toBeTruthy();
   });
 });

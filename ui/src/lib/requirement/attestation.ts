@@ -37,7 +37,7 @@ export function validateAttestation(input: AttestationInput, now: number = Date.
   if (input.statement.trim() === '') errors.statement = 'Write the statement being attested.';
   if (input.expires !== '') {
     const ms = /^\d{4}-\d{2}-\d{2}$/.test(input.expires) ? Date.parse(`${input.expires}T00:00:00Z`) : NaN;
-    if (Number.isNaN(ms)) errors.expires = 'Enter the expiry as a date (YYYY-MM-DD), or leave it empty.';
+    if (Number.isNaN(ms)) errors.expires = 'Enter the expiry as a day (2026-12-17 or 17 Dec 2026), or leave it empty.';
     else if (ms <= now) errors.expires = 'The expiry date must be in the future.';
   }
   return errors;

@@ -178,7 +178,7 @@ describe('SyncView', () => {
     expect(within(summary).getByRole('link', { name: 'See the Overview' }).getAttribute('href')).toBe('#/overview');
     expect(
       within(summary).getByRole('link', { name: "Open the synced sources' findings" }).getAttribute('href'),
-    ).toBe('#/findings?source=securityhub');
+    ).toBe('#/findings?status=any&source=securityhub');
 
     // The run is over: Sync now is back, Cancel is gone, and where each source stands is reloaded.
     expect((screen.getByTestId('sync-start') as HTMLButtonElement).disabled).toBe(false);

@@ -24,4 +24,10 @@ expiring_soon: boolean, revoked_at: string | null, revoked_by: string | null, re
 /**
  * Failing findings it covers now (while active).
  */
-covers: number, };
+covers: number, 
+/**
+ * What the target is, in words: a control's or requirement's title from the catalog, a
+ * finding's title from the workspace (see [`name_targets`]); None until named, or when
+ * neither knows it.
+ */
+title: string | null, };

@@ -13,7 +13,11 @@ export type FindingsQuery = { search: string | null, sources: Array<Source>, sta
  */
 units: Array<string>, regions: Array<string>, resource_types: Array<string>, record_state: RecordState | null, framework: string | null, requirement: string | null, unmapped: boolean, min_age_days: number | null, max_age_days: number | null, overdue_only: boolean, 
 /**
- * severity | updated | first_seen | title | account | control | status
+ * Remediation owners in force (as assigned); with `unowned`, also findings nobody owns.
+ */
+owners: Array<string>, unowned: boolean, 
+/**
+ * severity | updated | first_seen | title | account | control | status | due
  */
 sort: string | null, reverse: boolean, 
 /**
