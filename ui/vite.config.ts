@@ -13,6 +13,8 @@ export default defineConfig({
     // tauri.conf.json's devUrl points here; fail instead of silently moving to another port.
     port: 5173,
     strictPort: true,
+    // The UI and the IAM policy the Sync screen shows (imported as text from assets/iam).
+    fs: { allow: ['.', '../assets/iam'] },
   },
   build: {
     outDir: 'dist',

@@ -78,6 +78,9 @@ def sync_screen(d) -> None:
     regions = d.find_element(By.CSS_SELECTOR, '[data-testid="sync-regions"]')
     regions.clear()
     regions.send_keys("us-east-1 eu-west-1")
+    # The demo workspace: the screen asks before adding real findings to it.
+    wait_css(d, '[data-testid="sync-into-demo"]', "sync")
+    d.find_element(By.CSS_SELECTOR, '[data-testid="sync-into-demo"]').click()
     d.find_element(By.CSS_SELECTOR, '[data-testid="sync-start"]').click()
     wait_css(d, '[data-testid="sync-summary"]', "sync", timeout=180)
     wait_css(d, '[data-testid="sync-status-row"]', "sync")

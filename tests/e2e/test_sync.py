@@ -78,7 +78,10 @@ def test_sync_security_hub_in_two_regions_one_denied(open_app_with_env, tmp_path
         d.execute_script("window.location.hash = '#/sync'")
         wait_for(d, '[data-testid="sync-form"]')
         wait_for(d, '[data-testid="sync-status-empty"]')
-        assert "rampart-readonly-policy.json" in page_text(d)
+        # The IAM policy as shipped is in the app, not a path into the source tree.
+        assert "rampart-readonly-policy.json" not in page_text(d)
+        policy = wait_for(d, '[data-testid="sync-iam-policy"] pre').get_attribute("textContent")
+        assert "securityhub:GetFindings" in json.loads(policy)["Statement"][0]["Action"]
 
         regions = wait_for(d, '[data-testid="sync-regions"]')
         regions.clear()
@@ -86,11 +89,18 @@ def test_sync_security_hub_in_two_regions_one_denied(open_app_with_env, tmp_path
         set_checked(d, "sync-source-securityhub", True)
         set_checked(d, "sync-source-inspector", False)
         set_checked(d, "sync-source-config", False)
+        # The demo workspace: Sync waits until the user says to add real findings to it.
+        wait_for(d, '[data-testid="sync-demo-warning"]')
+        assert not wait_for(d, '[data-testid="sync-start"]').is_enabled()
+        set_checked(d, "sync-into-demo", True)
         click(d, '[data-testid="sync-start"]')
 
         # GetFindings is paced at about 3 requests a second: a few pages here.
         summary = wait_for(d, '[data-testid="sync-summary"]', timeout=120)
         assert summary.get_attribute("data-outcome") == "failed", summary.text
+        # eu-west-1 is refused by an explicit deny (a service control policy): the advice says
+        # that the IAM policy is not the cure.
+        assert "explicitly denies" in summary.text and "Attach the IAM policy" not in summary.text, summary.text
 
         east = row(d, "sync-row", "us-east-1")
         assert east.get_attribute("data-source") == "securityhub"

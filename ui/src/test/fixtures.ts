@@ -484,6 +484,7 @@ export type Backend = {
   accounts?: Answer<AccountsView>;
   owners?: Answer<OwnersView>;
   choose_evidence?: Answer<ChosenEvidence | null>;
+  open_workspace?: Answer<string | null>;
 };
 
 /** One mocked command call: its name and arguments. */

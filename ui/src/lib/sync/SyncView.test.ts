@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   mockBackend,
   sampleAwsProfiles,
+  sampleOverview,
   sampleSyncEvents,
   sampleSyncReport,
   sampleSyncStatus,
@@ -86,6 +87,41 @@ describe('SyncView', () => {
     expect(input('sync-profiles').disabled).toBe(false);
   });
 
+  it('asks before a sync adds real findings to the demo workspace, and offers a workspace of its own', async () => {
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        sync_status: [],
+        overview: sampleOverview(),
+        open_workspace: '/home/ana/rampart/prod.db',
+      },
+      seen,
+    );
+    render(SyncView);
+    const warning = await screen.findByTestId('sync-demo-warning');
+    expect(warning.textContent).toMatch(/This is the demo workspace/);
+    const start = screen.getByTestId('sync-start') as HTMLButtonElement;
+    expect(start.disabled).toBe(true);
+    await fireEvent.click(screen.getByTestId('sync-into-demo'));
+    expect(start.disabled).toBe(false);
+    await fireEvent.click(screen.getByTestId('sync-into-demo'));
+    expect(start.disabled).toBe(true);
+    // A workspace of its own: the dialog opens from Rust; the warning goes once it is not the demo.
+    seen.length = 0;
+    mockBackend(
+      {
+        sync_status: [],
+        overview: { ...sampleOverview(), workspace: { db_path: '/home/ana/rampart/prod.db', is_demo: false, schema_version: 23 } },
+        open_workspace: '/home/ana/rampart/prod.db',
+      },
+      seen,
+    );
+    await fireEvent.click(screen.getByTestId('sync-new-workspace'));
+    await waitFor(() => expect(screen.queryByTestId('sync-demo-warning')).toBeNull());
+    expect(seen.find((c) => c.cmd === 'open_workspace')?.args).toEqual({ create: true });
+    expect(start.disabled).toBe(false);
+  });
+
   it('explains credentials and the IAM policy when nothing was synced yet', async () => {
     mockBackend({ sync_status: [] });
     render(SyncView);
@@ -95,7 +131,11 @@ describe('SyncView', () => {
     expect(empty.textContent).toMatch(/aws configure/);
     expect(empty.textContent).toMatch(/aws sso login/);
     expect(empty.textContent).toMatch(/never stores credentials/);
-    expect(empty.textContent).toContain('assets/iam/rampart-readonly-policy.json');
+    // The policy as shipped is shown in the app (not a path in the source tree), and can be copied.
+    const policy = within(empty).getByTestId('sync-iam-policy');
+    expect(JSON.parse(policy.querySelector('pre')!.textContent!).Statement[0].Action).toContain('securityhub:GetFindings');
+    expect(within(policy).getByRole('button', { name: /Copy the policy/ })).toBeTruthy();
+    expect(empty.textContent).not.toContain('assets/iam/');
     const actions = within(screen.getByTestId('sync-iam-actions')).getAllByRole('listitem').map((li) => li.textContent);
     expect(actions).toEqual([...IAM_ACTIONS]);
     expect(actions).toContain('securityhub:GetFindings');
@@ -174,7 +214,7 @@ describe('SyncView', () => {
     expect(failure.dataset.region).toBe('eu-west-1');
     expect(failure.textContent).toMatch(/Security Hub · 123456789012 · eu-west-1/);
     expect(failure.textContent).toMatch(/AccessDenied on securityhub:GetFindings in eu-west-1/);
-    expect(summary.textContent!.match(/rampart-readonly-policy\.json/g)).toHaveLength(1);
+    expect(summary.textContent!.match(/Attach the IAM policy shown/g)).toHaveLength(1);
     expect(within(summary).getByRole('link', { name: 'See the Overview' }).getAttribute('href')).toBe('#/overview');
     expect(
       within(summary).getByRole('link', { name: "Open the synced sources' findings" }).getAttribute('href'),

@@ -177,7 +177,12 @@ describe('words', () => {
   it('names kinds and says what to do', () => {
     expect(errorKindName('denied')).toBe('Access denied');
     expect(errorKindName('network')).toBe('network');
-    expect(errorKindHelp('denied')).toMatch(/assets\/iam\/rampart-readonly-policy\.json/);
+    expect(errorKindHelp('denied')).toMatch(/Attach the IAM policy shown/);
+    // An explicit deny is not cured by the IAM policy: it says so.
+    const scp =
+      'AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/Audit/x is not authorized to perform: securityhub:GetFindings with an explicit deny in a service control policy';
+    expect(errorKindHelp('denied', scp)).toMatch(/explicitly denies/);
+    expect(errorKindHelp('denied', scp)).not.toMatch(/Attach the IAM policy/);
     expect(errorKindHelp('credentials')).toMatch(/aws sso login/);
     expect(errorKindHelp('fatal')).toBeNull();
     expect(errorKindHelp(null)).toBeNull();

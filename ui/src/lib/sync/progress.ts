@@ -304,7 +304,7 @@ export function errorKindName(kind: string): string {
 
 const KIND_HELP: Record<string, string> = {
   denied:
-    'The credentials lack a permission here, or the service is not enabled in this Region. The IAM policy Rampart needs is assets/iam/rampart-readonly-policy.json.',
+    'The credentials lack a permission here, or the service is not enabled in this Region. Attach the IAM policy shown under "Credentials and permissions" below (it can be copied) to the role or user, then sync again.',
   credentials:
     'No credentials were found, or they expired. Sign in again (aws sso login --profile …) or check the profile, then sync again.',
   throttled: 'AWS kept throttling the requests. Sync again later; the next run resumes where this one stopped.',
@@ -313,8 +313,16 @@ const KIND_HELP: Record<string, string> = {
   cancelled: 'What was fetched is stored; the next sync resumes here.',
 };
 
-/** What to do about an error of this kind, or null when there is no general advice. */
-export function errorKindHelp(kind: string | null): string | null {
+/** An explicit deny: a policy refuses the call, so no permission added elsewhere lets it through. */
+const EXPLICIT_DENY_HELP =
+  'A policy explicitly denies this call (an organization\'s service control policy, a permissions boundary or a policy with Deny): adding permissions to the role will not help. Ask whoever manages that policy to allow the call, or leave this Region or source out of the sync.';
+
+/**
+ * What to do about an error of this kind, or null when there is no general advice. A denial
+ * whose message says "explicit deny" gets its own advice: the IAM policy is not the cure.
+ */
+export function errorKindHelp(kind: string | null, message: string | null = null): string | null {
+  if (kind === 'denied' && message !== null && /explicit deny/i.test(message)) return EXPLICIT_DENY_HELP;
   return kind === null ? null : (KIND_HELP[kind] ?? null);
 }
 

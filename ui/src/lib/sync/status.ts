@@ -6,8 +6,13 @@ import type { SourceStatus } from '../backend';
 import { formatDateTime, formatRelative } from '../format';
 import { compareTargets } from './progress';
 
-/** The IAM policy with exactly the read-only actions a sync calls, as shipped in the repository. */
-export const IAM_POLICY_PATH = 'assets/iam/rampart-readonly-policy.json';
+import policy from '../../../../assets/iam/rampart-readonly-policy.json?raw';
+
+/**
+ * The IAM policy with exactly the read-only actions a sync calls, as shipped (the file's text,
+ * built into the app, so the Sync screen shows it and copies it).
+ */
+export const IAM_POLICY: string = policy;
 
 /** The actions that policy allows (a test checks the list against the file). */
 export const IAM_ACTIONS: readonly string[] = [
