@@ -301,7 +301,8 @@ pub async fn export(
     let state = state.inner().clone();
     blocking(move || {
         let catalog = state.catalog()?;
-        let plan = export::plan(&catalog, &request, now_ms())?;
+        let mut plan = export::plan(&catalog, &request, now_ms())?;
+        plan.file_name = export::name_for_workspace(&state.db_path(), &plan.file_name);
         let Some(path) = export_path(&app, &plan)? else {
             return Ok(None);
         };
@@ -316,7 +317,7 @@ pub async fn export(
 /// [`crate::hooks::export_dir`]). None when cancelled.
 fn export_path(app: &tauri::AppHandle, plan: &export::ExportPlan) -> Result<Option<PathBuf>, IpcError> {
     if let Some(dir) = crate::hooks::export_dir() {
-        return Ok(Some(dir.join(&plan.file_name)));
+        return Ok(Some(export::unused_path(&dir, &plan.file_name)));
     }
     let ext = plan.format.extension();
     pick_file(

@@ -66,12 +66,16 @@ pub struct ExportRequest {
 pub enum ExportKind {
     Report,
     Findings,
+    /// The whole audit log with its hash chain (CSV or JSON), oldest entry first.
+    Audit,
 }
 
 /// An export request, checked: the file name to offer, the period and what to write.
 #[derive(Debug, Clone)]
 pub struct ExportPlan {
     pub file_name: String,
+    /// The audit log rather than findings or a report.
+    pub audit: bool,
     pub format: ExportFormat,
     pub period: Period,
     pub framework: Option<String>,
@@ -79,6 +83,41 @@ pub struct ExportPlan {
     pub findings: Option<(FindingFilter, SortField, bool)>,
     /// For the executive summary: the organizational units it covers (empty: all).
     pub units: Vec<String>,
+}
+
+/// An export's file name with the workspace's in it (`rampart-payments-findings-….csv` for
+/// `payments.db`), so exports of two workspaces are told apart; the default workspace
+/// (`rampart.db`) adds nothing. Only letters, digits, hyphens and underscores are kept.
+pub fn name_for_workspace(workspace: &std::path::Path, file_name: &str) -> String {
+    let stem: String = workspace
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let stem = stem.trim_matches('-');
+    match file_name.strip_prefix("rampart-") {
+        Some(rest) if !stem.is_empty() && !stem.eq_ignore_ascii_case("rampart") => format!("rampart-{stem}-{rest}"),
+        _ => file_name.to_string(),
+    }
+}
+
+/// `dir/name`, or, when that file exists, `dir/name (2)` (then 3…) before the extension: an
+/// export written without a dialog never replaces an earlier one.
+pub fn unused_path(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let first = dir.join(name);
+    if !first.exists() {
+        return first;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) => (stem, format!(".{ext}")),
+        None => (name, String::new()),
+    };
+    (2..)
+        .map(|n| dir.join(format!("{stem} ({n}){ext}")))
+        .find(|p| !p.exists())
+        .unwrap_or(first)
 }
 
 /// Organizational unit ids as part of a file name (letters, digits and hyphens only).
@@ -112,7 +151,7 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
         rampart_core::limits::REQUEST_ITEMS,
         rampart_core::limits::NAME_CHARS,
     )?;
-    if !units.is_empty() && request.what == ExportKind::Findings {
+    if !units.is_empty() && request.what != ExportKind::Report {
         return Err(Invalid::new(
             "units",
             "a findings export follows the explorer's filters (its `units`), not the report's",
@@ -133,6 +172,10 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
         (ExportKind::Report, None, _) => format!("rampart-executive-summary-{}-{day}.{ext}", file_part(&units)),
         (ExportKind::Report, Some(fw), _) if units.is_empty() => format!("rampart-{fw}-report-{day}.{ext}"),
         (ExportKind::Report, Some(fw), _) => format!("rampart-{fw}-report-{}-{day}.{ext}", file_part(&units)),
+        (ExportKind::Audit, _, ExportFormat::Pdf) => {
+            return Err(Invalid::new("format", "the audit log is exported as CSV or JSON").into());
+        }
+        (ExportKind::Audit, _, _) => format!("rampart-audit-log-{day}.{ext}"),
     };
     let findings = match request.what {
         ExportKind::Findings => {
@@ -141,9 +184,10 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
             let sort = query.sort_field()?;
             Some((query.filter(now), sort, query.reverse))
         }
-        ExportKind::Report => None,
+        ExportKind::Report | ExportKind::Audit => None,
     };
     Ok(ExportPlan {
+        audit: request.what == ExportKind::Audit,
         file_name,
         format: request.format,
         period,
@@ -161,6 +205,9 @@ pub fn bytes(store: &mut Store, catalog: &Catalog, plan: &ExportPlan) -> anyhow:
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| store.path().display().to_string());
+    if plan.audit {
+        return audit_bytes(store.conn(), plan.format);
+    }
     match &plan.findings {
         Some((filter, sort, reverse)) => {
             findings_bytes(store.conn(), filter, (*sort, *reverse), plan.period.now, plan.format)
@@ -175,6 +222,54 @@ pub fn bytes(store: &mut Store, catalog: &Catalog, plan: &ExportPlan) -> anyhow:
             &plan.units,
         ),
     }
+}
+
+/// The columns of an audit log CSV: each entry as recorded, with the hash chain.
+pub const AUDIT_CSV_COLUMNS: [&str; 8] = [
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "subject",
+    "details",
+    "prev_hash",
+    "hash",
+];
+
+/// The whole audit log, oldest entry first (the order of its hash chain): CSV with
+/// [`AUDIT_CSV_COLUMNS`] (formula-safe), or JSON with the chain's head and length beside the
+/// entries, so a copy can be checked against the workspace later.
+pub fn audit_bytes(conn: &rampart_core::rusqlite::Connection, format: ExportFormat) -> anyhow::Result<Vec<u8>> {
+    let mut entries = rampart_core::store::audit::entries(conn, usize::MAX)?;
+    entries.reverse();
+    Ok(match format {
+        ExportFormat::Csv => {
+            let mut out = String::new();
+            out.push_str(&AUDIT_CSV_COLUMNS.join(","));
+            out.push('\n');
+            for e in &entries {
+                let seq = e.seq.to_string();
+                let fields = [
+                    &seq,
+                    &e.at,
+                    &e.actor,
+                    &e.action,
+                    &e.subject,
+                    &e.details,
+                    &e.prev_hash,
+                    &e.hash,
+                ];
+                out.push_str(&fields.iter().map(|v| csv_field(v)).collect::<Vec<_>>().join(","));
+                out.push('\n');
+            }
+            out.into_bytes()
+        }
+        _ => serde_json::to_vec_pretty(&serde_json::json!({
+            "length": entries.len(),
+            "head": entries.last().map(|e| e.hash.as_str()),
+            "entries": entries,
+        }))?,
+    })
 }
 
 /// The bytes of a report: PDF or its JSON data (executive, or the framework's).
@@ -339,4 +434,78 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         Ok(())
     };
     write().map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn export_names_carry_the_workspace_but_not_the_default_one() {
+        let name = "rampart-findings-2026-12-08.csv";
+        assert_eq!(
+            name_for_workspace(Path::new("/w/payments prod.db"), name),
+            "rampart-payments-prod-findings-2026-12-08.csv"
+        );
+        assert_eq!(
+            name_for_workspace(Path::new("/w/demo.db"), name),
+            "rampart-demo-findings-2026-12-08.csv"
+        );
+        assert_eq!(name_for_workspace(Path::new("/w/rampart.db"), name), name);
+        assert_eq!(name_for_workspace(Path::new("/"), name), name);
+    }
+
+    #[test]
+    fn an_export_without_a_dialog_never_replaces_an_earlier_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = unused_path(dir.path(), "r.pdf");
+        assert_eq!(first, dir.path().join("r.pdf"));
+        std::fs::write(&first, b"one").expect("write");
+        let second = unused_path(dir.path(), "r.pdf");
+        assert_eq!(second, dir.path().join("r (2).pdf"));
+        std::fs::write(&second, b"two").expect("write");
+        assert_eq!(unused_path(dir.path(), "r.pdf"), dir.path().join("r (3).pdf"));
+        assert_eq!(std::fs::read(&first).expect("read"), b"one");
+    }
+
+    #[test]
+    fn the_audit_log_exports_whole_with_its_chain_oldest_first() {
+        use rampart_core::store::owners::OwnerScope;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("w.db")).expect("open");
+        store
+            .assign_owner(OwnerScope::Account, "111122223333", "=cmd|' /C calc'!A0", "Dana", 1_000)
+            .expect("assign");
+        store
+            .assign_owner(OwnerScope::Account, "111122223333", "Payments", "Dana", 2_000)
+            .expect("assign");
+        let csv = String::from_utf8(audit_bytes(store.conn(), ExportFormat::Csv).expect("csv")).expect("utf-8");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], AUDIT_CSV_COLUMNS.join(","));
+        assert_eq!(lines.len(), 3);
+        assert!(lines[1].starts_with("1,") && lines[2].starts_with("2,"), "{csv}");
+        assert!(!lines[1].contains(",=cmd"), "formula-safe: {csv}");
+        let json: serde_json::Value =
+            serde_json::from_slice(&audit_bytes(store.conn(), ExportFormat::Json).expect("json")).expect("parse");
+        let entries = json["entries"].as_array().expect("entries");
+        assert_eq!(json["length"], 2);
+        assert_eq!(json["head"], entries[1]["hash"]);
+        assert_eq!(entries[1]["prev_hash"], entries[0]["hash"], "the chain, in order");
+        let refused = plan(
+            &Catalog::builtin().expect("catalog"),
+            &ExportRequest {
+                what: ExportKind::Audit,
+                format: ExportFormat::Pdf,
+                framework: None,
+                from: None,
+                to: None,
+                query: None,
+                units: None,
+            },
+            0,
+        )
+        .expect_err("no PDF of the log");
+        assert!(refused.to_string().contains("CSV or JSON"), "{refused}");
+    }
 }

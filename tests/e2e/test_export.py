@@ -39,7 +39,7 @@ def clear(folder: Path, pattern: str) -> None:
 
 def test_manager_exports_the_executive_summary_from_trends(open_app, demo_db, export_dir):
     db, _ = demo_db
-    clear(export_dir, "rampart-executive-summary-*.pdf")
+    clear(export_dir, "rampart-demo-executive-summary-*.pdf")
     d = open_app("--db", str(db))
     wait_for(d, '[data-testid="kpi-active"]')
     click(d, 'nav a[href="#/trends"]')
@@ -49,7 +49,7 @@ def test_manager_exports_the_executive_summary_from_trends(open_app, demo_db, ex
     click(d, '[data-testid="export-pdf"]')
     shown = wait_saved(d)
 
-    pdf = wait_file(export_dir, "rampart-executive-summary-*.pdf")
+    pdf = wait_file(export_dir, "rampart-demo-executive-summary-*.pdf")
     assert Path(shown) == pdf
     result = wait_for(d, '[data-testid="export-result"]').text
     assert result.startswith("Saved to") and pdf.name in result
@@ -62,7 +62,7 @@ def test_manager_exports_the_executive_summary_from_trends(open_app, demo_db, ex
 
 def test_manager_exports_the_critical_failures_as_csv(open_app, demo_db, export_dir):
     db, _ = demo_db
-    clear(export_dir, "rampart-findings-*.csv")
+    clear(export_dir, "rampart-demo-findings-*.csv")
     # The explorer starts on the failing findings.
     expected = json.loads(rampart("--db", str(db), "findings", "--severity", "critical", "--status", "failed",
                                   "--record-state", "active", "--format", "json"))
@@ -78,7 +78,7 @@ def test_manager_exports_the_critical_failures_as_csv(open_app, demo_db, export_
     click(d, '[data-testid="export-csv"]')
     shown = wait_saved(d)
 
-    path = wait_file(export_dir, "rampart-findings-*.csv")
+    path = wait_file(export_dir, "rampart-demo-findings-*.csv")
     assert Path(shown) == path
     text = path.read_text(encoding="utf-8")
     assert text.startswith("id,")
@@ -86,3 +86,32 @@ def test_manager_exports_the_critical_failures_as_csv(open_app, demo_db, export_
     assert len(rows) - 1 == shown_total
     ids = {r[0] for r in rows[1:]}
     assert ids == {f["id"] for f in expected}
+
+    # The file is named after the workspace; exporting again writes a second file beside it.
+    assert path.name.startswith("rampart-demo-findings-")
+    click(d, '[data-testid="export-menu"]')
+    click(d, '[data-testid="export-csv"]')
+    deadline = time.monotonic() + 60
+    while Path(wait_saved(d)) == path and time.monotonic() < deadline:
+        time.sleep(0.2)
+    again = Path(wait_saved(d))
+    assert again.name == path.name.replace(".csv", " (2).csv"), again
+    assert path.read_text(encoding="utf-8") == text, "the first export is untouched"
+
+
+def test_officer_exports_the_audit_log_with_its_chain(open_app, demo_db, export_dir):
+    db, _ = demo_db
+    clear(export_dir, "rampart-demo-audit-log-*.csv")
+    log = json.loads(rampart("--db", str(db), "audit", "--format", "json"))
+    assert log, "the demo's attestations are audited"
+    d = open_app("--db", str(db))
+    d.execute_script("window.location.hash = '#/exceptions/audit'")
+    wait_for(d, '[data-testid="audit-entry"]')
+    click(d, '[data-testid="export-menu"]')
+    click(d, '[data-testid="export-csv"]')
+    path = Path(wait_saved(d))
+    assert path.name.startswith("rampart-demo-audit-log-") and path.suffix == ".csv", path
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert [int(r["seq"]) for r in rows] == sorted(e["seq"] for e in log), "every entry, oldest first"
+    assert all(b["prev_hash"] == a["hash"] for a, b in zip(rows, rows[1:])), "the chain links up"
+    assert rows[-1]["hash"] == max(log, key=lambda e: e["seq"])["hash"]

@@ -40,3 +40,13 @@ export function reportRequest(
 export function findingsRequest(format: ExportFormat, query: FindingsQuery): ExportRequest {
   return { what: 'findings', format, framework: null, from: null, to: null, query };
 }
+
+export const AUDIT_FORMATS: ExportOption[] = [
+  { format: 'csv', label: 'CSV (with the hash chain)' },
+  { format: 'json', label: 'JSON (with the chain head)' },
+];
+
+/** The whole audit log, oldest entry first, with its hash chain. */
+export function auditRequest(format: ExportFormat): ExportRequest {
+  return { what: 'audit', format, framework: null, from: null, to: null, query: null };
+}

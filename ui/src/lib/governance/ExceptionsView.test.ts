@@ -201,6 +201,11 @@ describe('AuditView', () => {
     await waitFor(() => expect(screen.getAllByTestId('audit-entry')).toHaveLength(3));
     expect(seen[0]).toEqual({ cmd: 'audit_log', args: { limit: 200 } });
     const [revoke, , attestation] = screen.getAllByTestId('audit-entry') as [HTMLElement, HTMLElement, HTMLElement];
+    // Each entry says what it is about: the revocation names what the revoked acceptance covered.
+    expect(within(revoke).getByTestId('audit-what').textContent?.trim()).toBe(
+      'the acceptance of control EC2.19: Bastions were removed.',
+    );
+    expect(within(attestation).getByTestId('audit-what').textContent?.trim()).toBe('API-6 (api12)');
     expect(revoke.dataset.seq).toBe('11');
     expect(revoke.textContent).toMatch(/Acceptance revoked/);
     expect(revoke.textContent).toMatch(/Priya Natarajan \(CISO\)/);

@@ -3,4 +3,4 @@
 /**
  * What an export writes.
  */
-export type ExportKind = "report" | "findings";
+export type ExportKind = "report" | "findings" | "audit";
