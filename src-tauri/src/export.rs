@@ -200,11 +200,7 @@ pub fn plan(catalog: &Catalog, request: &ExportRequest, now: i64) -> Result<Expo
 /// The bytes an export plan writes: the findings it selects, or its report (which names the
 /// workspace by its file name).
 pub fn bytes(store: &mut Store, catalog: &Catalog, plan: &ExportPlan) -> anyhow::Result<Vec<u8>> {
-    let workspace = store
-        .path()
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| store.path().display().to_string());
+    let workspace = workspace_label(store)?;
     if plan.audit {
         return audit_bytes(store.conn(), plan.format);
     }
@@ -270,6 +266,27 @@ pub fn audit_bytes(conn: &rampart_core::rusqlite::Connection, format: ExportForm
             "entries": entries,
         }))?,
     })
+}
+
+/// The workspace as a report names it: its name and file (`payments (payments.db)`), the
+/// demo marked as such, so a made-up posture is never read as a real one.
+pub fn workspace_label(store: &Store) -> anyhow::Result<String> {
+    let path = store.path();
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let stem = path
+        .file_stem()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.clone());
+    Ok(
+        if rampart_core::store::meta(store.conn(), "demo")?.as_deref() == Some("1") {
+            format!("Demo workspace, made-up data ({file})")
+        } else {
+            format!("{stem} ({file})")
+        },
+    )
 }
 
 /// The bytes of a report: PDF or its JSON data (executive, or the framework's).

@@ -106,6 +106,37 @@ fn the_executive_summary_shows_the_posture_of_the_same_data() {
     let (text, raw) = pdf_text(&pdf);
     let rows = pdf_rows(&pdf);
 
+    // The demo says it is the demo; the moment is written as people write it; "What changed"
+    // names frameworks (not `api12`), with numbers grouped by thousands.
+    assert!(
+        text.contains(&squash("Demo workspace, made-up data")),
+        "the demo is marked"
+    );
+    assert!(
+        !raw.contains(model["scope"]["as_of"].as_str().expect("as_of")),
+        "a raw RFC 3339 moment is shown"
+    );
+    for pair in model["changes"]["by_framework"].as_array().expect("by_framework") {
+        let (id, change) = (&pair[0], &pair[1]);
+        let name = posture["frameworks"]
+            .as_array()
+            .and_then(|fs| fs.iter().find(|f| &f["id"] == id))
+            .and_then(|f| f["name"].as_str())
+            .expect("framework name");
+        let row = squash(&format!(
+            "{name} {} {} {}",
+            change["new"], change["fixed"], change["regressed"]
+        ));
+        assert!(rows.iter().any(|r| r.contains(&row)), "{row} not in the PDF");
+    }
+    let active = model["active_findings"].as_u64().expect("active");
+    assert!(active >= 1000, "the demo has thousands of findings");
+    let grouped = format!("{},{:03}", active / 1000, active % 1000);
+    assert!(
+        text.contains(&squash(&format!("{grouped} active"))),
+        "{grouped} active not in the PDF"
+    );
+
     // Every framework's score and control score, as posture computes them, in its row.
     for f in posture["frameworks"].as_array().expect("frameworks") {
         let row = score_row(f);
