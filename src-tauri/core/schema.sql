@@ -1,4 +1,4 @@
--- The schema of a Rampart workspace at version 23 (what the migrations in
+-- The schema of a Rampart workspace at version 24 (what the migrations in
 -- src/store/ make; checked by store::tests, rewritten with BLESS=1).
 
 CREATE TABLE acceptance_revocations (
@@ -25,9 +25,11 @@ CREATE TABLE acceptances (
     approver   TEXT    NOT NULL,
     created_at INTEGER NOT NULL,   -- ms since epoch
     expires_at INTEGER NOT NULL    -- ms since epoch: valid while created_at <= t < expires_at
-) STRICT;
+, renews INTEGER REFERENCES acceptances(id)) STRICT;
 
 CREATE INDEX acceptances_expiry ON acceptances(expires_at);
+
+CREATE INDEX acceptances_renews ON acceptances(renews) WHERE renews IS NOT NULL;
 
 CREATE TRIGGER acceptances_no_delete BEFORE DELETE ON acceptances
 BEGIN SELECT RAISE(ABORT, 'acceptances are append-only: revoke instead'); END;

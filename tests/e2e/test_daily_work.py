@@ -9,11 +9,12 @@ file hashed by the core."""
 import datetime
 import hashlib
 import json
+import subprocess
 import time
 from urllib.parse import quote
 
 import pytest
-from conftest import DEMO_END_DAY, rampart
+from conftest import BINARY, DEMO_END_DAY, rampart
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from test_frameworks import click, wait_attr
@@ -215,3 +216,26 @@ def test_an_expired_attestation_is_renewed_from_the_list_with_its_evidence(open_
     assert (newest["by"], newest["evidence_name"], newest["evidence_sha256"]) == \
         ("Dana Whitfield (DPO)", "dpia-register.csv", digest)
     assert detail["posture"]["status"] == "attested" or detail["posture"]["attestation"]["id"] == newest["id"]
+
+
+def test_an_acceptance_is_renewed_from_exceptions_linked_to_the_old_one(open_app, owned_demo, tmp_path):
+    db = tmp_path / "renew.db"
+    copy_workspace(owned_demo, db)
+    soon = (datetime.date.today() + datetime.timedelta(days=5)).isoformat()
+    rampart("--db", str(db), "accept", "--control", "S3.8", "--reason", "Marketing site buckets are public by design.",
+            "--owner", "Web platform team", "--approver", "Priya Natarajan (CISO)", "--expires", soon)
+    old = json.loads(rampart("--db", str(db), "exceptions", "--format", "json"))[0]
+    d = open_app("--db", str(db))
+    d.execute_script("window.location.hash = '#/exceptions?filter=all'")
+    click(d, f'[data-testid="renew-{old["id"]}"]')
+    form = wait_for(d, '[data-testid="accept-form"]')
+    assert form.find_element(By.CSS_SELECTOR, '[data-testid="accept-reason"]').get_attribute("value") == old["reason"]
+    form.find_element(By.CSS_SELECTOR, '[data-testid="accept-approver"]').send_keys("Priya Natarajan (CISO)")
+    form.find_element(By.CSS_SELECTOR, '[data-testid="accept-submit"]').click()
+    wait_for(d, '[data-testid="exception-renewed-by"]')
+    listed = {a["id"]: a for a in json.loads(rampart("--db", str(db), "exceptions", "--format", "json"))}
+    new = next(a for a in listed.values() if a["renews"] == old["id"])
+    assert listed[old["id"]]["renewed_by"] == new["id"] and not listed[old["id"]]["expiring_soon"]
+    assert new["reason"] == old["reason"] and new["scope"] == old["scope"]
+    done = subprocess.run([str(BINARY), "--db", str(db), "audit", "verify"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

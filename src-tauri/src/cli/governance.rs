@@ -58,6 +58,9 @@ pub struct AcceptArgs {
     /// `max_acceptance_days` away (see `rampart settings`).
     #[arg(long, value_name = "DATE")]
     pub expires: NaiveDate,
+    /// This acceptance renews acceptance no. ID (same scope; not revoked): the two are linked.
+    #[arg(long, value_name = "ID")]
+    pub renews: Option<i64>,
 }
 
 /// What `rampart assign` covers: exactly one of these.
@@ -148,6 +151,7 @@ pub fn accept(db: &Path, extra: &[PathBuf], a: AcceptArgs) -> anyhow::Result<()>
         owner: a.owner,
         approver: a.approver.clone(),
         expires_at: start_of_day_ms(a.expires),
+        renews: a.renews,
     };
     let id = store.accept(&catalog, &new, &a.approver, now)?;
     let listed = acceptances::list(store.conn(), now, None)?;

@@ -270,6 +270,8 @@ export function sampleAcceptances(): Acceptance[] {
       revoked_by: 'Priya Natarajan (CISO)',
       revoke_reason: 'Bastions were removed.',
       covers: 0,
+      renews: null,
+      renewed_by: null,
       title: 'EC2 security groups should not allow ingress from 0.0.0.0/0 to remote server administration ports',
     },
     {
@@ -289,6 +291,8 @@ export function sampleAcceptances(): Acceptance[] {
       days_left: 11,
       expiring_soon: true,
       covers: 1,
+      renews: null,
+      renewed_by: null,
       title: 'AWS Config should be enabled and use the service-linked role for resource recording',
     },
     {
@@ -305,6 +309,8 @@ export function sampleAcceptances(): Acceptance[] {
       days_left: 59,
       expiring_soon: false,
       covers: 179,
+      renews: null,
+      renewed_by: null,
       title: 'Security of processing',
     },
     {
@@ -321,6 +327,8 @@ export function sampleAcceptances(): Acceptance[] {
       days_left: 4,
       expiring_soon: true,
       covers: 2,
+      renews: null,
+      renewed_by: null,
       title: 'S3 general purpose buckets should block public read access',
     },
   ];

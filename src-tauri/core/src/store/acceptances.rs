@@ -52,6 +52,13 @@ BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
 CREATE INDEX findings_mapped_control ON findings(mapped_control);
 ";
 
+/// Schema 24: an acceptance may renew an earlier one (same scope), linked both ways in
+/// listings; the earlier one keeps its own record and expiry.
+pub(super) const SCHEMA_V24: &str = "
+ALTER TABLE acceptances ADD COLUMN renews INTEGER REFERENCES acceptances(id);
+CREATE INDEX acceptances_renews ON acceptances(renews) WHERE renews IS NOT NULL;
+";
+
 /// Acceptances expiring within this many days are flagged.
 pub const EXPIRY_WARNING_DAYS: u32 = 14;
 
@@ -99,6 +106,10 @@ pub struct NewAcceptance {
     /// When it stops applying (ms since epoch).
     #[ts(type = "number")]
     pub expires_at: i64,
+    /// The acceptance this one renews (same scope; not revoked): the two are linked.
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub renews: Option<i64>,
 }
 
 /// An acceptance as listed.
@@ -127,6 +138,11 @@ pub struct Acceptance {
     pub revoke_reason: Option<String>,
     /// Failing findings it covers now (while active).
     pub covers: u32,
+    /// The acceptance this one renews, and the one that renews this one.
+    #[ts(type = "number | null")]
+    pub renews: Option<i64>,
+    #[ts(type = "number | null")]
+    pub renewed_by: Option<i64>,
     /// What the target is, in words: a control's or requirement's title from the catalog, a
     /// finding's title from the workspace (see [`name_targets`]); None until named, or when
     /// neither knows it.
@@ -162,7 +178,7 @@ pub fn name_targets(
 
 /// The columns [`record_json`] reads.
 pub(super) const RECORD_COLUMNS: &str =
-    "id, scope, target, accounts, resources, reason, owner, approver, created_at, expires_at";
+    "id, scope, target, accounts, resources, reason, owner, approver, created_at, expires_at, renews";
 
 /// An acceptance row as its audit entry records it: (id, details).
 pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde_json::Value)> {
@@ -183,6 +199,14 @@ pub(super) fn record_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, serde
             "expires_at": r.get::<_, i64>(9)?,
         }),
     ))
+    .and_then(|(id, mut details)| {
+        // A renewal says which acceptance it renews; an acceptance recorded before renewals
+        // existed (or not renewing one) is recorded exactly as it always was.
+        if let Some(old) = r.get::<_, Option<i64>>(10)? {
+            details["renews"] = serde_json::json!(old);
+        }
+        Ok((id, details))
+    })
 }
 
 /// Whether `s` is an AWS account id (12 digits).
@@ -283,11 +307,38 @@ impl Store {
                 }
             }
         }
+        if let Some(old) = a.renews {
+            use rusqlite::OptionalExtension;
+            let earlier: Option<(String, String, bool)> = self
+                .conn()
+                .query_row(
+                    "SELECT a.scope, a.target, EXISTS(SELECT 1 FROM acceptance_revocations r WHERE r.acceptance_id = a.id)
+                     FROM acceptances a WHERE a.id = ?1",
+                    [old],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((scope, target, revoked)) = earlier else {
+                return Err(StoreError::NotFound(format!("no risk acceptance no. {old} to renew")));
+            };
+            if revoked {
+                return Err(StoreError::invalid(
+                    "renews",
+                    format!("acceptance no. {old} was revoked: record a new acceptance rather than renew it"),
+                ));
+            }
+            if scope != a.scope.kind() || target != a.scope.target() {
+                return Err(StoreError::invalid(
+                    "renews",
+                    format!("a renewal keeps the scope of acceptance no. {old} ({scope} {target})"),
+                ));
+            }
+        }
         let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
         let tx = self.conn_mut().transaction()?;
         tx.execute(
-            "INSERT INTO acceptances(scope, target, accounts, resources, reason, owner, approver, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO acceptances(scope, target, accounts, resources, reason, owner, approver, created_at, expires_at, renews)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 a.scope.kind(),
                 a.scope.target(),
@@ -297,7 +348,8 @@ impl Store {
                 a.owner.trim(),
                 a.approver.trim(),
                 now,
-                a.expires_at
+                a.expires_at,
+                a.renews
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -554,7 +606,8 @@ pub fn list(conn: &Connection, now: i64, expiring_days: Option<u32>) -> Result<V
     let cover = coverage(conn, now, None)?;
     let mut stmt = conn.prepare(
         "SELECT a.id, a.scope, a.target, a.accounts, a.resources, a.reason, a.owner, a.approver, a.created_at,
-                a.expires_at, r.at, r.by, r.reason
+                a.expires_at, r.at, r.by, r.reason, a.renews,
+                (SELECT max(n.id) FROM acceptances n WHERE n.renews = a.id)
          FROM acceptances a LEFT JOIN acceptance_revocations r ON r.acceptance_id = a.id
          ORDER BY a.created_at DESC, a.id DESC",
     )?;
@@ -572,6 +625,7 @@ pub fn list(conn: &Connection, now: i64, expiring_days: Option<u32>) -> Result<V
             "active"
         };
         let days_left = (status == "active").then(|| (expires - now) / DAY_MS);
+        let renewed_by: Option<i64> = r.get(14)?;
         Ok(Acceptance {
             id,
             scope: match scope.as_str() {
@@ -588,18 +642,23 @@ pub fn list(conn: &Connection, now: i64, expiring_days: Option<u32>) -> Result<V
             expires_at: format_ts(expires),
             status: status.to_string(),
             days_left,
-            expiring_soon: status == "active" && expires - now <= i64::from(EXPIRY_WARNING_DAYS) * DAY_MS,
+            // A renewed acceptance carries on in its renewal: nothing to warn about.
+            expiring_soon: status == "active"
+                && renewed_by.is_none()
+                && expires - now <= i64::from(EXPIRY_WARNING_DAYS) * DAY_MS,
             revoked_at: revoked.map(format_ts),
             revoked_by: r.get(11)?,
             revoke_reason: r.get(12)?,
             covers: cover.per_acceptance.get(&id).copied().unwrap_or(0),
+            renews: r.get(13)?,
+            renewed_by,
             title: None,
         })
     })?;
     let mut out: Vec<Acceptance> = rows.collect::<Result<_, _>>()?;
     if let Some(days) = expiring_days {
         out.retain(|a| {
-            a.status == "active" && a.days_left.is_some() && {
+            a.status == "active" && a.renewed_by.is_none() && a.days_left.is_some() && {
                 // within `days` of expiry
                 let left_ms = crate::time::parse_ts(&a.expires_at).unwrap_or(0) - now;
                 left_ms <= i64::from(days) * DAY_MS

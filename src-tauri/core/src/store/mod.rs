@@ -127,6 +127,7 @@ const MIGRATIONS: &[&[&str]] = &[
     &[findings::SCHEMA_V21],
     &[accounts::SCHEMA_V22, owners::SCHEMA_V22],
     &[findings::SCHEMA_V23],
+    &[acceptances::SCHEMA_V24],
 ];
 
 fn migrations() -> Migrations<'static> {

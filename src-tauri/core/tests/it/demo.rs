@@ -230,6 +230,7 @@ fn the_demo_is_realistic_deterministic_and_built_by_the_importer() {
         owner: "platform".into(),
         approver: "ciso".into(),
         expires_at: now + 30 * rampart_core::time::DAY_MS,
+        renews: None,
     };
     a.accept(&catalog, &new, "ciso", now).expect("accept");
     let accepted = |units: &[&str]| -> u32 {

@@ -66,6 +66,7 @@ fn accept(scope: Scope, expires_at: i64) -> NewAcceptance {
         owner: "dba-team".into(),
         approver: "ciso".into(),
         expires_at,
+        renews: None,
     }
 }
 
@@ -675,4 +676,64 @@ fn acceptances_are_listed_with_what_they_cover_in_words() {
         )
     );
     assert_eq!(title("finding").as_deref(), Some("RDS.3"), "the finding's own title");
+}
+
+#[test]
+fn an_acceptance_is_renewed_in_one_step_linked_to_the_one_it_renews() {
+    let (_d, mut store, catalog) = workspace(vec![rds3("db-a", "111111111111", "FAILED")]);
+    let now = ms("2026-03-02T00:00:00Z");
+    let first = store
+        .accept(
+            &catalog,
+            &accept(Scope::Control("RDS.3".into()), now + 10 * DAY),
+            "ciso",
+            now,
+        )
+        .expect("accept");
+    let before = list(store.conn(), now + DAY, Some(14)).expect("list");
+    assert!(
+        before.iter().any(|a| a.id == first && a.expiring_soon),
+        "expiring within 14 days"
+    );
+    let mut renewal = accept(Scope::Control("RDS.3".into()), now + 90 * DAY);
+    renewal.renews = Some(first);
+    let second = store.accept(&catalog, &renewal, "ciso", now + DAY).expect("renew");
+    let listed = list(store.conn(), now + 2 * DAY, None).expect("list");
+    let get = |id: i64| listed.iter().find(|a| a.id == id).expect("listed").clone();
+    assert_eq!((get(first).renewed_by, get(second).renews), (Some(second), Some(first)));
+    assert!(
+        !get(first).expiring_soon,
+        "a renewed acceptance carries on in its renewal"
+    );
+    assert!(list(store.conn(), now + 2 * DAY, Some(14)).expect("list").is_empty());
+    // The audit log records the link, and the chain still verifies with old records unchanged.
+    let entries = rampart_core::store::audit::entries(store.conn(), 10).expect("audit");
+    assert!(
+        entries[0].details.contains(&format!("\"renews\":{first}")),
+        "{}",
+        entries[0].details
+    );
+    assert!(!entries[1].details.contains("renews"), "{}", entries[1].details);
+    let report = verify(store.conn()).expect("verify");
+    assert!(report.ok(), "{:?}", report.problems);
+
+    // A renewal keeps the scope, and a revoked acceptance is not renewed.
+    let mut other = accept(Scope::Requirement(format!("hipaa:{REQ}")), now + 30 * DAY);
+    other.renews = Some(first);
+    let refused = store
+        .accept(&catalog, &other, "ciso", now + DAY)
+        .expect_err("other scope");
+    assert!(refused.to_string().contains("keeps the scope"), "{refused}");
+    store.revoke(second, "ciso", "fixed", now + 3 * DAY).expect("revoke");
+    let mut again = accept(Scope::Control("RDS.3".into()), now + 60 * DAY);
+    again.renews = Some(second);
+    let refused = store
+        .accept(&catalog, &again, "ciso", now + 4 * DAY)
+        .expect_err("revoked");
+    assert!(refused.to_string().contains("was revoked"), "{refused}");
+    again.renews = Some(999);
+    assert!(matches!(
+        store.accept(&catalog, &again, "ciso", now + 4 * DAY),
+        Err(StoreError::NotFound(_))
+    ));
 }

@@ -4,7 +4,7 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Acceptance } from '../backend';
-import { mockBackend, sampleAcceptances, sampleAuditLog, type Invocation } from '../../test/fixtures';
+import { mockBackend, sampleAcceptances, sampleAuditLog, sampleSettings, type Invocation } from '../../test/fixtures';
 import AuditView from './AuditView.svelte';
 import ExceptionsView from './ExceptionsView.svelte';
 
@@ -236,5 +236,42 @@ describe('AuditView', () => {
       'entry 10: hash does not match its content',
       'acceptance 4: record differs from entry 10',
     ]);
+  });
+
+  it('renews an acceptance in one step, starting from what it said, the two linked', async () => {
+    const seen: Invocation[] = [];
+    const renewedList = () => {
+      const list = sampleAcceptances();
+      const old = list.find((a) => a.id === 1)!;
+      old.renewed_by = 5;
+      old.expiring_soon = false;
+      return [{ ...old, id: 5, renews: 1, renewed_by: null, expires_at: '2027-03-01T00:00:00.000Z', days_left: 92 }, ...list];
+    };
+    let calls = 0;
+    mockBackend(
+      {
+        exceptions: () => (calls++ === 0 ? sampleAcceptances() : renewedList()),
+        settings: sampleSettings(),
+        accept_risk: 5,
+      },
+      seen,
+    );
+    render(ExceptionsView, { filter: 'active' });
+    const row = await waitFor(() => screen.getAllByTestId('exception-row').find((r) => r.dataset.id === '1')!);
+    await fireEvent.click(within(row).getByTestId('renew-1'));
+    const form = await screen.findByTestId('accept-form');
+    expect(form.textContent).toMatch(/Renew acceptance no\. 1/);
+    expect((within(form).getByTestId('accept-reason') as HTMLTextAreaElement).value).toBe(
+      'Public read is intended: these buckets serve the marketing site.',
+    );
+    expect((within(form).getByTestId('accept-accounts') as HTMLInputElement).value).toBe('111122223333');
+    await fireEvent.input(within(form).getByTestId('accept-approver'), { target: { value: 'Priya Natarajan (CISO)' } });
+    await fireEvent.click(within(form).getByTestId('accept-submit'));
+    await waitFor(() => expect(seen.some((c) => c.cmd === 'accept_risk')).toBe(true));
+    const request = seen.find((c) => c.cmd === 'accept_risk')?.args.request as { renews: number; scope: unknown; accounts: string[] };
+    expect(request).toMatchObject({ renews: 1, scope: { scope: 'control', target: 'S3.8' }, accounts: ['111122223333'] });
+    await waitFor(() => expect(screen.getByTestId('exception-renewed-by').textContent).toBe('renewed by no. 5'));
+    expect(screen.getByTestId('exception-renews').textContent).toBe('renews no. 1');
+    expect(screen.queryByTestId('renew-1')).toBeNull();
   });
 });

@@ -226,7 +226,11 @@ describe('SyncView', () => {
     await waitFor(() => expect(rows('sync-status-row')).toHaveLength(2));
     const [statusWest, statusEast] = rows('sync-status-row');
     expect(statusWest!.dataset).toMatchObject({ region: 'eu-west-1', state: 'failed', kind: 'denied' });
-    expect(within(statusWest!).getByTestId('sync-status-error').textContent).toMatch(/Access denied:\s+AccessDenied/);
+    // The summary above spells the error out once; the tables below name its kind and point up.
+    expect(within(statusWest!).getByTestId('sync-status-error').textContent).toMatch(/Access denied\s+in the\s+last run/);
+    expect(within(statusWest!).getByTestId('sync-status-error').getAttribute('title')).toMatch(/AccessDenied on securityhub:GetFindings/);
+    expect(screen.getByTestId('sync-summary').textContent).toMatch(/AccessDenied on securityhub:GetFindings in eu-west-1/);
+    expect(document.body.textContent!.match(/AccessDenied on securityhub:GetFindings in eu-west-1/g)).toHaveLength(1);
     expect(within(statusWest!).getByTestId('sync-status-success').textContent).toBe('never');
     expect(statusEast!.dataset).toMatchObject({ region: 'us-east-1', state: 'ok', pages: '3', findings: '187' });
     expect(statusEast!.querySelector('.chip[data-status="ok"]')?.textContent?.trim()).toBe('Synced');

@@ -26,6 +26,10 @@ expiring_soon: boolean, revoked_at: string | null, revoked_by: string | null, re
  */
 covers: number, 
 /**
+ * The acceptance this one renews, and the one that renews this one.
+ */
+renews: number | null, renewed_by: number | null, 
+/**
  * What the target is, in words: a control's or requirement's title from the catalog, a
  * finding's title from the workspace (see [`name_targets`]); None until named, or when
  * neither knows it.

@@ -16,4 +16,8 @@ resources: Array<string>, reason: string, owner: string, approver: string,
 /**
  * When it stops applying (ms since epoch).
  */
-expires_at: number, };
+expires_at: number, 
+/**
+ * The acceptance this one renews (same scope; not revoked): the two are linked.
+ */
+renews?: number, };
