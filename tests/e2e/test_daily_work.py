@@ -239,3 +239,25 @@ def test_an_acceptance_is_renewed_from_exceptions_linked_to_the_old_one(open_app
     assert new["reason"] == old["reason"] and new["scope"] == old["scope"]
     done = subprocess.run([str(BINARY), "--db", str(db), "audit", "verify"], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_covers_n_failing_opens_exactly_those_findings(open_app, owned_demo, tmp_path):
+    db = tmp_path / "covers.db"
+    copy_workspace(owned_demo, db)
+    later = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
+    control = next(f.get("security_control") or f["control"] for f in cli_findings(db, "--status", "failed")
+                   if f.get("security_control") or f.get("control"))
+    rampart("--db", str(db), "accept", "--control", control, "--reason", "Public by design.",
+            "--owner", "Web platform team", "--approver", "Priya Natarajan (CISO)", "--expires", later)
+    acceptance = json.loads(rampart("--db", str(db), "exceptions", "--format", "json"))[0]
+    covered = json.loads(rampart("--db", str(db), "findings", "--acceptance", str(acceptance["id"]), "--format", "json"))
+    assert covered and len(covered) == acceptance["covers"]
+    d = open_app("--db", str(db))
+    d.execute_script("window.location.hash = '#/exceptions?filter=all'")
+    cell = wait_for(d, f'[data-testid="exception-row"][data-id="{acceptance["id"]}"] [data-testid="exception-covers"] a')
+    cell.click()
+    wait_total(d, len(covered))
+    rows = {r.get_attribute("data-id") for r in d.find_elements(By.CSS_SELECTOR, '[data-testid="explorer-row"]')}
+    assert rows <= {f["id"] for f in covered}
+    click(d, '[data-testid="filter-acceptance"]')  # removing it shows every failing finding again
+    wait_total(d, len(cli_findings(db, "--status", "failed")))

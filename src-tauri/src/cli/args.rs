@@ -100,6 +100,9 @@ pub enum Command {
         /// Only findings no owner assignment covers (with --owner: those too).
         #[arg(long)]
         unowned: bool,
+        /// Only the failing findings risk acceptance ID covers now (`rampart exceptions`).
+        #[arg(long, value_name = "ID")]
+        acceptance: Option<i64>,
         /// Order: severity (default), updated, first_seen, title, account, control, status,
         /// due (the remediation deadline, the most overdue first).
         #[arg(long, value_name = "FIELD", default_value = "severity", value_parser = |s: &str| SortField::named(s).map_err(|e| e.message))]

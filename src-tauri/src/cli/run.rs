@@ -95,6 +95,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             max_age,
             owner,
             unowned,
+            acceptance,
             sort,
             reverse,
             page,
@@ -140,6 +141,7 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
                     .filter(|o| !o.is_empty())
                     .collect(),
                 unowned,
+                covered_by: acceptance.map(|id| (id, now)),
             };
             let page = page.map(|page| Page { page, size: page_size });
             output::print_findings(store.conn(), &filter, sort, reverse, page, now, format)

@@ -45,6 +45,8 @@ pub struct FindingFilter {
     /// these, or, with `unowned`, that no assignment covers.
     pub owners: Vec<String>,
     pub unowned: bool,
+    /// Only the failing findings this risk acceptance covers at this moment (ms): (id, when).
+    pub covered_by: Option<(i64, i64)>,
 }
 
 /// One finding as listed by the CLI's `findings` command and the explorer.
@@ -426,6 +428,14 @@ fn where_clause(
             (Some(one), None) | (None, Some(one)) => clauses.push(one.to_string()),
             (None, None) => {}
         }
+    }
+    if let Some((acceptance, when)) = filter.covered_by {
+        let cover = acceptances::coverage(conn, when, None)?;
+        let fids = cover.fids_of.get(&acceptance).cloned().unwrap_or_default();
+        clauses.push("f.fid IN (SELECT value FROM json_each(?))".into());
+        params.push(SqlValue::Text(
+            serde_json::to_string(&fids).unwrap_or_else(|_| "[]".into()),
+        ));
     }
     if !filter.owners.is_empty() || filter.unowned {
         let owners = crate::store::owners::Owners::load(conn)?;
@@ -822,6 +832,9 @@ pub struct FindingsQuery {
     /// Remediation owners in force (as assigned); with `unowned`, also findings nobody owns.
     pub owners: Vec<String>,
     pub unowned: bool,
+    /// Only the failing findings this risk acceptance (its id) covers now.
+    #[ts(type = "number | null")]
+    pub acceptance: Option<i64>,
     /// severity | updated | first_seen | title | account | control | status | due
     pub sort: Option<String>,
     pub reverse: bool,
@@ -894,6 +907,7 @@ impl FindingsQuery {
             overdue_at: self.overdue_only.then_some(now),
             owners: self.owners.clone(),
             unowned: self.unowned,
+            covered_by: self.acceptance.map(|id| (id, now)),
         }
     }
 }

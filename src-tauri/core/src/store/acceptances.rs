@@ -536,6 +536,8 @@ pub struct Coverage {
     pub pairs: HashSet<(i64, String, String)>,
     /// Covered failing findings per acceptance id.
     pub per_acceptance: HashMap<i64, u32>,
+    /// The covered failing findings (fids) of each acceptance: what "Covers N" lists.
+    pub fids_of: HashMap<i64, Vec<i64>>,
     /// Each covered finding's control ("" for none), as `by_requirement` keys it.
     pub controls: HashMap<i64, String>,
 }
@@ -587,6 +589,7 @@ pub fn coverage(conn: &Connection, when: i64, at: Option<i64>) -> Result<Coverag
                 continue;
             }
             n += 1;
+            out.fids_of.entry(a.id).or_default().push(fid);
             out.findings.insert(fid);
             out.controls.entry(fid).or_insert_with(|| control.clone());
             for (fw, req) in pairs {

@@ -737,3 +737,37 @@ fn an_acceptance_is_renewed_in_one_step_linked_to_the_one_it_renews() {
         Err(StoreError::NotFound(_))
     ));
 }
+
+#[test]
+fn the_explorer_lists_exactly_what_an_acceptance_covers() {
+    use rampart_core::query::findings::{findings_page, FindingsQuery};
+    let (_d, mut store, catalog) = workspace(vec![
+        rds3("db-a", "111111111111", "FAILED"),
+        rds3("db-b", "222222222222", "FAILED"),
+        rds3("db-c", "111111111111", "PASSED"),
+    ]);
+    let now = ms("2026-03-02T00:00:00Z");
+    let mut a = accept(Scope::Control("RDS.3".into()), now + 30 * DAY);
+    a.accounts = vec!["111111111111".into()];
+    let id = store.accept(&catalog, &a, "ciso", now).expect("accept");
+    let listed = list(store.conn(), now + DAY, None).expect("list");
+    let covers = listed.iter().find(|x| x.id == id).expect("listed").covers;
+    let q = FindingsQuery {
+        acceptance: Some(id),
+        page: 1,
+        page_size: 50,
+        ..Default::default()
+    };
+    let page = findings_page(store.conn(), &q, now + DAY).expect("page");
+    assert_eq!(
+        page.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        ["db-a"],
+        "failing, in its account"
+    );
+    assert_eq!(page.total, covers, "what 'Covers N' counts");
+    let none = FindingsQuery {
+        acceptance: Some(id + 100),
+        ..q
+    };
+    assert_eq!(findings_page(store.conn(), &none, now + DAY).expect("page").total, 0);
+}

@@ -26,6 +26,7 @@ const FULL: ExplorerFilters = {
   resourceTypes: ['AwsS3Bucket'],
   owners: ['Payments platform team', 'A & B/#?'],
   unowned: true,
+  acceptance: 7,
   minAge: 30,
   maxAge: 365,
   overdue: true,
@@ -102,6 +103,7 @@ describe('toFindingsQuery', () => {
       resource_types: [],
       owners: [],
       unowned: false,
+      acceptance: null,
       record_state: 'active',
       framework: null,
       requirement: null,
@@ -128,6 +130,7 @@ describe('toFindingsQuery', () => {
       resource_types: ['AwsS3Bucket'],
       owners: ['Payments platform team', 'A & B/#?'],
       unowned: true,
+      acceptance: 7,
       record_state: null,
       framework: 'hipaa',
       requirement: '164.312(b)',
@@ -148,7 +151,7 @@ describe('toFindingsQuery', () => {
 describe('helpers', () => {
   it('counts and clears filters, keeping the sort', () => {
     expect(activeFilterCount(EMPTY_FILTERS)).toBe(0);
-    expect(activeFilterCount(FULL)).toBe(20);
+    expect(activeFilterCount(FULL)).toBe(21);
     expect(clearedFilters(FULL)).toEqual({ ...EMPTY_FILTERS, sort: 'first_seen', reverse: true });
   });
 

@@ -7,7 +7,8 @@
  * `search`, `framework`, `requirement` (with a framework only), `severity`, `status` (default:
  * `failed`; `status=any` for every status), `source`, `account`, `ou` (an organizational unit's
  * id: its accounts and those below it), `region`, `resource_type`, `owner` (a remediation owner
- * in force), `unowned=1`, `min_age`, `max_age` (days), `overdue=1`, `unmapped=1`,
+ * in force), `unowned=1`, `acceptance` (a risk acceptance's id: the failing findings it covers),
+ * `min_age`, `max_age` (days), `overdue=1`, `unmapped=1`,
  * `state=archived|all` (default: active findings), `sort` (default `severity`), `reverse=1`.
  */
 import type { FindingsQuery, RecordState, Severity, Source, Status } from '../backend';
@@ -50,6 +51,8 @@ export type ExplorerFilters = {
   /** Remediation owners in force; with `unowned`, the findings nobody owns too. */
   owners: string[];
   unowned: boolean;
+  /** A risk acceptance's id: only the failing findings it covers now. */
+  acceptance: number | null;
   /** First seen at least / at most this many days ago. */
   minAge: number | null;
   maxAge: number | null;
@@ -74,6 +77,7 @@ export const EMPTY_FILTERS: ExplorerFilters = {
   resourceTypes: [],
   owners: [],
   unowned: false,
+  acceptance: null,
   minAge: null,
   maxAge: null,
   overdue: false,
@@ -131,6 +135,7 @@ export function parseExplorerQuery(query: string): ExplorerFilters {
     resourceTypes: texts(params, 'resource_type'),
     owners: texts(params, 'owner'),
     unowned: params.get('unowned') === '1',
+    acceptance: days(params.get('acceptance')),
     minAge: days(params.get('min_age')),
     maxAge: days(params.get('max_age')),
     overdue: params.get('overdue') === '1',
@@ -161,6 +166,7 @@ export function explorerQueryString(filters: ExplorerFilters): string {
   for (const t of filters.resourceTypes) params.append('resource_type', t);
   for (const o of filters.owners) params.append('owner', o);
   if (filters.unowned) params.set('unowned', '1');
+  if (filters.acceptance !== null) params.set('acceptance', String(filters.acceptance));
   if (filters.minAge !== null) params.set('min_age', String(filters.minAge));
   if (filters.maxAge !== null) params.set('max_age', String(filters.maxAge));
   if (filters.overdue) params.set('overdue', '1');
@@ -196,6 +202,7 @@ export function toFindingsQuery(filters: ExplorerFilters, page: number, pageSize
     resource_types: [...filters.resourceTypes],
     owners: [...filters.owners],
     unowned: filters.unowned,
+    acceptance: filters.acceptance,
     record_state: filters.state === 'all' ? null : filters.state,
     framework: filters.framework,
     requirement: filters.framework === null ? null : filters.requirement,
@@ -227,6 +234,7 @@ export function activeFilterCount(filters: ExplorerFilters): number {
     filters.resourceTypes.length +
     filters.owners.length +
     (filters.unowned ? 1 : 0) +
+    (filters.acceptance !== null ? 1 : 0) +
     (filters.minAge !== null ? 1 : 0) +
     (filters.maxAge !== null ? 1 : 0) +
     (filters.overdue ? 1 : 0) +

@@ -31,6 +31,10 @@ describe('ExceptionsView', () => {
     expect(rows().map((r) => r.dataset.status)).toEqual(['active', 'active', 'active']);
 
     const [finding, requirement, control] = rows() as [HTMLElement, HTMLElement, HTMLElement];
+    // "Covers N failing" opens exactly those findings in the explorer.
+    expect(within(requirement).getByTestId('exception-covers').querySelector('a')?.getAttribute('href')).toBe(
+      '#/findings?acceptance=2',
+    );
     // What each covers reads in words beside its id.
     expect(within(finding).getByTestId('exception-title').textContent).toMatch(/^AWS Config should be enabled/);
     expect(within(finding).getByTestId('exception-target').textContent).toBe(

@@ -17,6 +17,10 @@ units: Array<string>, regions: Array<string>, resource_types: Array<string>, rec
  */
 owners: Array<string>, unowned: boolean, 
 /**
+ * Only the failing findings this risk acceptance (its id) covers now.
+ */
+acceptance: number | null, 
+/**
  * severity | updated | first_seen | title | account | control | status | due
  */
 sort: string | null, reverse: boolean, 
