@@ -41,6 +41,9 @@ pub enum Command {
         /// Region for Config evaluation results (they do not name one).
         #[arg(long)]
         region: Option<String>,
+        /// Import into the demo workspace anyway, mixing real findings with its made-up ones.
+        #[arg(long)]
+        into_demo: bool,
     },
     /// Build the bundled demo workspace (180 days, several accounts) in an empty database.
     Demo {

@@ -45,7 +45,13 @@ pub(super) fn open_read(db: &Path, extra: &[PathBuf]) -> anyhow::Result<(Catalog
 
 pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Import { files, account, region } => {
+        Command::Import {
+            files,
+            account,
+            region,
+            into_demo,
+        } => {
+            refuse_demo(db, "an import", into_demo)?;
             let catalog = load_catalog(db, extra_catalogs)?;
             let options = ImportOptions {
                 account,
@@ -322,6 +328,26 @@ pub(super) fn run_command(db: &Path, extra_catalogs: &[PathBuf], command: Comman
             print_as(format, &report, output::print_stats)
         }
     }
+}
+
+/// Refuses to add real findings to the demo workspace unless asked to (`--into-demo`): its
+/// accounts and findings are made up, and one posture would mix the two. `what` is what
+/// would add them ("an import", "a sync").
+pub(crate) fn refuse_demo(db: &Path, what: &str, into_demo: bool) -> anyhow::Result<()> {
+    if into_demo || !db.exists() {
+        return Ok(());
+    }
+    // Opened as the import or sync itself opens it (an older schema is brought up to date).
+    let store = Store::open(db)?;
+    if rampart_core::store::meta(store.conn(), "demo")?.as_deref() == Some("1") {
+        bail!(
+            "{} is the demo workspace: its accounts and findings are made up, and {what} would mix real findings \
+             into them. Use a workspace of your own (--db PATH; a new file is created), or pass --into-demo to add \
+             them anyway",
+            db.display()
+        );
+    }
+    Ok(())
 }
 
 fn import(db: &Path, catalog: &Catalog, files: Vec<PathBuf>, options: ImportOptions) -> anyhow::Result<()> {

@@ -57,6 +57,9 @@ pub struct SyncArgs {
     /// Print no progress lines.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Sync into the demo workspace anyway, mixing real findings with its made-up ones.
+    #[arg(long)]
+    pub into_demo: bool,
 }
 
 fn time(ms: Option<i64>) -> String {
@@ -189,6 +192,7 @@ pub fn run(db: &Path, extra: &[PathBuf], a: SyncArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    super::run::refuse_demo(db, "a sync", a.into_demo)?;
     let catalog = Arc::new(load_catalog(db, extra)?);
     let req = SyncRequest {
         profiles: a.profile,

@@ -345,3 +345,28 @@ fn a_prowler_check_maps_to_the_requirements_it_declares() {
     }
     assert_eq!(requirements(&db), [Value::from("hipaa:164.312(b)")]);
 }
+
+#[test]
+fn real_findings_go_into_the_demo_only_when_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("demo.db");
+    ok(rampart(&db, &["demo", "--end-day", "2026-11-28"]));
+    let before = findings_json(&db).len();
+    let export = fixtures("import/asff-single-finding.json");
+    let export = export.to_str().expect("path");
+    let refused = rampart(&db, &["import", export]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("is the demo workspace") && said.contains("--into-demo"),
+        "{said}"
+    );
+    assert_eq!(findings_json(&db).len(), before, "nothing was imported");
+    let sync = rampart(&db, &["sync", "--region", "us-east-1"]);
+    assert!(String::from_utf8_lossy(&sync.stderr).contains("a sync would mix real findings"));
+    ok(rampart(&db, &["import", "--into-demo", export]));
+    assert!(findings_json(&db).len() > before, "asked for: imported");
+    // Any other workspace takes an import without a word.
+    let other = dir.path().join("mine.db");
+    ok(rampart(&other, &["import", export]));
+}
