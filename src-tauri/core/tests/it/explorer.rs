@@ -554,3 +554,25 @@ fn the_owner_filter_lists_exactly_the_findings_each_owner_is_shown_on() {
         }
     }
 }
+
+/// A search (text, or a finding's id) is answered from the full-text index and the default
+/// order's index; the table itself is never scanned. (Walking the order until a page is full
+/// still costs more as the workspace grows: #22.)
+#[test]
+fn a_search_reads_the_text_index_not_the_findings_table() {
+    let (_d, store) = setup();
+    let q = FindingsQuery {
+        search: Some("bucket".into()),
+        record_state: Some(rampart_core::model::RecordState::Active),
+        ..query()
+    };
+    let plan = page_plan(store.conn(), &q, 0).expect("plan");
+    assert!(plan.contains("findings_fts VIRTUAL TABLE"), "{plan}");
+    assert!(plan.contains("USING INDEX findings_explorer_default"), "{plan}");
+    assert!(
+        !plan
+            .lines()
+            .any(|l| l.trim() == "SCAN f" || l.trim_start().starts_with("SCAN f ")),
+        "{plan}"
+    );
+}
