@@ -334,8 +334,23 @@ fn export_path(app: &tauri::AppHandle, plan: &export::ExportPlan) -> Result<Opti
 pub async fn sync_start(
     state: State<'_, AppState>,
     request: SyncRequest,
+    into_demo: Option<bool>,
     on_event: tauri::ipc::Channel<SyncEvent>,
 ) -> Result<SyncReport, IpcError> {
+    // Real findings go into the demo's made-up ones only when the user said so (the Sync
+    // screen's "Add real findings to the demo anyway"); the page cannot skip the question.
+    let is_demo = {
+        let state = state.inner().clone();
+        blocking(move || state.read(|conn| Ok(rampart_core::store::meta(conn, "demo")?.as_deref() == Some("1"))))
+            .await?
+    };
+    if is_demo && into_demo != Some(true) {
+        return Err(IpcError::new(
+            ErrorCode::BadRequest,
+            "This is the demo workspace: its accounts and findings are made up, and a sync would mix real findings \
+             into them. Sync into a workspace of your own, or say to add them to the demo anyway.",
+        ));
+    }
     let events: rampart_core::sync::engine::Events = Arc::new(move |e| {
         // The page may have gone away (window reloaded): progress is then dropped.
         let _ = on_event.send(e);

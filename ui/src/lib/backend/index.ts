@@ -378,11 +378,18 @@ export function exportFile(request: ExportRequest): Promise<string | null> {
  * (only the `RAMPART_ENDPOINT_URL` environment variable sets one). Rejects with `busy` while another
  * sync runs, and with `internal` when the run could not start at all (an unknown source).
  */
-export async function startSync(request: SyncRequest, onEvent: (event: SyncEvent) => void): Promise<SyncReport> {
+export async function startSync(
+  request: SyncRequest,
+  onEvent: (event: SyncEvent) => void,
+  intoDemo = false,
+): Promise<SyncReport> {
   requireBackend();
   const channel = new Channel<SyncEvent>();
   channel.onmessage = onEvent;
-  return call<SyncReport>('sync_start', { request, onEvent: channel });
+  // Into the demo workspace only when the user said so: the core refuses it otherwise.
+  const args: Record<string, unknown> = { request, onEvent: channel };
+  if (intoDemo) args.intoDemo = true;
+  return call<SyncReport>('sync_start', args);
 }
 
 /** Asks the running sync to stop; the pages stored so far stay and the next run resumes. False when none runs. */

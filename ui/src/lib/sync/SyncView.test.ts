@@ -122,6 +122,18 @@ describe('SyncView', () => {
     expect(start.disabled).toBe(false);
   });
 
+  it('tells the core the user said to sync into the demo', async () => {
+    const seen: Invocation[] = [];
+    mockBackend({ sync_status: [], overview: sampleOverview(), sync_start: sampleSyncReport() }, seen);
+    render(SyncView);
+    await screen.findByTestId('sync-demo-warning');
+    await fireEvent.click(screen.getByTestId('sync-into-demo'));
+    await fireEvent.click(screen.getByTestId('sync-start'));
+    await waitFor(() => expect(seen.some((c) => c.cmd === 'sync_start')).toBe(true));
+    expect(seen.find((c) => c.cmd === 'sync_start')?.args.intoDemo).toBe(true);
+    await waitFor(() => expect(syncSession.running).toBe(false));
+  });
+
   it('explains credentials and the IAM policy when nothing was synced yet', async () => {
     mockBackend({ sync_status: [] });
     render(SyncView);

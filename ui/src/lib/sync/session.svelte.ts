@@ -53,8 +53,11 @@ class SyncSession {
     this.run = { ...run, ...change(run) };
   }
 
-  /** Starts a sync; resolves when it is over (the outcome is in `run`). Does nothing while one runs. */
-  async start(request: SyncRequest, now: number = Date.now()): Promise<void> {
+  /**
+   * Starts a sync; resolves when it is over (the outcome is in `run`). Does nothing while one runs.
+   * `intoDemo`: the user said to add real findings to the demo workspace.
+   */
+  async start(request: SyncRequest, now: number = Date.now(), intoDemo = false): Promise<void> {
     if (this.running) return;
     const id = this.#next++;
     this.run = {
@@ -72,8 +75,10 @@ class SyncSession {
     try {
       // Channel messages and the command's answer travel apart: once the report is in, it is the
       // last word, and a late event must not count a page twice.
-      const report = await startSync(request, (event) =>
-        this.#patch(id, (run) => (run.running ? { progress: reduce(run.progress, event) } : {})),
+      const report = await startSync(
+        request,
+        (event) => this.#patch(id, (run) => (run.running ? { progress: reduce(run.progress, event) } : {})),
+        intoDemo,
       );
       this.#patch(id, (run) => ({ progress: settle(run.progress, report), report, running: false, cancelling: false }));
     } catch (reason) {
