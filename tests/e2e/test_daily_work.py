@@ -261,3 +261,16 @@ def test_covers_n_failing_opens_exactly_those_findings(open_app, owned_demo, tmp
     assert rows <= {f["id"] for f in covered}
     click(d, '[data-testid="filter-acceptance"]')  # removing it shows every failing finding again
     wait_total(d, len(cli_findings(db, "--status", "failed")))
+
+
+def test_a_changed_finding_on_the_overview_opens_its_panel(open_app, tmp_path):
+    # The Overview lists the last week's changes: a demo that ends today has some.
+    db = tmp_path / "today.db"
+    rampart("--db", str(db), "demo", "--end-day", datetime.date.today().isoformat())
+    d = open_app("--db", str(db))
+    item = wait_for(d, '[data-testid="changes-finding"]')
+    wanted = item.get_attribute("data-id")
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
+    item.find_element(By.CSS_SELECTOR, '[data-testid="changes-open"]').click()
+    panel = wait_for(d, '[data-testid="finding-panel"]')
+    assert panel.get_attribute("data-id") == wanted

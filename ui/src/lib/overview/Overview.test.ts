@@ -8,6 +8,7 @@ import {
   mockBackend,
   sampleAcceptances,
   sampleChanges,
+  sampleFindingRows,
   sampleOverview,
   samplePosture,
   sampleSla,
@@ -540,6 +541,29 @@ describe('Overview', () => {
       expect(latest.map((f) => f.dataset.id)).toEqual(sampleChanges().findings.slice(0, 5).map((f) => f.id));
       expect(latest[0]!.textContent).toMatch(/Fixed/);
       expect(latest[0]!.textContent).toMatch(/CVE-2024-35195 - requests/);
+    });
+
+    it('opens a changed finding in the side panel', async () => {
+      const seen: Invocation[] = [];
+      const changed = sampleChanges().findings[0]!;
+      const row = { ...sampleFindingRows()[0]!, id: changed.id, title: changed.title };
+      mockBackend(
+        {
+          overview: sampleOverview(),
+          posture: samplePosture(),
+          changes: sampleChanges(),
+          findings_page: { total: 1, page: 1, page_size: 50, rows: [row] },
+          finding_detail: { code: 'not_found', message: 'no detail in this test' },
+        },
+        seen,
+      );
+      render(Overview);
+      const first = (await screen.findAllByTestId('changes-finding'))[0]!;
+      await fireEvent.click(within(first).getByTestId('changes-open'));
+      const panel = await screen.findByTestId('finding-panel');
+      expect(panel.dataset.id).toBe(changed.id);
+      const asked = seen.find((c) => c.cmd === 'findings_page')?.args.query as { search: string; statuses: string[] };
+      expect(asked).toMatchObject({ search: changed.id, statuses: [] });
     });
 
     it('shows the latest changes of one kind when its total is pressed', async () => {
