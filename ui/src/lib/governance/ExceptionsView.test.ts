@@ -4,7 +4,14 @@ import { clearMocks } from '@tauri-apps/api/mocks';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Acceptance } from '../backend';
-import { mockBackend, sampleAcceptances, sampleAuditLog, sampleSettings, type Invocation } from '../../test/fixtures';
+import {
+  mockBackend,
+  sampleAcceptances,
+  sampleAuditLog,
+  sampleFindingRows,
+  sampleSettings,
+  type Invocation,
+} from '../../test/fixtures';
 import AuditView from './AuditView.svelte';
 import ExceptionsView from './ExceptionsView.svelte';
 
@@ -277,5 +284,22 @@ describe('AuditView', () => {
     await waitFor(() => expect(screen.getByTestId('exception-renewed-by').textContent).toBe('renewed by no. 5'));
     expect(screen.getByTestId('exception-renews').textContent).toBe('renews no. 1');
     expect(screen.queryByTestId('renew-1')).toBeNull();
+  });
+
+  it('opens an accepted finding in the side panel', async () => {
+    const target = 'arn:aws:securityhub:eu-west-1:777788889999:security-control/Config.1/finding/d322c785';
+    const seen: Invocation[] = [];
+    mockBackend(
+      {
+        exceptions: sampleAcceptances(),
+        findings_page: { total: 1, page: 1, page_size: 50, rows: [{ ...sampleFindingRows()[0]!, id: target }] },
+        finding_detail: { code: 'not_found', message: 'no detail in this test' },
+      },
+      seen,
+    );
+    render(ExceptionsView, { filter: 'active' });
+    const row = await waitFor(() => screen.getAllByTestId('exception-row').find((r) => r.dataset.id === '3')!);
+    await fireEvent.click(within(row).getByTestId('exception-target'));
+    expect((await screen.findByTestId('finding-panel')).dataset.id).toBe(target);
   });
 });
