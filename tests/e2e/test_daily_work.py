@@ -107,6 +107,9 @@ def test_the_overview_counts_what_is_past_its_sla(open_app, owned_demo):
     overdue = sum(s["overdue"] for s in sla["by_severity"])
     assert overdue > 0
     d = open_app("--db", str(owned_demo))
+    # Numbers keep their thousands separators, whatever locale the desktop reports (C/POSIX here).
+    active = wait_for(d, '[data-testid="kpi-active"]')
+    assert active.text == f"{int(active.get_attribute('data-value')):,}", active.text
     link = wait_attr(d, '[data-testid="kpi-overdue"]', "data-value", str(overdue))
     link.click()
     wait_total(d, overdue)
