@@ -341,8 +341,7 @@ pub async fn sync_start(
     // screen's "Add real findings to the demo anyway"); the page cannot skip the question.
     let is_demo = {
         let state = state.inner().clone();
-        blocking(move || state.read(|conn| Ok(rampart_core::store::meta(conn, "demo")?.as_deref() == Some("1"))))
-            .await?
+        blocking(move || state.read(|conn| Ok(rampart_core::store::is_demo(conn)?))).await?
     };
     if is_demo && into_demo != Some(true) {
         return Err(IpcError::new(

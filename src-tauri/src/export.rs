@@ -280,13 +280,11 @@ pub fn workspace_label(store: &Store) -> anyhow::Result<String> {
         .file_stem()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| file.clone());
-    Ok(
-        if rampart_core::store::meta(store.conn(), "demo")?.as_deref() == Some("1") {
-            format!("Demo workspace, made-up data ({file})")
-        } else {
-            format!("{stem} ({file})")
-        },
-    )
+    Ok(if rampart_core::store::is_demo(store.conn())? {
+        format!("Demo workspace, made-up data ({file})")
+    } else {
+        format!("{stem} ({file})")
+    })
 }
 
 /// The bytes of a report: PDF or its JSON data (executive, or the framework's).

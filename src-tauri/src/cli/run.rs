@@ -339,7 +339,7 @@ pub(crate) fn refuse_demo(db: &Path, what: &str, into_demo: bool) -> anyhow::Res
     }
     // Opened as the import or sync itself opens it (an older schema is brought up to date).
     let store = Store::open(db)?;
-    if rampart_core::store::meta(store.conn(), "demo")?.as_deref() == Some("1") {
+    if rampart_core::store::is_demo(store.conn())? {
         bail!(
             "{} is the demo workspace: its accounts and findings are made up, and {what} would mix real findings \
              into them. Use a workspace of your own (--db PATH; a new file is created), or pass --into-demo to add \

@@ -454,6 +454,11 @@ fn where_clause(
 /// How many findings match `filter`.
 pub fn count_findings(conn: &Connection, filter: &FindingFilter) -> Result<u64, StoreError> {
     let (where_sql, params) = where_clause(conn, filter, &SlaDays::load(conn)?)?;
+    count_where(conn, &where_sql, &params)
+}
+
+/// How many findings a WHERE clause (from [`where_clause`]) matches.
+fn count_where(conn: &Connection, where_sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
     let n: i64 = conn.query_row(
         &format!("SELECT count(*) FROM findings f {where_sql}"),
         rusqlite::params_from_iter(params),
@@ -502,10 +507,31 @@ pub fn list_findings(
     mut each: impl FnMut(FindingRow) -> Result<(), StoreError>,
 ) -> Result<u64, StoreError> {
     let sla = SlaDays::load(conn)?;
+    let (where_sql, params) = where_clause(conn, filter, &sla)?;
+    list_where(
+        conn,
+        &sla,
+        (&where_sql, &params),
+        &sort.order_sql(reverse, &sla),
+        page,
+        now,
+        &mut each,
+    )
+}
+
+/// [`list_findings`] for a WHERE clause already built (a page and its count share one: an
+/// owner or acceptance filter reads the assignments or the coverage once).
+fn list_where(
+    conn: &Connection,
+    sla: &SlaDays,
+    (where_sql, params): (&str, &[SqlValue]),
+    order: &str,
+    page: Option<Page>,
+    now: i64,
+    each: &mut impl FnMut(FindingRow) -> Result<(), StoreError>,
+) -> Result<u64, StoreError> {
     let accepted = acceptances::coverage(conn, now, None)?.findings;
     let owners = crate::store::owners::Owners::load(conn)?;
-    let (where_sql, params) = where_clause(conn, filter, &sla)?;
-    let order = sort.order_sql(reverse, &sla);
     let columns = "f.id, f.source, f.product, f.account, f.region, f.control_id, f.standard, f.config_rule, f.title,
                 f.severity, f.status, f.record_state, f.workflow_status, f.remediation_url,
                 f.first_observed_at, f.last_observed_at, f.created_at, f.updated_at,
@@ -526,7 +552,7 @@ pub fn list_findings(
         let record_state: String = r.get(11)?;
         let first_seen: i64 = r.get::<_, Option<i64>>(14)?.unwrap_or(r.get(16)?);
         let d = deadline(
-            &sla,
+            sla,
             Severity::parse_label(&severity).unwrap_or(Severity::Informational),
             status == "failed" && record_state == "active",
             first_seen,
@@ -589,7 +615,7 @@ pub fn list_findings(
     // 100k findings does not build the resource and requirement lists of every row before
     // it), then those rows' columns.
     let ids: Vec<i64> = conn
-        .prepare(&page_ids_sql(&where_sql, &order, p))?
+        .prepare(&page_ids_sql(where_sql, order, p))?
         .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     if ids.is_empty() {
@@ -921,12 +947,15 @@ pub fn findings_page(conn: &Connection, q: &FindingsQuery, now: i64) -> Result<F
         size: q.page_size.clamp(1, 500),
     };
     let sort = q.sort_field()?;
+    let sla = SlaDays::load(conn)?;
+    let (where_sql, params) = where_clause(conn, &filter, &sla)?;
     let mut rows = Vec::with_capacity(page.size as usize);
-    list_findings(conn, &filter, sort, q.reverse, Some(page), now, |r| {
+    let order = sort.order_sql(q.reverse, &sla);
+    list_where(conn, &sla, (&where_sql, &params), &order, Some(page), now, &mut |r| {
         rows.push(r);
         Ok(())
     })?;
-    let total = count_findings(conn, &filter)?;
+    let total = count_where(conn, &where_sql, &params)?;
     Ok(FindingsPage {
         total: total.min(u64::from(u32::MAX)) as u32,
         page: page.page,

@@ -250,7 +250,7 @@ pub fn overview_of(conn: &Connection, db_path: &str, units: &[String]) -> Result
     Ok(Overview {
         workspace: WorkspaceInfo {
             db_path: db_path.to_string(),
-            is_demo: store::meta(conn, "demo")?.as_deref() == Some("1"),
+            is_demo: store::is_demo(conn)?,
             schema_version: store::schema_version() as i32,
         },
         totals,

@@ -380,6 +380,12 @@ pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> 
         .optional()?)
 }
 
+/// Whether the workspace is the bundled demo (its accounts and findings made up): what the
+/// window, the CLI and the reports check before mixing real findings in or naming it.
+pub fn is_demo(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(meta(conn, "demo")?.as_deref() == Some("1"))
+}
+
 /// Creates `dir` and its missing parents readable by their owner only (0700).
 #[cfg(unix)]
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
